@@ -1,0 +1,106 @@
+"""Collect every page's claims and citations, then resolve them once against the bibliography."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .bibliography import Bibliography, Study
+from .claims import Citation, Claim, ClaimBlock, collect_page
+from .config import Config
+from .diagnostics import Diagnostic, error, warning
+from .evidence import EvidenceProfile, profile
+
+
+@dataclass
+class PageFacts:
+    """What one Markdown page declares; ``path`` is how editors see it (``docs/x.md``)."""
+
+    src_path: str
+    path: str
+    claims: list[Claim] = field(default_factory=list)
+    blocks: list[ClaimBlock] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+
+
+@dataclass
+class KnowledgeBase:
+    config: Config
+    bibliography: Bibliography
+    pages: dict[str, PageFacts]
+    claims: dict[str, Claim]
+    profiles: dict[str, EvidenceProfile]
+    claim_page: dict[str, str]
+
+    @property
+    def cited(self) -> dict[str, Study]:
+        """Studies cited by a claim or inline, in key order; only these get pages."""
+        keys = {e.key for c in self.claims.values() for e in c.evidence}
+        keys |= {k.key for p in self.pages.values() for c in p.citations for k in c.keys}
+        return {k: self.bibliography[k] for k in sorted(keys) if k in self.bibliography}
+
+    def claims_citing(self, key: str) -> list[tuple[Claim, str]]:
+        return [(c, e.stance.value) for c in self.claims.values() for e in c.evidence if e.key == key]
+
+    @property
+    def design_order(self) -> list[str]:
+        return [d for level in sorted(self.config.levels) for d in self.config.levels[level]]
+
+
+def suggest(key: str, known: Iterable[str]) -> str:
+    known = list(known)
+    folded = [k for k in known if k.lower() == key.lower()]
+    close = folded or difflib.get_close_matches(key, known, n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(f"'{k}'" for k in close) + "?)"
+
+
+def build_knowledge_base(
+    pages: Iterable[tuple[str, str, str]],
+    bibliography: Bibliography,
+    config: Config,
+) -> tuple[KnowledgeBase, list[Diagnostic]]:
+    """``pages`` holds (src_path, display path, markdown); returns the model and every problem."""
+    diagnostics: list[Diagnostic] = []
+    facts: dict[str, PageFacts] = {}
+    claims: dict[str, Claim] = {}
+    claim_page: dict[str, str] = {}
+    for src_path, path, markdown in sorted(pages):
+        page_claims, blocks, citations, problems = collect_page(markdown, path, config)
+        diagnostics.extend(problems)
+        facts[src_path] = PageFacts(src_path, path, page_claims, blocks, citations)
+        for claim in page_claims:
+            twin = claims.get(claim.id)
+            if twin is not None:
+                diagnostics.append(error(path, claim.line, f"duplicate claim id '{claim.id}' (also at {twin.page}:{twin.line})"))
+                diagnostics.append(error(twin.page, twin.line, f"duplicate claim id '{claim.id}' (also at {path}:{claim.line})"))
+                continue
+            claims[claim.id] = claim
+            claim_page[claim.id] = src_path
+    diagnostics.extend(_check_references(facts.values(), bibliography))
+    kb = KnowledgeBase(config, bibliography, facts, claims, {}, claim_page)
+    kb.profiles = {cid: profile(c, bibliography.studies, kb.design_order) for cid, c in claims.items()}
+    for study in kb.cited.values():
+        if study.design is None:
+            diagnostics.append(warning(study.path, study.line, f"entry '{study.key}' is cited but has no design: it is shown as unrated"))
+    return kb, sorted(set(diagnostics))
+
+
+def _check_references(pages: Iterable[PageFacts], bibliography: Bibliography) -> list[Diagnostic]:
+    diagnostics = []
+    for page in pages:
+        for claim in page.claims:
+            seen: set[str] = set()
+            for item in claim.evidence:
+                if item.key not in bibliography:
+                    diagnostics.append(error(page.path, item.line, f"unknown reference '{item.key}'{suggest(item.key, bibliography.studies)}"))
+                if item.key in seen:
+                    diagnostics.append(warning(page.path, item.line, f"claim '{claim.id}' lists '{item.key}' twice"))
+                seen.add(item.key)
+        for citation in page.citations:
+            for cited in citation.keys:
+                if cited.key not in bibliography:
+                    diagnostics.append(error(page.path, citation.line, f"unknown reference '{cited.key}'{suggest(cited.key, bibliography.studies)}"))
+    return diagnostics

@@ -1,0 +1,43 @@
+"""LaTeX to Unicode for the text a reader sees.
+
+Decoding every field of a large bibliography is slow (about 23 s for 2,800 entries with
+bibtexparser's middleware), so only displayed strings are decoded, lazily, and plain
+strings take a fast path that never touches the LaTeX codec.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from functools import lru_cache
+
+import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+
+_FONT_COMMANDS = re.compile(
+    r"\\(?:textit|textbf|textsc|textrm|textsf|texttt|emph|mkbibquote|mbox|textup|textmd|"
+    r"textnormal|url|href\{[^{}]*\}|enquote|mathrm|mathit|mathbf|ch|ce|si|SI|num)\s*\{"
+)
+_ESCAPES = {r"\&": "&", r"\%": "%", r"\$": "$", r"\_": "_", r"\#": "#", r"\{": "\x00", r"\}": "\x01"}
+_UNKNOWN_COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
+def decode(text: str) -> str:
+    """Return ``text`` as readable Unicode: accents, dashes, escapes, no protective braces."""
+    if "\\" not in text and "$" not in text:
+        return _tidy(text.replace("---", "\u2014").replace("--", "\u2013").replace("~", "\u00a0"))
+    text = _FONT_COMMANDS.sub("{", text)
+    for escape, char in _ESCAPES.items():
+        text = text.replace(escape, char)
+    try:
+        text = codecs.decode(text, "ulatex")
+    except Exception:  # latexcodec rejects some malformed input; keep the raw text then
+        pass
+    text = _UNKNOWN_COMMAND.sub("", text).replace("$", "")
+    return _tidy(text)
+
+
+def _tidy(text: str) -> str:
+    text = text.replace("{", "").replace("}", "").replace("\x00", "{").replace("\x01", "}")
+    return _SPACES.sub(" ", text).strip()
