@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .bibliography import Bibliography, Study
-from .claims import Citation, Claim, ClaimBlock, collect_page
+from .claims import Citation, Claim, ClaimBlock, collect_page, mask_code
 from .config import Config
 from .diagnostics import Diagnostic, error, warning
 from .evidence import EvidenceProfile, profile
@@ -19,6 +20,7 @@ class PageFacts:
 
     src_path: str
     path: str
+    title: str = ""
     claims: list[Claim] = field(default_factory=list)
     blocks: list[ClaimBlock] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
@@ -48,6 +50,17 @@ class KnowledgeBase:
         return [d for level in sorted(self.config.levels) for d in self.config.levels[level]]
 
 
+def page_title(markdown: str, src_path: str) -> str:
+    """The first level-one heading, as MkDocs would title the page, else the file name."""
+    match = re.search(r"^#\s+(.+?)\s*#*\s*$", mask_code(markdown), re.M)
+    if match:
+        return match.group(1).strip()
+    stem = src_path.rsplit("/", 1)[-1].removesuffix(".md")
+    if stem in ("index", "README"):
+        stem = src_path.rsplit("/", 2)[-2] if "/" in src_path else "Home"
+    return stem.replace("-", " ").replace("_", " ").capitalize()
+
+
 def suggest(key: str, known: Iterable[str]) -> str:
     known = list(known)
     folded = [k for k in known if k.lower() == key.lower()]
@@ -70,7 +83,8 @@ def build_knowledge_base(
     for src_path, path, markdown in sorted(pages):
         page_claims, blocks, citations, problems = collect_page(markdown, path, config)
         diagnostics.extend(problems)
-        facts[src_path] = PageFacts(src_path, path, page_claims, blocks, citations)
+        facts[src_path] = PageFacts(src_path, path, page_title(markdown, src_path), page_claims,
+                                    blocks, citations)
         for claim in page_claims:
             twin = claims.get(claim.id)
             if twin is not None:

@@ -1,0 +1,174 @@
+"""The MkDocs adapter: a thin shell that feeds pages to the core and places what it returns.
+
+Collect, then resolve: every page's source is read in ``on_files`` (generated pages must
+exist before the navigation is built), the knowledge base is built once, and each page's
+claim blocks and citations are replaced as MkDocs renders it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from . import assets
+from .bibliography import BibliographyCache
+from .config import Config, ConfigError, config_from_mapping
+from .graph import build_graph, to_csv, to_graphml, to_json
+from .knowledge import KnowledgeBase, build_knowledge_base
+from .render import (ASSET_DIR, BIBLIOGRAPHY, CLAIMS, EVIDENCE_MAP, EXPORT_FILES, MAP_DATA, MATRIX,
+                     PAGE_TITLES, Renderer, process_markdown, study_src)
+from .diagnostics import error
+
+log = get_plugin_logger(__name__)
+
+
+class GraphbuildConfig(base.Config):
+    bibliography = c.Type(str, default="references.bib")
+    levels = c.Optional(c.Type(dict))
+    claim_types = c.Optional(c.ListOfItems(c.Type(str)))
+    groups = c.Optional(c.ListOfItems(c.Type(str)))
+    nav = c.Type(bool, default=True)
+
+
+class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.bib_cache = BibliographyCache()
+        self._reset()
+
+    def _reset(self) -> None:
+        self.core: Config | None = None
+        self.kb: KnowledgeBase | None = None
+        self.renderer: Renderer | None = None
+        self.fragments: dict[str, str] = {}
+        self.generated: dict[str, str] = {}
+        self._tokens = itertools.count(1)
+
+    # -- configuration --------------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._reset()
+        try:
+            self.core = config_from_mapping({k: self.config[k] for k in
+                                             ("bibliography", "levels", "claim_types", "groups", "nav")})
+        except ConfigError as exc:
+            raise PluginError(f"graphbuild: {exc}") from exc
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        bib = self.root / self.core.bibliography
+        if not bib.is_file():
+            raise PluginError(f"graphbuild: bibliography '{self.core.bibliography}' not found at {bib}")
+        config.watch.append(str(bib))
+        config.extra_css.extend(f"{ASSET_DIR}/{name}" for name in assets.STYLESHEETS)
+        for name in assets.SCRIPTS:
+            config.extra_javascript.append(c.ExtraScriptValue(f"{ASSET_DIR}/{name}"))
+        if config.nav is not None and self.core.nav:
+            config.nav.append({"Evidence": [{PAGE_TITLES[src]: src} for src in (CLAIMS, EVIDENCE_MAP, MATRIX, BIBLIOGRAPHY)]})
+        return config
+
+    def display(self, path: str) -> str:
+        return os.path.relpath(path, self.root).replace(os.sep, "/")
+
+    # -- collect and build once -----------------------------------------------------------
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.core is not None
+        pages = [(f.src_uri, self.display(f.abs_src_path) if f.abs_src_path else f.src_uri, f.content_string)
+                 for f in files.documentation_pages()]
+        bib_file = self.root / self.core.bibliography
+        bibliography, bib_problems = self.bib_cache.load(bib_file, self.display(str(bib_file)), self.core)
+        kb, problems = build_knowledge_base(pages, bibliography, self.core)
+        diagnostics = bib_problems + problems
+        self.kb = kb
+        for src, title in self._generated_pages(kb).items():
+            if files.get_file_from_path(src) is not None:
+                diagnostics.append(error(self.display(files.get_file_from_path(src).abs_src_path or src), 1,
+                                         f"'{src}' is a page graphbuild generates; rename or remove this file"))
+                continue
+            token = self._token()
+            self.generated[src] = token
+            inclusion = InclusionLevel.NOT_IN_NAV if src.startswith("studies/") else InclusionLevel.UNDEFINED
+            files.append(File.generated(config, src, content=f"---\ntitle: {_yaml_str(title)}\n---\n\n{token}\n",
+                                        inclusion=inclusion))
+        for diagnostic in sorted(set(diagnostics)):
+            log.warning(str(diagnostic))
+        urls = {f.src_uri: f.url for f in files.documentation_pages()}
+        template_dirs = [self.root / "overrides" / "graphbuild"]
+        if config.theme.custom_dir:
+            template_dirs.insert(0, Path(config.theme.custom_dir) / "graphbuild")
+        self.renderer = Renderer(kb, urls, template_dirs)
+        self._add_static(files, config)
+        self.renderer.urls.update({f.src_uri: f.url for f in files})
+        return files
+
+    def _generated_pages(self, kb: KnowledgeBase) -> dict[str, str]:
+        labels = Renderer(kb, {}).labels
+        pages = {src: PAGE_TITLES[src] for src in (BIBLIOGRAPHY, CLAIMS, EVIDENCE_MAP, MATRIX)}
+        for study in kb.cited.values():
+            author, _, year = labels[study.key].rpartition(", ")
+            pages[study_src(study)] = f"{author} ({year})"
+        return pages
+
+    def _add_static(self, files: Files, config: MkDocsConfig) -> None:
+        assert self.kb is not None and self.renderer is not None
+        graph = build_graph(self.kb)
+        exports = {EXPORT_FILES["json"]: to_json(graph), EXPORT_FILES["graphml"]: to_graphml(graph),
+                   EXPORT_FILES["csv"]: to_csv(self.kb), MAP_DATA: self.renderer.map_data()}
+        for src, content in exports.items():
+            files.append(File.generated(config, src, content=content))
+        for name, path in assets.files().items():
+            files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(path)))
+
+    def _token(self) -> str:
+        return f"GBPLACEHOLDER{next(self._tokens):06d}X"
+
+    # -- resolve, page by page ------------------------------------------------------------
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        assert self.kb is not None and self.renderer is not None
+        src = page.file.src_uri
+        facts = self.kb.pages.get(src)
+        if facts is None or src in self.generated:
+            return markdown
+
+        def card(claim) -> str:
+            token = self._token()
+            self.fragments[token] = self.renderer.card(claim, src)
+            return token
+
+        return process_markdown(markdown, facts, self.renderer, card)
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        assert self.renderer is not None
+        src = page.file.src_uri
+        if src in self.generated:
+            self.fragments[self.generated[src]] = self._generated_html(src)
+        for token in [t for t in self.fragments if t in html]:
+            fragment = self.fragments.pop(token)
+            html = html.replace(f"<p>{token}</p>", fragment).replace(token, fragment)
+        return html
+
+    def _generated_html(self, src: str) -> str:
+        assert self.renderer is not None and self.kb is not None
+        builders = {BIBLIOGRAPHY: self.renderer.bibliography, CLAIMS: self.renderer.claims_index,
+                    EVIDENCE_MAP: self.renderer.evidence_map, MATRIX: self.renderer.matrix}
+        if src in builders:
+            return builders[src]()
+        slug = src.removeprefix("studies/").removesuffix(".md")
+        study = next(s for s in self.kb.cited.values() if s.slug == slug)
+        return self.renderer.study_page(study)
+
+
+def _yaml_str(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
