@@ -7,7 +7,7 @@ from pathlib import Path
 import pyvis
 
 HERE = Path(__file__).parent
-STYLESHEETS = ["graphbuild.css", "graph.css"]
+STYLESHEETS = ["graphbuild.css", "graph.css", "a11y.css"]
 SCRIPTS = ["graphbuild.js"]
 VIS_NETWORK = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
 

@@ -1,0 +1,180 @@
+"""Node positions for the evidence map, computed once at build time.
+
+A force layout in the browser never settles at a few thousand nodes and ``nx.spring_layout``
+takes minutes there, so the picture is built from the graph's own structure instead: the
+claims of one page form a cluster, each study sits next to the claims that cite it, and the
+clusters are packed in rows. Every step is arithmetic on sorted input (no randomness, no
+iteration to convergence), so the same graph always gives the same picture, in linear time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+Position = tuple[int, int]
+
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+STUDY_SPACING = 30.0  # between neighbouring studies around one claim
+CLAIM_MARGIN = 40.0  # free space around a claim's ring of studies
+CLUSTER_GAP = 120.0  # between the clusters of two pages
+JITTER = 6.0  # keeps studies with the same neighbours from sitting exactly on top of each other
+UNLINKED = "\x00unlinked"  # the cluster of studies cited only in prose, sorted after every page
+
+_CACHE: dict[str, dict[str, Position]] = {}
+_CACHE_SIZE = 8
+
+
+def evidence_layout(
+    clusters: Mapping[str, str],
+    edges: Iterable[tuple[str, str]],
+    studies: Iterable[str],
+) -> dict[str, Position]:
+    """Positions for every claim (the keys of ``clusters``) and study.
+
+    ``clusters`` maps a claim node to the name of its cluster (its page); ``edges`` run from
+    claim to study. Results are cached by a digest of the input, and a cached result is the
+    same value the computation would give, so the cache never changes the output.
+    """
+    edge_list = sorted(set(edges))
+    clusters = {**{claim: "" for claim, _ in edge_list}, **clusters}
+    study_list = sorted(set(studies) | {study for _, study in edge_list})
+    key = _digest(clusters, edge_list, study_list)
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = _compute(dict(clusters), edge_list, study_list)
+    return dict(_CACHE[key])
+
+
+def radial_layout(center: str, neighbours: list[str], spacing: float = 60.0) -> dict[str, Position]:
+    """A small star: the centre in the middle, its neighbours evenly round a circle, in order."""
+    positions: dict[str, Position] = {center: (0, 0)}
+    if not neighbours:
+        return positions
+    radius = max(150.0, spacing * len(neighbours) / (2 * math.pi))
+    for i, node in enumerate(neighbours):
+        angle = -math.pi / 2 + 2 * math.pi * i / len(neighbours)
+        positions[node] = (round(radius * math.cos(angle)), round(radius * math.sin(angle)))
+    return positions
+
+
+def _digest(clusters: Mapping[str, str], edges: list[tuple[str, str]], studies: list[str]) -> str:
+    payload = json.dumps([sorted(clusters.items()), edges, studies], separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _unit_jitter(node: str) -> tuple[float, float]:
+    """A small fixed offset derived from the node id: stable across runs and machines."""
+    digest = hashlib.blake2b(node.encode("utf-8"), digest_size=4).digest()
+    return (digest[0] / 255 - 0.5, digest[1] / 255 - 0.5)
+
+
+def _sunflower(index: int, spacing: float, skip: int = 0) -> tuple[float, float]:
+    """The ``index``-th point of a phyllotaxis spiral: evenly spread, any count, no overlap."""
+    radius = spacing * math.sqrt(index + skip + 0.5)
+    angle = (index + skip) * GOLDEN_ANGLE
+    return radius * math.cos(angle), radius * math.sin(angle)
+
+
+def _ring_radius(count: int) -> float:
+    """How far a claim's own studies reach from it."""
+    return STUDY_SPACING * math.sqrt(count + 3) + CLAIM_MARGIN
+
+
+def _compute(clusters: dict[str, str], edges: list[tuple[str, str]], studies: list[str]) -> dict[str, Position]:
+    citing: dict[str, list[str]] = defaultdict(list)
+    for claim, study in edges:
+        citing[study].append(claim)
+    private: dict[str, list[str]] = defaultdict(list)
+    for study in studies:
+        if len(citing.get(study, ())) == 1:
+            private[citing[study][0]].append(study)
+
+    members: dict[str, list[str]] = defaultdict(list)
+    for claim in sorted(clusters):
+        members[clusters[claim]].append(claim)
+    unlinked = [s for s in studies if s not in citing]
+
+    local: dict[str, tuple[float, float]] = {}
+    radii: dict[str, float] = {}
+    for name, claims in members.items():
+        radii[name] = _place_cluster(claims, private, local)
+    if unlinked:
+        for i, study in enumerate(unlinked):
+            local[study] = _sunflower(i, STUDY_SPACING * 1.5)
+        members[UNLINKED] = unlinked
+        radii[UNLINKED] = STUDY_SPACING * 1.5 * math.sqrt(len(unlinked) + 0.5) + CLAIM_MARGIN
+
+    positions: dict[str, tuple[float, float]] = {}
+    for name, (cx, cy) in _pack(radii).items():
+        nodes = members[name] if name == UNLINKED else members[name] + [
+            s for claim in members[name] for s in private.get(claim, ())
+        ]
+        for node in nodes:
+            x, y = local[node]
+            positions[node] = (cx + x, cy + y)
+
+    _place_shared(studies, citing, positions)
+    return {node: (round(x), round(y)) for node, (x, y) in sorted(positions.items())}
+
+
+def _place_cluster(claims: list[str], private: dict[str, list[str]],
+                   local: dict[str, tuple[float, float]]) -> float:
+    """Claims on a spiral, the largest footprint in the middle; each claim's own studies round it.
+
+    Returns the cluster's radius.
+    """
+    order = sorted(claims, key=lambda c: (-len(private.get(c, ())), c))
+    area = 0.0
+    reach = 0.0
+    for i, claim in enumerate(order):
+        ring = _ring_radius(len(private.get(claim, ())))
+        footprint = math.pi * ring * ring
+        radius = math.sqrt((area + footprint / 2) / math.pi) * 1.15 if i else 0.0
+        area += footprint
+        angle = i * GOLDEN_ANGLE
+        cx, cy = radius * math.cos(angle), radius * math.sin(angle)
+        local[claim] = (cx, cy)
+        reach = max(reach, radius + ring)
+        for j, study in enumerate(private.get(claim, ())):
+            dx, dy = _sunflower(j, STUDY_SPACING, skip=2)
+            local[study] = (cx + dx, cy + dy)
+    return reach
+
+
+def _pack(radii: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """Cluster centres in rows (shelf packing), in name order, the whole roughly square."""
+    names = sorted(radii)
+    sides = {name: 2 * radii[name] + CLUSTER_GAP for name in names}
+    width = max(max(sides.values()), math.sqrt(sum(s * s for s in sides.values())) * 1.1)
+    centres: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for name in names:
+        side = sides[name]
+        if x > 0 and x + side > width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        centres[name] = (x + side / 2, y + side / 2)
+        x += side
+        row_height = max(row_height, side)
+    return centres
+
+
+def _place_shared(studies: list[str], citing: dict[str, list[str]],
+                  positions: dict[str, tuple[float, float]]) -> None:
+    """A study cited by several claims sits at their mean; those sharing the same claims spread out."""
+    buckets: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for study in studies:
+        claims = citing.get(study, ())
+        if len(claims) > 1:
+            buckets[tuple(sorted(claims))].append(study)
+    for claims, shared in sorted(buckets.items()):
+        mx = sum(positions[c][0] for c in claims) / len(claims)
+        my = sum(positions[c][1] for c in claims) / len(claims)
+        for i, study in enumerate(shared):
+            dx, dy = _sunflower(i, STUDY_SPACING, skip=1)
+            jx, jy = _unit_jitter(study)
+            positions[study] = (mx + dx + jx * JITTER, my + dy + jy * JITTER)
