@@ -17,7 +17,12 @@ _FONT_COMMANDS = re.compile(
     r"\\(?:textit|textbf|textsc|textrm|textsf|texttt|emph|mkbibquote|mbox|textup|textmd|"
     r"textnormal|url|href\{[^{}]*\}|enquote|mathrm|mathit|mathbf|ch|ce|si|SI|num)\s*\{"
 )
-_ESCAPES = {r"\&": "&", r"\%": "%", r"\$": "$", r"\_": "_", r"\#": "#", r"\{": "\x00", r"\}": "\x01"}
+# Escaped characters are parked in the private-use area while the codec runs (it would read
+# a bare % as a comment), then restored.
+_ESCAPES = {r"\&": "\ue000", r"\%": "\ue001", r"\$": "\ue002", r"\_": "\ue003", r"\#": "\ue004",
+            r"\{": "\ue005", r"\}": "\ue006"}
+_RESTORE = str.maketrans({"\ue000": "&", "\ue001": "%", "\ue002": "$", "\ue003": "_", "\ue004": "#",
+                          "\ue005": "{", "\ue006": "}"})
 _UNKNOWN_COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*")
 _SPACES = re.compile(r"\s+")
 
@@ -39,5 +44,5 @@ def decode(text: str) -> str:
 
 
 def _tidy(text: str) -> str:
-    text = text.replace("{", "").replace("}", "").replace("\x00", "{").replace("\x01", "}")
+    text = text.replace("{", "").replace("}", "").translate(_RESTORE)
     return _SPACES.sub(" ", text).strip()

@@ -1,0 +1,186 @@
+"""The evidence map and the local graphs as data for ``assets/graphbuild.js``.
+
+One shape serves both, with short keys because the whole map of a large knowledge base is a
+single download::
+
+    {"types": [...], "groups": [...], "levels": [1, 2, ...], "stances": [...],
+     "nodes": [{"id": "claim:<id>" | "study:<key>", "k": "c" | "s", "l": label,
+                "t": tooltip (plain text), "x": int, "y": int, "u": url,
+                claims: "ty": type, "gr": group (absent if none), "st": status,
+                studies: "d": design ("unrated" if none), "lv": level (absent if unrated)}],
+     "edges": [[claim node index, study node index, stance index], ...]}
+
+The vocabularies are those of the site's configuration, in its order, so that colours and
+shapes mean the same on every page. Every string is text for ``textContent`` or a vis-network
+``title``; none is ever HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .bibliography import Study
+from .claims import Claim
+from .config import STANCES
+from .evidence import design_noun
+from .formatting import citation_labels
+from .graph import build_graph, claim_node, study_node
+from .knowledge import KnowledgeBase
+from .layout import evidence_layout, radial_layout
+
+Href = Callable[[str], str]
+Label = Callable[[str], str]
+
+TITLE_LIMIT = 160
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def evidence_map_data(kb: KnowledgeBase, href: Href, label: Label | None = None) -> dict[str, Any]:
+    """The whole graph: the same nodes and edges as ``graph.json``, with positions and URLs."""
+    graph = build_graph(kb)
+    label = label or default_label(kb)
+    nodes = list(graph.nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    edges = [(u, v, d["stance"]) for u, v, d in graph.edges(data=True)]
+    clusters = {node: kb.claim_page[node[len("claim:"):]] for node in nodes if node.startswith("claim:")}
+    positions = evidence_layout(
+        clusters, [(u, v) for u, v, _ in edges],
+        [node for node in nodes if node.startswith("study:")],
+    )
+    facts = _facts(kb)
+    return _payload(
+        kb,
+        [_node(kb, node, positions[node], href, label, facts) for node in nodes],
+        sorted((index[u], index[v], STANCES.index(stance)) for u, v, stance in edges),
+    )
+
+
+def local_graph_data(kb: KnowledgeBase, center_node_id: str, href: Href,
+                     label: Label | None = None) -> dict[str, Any]:
+    """One hop round a claim (its studies) or a study (the claims citing it); centre first."""
+    facts = _facts(kb)
+    kind, _, name = center_node_id.partition(":")
+    if kind == "claim":
+        stances = {study_node(key): stance for key, stance in facts.evidence[name].items()}
+        neighbours = list(stances)
+        edges = [(0, i + 1, STANCES.index(stances[n])) for i, n in enumerate(neighbours)]
+    elif kind == "study":
+        stances = {claim_node(cid): stance for cid, stance in facts.citing.get(name, {}).items()}
+        neighbours = list(stances)
+        edges = [(i + 1, 0, STANCES.index(stances[n])) for i, n in enumerate(neighbours)]
+    else:
+        raise ValueError(f"not a graph node id: {center_node_id!r}")
+    label = label or default_label(kb)
+    positions = radial_layout(center_node_id, neighbours)
+    nodes = [_node(kb, node, positions[node], href, label, facts)
+             for node in [center_node_id, *neighbours]]
+    data = _payload(kb, nodes, edges)
+    data["c"] = center_node_id
+    return data
+
+
+def script_json(data: dict[str, Any]) -> str:
+    """Compact, deterministic JSON that can sit inside ``<script>`` and never close it."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    for char, escaped in _SCRIPT_UNSAFE.items():
+        text = text.replace(char, escaped)
+    return text
+
+
+def default_label(kb: KnowledgeBase) -> Label:
+    """Claim ids and author-year labels ("Mead & MacNeil, 2006"), as citations read."""
+    labels = _facts(kb).labels
+
+    def label(node: str) -> str:
+        kind, _, name = node.partition(":")
+        return labels.get(name, name) if kind == "study" else name
+
+    return label
+
+
+# -- per knowledge base facts ---------------------------------------------------------
+
+
+@dataclass
+class _Facts:
+    """Indexes that every local graph needs; built once per knowledge base, not per page."""
+
+    evidence: dict[str, dict[str, str]]  # claim id -> study key -> stance, in listed order
+    citing: dict[str, dict[str, str]]  # study key -> claim id -> stance, in claim order
+    labels: dict[str, str]
+
+
+_FACTS: dict[int, tuple[weakref.ref, int, _Facts]] = {}
+
+
+def _facts(kb: KnowledgeBase) -> _Facts:
+    size = sum(len(c.evidence) for c in kb.claims.values()) + len(kb.bibliography)
+    cached = _FACTS.get(id(kb))
+    if cached is not None and cached[0]() is kb and cached[1] == size:
+        return cached[2]
+    evidence: dict[str, dict[str, str]] = {}
+    citing: dict[str, dict[str, str]] = {}
+    for claim_id in sorted(kb.claims):
+        listed = evidence.setdefault(claim_id, {})
+        for item in kb.claims[claim_id].evidence:
+            if item.key in kb.bibliography:
+                listed[item.key] = item.stance.value
+                citing.setdefault(item.key, {})[claim_id] = item.stance.value
+    facts = _Facts(evidence, citing, citation_labels(list(kb.cited.values())))
+    for key in [k for k, (ref, _, _) in _FACTS.items() if ref() is None]:
+        del _FACTS[key]
+    _FACTS[id(kb)] = (weakref.ref(kb), size, facts)
+    return facts
+
+
+def _payload(kb: KnowledgeBase, nodes: list[dict[str, Any]], edges: list[tuple[int, int, int]]) -> dict[str, Any]:
+    config = kb.config
+    return {
+        "types": list(config.claim_types),
+        "groups": list(config.groups),
+        "levels": sorted(config.levels),
+        "stances": list(STANCES),
+        "nodes": nodes,
+        "edges": [list(edge) for edge in edges],
+    }
+
+
+def _node(kb: KnowledgeBase, node: str, position: tuple[int, int], href: Href, label: Label,
+          facts: _Facts) -> dict[str, Any]:
+    kind, _, name = node.partition(":")
+    data: dict[str, Any] = {"id": node, "l": label(node), "x": position[0], "y": position[1], "u": href(node)}
+    if kind == "claim":
+        claim = kb.claims[name]
+        data.update(k="c", ty=claim.type, st=kb.profiles[name].status, t=_claim_title(kb, claim))
+        if claim.group:
+            data["gr"] = claim.group
+    else:
+        study = kb.bibliography[name]
+        data.update(k="s", d=study.design or "unrated",
+                    t=_study_title(study, data["l"], len(facts.citing.get(name, ()))))
+        if study.level is not None:
+            data["lv"] = study.level
+    return data
+
+
+def _claim_title(kb: KnowledgeBase, claim: Claim) -> str:
+    kind = claim.type.replace("-", " ").capitalize()
+    who = f" ({claim.group.replace('-', ' ')})" if claim.group else ""
+    return f"{claim.statement}\n{kind}{who}. {kb.profiles[claim.id].sentence}"
+
+
+def _study_title(study: Study, label: str, claims: int) -> str:
+    title = " ".join((study.title or study.key).split())
+    if len(title) > TITLE_LIMIT:
+        title = title[: TITLE_LIMIT - 1].rstrip() + "…"
+    if study.design is None:
+        design = "Unrated design"
+    else:
+        design = design_noun(study.design, 1)
+        design = f"{design[0].upper()}{design[1:]}, evidence level {study.level}"
+    cited = f"Evidence for {claims} claim{'s' if claims != 1 else ''}." if claims else "Cited in the text."
+    return f"{label}: {title}\n{design}. {cited}"

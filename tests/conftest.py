@@ -1,0 +1,143 @@
+"""Shared fixtures: small sites written into tmp_path and built with MkDocs' own API."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+REPO = Path(__file__).resolve().parent.parent
+
+MKDOCS_YML = """\
+site_name: Test site
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - graphbuild
+markdown_extensions:
+  - admonition
+  - pymdownx.details
+  - pymdownx.superfences
+"""
+
+BIB = r"""
+@string{apt = "Advances in Psychiatric Treatment"}
+
+@article{mead2006,
+  author = {Mead, Shery and MacNeil, Cheryl},
+  title = {Peer Support: What Makes It {Unique}?},
+  journal = {International Journal of Psychosocial Rehabilitation},
+  volume = {10},
+  number = {2},
+  pages = {29--37},
+  year = {2006},
+  design = {theory},
+}
+
+@article{pitt2013,
+  author = {Pitt, Veronica and Lowe, Dianne and Hill, Sophie and others},
+  title = {Consumer-providers of care for adult clients of statutory mental health services},
+  journal = {Cochrane Database of Systematic Reviews},
+  year = {2013},
+  doi = {10.1002/14651858.CD004807.pub2},
+  design = {systematic-review},
+}
+
+@article{min2007,
+  author = {Min, Sae-Young and Whitecraft, Jeanie and Rothbard, Aileen B. and Salzer, Mark S.},
+  title = {Peer Support for Persons with Co-Occurring Disorders and Community Tenure},
+  journal = {Psychiatric Rehabilitation Journal},
+  year = {2007},
+  design = {comparison-group},
+}
+
+@article{gillard2014,
+  author = {Gillard, Steve and Holley, Jess},
+  title = {Peer workers in mental health services: literature overview},
+  journal = apt,
+  year = {2014},
+  month = jul,
+  url = {https://example.org/gillard},
+  design = {narrative-review},
+}
+
+@report{dh2011,
+  author = {{Department of Health}},
+  title = {No Health Without Mental Health},
+  institution = {Department of Health},
+  year = {2011},
+  design = {policy},
+}
+
+@misc{uncited2020,
+  author = {Nobody, Anne},
+  title = {Never cited},
+  year = {2020},
+  design = {opinion},
+}
+"""
+
+INDEX_MD = """\
+# Peer support
+
+Peer workers draw on lived experience [@mead2006, p. 4]; see [@gillard2014; @dh2011].
+Write to peers@example.org for more.
+
+```claim
+id: fewer-readmissions
+statement: Peer support is associated with fewer psychiatric readmissions.
+type: outcome
+group: services
+tags: [service-use]
+evidence:
+  - key: min2007
+    stance: supports
+    note: Fewer readmissions than a comparison group.
+  - key: pitt2013
+    stance: no-effect
+```
+
+## Hope
+
+```claim
+id: hope
+statement: Patients supported by peers report more hope.
+type: benefit
+group: patients
+evidence:
+  - gillard2014
+  - mead2006: supports
+```
+"""
+
+
+def write_site(root: Path, files: dict[str, str]) -> Path:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(content) if name.endswith(".yml") else content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A small valid site: two claims (one contested), five cited studies, one uncited."""
+    return write_site(tmp_path / "site", {"mkdocs.yml": MKDOCS_YML, "references.bib": BIB,
+                                          "docs/index.md": INDEX_MD})
+
+
+def build(root: Path, strict: bool = True, site_dir: Path | None = None) -> Path:
+    """Build with MkDocs' Python API, as ``mkdocs build --strict`` would."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    out = site_dir or root / "site_out"
+    config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(out), strict=strict)
+    mkdocs_build(config)
+    return out

@@ -1,0 +1,131 @@
+"""The bibliography: values, names, LaTeX, and a diagnostic with its line for each problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graphbuild.bibliography import BibliographyCache, parse_bibliography, resolve_value
+from graphbuild.config import Config
+from graphbuild.latex import decode
+from graphbuild.names import parse_names
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        pytest.param("Mead, Shery and MacNeil, Cheryl", [("Mead", "Shery"), ("MacNeil", "Cheryl")], id="last-first"),
+        pytest.param("Shery Mead", [("Mead", "Shery")], id="first-last"),
+        pytest.param("{World Health Organization}", [("World Health Organization", "")], id="corporate"),
+        pytest.param("{Department of Health} and others", [("Department of Health", ""), ("others", "")], id="corporate-others"),
+        pytest.param("Ludwig van Beethoven", [("Beethoven", "Ludwig")], id="von-first-last"),
+        pytest.param("de la Fontaine, Jean", [("Fontaine", "Jean")], id="von-last-first"),
+        pytest.param(r"M{\"u}ller, J{\'o}zsef", [("Müller", "József")], id="accents"),
+        pytest.param("Smith, Jr., John", [("Smith", "John")], id="suffix"),
+        pytest.param("Anderson AND Sandy", [("Anderson", ""), ("Sandy", "")], id="capital-and"),
+        pytest.param("{Barnes and Noble}", [("Barnes and Noble", "")], id="and-inside-braces"),
+    ],
+)
+def test_names(field: str, expected: list[tuple[str, str]]) -> None:
+    assert [(p.family, p.given) for p in parse_names(field)] == expected
+
+
+def test_von_particle_kept_for_citations() -> None:
+    (person,) = parse_names("de la Fontaine, Jean")
+    assert person.von == "de la" and person.surname == "de la Fontaine"
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        pytest.param(r"Peer {Support}", "Peer Support", id="protective-braces"),
+        pytest.param(r"{\'E}cole", "École", id="accent"),
+        pytest.param(r"Research \& practice", "Research & practice", id="ampersand"),
+        pytest.param("29--37", "29–37", id="en-dash"),
+        pytest.param("yes---no", "yes—no", id="em-dash"),
+        pytest.param(r"\textit{Peer} work", "Peer work", id="font-command"),
+        pytest.param(r"50\% of", "50% of", id="percent"),
+        pytest.param("plain title", "plain title", id="fast-path"),
+        pytest.param(r"\ss{}", "ß", id="sharp-s"),
+    ],
+)
+def test_decode(latex: str, text: str) -> None:
+    assert decode(latex) == text
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "undefined"),
+    [
+        pytest.param("{Braced}", "Braced", [], id="braces"),
+        pytest.param('"Quoted"', "Quoted", [], id="quotes"),
+        pytest.param("2006", "2006", [], id="number"),
+        pytest.param("apt", "Advances", [], id="string-macro"),
+        pytest.param("APT", "Advances", [], id="macro-case-insensitive"),
+        pytest.param('apt # " in Psychiatry"', "Advances in Psychiatry", [], id="concatenation"),
+        pytest.param("jul", "July", [], id="month"),
+        pytest.param("nosuch", "nosuch", ["nosuch"], id="undefined"),
+    ],
+)
+def test_resolve_value(raw: str, value: str, undefined: list[str]) -> None:
+    assert resolve_value(raw, {"apt": "Advances"}) == (value, undefined)
+
+
+def _problems(text: str) -> list[tuple[int, str]]:
+    _, diagnostics = parse_bibliography(text, "refs.bib", Config())
+    return [(d.line, d.message) for d in diagnostics]
+
+
+GOOD = "@article{good2001,\n  title = {Fine},\n  year = 2001,\n  design = {rct},\n}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "fragment"),
+    [
+        pytest.param(GOOD + "@article{bad2002,\n  title = {unclosed,\n}\n@book{ok, title={x}}\n", 6, "malformed entry", id="malformed"),
+        pytest.param(GOOD + "@article{bad2002 title = {x}}\n", 6, "malformed entry", id="missing-comma"),
+        pytest.param(GOOD + GOOD, 6, "duplicate key 'good2001' (first defined at line 1)", id="duplicate-key"),
+        pytest.param(GOOD + GOOD.replace("good2001", "Good2001"), 6, "differs only in case", id="case-duplicate"),
+        pytest.param(GOOD + "@article{m2003,\n  journal = nosuch,\n}\n", 7, "undefined @string macro 'nosuch'", id="undefined-macro"),
+        pytest.param(GOOD + "@article{d2004,\n  title = {x},\n  design = {anecdote},\n}\n", 8, "unknown design 'anecdote'", id="unknown-design"),
+        pytest.param(GOOD + "@article{f2005,\n  title = {x},\n  title = {y},\n}\n", 6, "repeats field(s) title", id="duplicate-field"),
+    ],
+)
+def test_bad_entries_are_diagnostics_with_lines(text: str, line: int, fragment: str) -> None:
+    problems = _problems(text)
+    assert any(found == line and fragment in message for found, message in problems), problems
+
+
+def test_good_entries_parse_without_problems() -> None:
+    bibliography, diagnostics = parse_bibliography(GOOD, "refs.bib", Config())
+    assert diagnostics == []
+    study = bibliography["good2001"]
+    assert (study.design, study.level, study.line, study.title) == ("rct", 2, 1, "Fine")
+
+
+def test_parse_errors_stay_off_bibtexparsers_logger(caplog: pytest.LogCaptureFixture) -> None:
+    _problems(GOOD + "@article{bad2002,\n  title = {unclosed,\n}\n")
+    assert not [r for r in caplog.records if r.name.startswith("bibtexparser")]
+
+
+def test_custom_scheme_changes_levels() -> None:
+    config = Config(levels={1: ["rct"], 2: ["anecdote"]})
+    bibliography, diagnostics = parse_bibliography(GOOD.replace("rct", "anecdote"), "r.bib", config)
+    assert diagnostics == [] and bibliography["good2001"].level == 2
+
+
+def test_cache_parses_unchanged_file_once(tmp_path: Path) -> None:
+    file = tmp_path / "refs.bib"
+    file.write_text(GOOD, encoding="utf-8")
+    cache = BibliographyCache()
+    first, _ = cache.load(file, "refs.bib", Config())
+    second, _ = cache.load(file, "refs.bib", Config())
+    assert cache.parses == 1 and first is second
+    file.write_text(GOOD.replace("Fine", "Changed"), encoding="utf-8")
+    third, _ = cache.load(file, "refs.bib", Config())
+    assert cache.parses == 2 and third["good2001"].title == "Changed"
+
+
+def test_bom_and_slugs_are_stable() -> None:
+    bibliography, diagnostics = parse_bibliography("\ufeff" + GOOD + "@misc{Good:2001,title={y}}\n", "r.bib", Config())
+    assert [s.slug for s in bibliography.studies.values()] == ["good2001", "good-2001"]
