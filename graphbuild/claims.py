@@ -127,6 +127,10 @@ def parse_claim(block: ClaimBlock, path: str, config: Config) -> tuple[Claim | N
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first + mark.line if mark else block.line
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and context_mark and context_mark.line != getattr(mark, "line", None):
+            where = context.removeprefix("while parsing ").removeprefix("while scanning ").removeprefix("a ")
+            problem += f" (in the {where} started at line {first + context_mark.line})"
         return None, [error(path, line, f"malformed YAML in claim block: {problem}")]
     if not isinstance(node, yaml.MappingNode):
         return None, [error(path, block.line, "a claim block must be a YAML mapping (id:, statement:, ...)")]

@@ -1,0 +1,115 @@
+"""Evidence profiles, the knowledge base's cross-checks, the graph and its exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import networkx as nx
+import pytest
+
+from graphbuild.bibliography import parse_bibliography
+from graphbuild.claims import Claim, Evidence, Stance
+from graphbuild.config import Config
+from graphbuild.evidence import profile
+from graphbuild.graph import build_graph, to_csv, to_graphml, to_json
+from graphbuild.knowledge import build_knowledge_base
+
+from .conftest import BIB, INDEX_MD
+
+DESIGNS = [d for level in sorted(Config().levels) for d in Config().levels[level]]
+
+
+def _bib():
+    bibliography, diagnostics = parse_bibliography(BIB, "references.bib", Config())
+    assert diagnostics == []
+    return bibliography
+
+
+def _claim(*evidence: tuple[str, Stance]) -> Claim:
+    items = [Evidence(key, stance, "", 1) for key, stance in evidence]
+    return Claim("c", "S.", "outcome", "services", [], items, "docs/x.md", 1)
+
+
+@pytest.mark.parametrize(
+    ("evidence", "status", "support", "overall", "sentence"),
+    [
+        pytest.param([("min2007", Stance.SUPPORTS), ("pitt2013", Stance.NO_EFFECT)], "contested",
+                     (3, "comparison-group"), (1, "systematic-review"),
+                     "Supported by one comparison-group study; one systematic review found no significant effect. "
+                     "The strongest evidence does not support it: contested.", id="contested"),
+        pytest.param([("gillard2014", Stance.SUPPORTS), ("mead2006", Stance.SUPPORTS), ("min2007", Stance.SUPPORTS)],
+                     "supported", (3, "comparison-group"), (3, "comparison-group"),
+                     "Supported by one comparison-group study, one narrative review and one theoretical paper.",
+                     id="supported"),
+        pytest.param([("pitt2013", Stance.SUPPORTS), ("min2007", Stance.CONTRADICTS)], "supported",
+                     (1, "systematic-review"), (1, "systematic-review"),
+                     "Supported by one systematic review; one comparison-group study found the opposite.",
+                     id="weaker-contradiction-not-contested"),
+        pytest.param([("pitt2013", Stance.NO_EFFECT)], "not-supported", None, (1, "systematic-review"),
+                     "One systematic review found no significant effect. No study supports it.", id="not-supported"),
+        pytest.param([("min2007", Stance.MIXED)], "not-supported", None, (3, "comparison-group"),
+                     "One comparison-group study found mixed results. No study supports it.", id="mixed"),
+    ],
+)
+def test_profiles(evidence, status, support, overall, sentence) -> None:
+    result = profile(_claim(*evidence), _bib().studies, DESIGNS)
+    assert (result.status, result.strongest_support, result.strongest_overall, result.sentence) == (
+        status, support, overall, sentence)
+    assert result.counts[Stance.SUPPORTS] == sum(1 for _, s in evidence if s is Stance.SUPPORTS)
+
+
+def _kb(pages, bib=BIB):
+    bibliography, _ = parse_bibliography(bib, "references.bib", Config())
+    return build_knowledge_base(pages, bibliography, Config())
+
+
+def test_unknown_key_with_suggestion() -> None:
+    kb, diagnostics = _kb([("a.md", "docs/a.md", "# A\n\nText [@mead2060].\n")])
+    assert [str(d) for d in diagnostics] == [
+        "docs/a.md:3: error: unknown reference 'mead2060' (did you mean 'mead2006'?)"]
+
+
+def test_duplicate_claim_id_reported_in_both_places() -> None:
+    kb, diagnostics = _kb([("a.md", "docs/a.md", INDEX_MD), ("b.md", "docs/b.md", INDEX_MD.replace("# Peer support", "# B\n"))])
+    messages = [str(d) for d in diagnostics if "duplicate claim id 'hope'" in d.message]
+    assert any(m.startswith("docs/a.md:22:") and "also at docs/b.md:23" in m for m in messages), messages
+    assert any(m.startswith("docs/b.md:23:") and "also at docs/a.md:22" in m for m in messages), messages
+
+
+def test_unrated_cited_study_is_a_warning() -> None:
+    bib = BIB.replace("  design = {policy},\n", "")
+    kb, diagnostics = _kb([("a.md", "docs/a.md", INDEX_MD)], bib)
+    assert [d.message for d in diagnostics] == ["entry 'dh2011' is cited but has no design: it is shown as unrated"]
+
+
+def test_graph_has_the_brief_attributes() -> None:
+    kb, diagnostics = _kb([("index.md", "docs/index.md", INDEX_MD)])
+    assert diagnostics == []
+    graph = build_graph(kb)
+    assert graph.nodes["claim:fewer-readmissions"].items() >= {
+        "kind": "claim", "type": "outcome", "group": "services", "page": "index.md",
+        "statement": "Peer support is associated with fewer psychiatric readmissions."}.items()
+    assert graph.nodes["study:pitt2013"].items() >= {
+        "kind": "study", "design": "systematic-review", "level": 1, "year": "2013"}.items()
+    assert graph.edges["claim:fewer-readmissions", "study:pitt2013"]["stance"] == "no-effect"
+    assert "study:uncited2020" not in graph
+    assert sorted(n for n in graph if n.startswith("study:")) == [
+        "study:dh2011", "study:gillard2014", "study:mead2006", "study:min2007", "study:pitt2013"]
+
+
+def test_exports_round_trip_and_are_deterministic() -> None:
+    kb, _ = _kb([("index.md", "docs/index.md", INDEX_MD)])
+    graph = build_graph(kb)
+    text = to_json(graph)
+    assert text == to_json(build_graph(_kb([("index.md", "docs/index.md", INDEX_MD)])[0]))
+    back = nx.node_link_graph(json.loads(text), edges="edges")
+    assert set(back.edges) == set(graph.edges) and back.is_directed()
+    assert json.loads(text)["nodes"][0]["id"] == "claim:fewer-readmissions"
+    parsed = nx.parse_graphml(to_graphml(graph))
+    assert set(parsed.edges) == set(graph.edges)
+    rows = list(csv.DictReader(io.StringIO(to_csv(kb))))
+    assert [(r["claim"], r["study"], r["stance"]) for r in rows] == [
+        ("fewer-readmissions", "min2007", "supports"), ("fewer-readmissions", "pitt2013", "no-effect"),
+        ("hope", "gillard2014", "supports"), ("hope", "mead2006", "supports")]

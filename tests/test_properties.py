@@ -1,0 +1,128 @@
+"""Property tests: whatever an editor types, the parsers return diagnostics, never raise."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from graphbuild.claims import ClaimBlock, collect_page, find_citations, find_claim_blocks, parse_claim
+from graphbuild.config import Config
+from graphbuild.diagnostics import Diagnostic
+
+CONFIG = Config()
+PATH = "docs/page.md"
+FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Pieces of claim blocks and citations, so that random text often looks almost right.
+SNIPPETS = [
+    "```claim\n", "```\n", "~~~claim\n", "~~~\n", "````claim\n", "```{.claim}\n", "> ```claim\n",
+    "    ```claim\n", "`", "``", "\n", "  ", "\t", "id: a-claim\n", "id: Bad Id\n", "statement: ",
+    "type: benefit\n", "type: wish\n", "group: services\n", "tags: [x, y]\n", "tags: {a: b}\n",
+    "evidence:\n", "  - key: mead2006\n", "    stance: supports\n", "    stance: maybe\n",
+    "  - pitt2013: no-effect\n", "  - davidson2006\n", "  - [nested]\n", "evidence: []\n",
+    "note: |\n  text\n", "&anchor ", "*anchor", "!!python/object:os.system ", "---\n", "...\n",
+    "? ", ": ", "- ", "{", "}", "[", "]", "(", ")", "[@", "@", "; @", ", p. 4", "-@", "\\[",
+    "![", "](x)", "[^1]", "mail@example.org", "\ufeff", "\r\n", "\x00", "é", "𝒳",
+]
+snippet_text = st.lists(st.one_of(st.sampled_from(SNIPPETS), st.text(max_size=12)), max_size=40).map("".join)
+any_text = st.one_of(st.text(), snippet_text)
+
+
+def check_diagnostics(diagnostics: list[Diagnostic], text: str) -> None:
+    n_lines = text.count("\n") + 1
+    for diagnostic in diagnostics:
+        assert isinstance(diagnostic, Diagnostic)
+        assert diagnostic.path == PATH
+        assert 1 <= diagnostic.line <= n_lines, str(diagnostic)
+
+
+@FAST
+@given(any_text)
+def test_find_claim_blocks_never_raises(text: str) -> None:
+    blocks, diagnostics = find_claim_blocks(text, PATH)
+    check_diagnostics(diagnostics, text)
+    lines = text.split("\n")
+    for block in blocks:
+        assert 0 <= block.start < block.end < len(lines)
+        assert block.line == block.start + 1
+
+
+@FAST
+@given(any_text)
+def test_collect_page_never_raises(text: str) -> None:
+    claims, blocks, citations, diagnostics = collect_page(text, PATH, CONFIG)
+    assert len(claims) == len(blocks)
+    check_diagnostics(diagnostics, text)
+    for claim in claims:
+        assert claim.page == PATH and claim.statement and claim.evidence is not None
+
+
+@FAST
+@given(any_text)
+def test_parse_claim_on_any_block_text_never_raises(body: str) -> None:
+    block = ClaimBlock(body, line=3, start=2, end=3 + body.count("\n"), indent="")
+    claim, diagnostics = parse_claim(block, PATH, CONFIG)
+    assert claim is not None or diagnostics
+    for diagnostic in diagnostics:
+        assert diagnostic.line >= 1
+
+
+yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+                         st.text(max_size=20), st.sampled_from(["supports", "mixed", "benefit", "mead2006"]))
+yaml_values = st.recursive(
+    yaml_scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(st.one_of(st.text(max_size=8), st.sampled_from(
+                                ["id", "statement", "type", "group", "tags", "evidence", "key", "stance", "note"])),
+                                inner, max_size=5)),
+    max_leaves=20,
+)
+claim_like = st.fixed_dictionaries(
+    {},
+    optional={"id": yaml_values, "statement": yaml_values, "type": yaml_values, "group": yaml_values,
+              "tags": yaml_values, "evidence": yaml_values},
+)
+
+
+@FAST
+@given(st.one_of(yaml_values, claim_like))
+def test_parse_claim_on_any_yaml_value_never_raises(value: object) -> None:
+    body = yaml.safe_dump(value, allow_unicode=True)
+    markdown = f"# Page\n\n```claim\n{body}```\n"
+    claims, _, _, diagnostics = collect_page(markdown, PATH, CONFIG)
+    assert claims or diagnostics
+    check_diagnostics(diagnostics, markdown)
+
+
+@FAST
+@given(any_text)
+def test_citations_lie_inside_the_text(text: str) -> None:
+    for citation in find_citations(text):
+        assert 0 <= citation.start < citation.end <= len(text)
+        assert text[citation.start] == "[" and text[citation.end - 1] == "]"
+        assert citation.line == text.count("\n", 0, citation.start) + 1
+        assert citation.keys and all(k.key for k in citation.keys)
+
+
+word = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=10)
+local_part = st.builds(lambda a, sep, b: a + sep + b, word, st.sampled_from(["", ".", "_", "+", "-"]), word)
+emails = st.builds(lambda local, domain: f"{local}@{domain}.org", local_part, word)
+no_at = st.text(alphabet=st.characters(blacklist_characters="@"), max_size=30)
+
+
+@FAST
+@given(no_at, emails, no_at, st.sampled_from(["[{}]", "[write to {}]", "[{}, p. 4]", "({})", "{}", "[see {}; {}]"]))
+def test_an_email_address_is_never_a_citation(before: str, email: str, after: str, shape: str) -> None:
+    text = before + shape.format(email, email) + after
+    assert find_citations(text) == []
+
+
+@FAST
+@given(no_at, st.from_regex(re.compile(r"[a-z][a-z0-9]{0,8}[0-9]{4}"), fullmatch=True), no_at)
+def test_a_bracketed_key_is_a_citation(before: str, key: str, after: str) -> None:
+    text = f"{before}\n\n[@{key}]\n\n{after}"
+    keys = [k.key for c in find_citations(text) for k in c.keys]
+    assert key in keys
