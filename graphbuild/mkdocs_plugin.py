@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 from pathlib import Path
 
 from mkdocs.config import base
@@ -29,6 +30,7 @@ from .render import (ASSET_DIR, BIBLIOGRAPHY, CLAIMS, EVIDENCE_MAP, EXPORT_FILES
 from .diagnostics import error
 
 log = get_plugin_logger(__name__)
+_ANCHOR = re.compile(r'\sid="([^"]+)"')
 
 
 class GraphbuildConfig(base.Config):
@@ -155,6 +157,8 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         for token in [t for t in self.fragments if t in html]:
             fragment = self.fragments.pop(token)
             html = html.replace(f"<p>{token}</p>", fragment).replace(token, fragment)
+            if page.present_anchor_ids is not None:  # so MkDocs' anchor validation sees the cards
+                page.present_anchor_ids.update(_ANCHOR.findall(fragment))
         return html
 
     def _generated_html(self, src: str) -> str:

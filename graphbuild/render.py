@@ -124,10 +124,8 @@ class Renderer:
                 "page_href": self.claim_href(current, claim.id)}
 
     def local_graph(self, current: str, node_id: str, label: str) -> str:
-        try:
-            from .mapdata import local_graph_data, script_json
-        except ImportError:
-            return ""
+        from .mapdata import local_graph_data, script_json
+
         data = local_graph_data(self.kb, node_id, lambda n: self.node_href(current, n), self.node_label)
         return self._render("local_graph.html", data_id=f"gb-graph-{next(self._ids)}",
                             data_json=script_json(data), label=label)
@@ -207,8 +205,6 @@ class Renderer:
         exports = [("Graph (node-link JSON)", self.href(current, EXPORT_FILES["json"])),
                    ("Graph (GraphML)", self.href(current, EXPORT_FILES["graphml"])),
                    ("Claims and evidence (CSV)", self.href(current, EXPORT_FILES["csv"]))]
-        if not (Path(__file__).parent / "templates" / "evidence_map.html").exists():  # TEMPORARY
-            return "<p>map</p>"
         return self._render(
             "evidence_map.html", data_src=self.href(current, MAP_DATA), claims_url=self.href(current, CLAIMS),
             matrix_url=self.href(current, MATRIX), exports=exports, types=self.kb.config.claim_types,
@@ -218,10 +214,7 @@ class Renderer:
         )
 
     def map_data(self) -> str:
-        try:  # TEMPORARY while mapdata is written
-            from .mapdata import evidence_map_data, script_json
-        except ImportError:
-            return "{}"
+        from .mapdata import evidence_map_data, script_json
 
         return script_json(evidence_map_data(self.kb, lambda n: self.node_href(EVIDENCE_MAP, n), self.node_label))
 
