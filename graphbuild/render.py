@@ -8,7 +8,6 @@ a hostile title stays text.
 from __future__ import annotations
 
 import html
-import itertools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -56,7 +55,6 @@ class Renderer:
         self.kb = kb
         self.urls = urls
         self.labels = citation_labels(list(kb.cited.values()))
-        self._ids = itertools.count(1)
         loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(d) for d in template_dirs if d.is_dir()])]
         loaders.append(jinja2.PackageLoader("graphbuild", "templates"))
         self.env = jinja2.Environment(
@@ -127,11 +125,13 @@ class Renderer:
         from .mapdata import local_graph_data, script_json
 
         data = local_graph_data(self.kb, node_id, lambda n: self.node_href(current, n), self.node_label)
-        return self._render("local_graph.html", data_id=f"gb-graph-{next(self._ids)}",
+        kind, _, ident = node_id.partition(":")
+        slug = ident if kind == "claim" else self.kb.bibliography[ident].slug
+        return self._render("local_graph.html", data_id=f"gb-graph-{kind}-{slug}",
                             data_json=script_json(data), label=label)
 
     def card(self, claim: Claim, current: str) -> str:
-        graph = self.local_graph(current, claim_node(claim.id), f"Graph of claim {claim.id} and its studies")
+        graph = self.local_graph(current, claim_node(claim.id), f"claim {claim.id} and its studies")
         return self._render("claim_card.html", graph=graph, **self.claim_context(claim, current))
 
     def citation(self, citation: Citation, current: str) -> str:
@@ -158,7 +158,7 @@ class Renderer:
         pages = sorted({p.src_path for p in self.kb.pages.values()
                         if any(k.key == study.key for c in p.citations for k in c.keys)})
         inline = [{"title": self.page_title(p), "href": self.href(current, p)} for p in pages]
-        graph = self.local_graph(current, study_node(study.key), f"Graph of {self.label(study.key)} and the claims citing it") if citing else ""
+        graph = self.local_graph(current, study_node(study.key), f"{self.label(study.key)} and the claims citing it") if citing else ""
         return self._render("study.html", s=self.study_context(study, current), study=study,
                             abstract=study.abstract, citing=citing, inline=inline, graph=graph,
                             bibliography_href=self.href(current, BIBLIOGRAPHY))

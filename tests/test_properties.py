@@ -120,8 +120,11 @@ def test_an_email_address_is_never_a_citation(before: str, email: str, after: st
     assert find_citations(text) == []
 
 
+plain = st.text(alphabet=st.characters(blacklist_characters="@`~[]\\"), max_size=30)
+
+
 @FAST
-@given(no_at, st.from_regex(re.compile(r"[a-z][a-z0-9]{0,8}[0-9]{4}"), fullmatch=True), no_at)
+@given(plain, st.from_regex(re.compile(r"[a-z][a-z0-9]{0,8}[0-9]{4}"), fullmatch=True), plain)
 def test_a_bracketed_key_is_a_citation(before: str, key: str, after: str) -> None:
     text = f"{before}\n\n[@{key}]\n\n{after}"
     keys = [k.key for c in find_citations(text) for k in c.keys]

