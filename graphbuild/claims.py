@@ -243,7 +243,8 @@ class _ClaimReader:
 # -- inline citations ------------------------------------------------------------------
 
 _KEY = r"[A-Za-z0-9_][\w:.#$%&+?<>~/-]*"
-_BRACKET = re.compile(r"(?<![\\!])\[([^\[\]\n]*@[^\[\]\n]*)\](?![(\[:])")
+_BRACKET = re.compile(r"(?<![\\!])\[([^\[\]\n]*@[^\[\]\n]*)\](?![(\[])")
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]*\]:", re.M)
 _ITEM = re.compile(rf"^(?P<prefix>[^@]*?)(?<![\w.+-])-?@(?P<key>{_KEY}?)(?P<rest>(?:,.*)?)$", re.S)
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1", re.S)
 
@@ -252,7 +253,10 @@ def find_citations(markdown: str) -> list[Citation]:
     """Pandoc citations outside code: ``[@key]``, ``[@key, p. 4]``, ``[see @a; @b]``."""
     masked = mask_code(markdown)
     citations = []
+    definitions = {m.start() + len(m.group(0)) - len(m.group(0).lstrip()) for m in _LINK_DEFINITION.finditer(masked)}
     for match in _BRACKET.finditer(masked):
+        if match.start() in definitions:
+            continue
         keys = parse_citation_group(match.group(1))
         if keys:
             line = masked.count("\n", 0, match.start()) + 1

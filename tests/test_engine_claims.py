@@ -105,6 +105,7 @@ def test_custom_vocabularies() -> None:
         pytest.param("```\n[@mead2006]\n```\n", [], id="fenced"),
         pytest.param("[@mead2006](https://x.org)", [], id="markdown-link"),
         pytest.param("[@mead2006]: https://x.org", [], id="link-definition"),
+        pytest.param("As [@mead2006]: a colon after", [[("mead2006", "", "")]], id="colon-mid-line"),
         pytest.param("Two [@a] and [@b].", [[("a", "", "")], [("b", "", "")]], id="two-groups"),
         pytest.param(r"\[@mead2006]", [], id="escaped"),
     ],

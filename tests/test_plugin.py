@@ -175,7 +175,7 @@ def test_repository_site_builds_with_properdocs(tmp_path: Path) -> None:
     properdocs = shutil.which("properdocs", path=str(Path(sys.executable).parent))
     assert properdocs, "properdocs is a test dependency"
     out = tmp_path / "site"
-    run = subprocess.run([properdocs, "build", "--strict", "--site-dir", str(out)], cwd=REPO,
+    run = subprocess.run([properdocs, "build", "-f", "mkdocs.yml", "--strict", "--site-dir", str(out)], cwd=REPO,
                          capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert run.returncode == 0, run.stderr[-3000:]
     assert (out / "evidence/graph.json").is_file() and (out / "studies").is_dir()
