@@ -190,9 +190,7 @@ def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliograp
         line = block.start_line + 1
         if isinstance(block, DuplicateBlockKeyBlock):
             first = block.previous_block.start_line + 1
-            diagnostics.append(
-                error(path, line, f"duplicate key '{block.key}' (first defined at line {first})")
-            )
+            diagnostics.append(error(path, line, f"duplicate key '{block.key}' (first defined at line {first})"))
         elif isinstance(block, DuplicateFieldKeyBlock):
             entry = block.ignore_error_block
             fields = ", ".join(sorted(block.duplicate_keys))
@@ -213,8 +211,11 @@ def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliograp
         twin = folded.get(study.key.lower())
         if twin is not None:
             diagnostics.append(
-                error(path, study.line, f"duplicate key '{study.key}' (differs only in case "
-                      f"from '{twin.key}' at line {twin.line})")
+                error(
+                    path,
+                    study.line,
+                    f"duplicate key '{study.key}' (differs only in case from '{twin.key}' at line {twin.line})",
+                )
             )
             continue
         folded[study.key.lower()] = study
@@ -223,8 +224,7 @@ def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliograp
     return bibliography, sorted(diagnostics)
 
 
-def _study(entry, path: str, strings: dict[str, str], levels: dict[str, int],
-           diagnostics: list[Diagnostic]) -> Study:
+def _study(entry, path: str, strings: dict[str, str], levels: dict[str, int], diagnostics: list[Diagnostic]) -> Study:
     fields: dict[str, str] = {}
     line = entry.start_line + 1
     for item in entry.fields:
@@ -235,8 +235,7 @@ def _study(entry, path: str, strings: dict[str, str], levels: dict[str, int],
         field_line = (item.start_line + 1) if item.start_line is not None else line
         for macro in undefined:
             diagnostics.append(
-                error(path, field_line, f"entry '{entry.key}': undefined @string macro '{macro}' "
-                      f"in field '{name}'")
+                error(path, field_line, f"entry '{entry.key}': undefined @string macro '{macro}' in field '{name}'")
             )
         fields[name] = value
     study = Study(entry.key, entry.entry_type.lower(), fields, path, line)
@@ -246,12 +245,9 @@ def _study(entry, path: str, strings: dict[str, str], levels: dict[str, int],
             study.design, study.level = design, levels[design]
         else:
             known = ", ".join(levels)
-            design_line = next(
-                ((f.start_line or 0) + 1 for f in entry.fields if f.key.lower() == "design"), line
-            )
+            design_line = next(((f.start_line or 0) + 1 for f in entry.fields if f.key.lower() == "design"), line)
             diagnostics.append(
-                error(path, design_line, f"entry '{entry.key}': unknown design '{design}' "
-                      f"(known: {known})")
+                error(path, design_line, f"entry '{entry.key}': unknown design '{design}' (known: {known})")
             )
     return study
 
@@ -285,6 +281,7 @@ class BibliographyCache:
         return self._entries[key]
 
 
-def load_bibliography(file: Path, display_path: str, config: Config,
-                      cache: BibliographyCache | None = None) -> tuple[Bibliography, list[Diagnostic]]:
+def load_bibliography(
+    file: Path, display_path: str, config: Config, cache: BibliographyCache | None = None
+) -> tuple[Bibliography, list[Diagnostic]]:
     return (cache or BibliographyCache()).load(file, display_path, config)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -115,7 +115,7 @@ def find_claim_blocks(markdown: str, path: str) -> tuple[list[ClaimBlock], list[
 
 
 def _dedent(line: str, indent: str) -> str:
-    return line[len(indent):] if line.startswith(indent) else line.lstrip(" \t>")
+    return line[len(indent) :] if line.startswith(indent) else line.lstrip(" \t>")
 
 
 def parse_claim(block: ClaimBlock, path: str, config: Config) -> tuple[Claim | None, list[Diagnostic]]:
@@ -179,9 +179,7 @@ class _ClaimReader:
                 self.fail(key_node, f"unknown field '{name}' in claim (expected: {', '.join(CLAIM_FIELDS)})")
         for name in ("id", "statement", "type", "evidence"):
             if name not in fields:
-                self.diagnostics.append(
-                    error(self.path, self.first - 1, f"claim is missing required field '{name}'")
-                )
+                self.diagnostics.append(error(self.path, self.first - 1, f"claim is missing required field '{name}'"))
         claim_id = self.scalar(fields["id"][1], "id") if "id" in fields else None
         if claim_id is not None and not _CLAIM_ID.match(claim_id):
             self.fail(fields["id"][1], f"claim id '{claim_id}' must be a slug: lower-case letters, digits and hyphens")
@@ -223,7 +221,7 @@ class _ClaimReader:
             return None
         fields = self.mapping(node)
         if "key" not in fields and len(fields) == 1:
-            (key, (key_node, value_node)), = fields.items()
+            ((key, (key_node, value_node)),) = fields.items()
             stance = self.choice(value_node, "stance", STANCES)
             return Evidence(key, Stance(stance), "", self.line(key_node)) if stance else None
         for name, (key_node, _) in fields.items():
@@ -286,7 +284,9 @@ def mask_code(markdown: str) -> str:
     return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
-def collect_page(markdown: str, path: str, config: Config) -> tuple[list[Claim], list[ClaimBlock], list[Citation], list[Diagnostic]]:
+def collect_page(
+    markdown: str, path: str, config: Config
+) -> tuple[list[Claim], list[ClaimBlock], list[Citation], list[Diagnostic]]:
     """Everything one page declares: its claims (with their blocks) and its citations."""
     blocks, diagnostics = find_claim_blocks(markdown, path)
     claims: list[Claim] = []

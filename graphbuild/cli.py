@@ -19,8 +19,7 @@ def _check(args: argparse.Namespace) -> int:
     for diagnostic in diagnostics:
         print(diagnostic)
     failed = has_errors(diagnostics) or (args.strict and diagnostics)
-    print(f"{len(kb.claims)} claims, {len(kb.cited)} cited studies, {len(diagnostics)} problem(s)",
-          file=sys.stderr)
+    print(f"{len(kb.claims)} claims, {len(kb.cited)} cited studies, {len(diagnostics)} problem(s)", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -31,8 +30,10 @@ def _stats(args: argparse.Namespace) -> int:
     stances = Counter(e.stance.value for c in kb.claims.values() for e in c.evidence)
     levels = Counter(s.level for s in cited.values() if s.level is not None)
     print(f"claims: {len(kb.claims)}")
-    for name, values in (("types", Counter(c.type for c in kb.claims.values())),
-                         ("groups", Counter(c.group or "-" for c in kb.claims.values()))):
+    for name, values in (
+        ("types", Counter(c.type for c in kb.claims.values())),
+        ("groups", Counter(c.group or "-" for c in kb.claims.values())),
+    ):
         print(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(values.items())))
     print(f"  contested: {sum(p.contested for p in kb.profiles.values())}")
     print(f"studies: {len(kb.bibliography)} in bibliography, {len(cited)} cited")
@@ -41,7 +42,10 @@ def _stats(args: argparse.Namespace) -> int:
     unrated = [k for k, s in cited.items() if s.design is None]
     print(f"unrated studies: {len(unrated)}" + (f" ({', '.join(unrated)})" if unrated else ""))
     uncited = sorted(set(kb.bibliography.studies) - set(cited))
-    print(f"uncited entries: {len(uncited)}" + (f" ({', '.join(uncited[:20])}{' ...' if len(uncited) > 20 else ''})" if uncited else ""))
+    print(
+        f"uncited entries: {len(uncited)}"
+        + (f" ({', '.join(uncited[:20])}{' ...' if len(uncited) > 20 else ''})" if uncited else "")
+    )
     print(f"problems: {len(diagnostics)}")
     return 0
 

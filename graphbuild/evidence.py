@@ -36,7 +36,8 @@ STANCE_PHRASES = {
 
 def design_noun(design: str | None, count: int) -> str:
     singular, plural = DESIGN_NOUNS.get(design) or (
-        f"{design.replace('-', ' ')} study", f"{design.replace('-', ' ')} studies"  # type: ignore[union-attr]
+        f"{design.replace('-', ' ')} study",
+        f"{design.replace('-', ' ')} studies",  # type: ignore[union-attr]
     )
     return singular if count == 1 else plural
 
@@ -78,8 +79,11 @@ def profile(claim: Claim, studies: dict[str, Study], design_order: list[str]) ->
     rank = {design: i for i, design in enumerate(design_order)}
     items = [(e, studies[e.key]) for e in claim.evidence if e.key in studies]
     counts = Counter(e.stance for e, _ in items)
-    rated = [(study.level, rank.get(study.design, 0), study.design, e.stance)
-             for e, study in items if study.level is not None]
+    rated = [
+        (study.level, rank.get(study.design, 0), study.design, e.stance)
+        for e, study in items
+        if study.level is not None
+    ]
     best_all = min(rated, default=None)
     best_support = min((r for r in rated if r[3] is Stance.SUPPORTS), default=None)
     top = [r for r in rated if best_all and r[0] == best_all[0]]

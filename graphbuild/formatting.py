@@ -12,7 +12,7 @@ from .names import Person
 
 
 def author_label(people: list[Person]) -> str:
-    """"Mead & MacNeil", "Davidson et al.", "Department of Health"."""
+    """ "Mead & MacNeil", "Davidson et al.", "Department of Health"."""
     real = [p for p in people if not p.is_others]
     if not real:
         return ""
@@ -99,7 +99,7 @@ def reference_text(study: Study) -> str:
 def safe_href(url: str) -> str | None:
     """Only http(s) URLs become links; ``javascript:``, ``data:`` and the rest stay text."""
     url = url.strip()
-    if not url or any(c in url for c in '"<>\\ \t\n') :
+    if not url or any(c in url for c in '"<>\\ \t\n'):
         return None
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:

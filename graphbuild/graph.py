@@ -26,13 +26,23 @@ def build_graph(kb: KnowledgeBase, page_urls: dict[str, str] | None = None) -> n
         claim = kb.claims[claim_id]
         page = kb.claim_page[claim_id]
         graph.add_node(
-            claim_node(claim_id), kind="claim", type=claim.type, group=claim.group or "",
-            statement=claim.statement, page=page, tags=" ".join(claim.tags),
+            claim_node(claim_id),
+            kind="claim",
+            type=claim.type,
+            group=claim.group or "",
+            statement=claim.statement,
+            page=page,
+            tags=" ".join(claim.tags),
             status=kb.profiles[claim_id].status,
         )
     for key, study in kb.cited.items():
-        attrs = {"kind": "study", "design": study.design or "unrated", "title": study.title,
-                 "year": study.year, "slug": study.slug}
+        attrs = {
+            "kind": "study",
+            "design": study.design or "unrated",
+            "title": study.title,
+            "year": study.year,
+            "slug": study.slug,
+        }
         if study.level is not None:
             attrs["level"] = study.level
         graph.add_node(study_node(key), **attrs)
@@ -54,8 +64,20 @@ def to_graphml(graph: nx.DiGraph) -> str:
     return "\n".join(nx.generate_graphml(graph, prettyprint=True)) + "\n"
 
 
-CSV_COLUMNS = ["claim", "statement", "type", "group", "page", "status", "study", "stance",
-               "design", "level", "year", "title"]
+CSV_COLUMNS = [
+    "claim",
+    "statement",
+    "type",
+    "group",
+    "page",
+    "status",
+    "study",
+    "stance",
+    "design",
+    "level",
+    "year",
+    "title",
+]
 
 
 def to_csv(kb: KnowledgeBase) -> str:
@@ -68,11 +90,22 @@ def to_csv(kb: KnowledgeBase) -> str:
             study = kb.bibliography.studies.get(item.key)
             if study is None:
                 continue
-            writer.writerow([
-                claim.id, claim.statement, claim.type, claim.group or "", kb.claim_page[claim_id],
-                kb.profiles[claim_id].status, study.key, item.stance.value,
-                study.design or "unrated", study.level or "", study.year, study.title,
-            ])
+            writer.writerow(
+                [
+                    claim.id,
+                    claim.statement,
+                    claim.type,
+                    claim.group or "",
+                    kb.claim_page[claim_id],
+                    kb.profiles[claim_id].status,
+                    study.key,
+                    item.stance.value,
+                    study.design or "unrated",
+                    study.level or "",
+                    study.year,
+                    study.title,
+                ]
+            )
     return out.getvalue()
 
 

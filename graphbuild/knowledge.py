@@ -83,13 +83,16 @@ def build_knowledge_base(
     for src_path, path, markdown in sorted(pages):
         page_claims, blocks, citations, problems = collect_page(markdown, path, config)
         diagnostics.extend(problems)
-        facts[src_path] = PageFacts(src_path, path, page_title(markdown, src_path), page_claims,
-                                    blocks, citations)
+        facts[src_path] = PageFacts(src_path, path, page_title(markdown, src_path), page_claims, blocks, citations)
         for claim in page_claims:
             twin = claims.get(claim.id)
             if twin is not None:
-                diagnostics.append(error(path, claim.line, f"duplicate claim id '{claim.id}' (also at {twin.page}:{twin.line})"))
-                diagnostics.append(error(twin.page, twin.line, f"duplicate claim id '{claim.id}' (also at {path}:{claim.line})"))
+                diagnostics.append(
+                    error(path, claim.line, f"duplicate claim id '{claim.id}' (also at {twin.page}:{twin.line})")
+                )
+                diagnostics.append(
+                    error(twin.page, twin.line, f"duplicate claim id '{claim.id}' (also at {path}:{claim.line})")
+                )
                 continue
             claims[claim.id] = claim
             claim_page[claim.id] = src_path
@@ -98,7 +101,11 @@ def build_knowledge_base(
     kb.profiles = {cid: profile(c, bibliography.studies, kb.design_order) for cid, c in claims.items()}
     for study in kb.cited.values():
         if study.design is None:
-            diagnostics.append(warning(study.path, study.line, f"entry '{study.key}' is cited but has no design: it is shown as unrated"))
+            diagnostics.append(
+                warning(
+                    study.path, study.line, f"entry '{study.key}' is cited but has no design: it is shown as unrated"
+                )
+            )
     return kb, sorted(set(diagnostics))
 
 
@@ -109,12 +116,24 @@ def _check_references(pages: Iterable[PageFacts], bibliography: Bibliography) ->
             seen: set[str] = set()
             for item in claim.evidence:
                 if item.key not in bibliography:
-                    diagnostics.append(error(page.path, item.line, f"unknown reference '{item.key}'{suggest(item.key, bibliography.studies)}"))
+                    diagnostics.append(
+                        error(
+                            page.path,
+                            item.line,
+                            f"unknown reference '{item.key}'{suggest(item.key, bibliography.studies)}",
+                        )
+                    )
                 if item.key in seen:
                     diagnostics.append(warning(page.path, item.line, f"claim '{claim.id}' lists '{item.key}' twice"))
                 seen.add(item.key)
         for citation in page.citations:
             for cited in citation.keys:
                 if cited.key not in bibliography:
-                    diagnostics.append(error(page.path, citation.line, f"unknown reference '{cited.key}'{suggest(cited.key, bibliography.studies)}"))
+                    diagnostics.append(
+                        error(
+                            page.path,
+                            citation.line,
+                            f"unknown reference '{cited.key}'{suggest(cited.key, bibliography.studies)}",
+                        )
+                    )
     return diagnostics

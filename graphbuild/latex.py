@@ -19,10 +19,18 @@ _FONT_COMMANDS = re.compile(
 )
 # Escaped characters are parked in the private-use area while the codec runs (it would read
 # a bare % as a comment), then restored.
-_ESCAPES = {r"\&": "\ue000", r"\%": "\ue001", r"\$": "\ue002", r"\_": "\ue003", r"\#": "\ue004",
-            r"\{": "\ue005", r"\}": "\ue006"}
-_RESTORE = str.maketrans({"\ue000": "&", "\ue001": "%", "\ue002": "$", "\ue003": "_", "\ue004": "#",
-                          "\ue005": "{", "\ue006": "}"})
+_ESCAPES = {
+    r"\&": "\ue000",
+    r"\%": "\ue001",
+    r"\$": "\ue002",
+    r"\_": "\ue003",
+    r"\#": "\ue004",
+    r"\{": "\ue005",
+    r"\}": "\ue006",
+}
+_RESTORE = str.maketrans(
+    {"\ue000": "&", "\ue001": "%", "\ue002": "$", "\ue003": "_", "\ue004": "#", "\ue005": "{", "\ue006": "}"}
+)
 _UNKNOWN_COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*")
 _SPACES = re.compile(r"\s+")
 

@@ -18,10 +18,12 @@ from collections.abc import Iterable, Mapping
 Position = tuple[int, int]
 
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
-STUDY_SPACING = 30.0  # between neighbouring studies around one claim
-CLAIM_MARGIN = 40.0  # free space around a claim's ring of studies
+STUDY_SPACING = 36.0  # between neighbouring studies around one claim
+CLAIM_MARGIN = 50.0  # free space around a claim's ring of studies
 CLUSTER_GAP = 120.0  # between the clusters of two pages
 JITTER = 6.0  # keeps studies with the same neighbours from sitting exactly on top of each other
+PRIVATE_SKIP = 3  # a claim's own studies start this far out on their spiral, clear of its label
+ASPECT = 1.5  # width to height of the whole picture, as on a landscape screen
 UNLINKED = "\x00unlinked"  # the cluster of studies cited only in prose, sorted after every page
 
 _CACHE: dict[str, dict[str, Position]] = {}
@@ -82,7 +84,7 @@ def _sunflower(index: int, spacing: float, skip: int = 0) -> tuple[float, float]
 
 def _ring_radius(count: int) -> float:
     """How far a claim's own studies reach from it."""
-    return STUDY_SPACING * math.sqrt(count + 3) + CLAIM_MARGIN
+    return STUDY_SPACING * math.sqrt(count + PRIVATE_SKIP) + CLAIM_MARGIN
 
 
 def _compute(clusters: dict[str, str], edges: list[tuple[str, str]], studies: list[str]) -> dict[str, Position]:
@@ -141,16 +143,18 @@ def _place_cluster(claims: list[str], private: dict[str, list[str]],
         local[claim] = (cx, cy)
         reach = max(reach, radius + ring)
         for j, study in enumerate(private.get(claim, ())):
-            dx, dy = _sunflower(j, STUDY_SPACING, skip=2)
+            dx, dy = _sunflower(j, STUDY_SPACING, skip=PRIVATE_SKIP)
             local[study] = (cx + dx, cy + dy)
     return reach
 
 
 def _pack(radii: dict[str, float]) -> dict[str, tuple[float, float]]:
-    """Cluster centres in rows (shelf packing), in name order, the whole roughly square."""
+    """Cluster centres in rows (shelf packing), in name order, the whole about ASPECT wide."""
     names = sorted(radii)
     sides = {name: 2 * radii[name] + CLUSTER_GAP for name in names}
-    width = max(max(sides.values()), math.sqrt(sum(s * s for s in sides.values())) * 1.1)
+    columns = math.ceil(math.sqrt(len(names) * ASPECT))
+    mean_area = sum(s * s for s in sides.values()) / len(names)
+    width = max(max(sides.values()), columns * math.sqrt(mean_area) * 1.05)
     centres: dict[str, tuple[float, float]] = {}
     x = y = row_height = 0.0
     for name in names:
@@ -175,6 +179,6 @@ def _place_shared(studies: list[str], citing: dict[str, list[str]],
         mx = sum(positions[c][0] for c in claims) / len(claims)
         my = sum(positions[c][1] for c in claims) / len(claims)
         for i, study in enumerate(shared):
-            dx, dy = _sunflower(i, STUDY_SPACING, skip=1)
+            dx, dy = _sunflower(i, STUDY_SPACING)
             jx, jy = _unit_jitter(study)
             positions[study] = (mx + dx + jx * JITTER, my + dy + jy * JITTER)

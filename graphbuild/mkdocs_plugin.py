@@ -23,11 +23,22 @@ from mkdocs.structure.pages import Page
 from . import assets
 from .bibliography import BibliographyCache
 from .config import Config, ConfigError, config_from_mapping
+from .diagnostics import error
 from .graph import build_graph, to_csv, to_graphml, to_json
 from .knowledge import KnowledgeBase, build_knowledge_base
-from .render import (ASSET_DIR, BIBLIOGRAPHY, CLAIMS, EVIDENCE_MAP, EXPORT_FILES, MAP_DATA, MATRIX,
-                     PAGE_TITLES, Renderer, process_markdown, study_src)
-from .diagnostics import error
+from .render import (
+    ASSET_DIR,
+    BIBLIOGRAPHY,
+    CLAIMS,
+    EVIDENCE_MAP,
+    EXPORT_FILES,
+    MAP_DATA,
+    MATRIX,
+    PAGE_TITLES,
+    Renderer,
+    process_markdown,
+    study_src,
+)
 
 log = get_plugin_logger(__name__)
 _ANCHOR = re.compile(r'\sid="([^"]+)"')
@@ -61,8 +72,9 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
         try:
-            self.core = config_from_mapping({k: self.config[k] for k in
-                                             ("bibliography", "levels", "claim_types", "groups", "nav")})
+            self.core = config_from_mapping(
+                {k: self.config[k] for k in ("bibliography", "levels", "claim_types", "groups", "nav")}
+            )
         except ConfigError as exc:
             raise PluginError(f"graphbuild: {exc}") from exc
         self.root = Path(config.config_file_path or ".").resolve().parent
@@ -74,7 +86,9 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         for name in assets.SCRIPTS:
             config.extra_javascript.append(c.ExtraScriptValue(f"{ASSET_DIR}/{name}"))
         if config.nav is not None and self.core.nav:
-            config.nav.append({"Evidence": [{PAGE_TITLES[src]: src} for src in (CLAIMS, EVIDENCE_MAP, MATRIX, BIBLIOGRAPHY)]})
+            config.nav.append(
+                {"Evidence": [{PAGE_TITLES[src]: src} for src in (CLAIMS, EVIDENCE_MAP, MATRIX, BIBLIOGRAPHY)]}
+            )
         return config
 
     def display(self, path: str) -> str:
@@ -84,8 +98,10 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.core is not None
-        pages = [(f.src_uri, self.display(f.abs_src_path) if f.abs_src_path else f.src_uri, f.content_string)
-                 for f in files.documentation_pages()]
+        pages = [
+            (f.src_uri, self.display(f.abs_src_path) if f.abs_src_path else f.src_uri, f.content_string)
+            for f in files.documentation_pages()
+        ]
         bib_file = self.root / self.core.bibliography
         bibliography, bib_problems = self.bib_cache.load(bib_file, self.display(str(bib_file)), self.core)
         kb, problems = build_knowledge_base(pages, bibliography, self.core)
@@ -93,14 +109,22 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         self.kb = kb
         for src, title in self._generated_pages(kb).items():
             if files.get_file_from_path(src) is not None:
-                diagnostics.append(error(self.display(files.get_file_from_path(src).abs_src_path or src), 1,
-                                         f"'{src}' is a page graphbuild generates; rename or remove this file"))
+                diagnostics.append(
+                    error(
+                        self.display(files.get_file_from_path(src).abs_src_path or src),
+                        1,
+                        f"'{src}' is a page graphbuild generates; rename or remove this file",
+                    )
+                )
                 continue
             token = self._token()
             self.generated[src] = token
             inclusion = InclusionLevel.NOT_IN_NAV if src.startswith("studies/") else InclusionLevel.UNDEFINED
-            files.append(File.generated(config, src, content=f"---\ntitle: {_yaml_str(title)}\n---\n\n{token}\n",
-                                        inclusion=inclusion))
+            files.append(
+                File.generated(
+                    config, src, content=f"---\ntitle: {_yaml_str(title)}\n---\n\n{token}\n", inclusion=inclusion
+                )
+            )
         for diagnostic in sorted(set(diagnostics)):
             log.warning(str(diagnostic))
         urls = {f.src_uri: f.url for f in files.documentation_pages()}
@@ -123,8 +147,12 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
     def _add_static(self, files: Files, config: MkDocsConfig) -> None:
         assert self.kb is not None and self.renderer is not None
         graph = build_graph(self.kb)
-        exports = {EXPORT_FILES["json"]: to_json(graph), EXPORT_FILES["graphml"]: to_graphml(graph),
-                   EXPORT_FILES["csv"]: to_csv(self.kb), MAP_DATA: self.renderer.map_data()}
+        exports = {
+            EXPORT_FILES["json"]: to_json(graph),
+            EXPORT_FILES["graphml"]: to_graphml(graph),
+            EXPORT_FILES["csv"]: to_csv(self.kb),
+            MAP_DATA: self.renderer.map_data(),
+        }
         for src, content in exports.items():
             files.append(File.generated(config, src, content=content))
         for name, path in assets.files().items():
@@ -163,8 +191,12 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
 
     def _generated_html(self, src: str) -> str:
         assert self.renderer is not None and self.kb is not None
-        builders = {BIBLIOGRAPHY: self.renderer.bibliography, CLAIMS: self.renderer.claims_index,
-                    EVIDENCE_MAP: self.renderer.evidence_map, MATRIX: self.renderer.matrix}
+        builders = {
+            BIBLIOGRAPHY: self.renderer.bibliography,
+            CLAIMS: self.renderer.claims_index,
+            EVIDENCE_MAP: self.renderer.evidence_map,
+            MATRIX: self.renderer.matrix,
+        }
         if src in builders:
             return builders[src]()
         slug = src.removeprefix("studies/").removesuffix(".md")

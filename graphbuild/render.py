@@ -7,7 +7,6 @@ a hostile title stays text.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,8 +15,7 @@ import jinja2
 from .bibliography import Study
 from .claims import Citation, Claim, Stance
 from .evidence import design_noun
-from .formatting import (citation_labels, doi_href, reference_parts, reference_text,
-                         relative_url, safe_href)
+from .formatting import citation_labels, doi_href, reference_parts, reference_text, relative_url, safe_href
 from .graph import claim_node, study_node
 from .knowledge import KnowledgeBase, PageFacts
 
@@ -25,17 +23,24 @@ BIBLIOGRAPHY = "bibliography/index.md"
 CLAIMS = "claims/index.md"
 EVIDENCE_MAP = "evidence/index.md"
 MATRIX = "evidence/matrix/index.md"
-EXPORT_FILES = {"json": "evidence/graph.json", "graphml": "evidence/graph.graphml",
-                "csv": "evidence/claims.csv"}
+EXPORT_FILES = {"json": "evidence/graph.json", "graphml": "evidence/graph.graphml", "csv": "evidence/claims.csv"}
 MAP_DATA = "evidence/map.json"
 ASSET_DIR = "assets/graphbuild"
-PAGE_TITLES = {BIBLIOGRAPHY: "Bibliography", CLAIMS: "Claims index", EVIDENCE_MAP: "Evidence map",
-               MATRIX: "Evidence matrix"}
-STANCE_SYMBOLS = {Stance.SUPPORTS: "✓", Stance.CONTRADICTS: "✗", Stance.MIXED: "±",
-                  Stance.NO_EFFECT: "∅"}
-STANCE_WORDS = {Stance.SUPPORTS: "supports", Stance.CONTRADICTS: "contradicts",
-                Stance.MIXED: "mixed", Stance.NO_EFFECT: "no effect"}
+PAGE_TITLES = {
+    BIBLIOGRAPHY: "Bibliography",
+    CLAIMS: "Claims index",
+    EVIDENCE_MAP: "Evidence map",
+    MATRIX: "Evidence matrix",
+}
+STANCE_SYMBOLS = {Stance.SUPPORTS: "✓", Stance.CONTRADICTS: "✗", Stance.MIXED: "±", Stance.NO_EFFECT: "∅"}
+STANCE_WORDS = {
+    Stance.SUPPORTS: "supports",
+    Stance.CONTRADICTS: "contradicts",
+    Stance.MIXED: "mixed",
+    Stance.NO_EFFECT: "no effect",
+}
 _MARKDOWN_SPECIALS = {c: f"&#{ord(c)};" for c in "[]()*_`!{}#|~:\\$^+=-"}
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", **_MARKDOWN_SPECIALS}
 
 
 def study_src(study: Study) -> str:
@@ -43,9 +48,9 @@ def study_src(study: Study) -> str:
 
 
 def entity_text(text: str) -> str:
-    """HTML-escape, then encode everything Markdown or a template engine could act on."""
-    escaped = html.escape(text, quote=True)
-    return "".join(_MARKDOWN_SPECIALS.get(c, c) for c in escaped)
+    """HTML-escape and encode everything Markdown or a template engine could act on, in one
+    pass, so that no entity is encoded twice (``O'Brien`` must not show as ``O&#x27;Brien``)."""
+    return "".join(_ENTITIES.get(c, c) for c in text)
 
 
 class Renderer:
@@ -58,12 +63,18 @@ class Renderer:
         loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(d) for d in template_dirs if d.is_dir()])]
         loaders.append(jinja2.PackageLoader("graphbuild", "templates"))
         self.env = jinja2.Environment(
-            loader=jinja2.ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
-            lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
         )
-        self.env.globals.update(stance_symbol=lambda s: STANCE_SYMBOLS[Stance(s)],
-                                stance_word=lambda s: STANCE_WORDS[Stance(s)],
-                                design_noun=design_noun, level_label=self.level_label)
+        self.env.globals.update(
+            stance_symbol=lambda s: STANCE_SYMBOLS[Stance(s)],
+            stance_word=lambda s: STANCE_WORDS[Stance(s)],
+            design_noun=design_noun,
+            level_label=self.level_label,
+        )
 
     # -- links ----------------------------------------------------------------------------
 
@@ -101,11 +112,19 @@ class Renderer:
 
     def study_context(self, study: Study, current: str) -> dict:
         return {
-            "key": study.key, "label": self.label(study.key), "href": self.study_href(current, study.key),
-            "design": study.design, "design_name": design_noun(study.design, 1) if study.design else "unrated",
-            "level": study.level, "ref": reference_parts(study), "ref_text": reference_text(study),
-            "doi": study.doi, "doi_href": doi_href(study.doi), "url": study.url,
-            "url_href": safe_href(study.url), "entry_type": study.entry_type,
+            "key": study.key,
+            "label": self.label(study.key),
+            "href": self.study_href(current, study.key),
+            "design": study.design,
+            "design_name": design_noun(study.design, 1) if study.design else "unrated",
+            "level": study.level,
+            "ref": reference_parts(study),
+            "ref_text": reference_text(study),
+            "doi": study.doi,
+            "doi_href": doi_href(study.doi),
+            "url": study.url,
+            "url_href": safe_href(study.url),
+            "entry_type": study.entry_type,
         }
 
     def claim_context(self, claim: Claim, current: str) -> dict:
@@ -114,12 +133,17 @@ class Renderer:
             study = self.kb.bibliography.studies.get(item.key)
             if study is None:
                 continue
-            evidence.append({"stance": item.stance.value, "note": item.note,
-                             "study": self.study_context(study, current)})
+            evidence.append(
+                {"stance": item.stance.value, "note": item.note, "study": self.study_context(study, current)}
+            )
         evidence.sort(key=lambda e: (e["study"]["level"] or 99, e["study"]["label"]))
-        return {"claim": claim, "profile": self.kb.profiles[claim.id], "evidence": evidence,
-                "map_href": self.href(current, EVIDENCE_MAP, f"claim:{claim.id}"),
-                "page_href": self.claim_href(current, claim.id)}
+        return {
+            "claim": claim,
+            "profile": self.kb.profiles[claim.id],
+            "evidence": evidence,
+            "map_href": self.href(current, EVIDENCE_MAP, f"claim:{claim.id}"),
+            "page_href": self.claim_href(current, claim.id),
+        }
 
     def local_graph(self, current: str, node_id: str, label: str) -> str:
         from .mapdata import local_graph_data, script_json
@@ -127,8 +151,9 @@ class Renderer:
         data = local_graph_data(self.kb, node_id, lambda n: self.node_href(current, n), self.node_label)
         kind, _, ident = node_id.partition(":")
         slug = ident if kind == "claim" else self.kb.bibliography[ident].slug
-        return self._render("local_graph.html", data_id=f"gb-graph-{kind}-{slug}",
-                            data_json=script_json(data), label=label)
+        return self._render(
+            "local_graph.html", data_id=f"gb-graph-{kind}-{slug}", data_json=script_json(data), label=label
+        )
 
     def card(self, claim: Claim, current: str) -> str:
         graph = self.local_graph(current, claim_node(claim.id), f"claim {claim.id} and its studies")
@@ -145,23 +170,39 @@ class Renderer:
                 parts.append(f'{prefix}<span class="gb-cite-missing">?{entity_text(cited.key)}</span>{locator}')
                 continue
             ref = entity_text(reference_text(study))
-            parts.append(f'{prefix}<a class="gb-cite" href="{self.study_href(current, study.key)}" '
-                         f'data-ref="{ref}" title="{ref}">{entity_text(self.label(study.key))}</a>{locator}')
+            parts.append(
+                f'{prefix}<a class="gb-cite" href="{self.study_href(current, study.key)}" '
+                f'data-ref="{ref}" title="{ref}">{entity_text(self.label(study.key))}</a>{locator}'
+            )
         return "(" + "; ".join(parts) + ")"
 
     # -- pages ----------------------------------------------------------------------------
 
     def study_page(self, study: Study) -> str:
         current = study_src(study)
-        citing = [{"claim": c, "stance": stance, "href": self.claim_href(current, c.id),
-                   "profile": self.kb.profiles[c.id]} for c, stance in self.kb.claims_citing(study.key)]
-        pages = sorted({p.src_path for p in self.kb.pages.values()
-                        if any(k.key == study.key for c in p.citations for k in c.keys)})
+        citing = [
+            {"claim": c, "stance": stance, "href": self.claim_href(current, c.id), "profile": self.kb.profiles[c.id]}
+            for c, stance in self.kb.claims_citing(study.key)
+        ]
+        pages = sorted(
+            {p.src_path for p in self.kb.pages.values() if any(k.key == study.key for c in p.citations for k in c.keys)}
+        )
         inline = [{"title": self.page_title(p), "href": self.href(current, p)} for p in pages]
-        graph = self.local_graph(current, study_node(study.key), f"{self.label(study.key)} and the claims citing it") if citing else ""
-        return self._render("study.html", s=self.study_context(study, current), study=study,
-                            abstract=study.abstract, citing=citing, inline=inline, graph=graph,
-                            bibliography_href=self.href(current, BIBLIOGRAPHY))
+        graph = (
+            self.local_graph(current, study_node(study.key), f"{self.label(study.key)} and the claims citing it")
+            if citing
+            else ""
+        )
+        return self._render(
+            "study.html",
+            s=self.study_context(study, current),
+            study=study,
+            abstract=study.abstract,
+            citing=citing,
+            inline=inline,
+            graph=graph,
+            bibliography_href=self.href(current, BIBLIOGRAPHY),
+        )
 
     def page_title(self, src: str) -> str:
         page = self.kb.pages.get(src)
@@ -174,10 +215,17 @@ class Renderer:
 
     def claims_index(self) -> str:
         current = CLAIMS
-        rows = [self.claim_context(c, current) | {"page_title": self.page_title(self.kb.claim_page[c.id])}
-                for c in self.ordered_claims()]
-        return self._render("claims.html", rows=rows, types=self.kb.config.claim_types,
-                            matrix_href=self.href(current, MATRIX), map_href=self.href(current, EVIDENCE_MAP))
+        rows = [
+            self.claim_context(c, current) | {"page_title": self.page_title(self.kb.claim_page[c.id])}
+            for c in self.ordered_claims()
+        ]
+        return self._render(
+            "claims.html",
+            rows=rows,
+            types=self.kb.config.claim_types,
+            matrix_href=self.href(current, MATRIX),
+            map_href=self.href(current, EVIDENCE_MAP),
+        )
 
     def ordered_claims(self) -> list[Claim]:
         return sorted(self.kb.claims.values(), key=lambda c: (c.page, c.line))
@@ -196,19 +244,31 @@ class Renderer:
                 cells[None] = [e for e in context["evidence"] if e["study"]["level"] is None]
                 rows.append(context | {"cells": cells})
             sections.append({"title": self.page_title(src), "href": self.href(current, src), "rows": rows})
-        return self._render("matrix.html", sections=sections, levels=levels, scheme=self.kb.config.levels,
-                            claims_href=self.href(current, CLAIMS))
+        return self._render(
+            "matrix.html",
+            sections=sections,
+            levels=levels,
+            scheme=self.kb.config.levels,
+            claims_href=self.href(current, CLAIMS),
+        )
 
     def evidence_map(self) -> str:
         current = EVIDENCE_MAP
         graph_edges = sum(len(c.evidence) for c in self.kb.claims.values())
-        exports = [("Graph (node-link JSON)", self.href(current, EXPORT_FILES["json"])),
-                   ("Graph (GraphML)", self.href(current, EXPORT_FILES["graphml"])),
-                   ("Claims and evidence (CSV)", self.href(current, EXPORT_FILES["csv"]))]
+        exports = [
+            ("Graph (node-link JSON)", self.href(current, EXPORT_FILES["json"])),
+            ("Graph (GraphML)", self.href(current, EXPORT_FILES["graphml"])),
+            ("Claims and evidence (CSV)", self.href(current, EXPORT_FILES["csv"])),
+        ]
         return self._render(
-            "evidence_map.html", data_src=self.href(current, MAP_DATA), claims_url=self.href(current, CLAIMS),
-            matrix_url=self.href(current, MATRIX), exports=exports, types=self.kb.config.claim_types,
-            groups=self.kb.config.groups, levels=sorted(self.kb.config.levels.items()),
+            "evidence_map.html",
+            data_src=self.href(current, MAP_DATA),
+            claims_url=self.href(current, CLAIMS),
+            matrix_url=self.href(current, MATRIX),
+            exports=exports,
+            types=self.kb.config.claim_types,
+            groups=self.kb.config.groups,
+            levels=sorted(self.kb.config.levels.items()),
             stances=[s.value for s in Stance],
             stats={"claims": len(self.kb.claims), "studies": len(self.kb.cited), "edges": graph_edges},
         )
@@ -219,16 +279,15 @@ class Renderer:
         return script_json(evidence_map_data(self.kb, lambda n: self.node_href(EVIDENCE_MAP, n), self.node_label))
 
 
-def process_markdown(markdown: str, facts: PageFacts, renderer: Renderer,
-                     card: Callable[[Claim], str]) -> str:
+def process_markdown(markdown: str, facts: PageFacts, renderer: Renderer, card: Callable[[Claim], str]) -> str:
     """Replace citations and claim blocks in one page's Markdown; line count may change."""
     current = facts.src_path
     for citation in sorted(facts.citations, key=lambda c: c.start, reverse=True):
-        markdown = markdown[:citation.start] + renderer.citation(citation, current) + markdown[citation.end:]
+        markdown = markdown[: citation.start] + renderer.citation(citation, current) + markdown[citation.end :]
     lines = markdown.split("\n")
-    for claim, block in sorted(zip(facts.claims, facts.blocks), key=lambda p: p[1].start, reverse=True):
+    for claim, block in sorted(zip(facts.claims, facts.blocks, strict=True), key=lambda p: p[1].start, reverse=True):
         if renderer.kb.claims.get(claim.id) is not claim:
             continue
         html_lines = [block.indent + line for line in card(claim).split("\n")]
-        lines[block.start:block.end + 1] = ["", *html_lines, ""]
+        lines[block.start : block.end + 1] = ["", *html_lines, ""]
     return "\n".join(lines)

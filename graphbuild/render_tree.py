@@ -20,8 +20,19 @@ from .diagnostics import Diagnostic
 from .formatting import page_url
 from .graph import build_graph, to_csv, to_graphml, to_json
 from .project import Project, _TolerantLoader, analyse
-from .render import (ASSET_DIR, BIBLIOGRAPHY, CLAIMS, EVIDENCE_MAP, EXPORT_FILES, MAP_DATA, MATRIX,
-                     PAGE_TITLES, Renderer, process_markdown, study_src)
+from .render import (
+    ASSET_DIR,
+    BIBLIOGRAPHY,
+    CLAIMS,
+    EVIDENCE_MAP,
+    EXPORT_FILES,
+    MAP_DATA,
+    MATRIX,
+    PAGE_TITLES,
+    Renderer,
+    process_markdown,
+    study_src,
+)
 
 
 def render_tree(project: Project, out: Path, cache: BibliographyCache | None = None) -> list[Diagnostic]:
@@ -37,27 +48,39 @@ def render_tree(project: Project, out: Path, cache: BibliographyCache | None = N
     directory_urls = settings.get("use_directory_urls", True) is not False
     sources = [p.relative_to(project.docs_dir).as_posix() for p in sorted(project.docs_dir.rglob("*")) if p.is_file()]
     generated = [BIBLIOGRAPHY, CLAIMS, EVIDENCE_MAP, MATRIX] + [study_src(s) for s in kb.cited.values()]
-    urls = {src: page_url(src, directory_urls) if src.endswith(".md") else src
-            for src in sources + generated + list(EXPORT_FILES.values()) + [MAP_DATA]}
+    urls = {
+        src: page_url(src, directory_urls) if src.endswith(".md") else src
+        for src in sources + generated + list(EXPORT_FILES.values()) + [MAP_DATA]
+    }
     renderer = Renderer(kb, urls, [project.root / "overrides" / "graphbuild"])
     for src in sources:
         target = docs / src
         target.parent.mkdir(parents=True, exist_ok=True)
         if src in kb.pages:
             text = (project.docs_dir / src).read_text(encoding="utf-8-sig")
-            target.write_text(process_markdown(text, kb.pages[src], renderer, lambda c, s=src: renderer.card(c, s)), encoding="utf-8")
+            target.write_text(
+                process_markdown(text, kb.pages[src], renderer, lambda c, s=src: renderer.card(c, s)), encoding="utf-8"
+            )
         else:
             shutil.copyfile(project.docs_dir / src, target)
-    bodies = {BIBLIOGRAPHY: renderer.bibliography, CLAIMS: renderer.claims_index,
-              EVIDENCE_MAP: renderer.evidence_map, MATRIX: renderer.matrix}
+    bodies = {
+        BIBLIOGRAPHY: renderer.bibliography,
+        CLAIMS: renderer.claims_index,
+        EVIDENCE_MAP: renderer.evidence_map,
+        MATRIX: renderer.matrix,
+    }
     for src, body in bodies.items():
         _write_page(docs / src, PAGE_TITLES[src], body())
     for study in kb.cited.values():
         author, _, year = renderer.label(study.key).rpartition(", ")
         _write_page(docs / study_src(study), f"{author} ({year})", renderer.study_page(study))
     graph = build_graph(kb)
-    for src, content in {EXPORT_FILES["json"]: to_json(graph), EXPORT_FILES["graphml"]: to_graphml(graph),
-                         EXPORT_FILES["csv"]: to_csv(kb), MAP_DATA: renderer.map_data()}.items():
+    for src, content in {
+        EXPORT_FILES["json"]: to_json(graph),
+        EXPORT_FILES["graphml"]: to_graphml(graph),
+        EXPORT_FILES["csv"]: to_csv(kb),
+        MAP_DATA: renderer.map_data(),
+    }.items():
         (docs / src).write_text(content, encoding="utf-8")
     (docs / ASSET_DIR).mkdir(parents=True, exist_ok=True)
     for name, path in assets.files().items():
@@ -68,8 +91,10 @@ def render_tree(project: Project, out: Path, cache: BibliographyCache | None = N
 
 def _write_page(path: Path, title: str, body: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n"
-                    f'<div class="gb-generated">\n{body}\n</div>\n', encoding="utf-8")
+    path.write_text(
+        f'---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n<div class="gb-generated">\n{body}\n</div>\n',
+        encoding="utf-8",
+    )
 
 
 def _settings(project: Project) -> dict[str, Any]:
@@ -81,13 +106,19 @@ def _write_config(project: Project, settings: dict[str, Any], out: Path) -> None
     """The site's own settings, less the graphbuild plugin, plus its assets and pages."""
     settings = dict(settings)
     settings["docs_dir"] = "docs"
-    settings["plugins"] = [p for p in settings.get("plugins") or ["search"]
-                           if p != "graphbuild" and not (isinstance(p, dict) and "graphbuild" in p)]
+    settings["plugins"] = [
+        p
+        for p in settings.get("plugins") or ["search"]
+        if p != "graphbuild" and not (isinstance(p, dict) and "graphbuild" in p)
+    ]
     settings["extra_css"] = list(settings.get("extra_css") or []) + [f"{ASSET_DIR}/{n}" for n in assets.STYLESHEETS]
-    settings["extra_javascript"] = list(settings.get("extra_javascript") or []) + [f"{ASSET_DIR}/{n}" for n in assets.SCRIPTS]
+    settings["extra_javascript"] = list(settings.get("extra_javascript") or []) + [
+        f"{ASSET_DIR}/{n}" for n in assets.SCRIPTS
+    ]
     if settings.get("nav") is not None and project.config.nav:
         settings["nav"] = list(settings["nav"]) + [
-            {"Evidence": [{PAGE_TITLES[s]: s} for s in (CLAIMS, EVIDENCE_MAP, MATRIX, BIBLIOGRAPHY)]}]
+            {"Evidence": [{PAGE_TITLES[s]: s} for s in (CLAIMS, EVIDENCE_MAP, MATRIX, BIBLIOGRAPHY)]}
+        ]
     theme = settings.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
         source = project.root / theme["custom_dir"]

@@ -128,8 +128,7 @@ def write_site(root: Path, files: dict[str, str]) -> Path:
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     """A small valid site: two claims (one contested), five cited studies, one uncited."""
-    return write_site(tmp_path / "site", {"mkdocs.yml": MKDOCS_YML, "references.bib": BIB,
-                                          "docs/index.md": INDEX_MD})
+    return write_site(tmp_path / "site", {"mkdocs.yml": MKDOCS_YML, "references.bib": BIB, "docs/index.md": INDEX_MD})
 
 
 def build(root: Path, strict: bool = True, site_dir: Path | None = None) -> Path:

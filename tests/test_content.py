@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -36,8 +35,11 @@ def test_coverage(kb) -> None:
 
 def test_readmissions_evidence_is_contested_by_the_cochrane_review(kb) -> None:
     contested = [c for c in kb.claims.values() if kb.profiles[c.id].contested]
-    assert any(kb.bibliography[e.key].design == "systematic-review" and e.stance.value == "no-effect"
-               for c in contested for e in c.evidence)
+    assert any(
+        kb.bibliography[e.key].design == "systematic-review" and e.stance.value == "no-effect"
+        for c in contested
+        for e in c.evidence
+    )
 
 
 def _words(text: str) -> list[str]:
@@ -47,9 +49,9 @@ def _words(text: str) -> list[str]:
 @pytest.mark.skipif(not SEED.exists(), reason="the seed article lives in ../shared, outside the repository")
 def test_no_run_of_twelve_words_copied_outside_quotations() -> None:
     article = _words(SEED.read_text(encoding="utf-8"))
-    grams = {tuple(article[i:i + 12]) for i in range(len(article) - 11)}
+    grams = {tuple(article[i : i + 12]) for i in range(len(article) - 11)}
     for path in sorted((REPO / "docs").rglob("*.md")) + [REPO / "references.bib"]:
         text = re.sub(r'"[^"]+"\s*\[@[^\]]+\]', " ", path.read_text(encoding="utf-8"))  # cited quotations
         words = _words(text)
-        copied = [" ".join(words[i:i + 12]) for i in range(len(words) - 11) if tuple(words[i:i + 12]) in grams]
+        copied = [" ".join(words[i : i + 12]) for i in range(len(words) - 11) if tuple(words[i : i + 12]) in grams]
         assert not copied, f"{path.name}: {copied[:2]}"

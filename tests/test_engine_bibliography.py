@@ -18,7 +18,9 @@ from graphbuild.names import parse_names
         pytest.param("Mead, Shery and MacNeil, Cheryl", [("Mead", "Shery"), ("MacNeil", "Cheryl")], id="last-first"),
         pytest.param("Shery Mead", [("Mead", "Shery")], id="first-last"),
         pytest.param("{World Health Organization}", [("World Health Organization", "")], id="corporate"),
-        pytest.param("{Department of Health} and others", [("Department of Health", ""), ("others", "")], id="corporate-others"),
+        pytest.param(
+            "{Department of Health} and others", [("Department of Health", ""), ("others", "")], id="corporate-others"
+        ),
         pytest.param("Ludwig van Beethoven", [("Beethoven", "Ludwig")], id="von-first-last"),
         pytest.param("de la Fontaine, Jean", [("Fontaine", "Jean")], id="von-last-first"),
         pytest.param(r"M{\"u}ller, J{\'o}zsef", [("Müller", "József")], id="accents"),
@@ -82,13 +84,33 @@ GOOD = "@article{good2001,\n  title = {Fine},\n  year = 2001,\n  design = {rct},
 @pytest.mark.parametrize(
     ("text", "line", "fragment"),
     [
-        pytest.param(GOOD + "@article{bad2002,\n  title = {unclosed,\n}\n@book{ok, title={x}}\n", 6, "malformed entry", id="malformed"),
+        pytest.param(
+            GOOD + "@article{bad2002,\n  title = {unclosed,\n}\n@book{ok, title={x}}\n",
+            6,
+            "malformed entry",
+            id="malformed",
+        ),
         pytest.param(GOOD + "@article{bad2002 title = {x}}\n", 6, "malformed entry", id="missing-comma"),
         pytest.param(GOOD + GOOD, 6, "duplicate key 'good2001' (first defined at line 1)", id="duplicate-key"),
         pytest.param(GOOD + GOOD.replace("good2001", "Good2001"), 6, "differs only in case", id="case-duplicate"),
-        pytest.param(GOOD + "@article{m2003,\n  journal = nosuch,\n}\n", 7, "undefined @string macro 'nosuch'", id="undefined-macro"),
-        pytest.param(GOOD + "@article{d2004,\n  title = {x},\n  design = {anecdote},\n}\n", 8, "unknown design 'anecdote'", id="unknown-design"),
-        pytest.param(GOOD + "@article{f2005,\n  title = {x},\n  title = {y},\n}\n", 6, "repeats field(s) title", id="duplicate-field"),
+        pytest.param(
+            GOOD + "@article{m2003,\n  journal = nosuch,\n}\n",
+            7,
+            "undefined @string macro 'nosuch'",
+            id="undefined-macro",
+        ),
+        pytest.param(
+            GOOD + "@article{d2004,\n  title = {x},\n  design = {anecdote},\n}\n",
+            8,
+            "unknown design 'anecdote'",
+            id="unknown-design",
+        ),
+        pytest.param(
+            GOOD + "@article{f2005,\n  title = {x},\n  title = {y},\n}\n",
+            6,
+            "repeats field(s) title",
+            id="duplicate-field",
+        ),
     ],
 )
 def test_bad_entries_are_diagnostics_with_lines(text: str, line: int, fragment: str) -> None:

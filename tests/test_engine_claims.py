@@ -33,10 +33,18 @@ def test_valid_claim_with_all_forms() -> None:
     assert diagnostics == []
     (claim,) = claims
     assert (claim.id, claim.type, claim.group, claim.tags, claim.line) == (
-        "reduced-readmissions", "outcome", "services", ["service-use"], 3)
+        "reduced-readmissions",
+        "outcome",
+        "services",
+        ["service-use"],
+        3,
+    )
     assert [(e.key, e.stance, e.line) for e in claim.evidence] == [
-        ("min2007", Stance.SUPPORTS, 10), ("pitt2013", Stance.NO_EFFECT, 13),
-        ("davidson2006", Stance.SUPPORTS, 15), ("lawn2008", Stance.CONTRADICTS, 16)]
+        ("min2007", Stance.SUPPORTS, 10),
+        ("pitt2013", Stance.NO_EFFECT, 13),
+        ("davidson2006", Stance.SUPPORTS, 15),
+        ("lawn2008", Stance.CONTRADICTS, 16),
+    ]
     assert claim.evidence[0].note == "Fewer readmissions over three years."
 
 
@@ -50,15 +58,37 @@ BASE = "id: x\nstatement: S.\ntype: benefit\nevidence:\n  - a2000\n"
 @pytest.mark.parametrize(
     ("markdown", "line", "fragment"),
     [
-        pytest.param(block(BASE.replace("statement: S.\n", "")), 3, "missing required field 'statement'", id="missing-statement"),
+        pytest.param(
+            block(BASE.replace("statement: S.\n", "")), 3, "missing required field 'statement'", id="missing-statement"
+        ),
         pytest.param(block(BASE.replace("id: x\n", "")), 3, "missing required field 'id'", id="missing-id"),
-        pytest.param(block(BASE.replace("evidence:\n  - a2000\n", "")), 3, "missing required field 'evidence'", id="missing-evidence"),
+        pytest.param(
+            block(BASE.replace("evidence:\n  - a2000\n", "")),
+            3,
+            "missing required field 'evidence'",
+            id="missing-evidence",
+        ),
         pytest.param(block(BASE.replace("benefit", "rumour")), 6, "unknown type 'rumour'", id="bad-type"),
         pytest.param(block(BASE + "group: aliens\n"), 9, "unknown group 'aliens'", id="bad-group"),
-        pytest.param(block(BASE.replace("  - a2000\n", "  - key: a2000\n    stance: refutes\n")), 9, "unknown stance 'refutes'", id="bad-stance"),
-        pytest.param(block(BASE.replace("  - a2000\n", "  - a2000: refutes\n")), 8, "unknown stance 'refutes'", id="bad-short-stance"),
+        pytest.param(
+            block(BASE.replace("  - a2000\n", "  - key: a2000\n    stance: refutes\n")),
+            9,
+            "unknown stance 'refutes'",
+            id="bad-stance",
+        ),
+        pytest.param(
+            block(BASE.replace("  - a2000\n", "  - a2000: refutes\n")),
+            8,
+            "unknown stance 'refutes'",
+            id="bad-short-stance",
+        ),
         pytest.param(block(BASE + "colour: red\n"), 9, "unknown field 'colour'", id="unknown-field"),
-        pytest.param(block(BASE.replace("  - a2000\n", "  - key: a2000\n    weight: 2\n")), 9, "unknown field 'weight'", id="unknown-evidence-field"),
+        pytest.param(
+            block(BASE.replace("  - a2000\n", "  - key: a2000\n    weight: 2\n")),
+            9,
+            "unknown field 'weight'",
+            id="unknown-evidence-field",
+        ),
         pytest.param(block(BASE.replace("id: x", "id: Not A Slug")), 4, "must be a slug", id="bad-id"),
         pytest.param(block(BASE + "id: y\n"), 9, "field 'id' is given twice", id="duplicate-field"),
         pytest.param(block(BASE.replace("  - a2000\n", "  []\n")), 8, "at least one study", id="empty-evidence"),
@@ -70,7 +100,9 @@ BASE = "id: x\nstatement: S.\ntype: benefit\nevidence:\n  - a2000\n"
 def test_malformed_claims(markdown: str, line: int, fragment: str) -> None:
     claims, _, _, diagnostics = collect_page(markdown, "docs/p.md", Config())
     assert claims == []
-    assert any(d.line == line and fragment in d.message and d.path == "docs/p.md" for d in diagnostics), [str(d) for d in diagnostics]
+    assert any(d.line == line and fragment in d.message and d.path == "docs/p.md" for d in diagnostics), [
+        str(d) for d in diagnostics
+    ]
 
 
 def test_claim_inside_outer_fence_is_an_example_not_a_claim() -> None:
@@ -99,7 +131,11 @@ def test_custom_vocabularies() -> None:
         pytest.param("As shown [@mead2006].", [[("mead2006", "", "")]], id="single"),
         pytest.param("See [@mead2006, p. 4].", [[("mead2006", "p. 4", "")]], id="locator"),
         pytest.param("[@repper2011; @gillard2013]", [[("repper2011", "", ""), ("gillard2013", "", "")]], id="several"),
-        pytest.param("[see @mead2006; also @min2007, pp. 3-5]", [[("mead2006", "", "see"), ("min2007", "pp. 3-5", "also")]], id="prefixes"),
+        pytest.param(
+            "[see @mead2006; also @min2007, pp. 3-5]",
+            [[("mead2006", "", "see"), ("min2007", "pp. 3-5", "also")]],
+            id="prefixes",
+        ),
         pytest.param("Write to peer@example.org [or peer@example.org]", [], id="email"),
         pytest.param("`[@mead2006]` in code", [], id="code-span"),
         pytest.param("```\n[@mead2006]\n```\n", [], id="fenced"),
@@ -118,4 +154,4 @@ def test_citations(text: str, expected: list[list[tuple[str, str, str]]]) -> Non
 def test_citation_positions() -> None:
     text = "line one\nand [@mead2006, p. 4] here"
     (citation,) = find_citations(text)
-    assert citation.line == 2 and text[citation.start:citation.end] == "[@mead2006, p. 4]"
+    assert citation.line == 2 and text[citation.start : citation.end] == "[@mead2006, p. 4]"

@@ -24,11 +24,27 @@ def test_check_passes_on_a_valid_site(site: Path, capsys) -> None:
 
 
 BROKEN = {
-    "unknown-key": (INDEX_MD.replace("  - key: min2007", "  - key: min2070"), "docs/index.md:13: error: unknown reference 'min2070' (did you mean 'min2007'?)"),
-    "bad-stance": (INDEX_MD.replace("stance: no-effect", "stance: disproves"), "docs/index.md:17: error: unknown stance 'disproves'"),
-    "bad-type": (INDEX_MD.replace("type: benefit", "type: anecdote"), "docs/index.md:25: error: unknown type 'anecdote'"),
-    "missing-statement": (INDEX_MD.replace("statement: Patients supported by peers report more hope.\n", ""), "docs/index.md:22: error: claim is missing required field 'statement'"),
-    "malformed-yaml": (INDEX_MD.replace("tags: [service-use]", "tags: [service-use"), "docs/index.md:12: error: malformed YAML in claim block: expected ',' or ']', but got ':' (in the flow sequence started at line 11)"),
+    "unknown-key": (
+        INDEX_MD.replace("  - key: min2007", "  - key: min2070"),
+        "docs/index.md:13: error: unknown reference 'min2070' (did you mean 'min2007'?)",
+    ),
+    "bad-stance": (
+        INDEX_MD.replace("stance: no-effect", "stance: disproves"),
+        "docs/index.md:17: error: unknown stance 'disproves'",
+    ),
+    "bad-type": (
+        INDEX_MD.replace("type: benefit", "type: anecdote"),
+        "docs/index.md:25: error: unknown type 'anecdote'",
+    ),
+    "missing-statement": (
+        INDEX_MD.replace("statement: Patients supported by peers report more hope.\n", ""),
+        "docs/index.md:22: error: claim is missing required field 'statement'",
+    ),
+    "malformed-yaml": (
+        INDEX_MD.replace("tags: [service-use]", "tags: [service-use"),
+        "docs/index.md:12: error: malformed YAML in claim block: expected ',' or ']', but got ':' "
+        "(in the flow sequence started at line 11)",
+    ),
 }
 
 
@@ -66,7 +82,9 @@ def test_export_json_matches_declarations(site: Path, capsys, tmp_path: Path) ->
     assert {(e["source"], e["target"], e["stance"]) for e in data["edges"]} == {
         ("claim:fewer-readmissions", "study:min2007", "supports"),
         ("claim:fewer-readmissions", "study:pitt2013", "no-effect"),
-        ("claim:hope", "study:gillard2014", "supports"), ("claim:hope", "study:mead2006", "supports")}
+        ("claim:hope", "study:gillard2014", "supports"),
+        ("claim:hope", "study:mead2006", "supports"),
+    }
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "csv"])

@@ -35,28 +35,57 @@ def _claim(*evidence: tuple[str, Stance]) -> Claim:
 @pytest.mark.parametrize(
     ("evidence", "status", "support", "overall", "sentence"),
     [
-        pytest.param([("min2007", Stance.SUPPORTS), ("pitt2013", Stance.NO_EFFECT)], "contested",
-                     (3, "comparison-group"), (1, "systematic-review"),
-                     "Supported by one comparison-group study; one systematic review found no significant effect. "
-                     "The strongest evidence does not support it: contested.", id="contested"),
-        pytest.param([("gillard2014", Stance.SUPPORTS), ("mead2006", Stance.SUPPORTS), ("min2007", Stance.SUPPORTS)],
-                     "supported", (3, "comparison-group"), (3, "comparison-group"),
-                     "Supported by one comparison-group study, one narrative review and one theoretical paper.",
-                     id="supported"),
-        pytest.param([("pitt2013", Stance.SUPPORTS), ("min2007", Stance.CONTRADICTS)], "supported",
-                     (1, "systematic-review"), (1, "systematic-review"),
-                     "Supported by one systematic review; one comparison-group study found the opposite.",
-                     id="weaker-contradiction-not-contested"),
-        pytest.param([("pitt2013", Stance.NO_EFFECT)], "not-supported", None, (1, "systematic-review"),
-                     "One systematic review found no significant effect. No study supports it.", id="not-supported"),
-        pytest.param([("min2007", Stance.MIXED)], "not-supported", None, (3, "comparison-group"),
-                     "One comparison-group study found mixed results. No study supports it.", id="mixed"),
+        pytest.param(
+            [("min2007", Stance.SUPPORTS), ("pitt2013", Stance.NO_EFFECT)],
+            "contested",
+            (3, "comparison-group"),
+            (1, "systematic-review"),
+            "Supported by one comparison-group study; one systematic review found no significant effect. "
+            "The strongest evidence does not support it: contested.",
+            id="contested",
+        ),
+        pytest.param(
+            [("gillard2014", Stance.SUPPORTS), ("mead2006", Stance.SUPPORTS), ("min2007", Stance.SUPPORTS)],
+            "supported",
+            (3, "comparison-group"),
+            (3, "comparison-group"),
+            "Supported by one comparison-group study, one narrative review and one theoretical paper.",
+            id="supported",
+        ),
+        pytest.param(
+            [("pitt2013", Stance.SUPPORTS), ("min2007", Stance.CONTRADICTS)],
+            "supported",
+            (1, "systematic-review"),
+            (1, "systematic-review"),
+            "Supported by one systematic review; one comparison-group study found the opposite.",
+            id="weaker-contradiction-not-contested",
+        ),
+        pytest.param(
+            [("pitt2013", Stance.NO_EFFECT)],
+            "not-supported",
+            None,
+            (1, "systematic-review"),
+            "One systematic review found no significant effect. No study supports it.",
+            id="not-supported",
+        ),
+        pytest.param(
+            [("min2007", Stance.MIXED)],
+            "not-supported",
+            None,
+            (3, "comparison-group"),
+            "One comparison-group study found mixed results. No study supports it.",
+            id="mixed",
+        ),
     ],
 )
 def test_profiles(evidence, status, support, overall, sentence) -> None:
     result = profile(_claim(*evidence), _bib().studies, DESIGNS)
     assert (result.status, result.strongest_support, result.strongest_overall, result.sentence) == (
-        status, support, overall, sentence)
+        status,
+        support,
+        overall,
+        sentence,
+    )
     assert result.counts[Stance.SUPPORTS] == sum(1 for _, s in evidence if s is Stance.SUPPORTS)
 
 
@@ -68,11 +97,14 @@ def _kb(pages, bib=BIB):
 def test_unknown_key_with_suggestion() -> None:
     kb, diagnostics = _kb([("a.md", "docs/a.md", "# A\n\nText [@mead2060].\n")])
     assert [str(d) for d in diagnostics] == [
-        "docs/a.md:3: error: unknown reference 'mead2060' (did you mean 'mead2006'?)"]
+        "docs/a.md:3: error: unknown reference 'mead2060' (did you mean 'mead2006'?)"
+    ]
 
 
 def test_duplicate_claim_id_reported_in_both_places() -> None:
-    kb, diagnostics = _kb([("a.md", "docs/a.md", INDEX_MD), ("b.md", "docs/b.md", INDEX_MD.replace("# Peer support", "# B\n"))])
+    kb, diagnostics = _kb(
+        [("a.md", "docs/a.md", INDEX_MD), ("b.md", "docs/b.md", INDEX_MD.replace("# Peer support", "# B\n"))]
+    )
     messages = [str(d) for d in diagnostics if "duplicate claim id 'hope'" in d.message]
     assert any(m.startswith("docs/a.md:22:") and "also at docs/b.md:23" in m for m in messages), messages
     assert any(m.startswith("docs/b.md:23:") and "also at docs/a.md:22" in m for m in messages), messages
@@ -88,15 +120,29 @@ def test_graph_has_the_brief_attributes() -> None:
     kb, diagnostics = _kb([("index.md", "docs/index.md", INDEX_MD)])
     assert diagnostics == []
     graph = build_graph(kb)
-    assert graph.nodes["claim:fewer-readmissions"].items() >= {
-        "kind": "claim", "type": "outcome", "group": "services", "page": "index.md",
-        "statement": "Peer support is associated with fewer psychiatric readmissions."}.items()
-    assert graph.nodes["study:pitt2013"].items() >= {
-        "kind": "study", "design": "systematic-review", "level": 1, "year": "2013"}.items()
+    assert (
+        graph.nodes["claim:fewer-readmissions"].items()
+        >= {
+            "kind": "claim",
+            "type": "outcome",
+            "group": "services",
+            "page": "index.md",
+            "statement": "Peer support is associated with fewer psychiatric readmissions.",
+        }.items()
+    )
+    assert (
+        graph.nodes["study:pitt2013"].items()
+        >= {"kind": "study", "design": "systematic-review", "level": 1, "year": "2013"}.items()
+    )
     assert graph.edges["claim:fewer-readmissions", "study:pitt2013"]["stance"] == "no-effect"
     assert "study:uncited2020" not in graph
     assert sorted(n for n in graph if n.startswith("study:")) == [
-        "study:dh2011", "study:gillard2014", "study:mead2006", "study:min2007", "study:pitt2013"]
+        "study:dh2011",
+        "study:gillard2014",
+        "study:mead2006",
+        "study:min2007",
+        "study:pitt2013",
+    ]
 
 
 def test_exports_round_trip_and_are_deterministic() -> None:
@@ -111,5 +157,8 @@ def test_exports_round_trip_and_are_deterministic() -> None:
     assert set(parsed.edges) == set(graph.edges)
     rows = list(csv.DictReader(io.StringIO(to_csv(kb))))
     assert [(r["claim"], r["study"], r["stance"]) for r in rows] == [
-        ("fewer-readmissions", "min2007", "supports"), ("fewer-readmissions", "pitt2013", "no-effect"),
-        ("hope", "gillard2014", "supports"), ("hope", "mead2006", "supports")]
+        ("fewer-readmissions", "min2007", "supports"),
+        ("fewer-readmissions", "pitt2013", "no-effect"),
+        ("hope", "gillard2014", "supports"),
+        ("hope", "mead2006", "supports"),
+    ]
