@@ -36,6 +36,7 @@ from .render import (
     MATRIX,
     PAGE_TITLES,
     Renderer,
+    front_matter,
     process_markdown,
     study_src,
 )
@@ -122,7 +123,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
             inclusion = InclusionLevel.NOT_IN_NAV if src.startswith("studies/") else InclusionLevel.UNDEFINED
             files.append(
                 File.generated(
-                    config, src, content=f"---\ntitle: {_yaml_str(title)}\n---\n\n{token}\n", inclusion=inclusion
+                    config, src, content=f"{front_matter(title)}{token}\n", inclusion=inclusion
                 )
             )
         for diagnostic in sorted(set(diagnostics)):
@@ -202,9 +203,3 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         slug = src.removeprefix("studies/").removesuffix(".md")
         study = next(s for s in self.kb.cited.values() if s.slug == slug)
         return self.renderer.study_page(study)
-
-
-def _yaml_str(text: str) -> str:
-    import json
-
-    return json.dumps(text, ensure_ascii=False)

@@ -7,6 +7,8 @@ a hostile title stays text.
 
 from __future__ import annotations
 
+import html
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,6 +47,12 @@ _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"
 
 def study_src(study: Study) -> str:
     return f"studies/{study.slug}.md"
+
+
+def front_matter(title: str) -> str:
+    """YAML front matter for a generated page. MkDocs themes print ``page.title`` unescaped
+    (their Jinja has no autoescape), so a study's title is HTML-escaped here."""
+    return f"---\ntitle: {json.dumps(html.escape(title, quote=False), ensure_ascii=False)}\n---\n\n"
 
 
 def entity_text(text: str) -> str:

@@ -7,7 +7,6 @@ asset; the engine only has to render Markdown with raw HTML in it.
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from .render import (
     MATRIX,
     PAGE_TITLES,
     Renderer,
+    front_matter,
     process_markdown,
     study_src,
 )
@@ -92,7 +92,7 @@ def render_tree(project: Project, out: Path, cache: BibliographyCache | None = N
 def _write_page(path: Path, title: str, body: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
-        f'---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n<div class="gb-generated">\n{body}\n</div>\n',
+        f'{front_matter(title)}<div class="gb-generated">\n{body}\n</div>\n',
         encoding="utf-8",
     )
 
