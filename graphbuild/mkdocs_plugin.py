@@ -82,14 +82,19 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         bib = self.root / self.core.bibliography
         if not bib.is_file():
             raise PluginError(f"graphbuild: bibliography '{self.core.bibliography}' not found at {bib}")
-        config.watch.append(str(bib))
-        config.extra_css.extend(f"{ASSET_DIR}/{name}" for name in assets.STYLESHEETS)
+        # Idempotent: a config object may pass through on_config more than once.
+        if str(bib) not in config.watch:
+            config.watch.append(str(bib))
+        for name in assets.STYLESHEETS:
+            if f"{ASSET_DIR}/{name}" not in config.extra_css:
+                config.extra_css.append(f"{ASSET_DIR}/{name}")
+        scripts = {str(script) for script in config.extra_javascript}
         for name in assets.SCRIPTS:
-            config.extra_javascript.append(c.ExtraScriptValue(f"{ASSET_DIR}/{name}"))
-        if config.nav is not None and self.core.nav:
-            config.nav.append(
-                {"Evidence": [{PAGE_TITLES[src]: src} for src in (CLAIMS, EVIDENCE_MAP, MATRIX, BIBLIOGRAPHY)]}
-            )
+            if f"{ASSET_DIR}/{name}" not in scripts:
+                config.extra_javascript.append(c.ExtraScriptValue(f"{ASSET_DIR}/{name}"))
+        evidence = {"Evidence": [{PAGE_TITLES[src]: src} for src in (CLAIMS, EVIDENCE_MAP, MATRIX, BIBLIOGRAPHY)]}
+        if config.nav is not None and self.core.nav and evidence not in config.nav:
+            config.nav.append(evidence)
         return config
 
     def display(self, path: str) -> str:
