@@ -24,7 +24,7 @@ CLUSTER_GAP = 120.0  # between the clusters of two pages
 JITTER = 6.0  # keeps studies with the same neighbours from sitting exactly on top of each other
 PRIVATE_SKIP = 3  # a claim's own studies start this far out on their spiral, clear of its label
 ASPECT = 1.5  # width to height of the whole picture, as on a landscape screen
-UNLINKED = "\x00unlinked"  # the cluster of studies cited only in prose, sorted after every page
+UNLINKED = "\x00unlinked"  # the cluster of studies cited only in prose, packed last
 
 _CACHE: dict[str, dict[str, Position]] = {}
 _CACHE_SIZE = 8
@@ -111,11 +111,15 @@ def _compute(clusters: dict[str, str], edges: list[tuple[str, str]], studies: li
         members[UNLINKED] = unlinked
         radii[UNLINKED] = STUDY_SPACING * 1.5 * math.sqrt(len(unlinked) + 0.5) + CLAIM_MARGIN
 
+    if not radii:
+        return {}
     positions: dict[str, tuple[float, float]] = {}
     for name, (cx, cy) in _pack(radii).items():
-        nodes = members[name] if name == UNLINKED else members[name] + [
-            s for claim in members[name] for s in private.get(claim, ())
-        ]
+        nodes = (
+            members[name]
+            if name == UNLINKED
+            else members[name] + [s for claim in members[name] for s in private.get(claim, ())]
+        )
         for node in nodes:
             x, y = local[node]
             positions[node] = (cx + x, cy + y)
@@ -124,8 +128,7 @@ def _compute(clusters: dict[str, str], edges: list[tuple[str, str]], studies: li
     return {node: (round(x), round(y)) for node, (x, y) in sorted(positions.items())}
 
 
-def _place_cluster(claims: list[str], private: dict[str, list[str]],
-                   local: dict[str, tuple[float, float]]) -> float:
+def _place_cluster(claims: list[str], private: dict[str, list[str]], local: dict[str, tuple[float, float]]) -> float:
     """Claims on a spiral, the largest footprint in the middle; each claim's own studies round it.
 
     Returns the cluster's radius.
@@ -149,32 +152,43 @@ def _place_cluster(claims: list[str], private: dict[str, list[str]],
 
 
 def _pack(radii: dict[str, float]) -> dict[str, tuple[float, float]]:
-    """Cluster centres in rows (shelf packing), in name order, the whole about ASPECT wide."""
-    names = sorted(radii)
-    sides = {name: 2 * radii[name] + CLUSTER_GAP for name in names}
-    columns = math.ceil(math.sqrt(len(names) * ASPECT))
-    mean_area = sum(s * s for s in sides.values()) / len(names)
-    width = max(max(sides.values()), columns * math.sqrt(mean_area) * 1.05)
-    centres: dict[str, tuple[float, float]] = {}
-    x = y = row_height = 0.0
-    for name in names:
-        side = sides[name]
+    """Cluster centres in rows, in page order (neighbouring pages share studies), about ASPECT wide."""
+    names = sorted(radii, key=lambda name: (name == UNLINKED, name))
+    sides = [2 * radii[name] + CLUSTER_GAP for name in names]
+    widest = max(sides)
+    ideal = math.sqrt(sum(side * side for side in sides) * ASPECT)
+    candidates = {widest, *(max(widest, ideal * f) for f in (0.8, 0.9, 1.0, 1.1, 1.25, 1.5))}
+    candidates |= {sum(sides[:k]) for k in range(1, min(len(sides), 12) + 1)}
+
+    def badness(width: float) -> tuple[float, float]:
+        used_width, height = _shelves(sides, width)[1:]
+        return abs(math.log(used_width / height / ASPECT)), used_width * height
+
+    width = min(sorted(candidates), key=badness)
+    corners = _shelves(sides, width)[0]
+    return {name: (x + side / 2, y + side / 2) for name, side, (x, y) in zip(names, sides, corners, strict=True)}
+
+
+def _shelves(sides: list[float], width: float) -> tuple[list[tuple[float, float]], float, float]:
+    """Top-left corners of square cells laid in rows no wider than ``width``; and the extent."""
+    corners = []
+    x = y = row_height = used_width = 0.0
+    for side in sides:
         if x > 0 and x + side > width:
             x, y, row_height = 0.0, y + row_height, 0.0
-        centres[name] = (x + side / 2, y + side / 2)
+        corners.append((x, y))
         x += side
+        used_width = max(used_width, x)
         row_height = max(row_height, side)
-    return centres
+    return corners, used_width, y + row_height
 
 
-def _place_shared(studies: list[str], citing: dict[str, list[str]],
-                  positions: dict[str, tuple[float, float]]) -> None:
+def _place_shared(studies: list[str], citing: dict[str, list[str]], positions: dict[str, tuple[float, float]]) -> None:
     """A study cited by several claims sits at their mean; those sharing the same claims spread out."""
     buckets: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for study in studies:
-        claims = citing.get(study, ())
-        if len(claims) > 1:
-            buckets[tuple(sorted(claims))].append(study)
+        if len(citing.get(study, ())) > 1:
+            buckets[tuple(sorted(citing[study]))].append(study)
     for claims, shared in sorted(buckets.items()):
         mx = sum(positions[c][0] for c in claims) / len(claims)
         my = sum(positions[c][1] for c in claims) / len(claims)

@@ -46,9 +46,10 @@ def evidence_map_data(kb: KnowledgeBase, href: Href, label: Label | None = None)
     nodes = list(graph.nodes)
     index = {node: i for i, node in enumerate(nodes)}
     edges = [(u, v, d["stance"]) for u, v, d in graph.edges(data=True)]
-    clusters = {node: kb.claim_page[node[len("claim:"):]] for node in nodes if node.startswith("claim:")}
+    clusters = {node: kb.claim_page[node[len("claim:") :]] for node in nodes if node.startswith("claim:")}
     positions = evidence_layout(
-        clusters, [(u, v) for u, v, _ in edges],
+        clusters,
+        [(u, v) for u, v, _ in edges],
         [node for node in nodes if node.startswith("study:")],
     )
     facts = _facts(kb)
@@ -59,8 +60,7 @@ def evidence_map_data(kb: KnowledgeBase, href: Href, label: Label | None = None)
     )
 
 
-def local_graph_data(kb: KnowledgeBase, center_node_id: str, href: Href,
-                     label: Label | None = None) -> dict[str, Any]:
+def local_graph_data(kb: KnowledgeBase, center_node_id: str, href: Href, label: Label | None = None) -> dict[str, Any]:
     """One hop round a claim (its studies) or a study (the claims citing it); centre first."""
     facts = _facts(kb)
     kind, _, name = center_node_id.partition(":")
@@ -76,8 +76,7 @@ def local_graph_data(kb: KnowledgeBase, center_node_id: str, href: Href,
         raise ValueError(f"not a graph node id: {center_node_id!r}")
     label = label or default_label(kb)
     positions = radial_layout(center_node_id, neighbours)
-    nodes = [_node(kb, node, positions[node], href, label, facts)
-             for node in [center_node_id, *neighbours]]
+    nodes = [_node(kb, node, positions[node], href, label, facts) for node in [center_node_id, *neighbours]]
     data = _payload(kb, nodes, edges)
     data["c"] = center_node_id
     return data
@@ -93,7 +92,10 @@ def script_json(data: dict[str, Any]) -> str:
 
 def default_label(kb: KnowledgeBase) -> Label:
     """Claim ids and author-year labels ("Mead & MacNeil, 2006"), as citations read."""
-    labels = _facts(kb).labels
+    facts = _facts(kb)
+    if facts.labels is None:
+        facts.labels = citation_labels(list(kb.cited.values()))
+    labels = facts.labels
 
     def label(node: str) -> str:
         kind, _, name = node.partition(":")
@@ -111,7 +113,7 @@ class _Facts:
 
     evidence: dict[str, dict[str, str]]  # claim id -> study key -> stance, in listed order
     citing: dict[str, dict[str, str]]  # study key -> claim id -> stance, in claim order
-    labels: dict[str, str]
+    labels: dict[str, str] | None = None  # author-year labels, made only when asked for
 
 
 _FACTS: dict[int, tuple[weakref.ref, int, _Facts]] = {}
@@ -130,7 +132,7 @@ def _facts(kb: KnowledgeBase) -> _Facts:
             if item.key in kb.bibliography:
                 listed[item.key] = item.stance.value
                 citing.setdefault(item.key, {})[claim_id] = item.stance.value
-    facts = _Facts(evidence, citing, citation_labels(list(kb.cited.values())))
+    facts = _Facts(evidence, citing)
     for key in [k for k, (ref, _, _) in _FACTS.items() if ref() is None]:
         del _FACTS[key]
     _FACTS[id(kb)] = (weakref.ref(kb), size, facts)
@@ -149,8 +151,9 @@ def _payload(kb: KnowledgeBase, nodes: list[dict[str, Any]], edges: list[tuple[i
     }
 
 
-def _node(kb: KnowledgeBase, node: str, position: tuple[int, int], href: Href, label: Label,
-          facts: _Facts) -> dict[str, Any]:
+def _node(
+    kb: KnowledgeBase, node: str, position: tuple[int, int], href: Href, label: Label, facts: _Facts
+) -> dict[str, Any]:
     kind, _, name = node.partition(":")
     data: dict[str, Any] = {"id": node, "l": label(node), "x": position[0], "y": position[1], "u": href(node)}
     if kind == "claim":
@@ -160,8 +163,9 @@ def _node(kb: KnowledgeBase, node: str, position: tuple[int, int], href: Href, l
             data["gr"] = claim.group
     else:
         study = kb.bibliography[name]
-        data.update(k="s", d=study.design or "unrated",
-                    t=_study_title(study, data["l"], len(facts.citing.get(name, ()))))
+        data.update(
+            k="s", d=study.design or "unrated", t=_study_title(study, data["l"], len(facts.citing.get(name, ())))
+        )
         if study.level is not None:
             data["lv"] = study.level
     return data

@@ -24,8 +24,8 @@
     "--gb-type-0": "#009e73", "--gb-type-1": "#d55e00", "--gb-type-2": "#56b4e9",
     "--gb-type-3": "#e69f00", "--gb-type-4": "#0072b2", "--gb-type-5": "#cc79a7",
     "--gb-type-6": "#f0e442", "--gb-type-7": "#555555",
-    "--gb-stance-supports": "#0072b2", "--gb-stance-contradicts": "#d55e00",
-    "--gb-stance-mixed": "#cc79a7", "--gb-stance-no-effect": "#6e6e6e",
+    "--gb-stance-supports": "#0072b2", "--gb-stance-contradicts": "#c45500",
+    "--gb-stance-mixed": "#aa4499", "--gb-stance-no-effect": "#6e6e6e",
     "--gb-study-fill": "#d4d4d4", "--gb-node-border": "#1a1a1a", "--gb-unrated-fill": "#ffffff",
     "--gb-select": "#000000", "--gb-label": "#1a1a1a",
   };
@@ -33,7 +33,7 @@
   const api = (window.graphbuild = window.graphbuild || {});
   api.networks = api.networks || {};
   api.datasets = api.datasets || {};
-  const drawn = []; /* {key, container, network, nodes, edges, meta, data} */
+  const drawn = []; /* one entry per drawn graph: its network, data sets and visibility */
   let visPromise = null;
 
   function loadVis() {
@@ -70,122 +70,122 @@
     return colours;
   }
 
-  function nodeStyle(raw, data, colours, isCenter) {
-    const border = colours["--gb-node-border"];
-    const select = colours["--gb-select"];
-    let fill, shape, size, dashes = false;
-    if (raw.k === "c") {
-      const i = Math.min(Math.max(data.types.indexOf(raw.ty), 0), 7);
-      fill = colours["--gb-type-" + i];
-      shape = "dot";
-      size = CLAIM_SIZE;
-    } else if (raw.lv === undefined || raw.lv === null) {
-      fill = colours["--gb-unrated-fill"];
-      shape = "dot";
-      size = UNRATED_SIZE;
-      dashes = [2, 2];
-    } else {
-      const rank = Math.min(Math.max(data.levels.indexOf(raw.lv), 0), SHAPES.length - 1);
-      fill = colours["--gb-study-fill"];
-      shape = SHAPES[rank];
-      size = SIZES[rank];
+  function nodeColour(fill, colours) {
+    const select = { background: fill, border: colours["--gb-select"] };
+    return { background: fill, border: colours["--gb-node-border"], highlight: select, hover: select };
+  }
+
+  /* Node styles live in vis-network groups, so that a change of colour scheme restyles every
+     node with one setOptions call: t0..t7 claim types, l0..l5 study levels, u unrated. */
+  function groupOptions(colours) {
+    const groups = {};
+    for (let i = 0; i < 8; i += 1) {
+      groups["t" + i] = { shape: "dot", size: CLAIM_SIZE, color: nodeColour(colours["--gb-type-" + i], colours) };
     }
-    return {
-      shape: shape,
-      size: isCenter ? size * 1.4 : size,
-      borderWidth: isCenter ? 3 : 1.5,
-      borderWidthSelected: 4,
-      shapeProperties: { borderDashes: dashes },
-      color: {
-        background: fill, border: border,
-        highlight: { background: fill, border: select },
-        hover: { background: fill, border: select },
-      },
-      font: { color: colours["--gb-label"], size: isCenter ? 16 : 13, bold: isCenter },
-    };
-  }
-
-  function edgeStyle(stance, colours) {
-    const colour = colours["--gb-stance-" + stance] || colours["--gb-stance-supports"];
-    return {
-      color: { color: colour, highlight: colour, hover: colour, inherit: false, opacity: 1 },
-      dashes: DASHES[stance] === undefined ? false : DASHES[stance],
-      width: stance === "supports" ? 1.5 : 2,
-    };
-  }
-
-  function buildItems(data, colours, center) {
-    const nodes = data.nodes.map(function (raw) {
-      const item = nodeStyle(raw, data, colours, raw.id === center);
-      item.id = raw.id;
-      item.label = String(raw.l);
-      item.title = String(raw.t || raw.l);
-      item.x = raw.x;
-      item.y = raw.y;
-      return item;
+    SHAPES.forEach(function (shape, rank) {
+      groups["l" + rank] = { shape: shape, size: SIZES[rank], color: nodeColour(colours["--gb-study-fill"], colours) };
     });
-    const edges = data.edges.map(function (e, i) {
+    groups.u = { shape: "dot", size: UNRATED_SIZE, color: nodeColour(colours["--gb-unrated-fill"], colours),
+      shapeProperties: { borderDashes: [2, 2] } };
+    return groups;
+  }
+
+  function groupOf(raw, data) {
+    if (isClaim(raw)) return "t" + Math.min(Math.max(data.types.indexOf(raw.ty), 0), 7);
+    if (raw.lv === undefined || raw.lv === null) return "u";
+    return "l" + Math.min(Math.max(data.levels.indexOf(raw.lv), 0), SHAPES.length - 1);
+  }
+
+  function isClaim(raw) {
+    return raw.id.lastIndexOf("claim:", 0) === 0;
+  }
+
+  function edgeItems(data, colours) {
+    return data.edges.map(function (e, i) {
       const stance = data.stances[e[2]];
-      const item = edgeStyle(stance, colours);
-      item.id = i;
-      item.from = data.nodes[e[0]].id;
-      item.to = data.nodes[e[1]].id;
-      return item;
+      return {
+        id: i, from: data.nodes[e[0]].id, to: data.nodes[e[1]].id, stance: stance,
+        color: colours["--gb-stance-" + stance] || colours["--gb-stance-supports"],
+        dashes: DASHES[stance] === undefined ? false : DASHES[stance],
+      };
     });
-    return { nodes: nodes, edges: edges };
   }
 
-  function draw(key, container, data, options) {
-    return loadVis().then(function (vis) {
-      const colours = palette(container);
-      const items = buildItems(data, colours, data.c);
-      const nodes = new vis.DataSet(items.nodes);
-      const edges = new vis.DataSet(items.edges);
-      const big = items.nodes.length > BIG;
-      const network = new vis.Network(container, { nodes: nodes, edges: edges }, {
-        autoResize: true,
-        physics: { enabled: false },
-        layout: { improvedLayout: false, randomSeed: 1 },
-        nodes: { font: { face: "sans-serif" }, shapeProperties: { interpolation: false } },
-        edges: { smooth: false, arrows: { to: { enabled: false } }, selectionWidth: 1.5 },
-        interaction: {
-          dragNodes: false, hover: false, tooltipDelay: 150, multiselect: false,
-          hideEdgesOnDrag: big, hideEdgesOnZoom: big, keyboard: false,
-          zoomView: options.zoom !== false,
-        },
-      });
-      const meta = {};
-      data.nodes.forEach(function (raw) { meta[raw.id] = raw; });
-      const entry = { key: key, container: container, network: network, nodes: nodes,
-        edges: edges, meta: meta, data: data };
-      drawn.push(entry);
-      api.networks[key] = network;
-      api.datasets[key] = { nodes: nodes, edges: edges, meta: meta };
-
-      network.on("click", function (params) {
-        if (params.nodes.length !== 1) return;
-        const url = safeUrl(meta[params.nodes[0]].u);
-        if (url) window.location.assign(url);
-      });
-      container.dataset.gbNodes = String(items.nodes.length);
-      container.dataset.gbEdges = String(items.edges.length);
-      network.once("afterDrawing", function () { container.dataset.gbReady = "1"; });
-      network.fit({ animation: false });
-      network.redraw();
-      return entry;
+  function nodeItems(data) {
+    return data.nodes.map(function (raw) {
+      const item = { id: raw.id, label: String(raw.l), title: String(raw.t || raw.l), x: raw.x, y: raw.y,
+        group: groupOf(raw, data) };
+      if (raw.id === data.c) {
+        item.borderWidth = 3;
+        item.font = { size: 16 };
+        item.size = 1.4 * (item.group[0] === "t" ? CLAIM_SIZE
+          : item.group === "u" ? UNRATED_SIZE : SIZES[Number(item.group.slice(1))]);
+      }
+      return item;
     });
+  }
+
+  function networkOptions(colours, count) {
+    const big = count > BIG;
+    return {
+      autoResize: true,
+      physics: { enabled: false },
+      layout: { improvedLayout: false, randomSeed: 1 },
+      groups: groupOptions(colours),
+      nodes: {
+        borderWidth: 1.5, borderWidthSelected: 4, shapeProperties: { interpolation: false },
+        font: { face: "sans-serif", size: 13, color: colours["--gb-label"] },
+      },
+      edges: { smooth: false, width: 2, selectionWidth: 1.5, arrows: { to: { enabled: false } } },
+      interaction: {
+        dragNodes: false, hover: false, tooltipDelay: 150, multiselect: false,
+        hideEdgesOnDrag: big, hideEdgesOnZoom: big, keyboard: false,
+      },
+    };
+  }
+
+  function draw(key, container, data, vis) {
+    const colours = palette(container);
+    const nodes = new vis.DataSet(nodeItems(data));
+    const edges = new vis.DataSet(edgeItems(data, colours));
+    const network = new vis.Network(container, { nodes: nodes, edges: edges },
+      networkOptions(colours, data.nodes.length));
+    const frame = container.querySelector(".vis-network");
+    if (frame) frame.tabIndex = -1; /* inside role=img; search and filters are the keyboard path */
+    const meta = {};
+    const index = {};
+    data.nodes.forEach(function (raw, i) { meta[raw.id] = raw; index[raw.id] = i; });
+    const entry = {
+      key: key, container: container, network: network, nodes: nodes, edges: edges, meta: meta,
+      index: index, data: data,
+      nodeShown: data.nodes.map(function () { return true; }),
+      edgeShown: data.edges.map(function () { return true; }),
+    };
+    drawn.push(entry);
+    api.networks[key] = network;
+    api.datasets[key] = { nodes: nodes, edges: edges, meta: meta };
+
+    network.on("click", function (params) {
+      if (params.nodes.length !== 1) return;
+      const url = safeUrl(meta[params.nodes[0]].u);
+      if (url) window.location.assign(url);
+    });
+    container.dataset.gbNodes = String(data.nodes.length);
+    container.dataset.gbEdges = String(data.edges.length);
+    network.once("afterDrawing", function () { container.dataset.gbReady = "1"; });
+    network.fit({ animation: false });
+    network.redraw();
+    return entry;
   }
 
   function restyle() {
     drawn.forEach(function (entry) {
       const colours = palette(entry.container);
-      const items = buildItems(entry.data, colours, entry.data.c);
-      const hiddenNodes = entry.nodes.get({ fields: ["id", "hidden"] });
-      const hiddenEdges = entry.edges.get({ fields: ["id", "hidden"] });
-      items.nodes.forEach(function (n, i) { n.hidden = !!hiddenNodes[i].hidden; });
-      items.edges.forEach(function (e, i) { e.hidden = !!hiddenEdges[i].hidden; });
-      entry.nodes.update(items.nodes);
-      entry.edges.update(items.edges);
+      entry.network.setOptions({ groups: groupOptions(colours),
+        nodes: { font: { color: colours["--gb-label"] } } });
+      entry.edges.update(edgeItems(entry.data, colours).map(function (e) {
+        return { id: e.id, color: e.color };
+      }));
     });
   }
 
@@ -199,6 +199,9 @@
     return values;
   }
 
+  /* Claims by type and group, studies by level, links by stance; a study none of whose links
+     is left is hidden too. vis-network already hides a link when either end is hidden, so
+     only the stance filter touches links; only changed items are updated. */
   function applyFilters(entry, form, status) {
     const data = entry.data;
     const types = checkedValues(form, "type");
@@ -206,40 +209,39 @@
     const levels = checkedValues(form, "level");
     const stances = checkedValues(form, "stance");
     const shown = data.nodes.map(function (raw) {
-      if (raw.k === "c") return types.has(raw.ty) && groups.has(raw.gr || "none");
-      return levels.has(raw.lv === undefined ? "unrated" : String(raw.lv));
+      if (isClaim(raw)) return types.has(raw.ty) && groups.has(raw.gr || "none");
+      return levels.has(raw.lv === undefined || raw.lv === null ? "unrated" : String(raw.lv));
     });
-    const linked = data.nodes.map(function () { return false; });
+    const stanceShown = data.edges.map(function (e) { return stances.has(data.stances[e[2]]); });
     const degree = data.nodes.map(function () { return 0; });
-    const edgeShown = data.edges.map(function (e) {
+    const linked = data.nodes.map(function () { return false; });
+    let edgesVisible = 0;
+    data.edges.forEach(function (e, i) {
       degree[e[1]] += 1;
-      const ok = shown[e[0]] && shown[e[1]] && stances.has(data.stances[e[2]]);
-      if (ok) linked[e[1]] = true;
-      return ok;
+      if (stanceShown[i] && shown[e[0]] && shown[e[1]]) { linked[e[1]] = true; edgesVisible += 1; }
     });
     data.nodes.forEach(function (raw, i) {
-      if (raw.k === "s" && degree[i] > 0 && !linked[i]) shown[i] = false;
+      if (!isClaim(raw) && degree[i] > 0 && !linked[i]) shown[i] = false;
     });
-    const current = entry.nodes.get({ fields: ["id", "hidden"] });
     const nodeChanges = [];
-    current.forEach(function (item, i) {
-      if (!!item.hidden === shown[i]) nodeChanges.push({ id: item.id, hidden: !shown[i] });
+    shown.forEach(function (value, i) {
+      if (value !== entry.nodeShown[i]) nodeChanges.push({ id: data.nodes[i].id, hidden: !value });
     });
-    const currentEdges = entry.edges.get({ fields: ["id", "hidden"] });
     const edgeChanges = [];
-    currentEdges.forEach(function (item, i) {
-      if (!!item.hidden === edgeShown[i]) edgeChanges.push({ id: item.id, hidden: !edgeShown[i] });
+    stanceShown.forEach(function (value, i) {
+      if (value !== entry.edgeShown[i]) edgeChanges.push({ id: i, hidden: !value });
     });
-    if (nodeChanges.length) entry.nodes.update(nodeChanges);
+    entry.nodeShown = shown;
+    entry.edgeShown = stanceShown;
     if (edgeChanges.length) entry.edges.update(edgeChanges);
+    if (nodeChanges.length) entry.nodes.update(nodeChanges);
     let claims = 0, claimsShown = 0, studies = 0, studiesShown = 0;
     data.nodes.forEach(function (raw, i) {
-      if (raw.k === "c") { claims += 1; if (shown[i]) claimsShown += 1; }
+      if (isClaim(raw)) { claims += 1; if (shown[i]) claimsShown += 1; }
       else { studies += 1; if (shown[i]) studiesShown += 1; }
     });
-    const visible = claimsShown + studiesShown;
-    entry.container.dataset.gbVisibleNodes = String(visible);
-    entry.container.dataset.gbVisibleEdges = String(edgeShown.filter(Boolean).length);
+    entry.container.dataset.gbVisibleNodes = String(claimsShown + studiesShown);
+    entry.container.dataset.gbVisibleEdges = String(edgesVisible);
     if (status) {
       status.textContent = "Showing " + claimsShown + " of " + claims + " claims and " +
         studiesShown + " of " + studies + " studies.";
@@ -253,7 +255,7 @@
     if (!raw) { panel.hidden = true; return; }
     const heading = document.createElement("p");
     const strong = document.createElement("strong");
-    strong.textContent = (raw.k === "c" ? "Claim " : "Study ") + raw.l;
+    strong.textContent = (isClaim(raw) ? "Claim " : "Study ") + raw.l;
     heading.appendChild(strong);
     panel.appendChild(heading);
     String(raw.t || "").split("\n").forEach(function (line) {
@@ -266,7 +268,7 @@
       const p = document.createElement("p");
       const link = document.createElement("a");
       link.href = url;
-      link.textContent = raw.k === "c" ? "Open this claim" : "Open this study's page";
+      link.textContent = isClaim(raw) ? "Open this claim" : "Open this study's page";
       p.appendChild(link);
       panel.appendChild(p);
     }
@@ -274,8 +276,8 @@
   }
 
   function select(entry, panel, id) {
-    const item = entry.nodes.get(id);
-    if (!item || item.hidden) return false;
+    const i = entry.index[id];
+    if (i === undefined || !entry.nodeShown[i]) return false;
     entry.network.selectNodes([id]);
     entry.network.focus(id, { scale: Math.max(entry.network.getScale(), 1.2), animation: false });
     showSelection(entry, panel, id);
@@ -308,7 +310,7 @@
         ranked.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
         last = { query: query, matches: ranked.map(function (r) { return r[2]; }), at: -1 };
       }
-      const visible = last.matches.filter(function (id) { return !entry.nodes.get(id).hidden; });
+      const visible = last.matches.filter(function (id) { return entry.nodeShown[entry.index[id]]; });
       if (!last.matches.length) {
         status.textContent = "Nothing on the map matches \u201c" + input.value.trim() + "\u201d.";
         return;
@@ -337,35 +339,37 @@
     const status = page.querySelector(".gb-map-status");
     const panel = page.querySelector(".gb-map-selection");
     const key = container.id || "map";
-    fetch(new URL(container.dataset.src, document.baseURI).href)
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
-      .then(function (data) { return draw(key, container, data, {}); })
-      .then(function (entry) {
-        container.dataset.gbState = "drawn";
-        if (filters) {
-          const update = function () { applyFilters(entry, filters, status); };
-          filters.addEventListener("change", update);
-          filters.addEventListener("reset", function () { window.setTimeout(update, 0); });
-          applyFilters(entry, filters, null);
-        }
-        if (search && status) setupSearch(entry, search, status, panel);
-        const fromHash = function () {
-          const id = hashNode();
-          if (id && entry.meta[id]) select(entry, panel, id);
-        };
-        fromHash();
-        window.addEventListener("hashchange", fromHash);
-      })
-      .catch(function () {
-        container.dataset.gbState = "failed";
-        const note = document.createElement("p");
-        note.className = "gb-map-failed";
-        note.textContent = "The map could not be loaded here. The claims index and the evidence matrix linked below hold the same facts.";
-        container.appendChild(note);
-      });
+    const box = page.querySelector("details.gb-map-filter-box");
+    if (box && window.matchMedia("(max-width: 44.9375em)").matches) box.open = false; /* phones: map first */
+    const data = fetch(new URL(container.dataset.src, document.baseURI).href).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    });
+    /* Load failures are shown in the page; a bug after loading stays an error in the console. */
+    Promise.all([data, loadVis()]).then(function (loaded) {
+      const entry = draw(key, container, loaded[0], loaded[1]);
+      container.dataset.gbState = "drawn";
+      if (filters) {
+        const update = function () { applyFilters(entry, filters, status); };
+        filters.addEventListener("change", update);
+        filters.addEventListener("reset", function () { window.setTimeout(update, 0); });
+        applyFilters(entry, filters, null);
+      }
+      if (search && status) setupSearch(entry, search, status, panel);
+      const fromHash = function () {
+        const id = hashNode();
+        if (id && entry.meta[id]) select(entry, panel, id);
+      };
+      fromHash();
+      window.addEventListener("hashchange", fromHash);
+    }, function () {
+      container.dataset.gbState = "failed";
+      const note = document.createElement("p");
+      note.className = "gb-map-failed";
+      note.textContent = "The map could not be loaded here. The claims index and the evidence " +
+        "matrix linked below the map hold the same facts.";
+      container.after(note); /* not inside role=img, whose content is not read out */
+    });
   }
 
   /* -- local graphs ----------------------------------------------------------------- */
@@ -378,9 +382,9 @@
       const source = document.getElementById(container.dataset.graph);
       if (!source) return;
       container.dataset.gbState = "loading";
-      let data;
-      try { data = JSON.parse(source.textContent); } catch (e) { container.dataset.gbState = "failed"; return; }
-      draw(container.dataset.graph, container, data, { zoom: true }).then(function () {
+      const data = JSON.parse(source.textContent);
+      loadVis().then(function (vis) {
+        draw(container.dataset.graph, container, data, vis);
         container.dataset.gbState = "drawn";
       }, function () { container.dataset.gbState = "failed"; });
     };

@@ -1,0 +1,123 @@
+"""WCAG 2.2 AA on every kind of page: axe-core in headless chromium over the repository's site.
+
+Each page type is checked in the light and the dark scheme at a desktop width and in the light
+scheme at a phone width, whole (Material's header, navigation, footer and search included), with the rules tagged
+WCAG 2.0/2.1/2.2 A and AA plus axe's best practices. No serious or critical violation may
+remain; fixes go in ``graphbuild/assets/a11y.css`` and ``overrides/``, never in the check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import serve
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+RULES = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}
+}
+PAGE_TYPES = ["content", "study", "bibliography", "claims", "matrix", "map", "self-assessment", "search"]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+# Colours are the same at every width; the phone layout (drawer navigation, full-screen search)
+# is checked in the light scheme only, to keep the suite quick.
+VARIANTS = [("light", "desktop"), ("dark", "desktop"), ("light", "phone")]
+FIXED = {
+    "bibliography": "bibliography/",
+    "claims": "claims/",
+    "matrix": "evidence/matrix/",
+    "map": "evidence/",
+    "self-assessment": "self-assessment/",
+}
+
+
+@pytest.fixture(scope="session")
+def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own site, built from ``mkdocs.yml`` (with its theme overrides)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site = tmp_path_factory.mktemp("repo-site")
+    build(load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(site)))
+    return site
+
+
+@pytest.fixture(scope="session")
+def repo_url(repo_site: Path) -> Iterator[str]:
+    yield from serve(repo_site)
+
+
+def page_path(site: Path, kind: str) -> str:
+    if kind in FIXED:
+        assert (site / FIXED[kind] / "index.html").exists(), f"the site has no {kind} page at {FIXED[kind]}"
+        return FIXED[kind]
+    if kind == "study":
+        studies = sorted(p.parent for p in (site / "studies").glob("*/index.html"))
+        assert studies, "the site has no study pages"
+        return studies[0].relative_to(site).as_posix() + "/"
+    with_cards = sorted(p for p in site.glob("*/index.html") if 'class="gb-card' in p.read_text(encoding="utf-8"))
+    assert with_cards, "no content page holds a claim card"
+    return with_cards[0].parent.relative_to(site).as_posix() + "/"
+
+
+def open_page(page, base: str, site: Path, kind: str, viewport: str) -> None:
+    if kind == "search":
+        page.goto(base + page_path(site, "content"), wait_until="load")
+        opener = ".md-search__input" if viewport == "desktop" else "label.md-header__button[for='__search']"
+        page.locator(opener).first.click()
+        page.keyboard.type("peer")
+        page.wait_for_selector(".md-search-result__item", timeout=15_000)
+        assert page.locator("#__search").is_checked() and page.locator(".md-search__inner").is_visible()
+        return
+    page.goto(base + page_path(site, kind), wait_until="load")
+    if kind == "map":
+        page.wait_for_selector('[data-gb-ready="1"]', state="attached", timeout=20_000)
+    summaries = page.locator("details.gb-local-graph > summary").all()[:2]
+    for summary in summaries:
+        summary.click()
+    if summaries:
+        page.wait_for_function(
+            "n => document.querySelectorAll('.gb-graph[data-gb-state=\"drawn\"]').length >= n",
+            arg=len(summaries),
+            timeout=20_000,
+        )
+
+
+@pytest.mark.parametrize(("scheme", "viewport"), VARIANTS, ids=[f"{s}-{v}" for s, v in VARIANTS])
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_no_serious_accessibility_violation(
+    browser, repo_url: str, repo_site: Path, kind: str, scheme: str, viewport: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(color_scheme=scheme, viewport=VIEWPORTS[viewport], service_workers="block")
+    try:
+        page = context.new_page()
+        open_page(page, repo_url, repo_site, kind, viewport)
+        if scheme == "dark":
+            assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+        violations = Axe().run(page, options=RULES).response["violations"]
+    finally:
+        context.close()
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    report = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']}\n"
+        + "\n".join(f"    {n['target']}: {(n.get('failureSummary') or '').splitlines()[-1:]}" for n in v["nodes"][:5])
+        for v in serious
+    )
+    assert not serious, f"{kind} page, {scheme} scheme, {viewport}:\n{report}"
+
+
+def test_the_search_dialog_has_a_name(browser, repo_url: str, repo_site: Path) -> None:
+    """Stock Material's search dialog has no accessible name; the theme override gives it one."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(repo_url + page_path(repo_site, "content"), wait_until="load")
+        assert page.get_by_role("dialog", name="Search", include_hidden=True).count() == 1
+    finally:
+        context.close()

@@ -1,0 +1,125 @@
+"""The hostile site in chromium: on every page, with tooltips, local graphs, the evidence map
+and both searches exercised, no dialog fires, no request leaves 127.0.0.1, and the live DOM
+(after every script has run) holds no element made from the input."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ..test_hostile import IMG, JINJA, SCRIPT, build_site, write_hostile_site
+from .conftest import Watched, serve
+
+pytestmark = pytest.mark.browser
+
+LIVE_DOM_PROBLEMS = """() => {
+  const problems = [];
+  for (const el of document.querySelectorAll("*")) {
+    for (const attr of el.attributes) {
+      const value = attr.value.replace(/[\\u0000-\\u0020]/g, "").toLowerCase();
+      if (attr.name.startsWith("on")) problems.push(`${el.tagName} ${attr.name}`);
+      if (["href", "src", "action", "formaction", "xlink:href"].includes(attr.name)
+          && /^(javascript|data|vbscript):/.test(value)) problems.push(`${el.tagName} ${attr.name}=${value}`);
+    }
+    if (el.tagName === "IMG" && el.getAttribute("src") === "x") problems.push("img src=x");
+    if (el.tagName === "SCRIPT" && !el.src && /alert\\(/.test(el.textContent)
+        && !/json/.test(el.type)) problems.push("inline script with alert(");
+  }
+  return problems;
+}"""
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_hostile_site(tmp_path_factory.mktemp("hostile-browser"))
+    return build_site(root, root.parent / "site")
+
+
+@pytest.fixture(scope="module")
+def hostile_base(hostile_site: Path) -> Iterator[str]:
+    yield from serve(hostile_site)
+
+
+def all_pages(site: Path) -> list[str]:
+    paths = []
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
+        paths.append(rel.removesuffix("index.html"))
+    return paths
+
+
+def sweep_canvas(watched: Watched, selector: str) -> None:
+    """Move the mouse over a grid of points on a drawn graph, so that tooltips open."""
+    for container in watched.page.locator(selector).all():
+        container.scroll_into_view_if_needed()
+        box = container.bounding_box()
+        if not box:
+            continue
+        for i in range(1, 8):
+            for j in range(1, 5):
+                watched.page.mouse.move(box["x"] + box["width"] * i / 8, box["y"] + box["height"] * j / 5)
+                watched.page.wait_for_timeout(15)
+
+
+def exercise(watched: Watched, base: str, path: str) -> None:
+    watched.goto(base + path)
+    page = watched.page
+    if page.locator(".gb-map").count():
+        watched.wait_ready()
+        sweep_canvas(watched, ".gb-map")
+        search = page.get_by_role("searchbox", name="Find a claim or study")
+        if search.count():
+            search.fill("alert")
+            search.press("Enter")
+    summaries = page.locator("details.gb-local-graph > summary").all()
+    for summary in summaries:
+        summary.click()
+    if summaries:
+        page.wait_for_function(
+            "n => document.querySelectorAll('.gb-graph[data-gb-state=\"drawn\"]').length >= n",
+            arg=len(summaries),
+            timeout=20_000,
+        )
+        sweep_canvas(watched, ".gb-graph[data-gb-state='drawn']")
+    for cite in page.locator("a.gb-cite").all():
+        cite.hover()
+        cite.focus()
+    assert page.evaluate(LIVE_DOM_PROBLEMS) == [], path
+
+
+def test_no_page_runs_hostile_input(watched: Watched, hostile_site: Path, hostile_base: str) -> None:
+    paths = all_pages(hostile_site)
+    assert "studies/evil2020/" in paths and "evidence/" in paths
+    for path in paths:
+        exercise(watched, hostile_base, path)
+        assert watched.dialogs == [], f"{path}: {watched.dialogs}"
+    watched.assert_clean()
+
+
+def test_study_page_shows_hostile_text_literally(watched: Watched, hostile_base: str) -> None:
+    watched.goto(hostile_base + "studies/evil2020/")
+    text = watched.page.locator("article").inner_text()
+    for hostile_text in (SCRIPT, IMG, JINJA):
+        assert hostile_text in text
+    assert SCRIPT in watched.page.title()
+    assert watched.page.evaluate(LIVE_DOM_PROBLEMS) == []
+
+
+@pytest.mark.parametrize("query", ["onerror", "javascript", "jinja", "attribute"])
+def test_search_results_show_hostile_text_inertly(watched: Watched, hostile_base: str, query: str) -> None:
+    """Material renders search results from the index as HTML: titles and texts must be inert."""
+    watched.goto(hostile_base)
+    watched.page.locator(".md-search__input").click()
+    watched.page.keyboard.type(query)
+    watched.page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    watched.page.wait_for_timeout(300)
+    results = watched.page.locator(".md-search-result__list").inner_text()
+    assert "alert(1)" in results or JINJA in results, results[:500]
+    assert watched.page.evaluate(LIVE_DOM_PROBLEMS) == []
+    more = watched.page.locator(".md-search-result__more > summary").all()
+    for summary in more:
+        summary.click()
+    assert watched.page.evaluate(LIVE_DOM_PROBLEMS) == []
+    watched.assert_clean()
