@@ -125,27 +125,34 @@ def parse_claim(block: ClaimBlock, path: str, config: Config) -> tuple[Claim | N
         node = yaml.compose(block.yaml, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = first + mark.line if mark else block.line
+        line = first + _line_of(block.yaml, mark) if mark else block.line
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-        if context and context_mark and context_mark.line != getattr(mark, "line", None):
+        if context and context_mark and _line_of(block.yaml, context_mark) != _line_of(block.yaml, mark):
             where = context.removeprefix("while parsing ").removeprefix("while scanning ").removeprefix("a ")
-            problem += f" (in the {where} started at line {first + context_mark.line})"
+            problem += f" (in the {where} started at line {first + _line_of(block.yaml, context_mark)})"
         return None, [error(path, line, f"malformed YAML in claim block: {problem}")]
     if not isinstance(node, yaml.MappingNode):
         return None, [error(path, block.line, "a claim block must be a YAML mapping (id:, statement:, ...)")]
-    return _ClaimReader(path, first, config).read(node)
+    return _ClaimReader(path, first, config, block.yaml).read(node)
+
+
+def _line_of(text: str, mark: yaml.Mark | None) -> int:
+    """The 0-based line of a YAML mark as editors count lines: YAML also breaks lines at
+    U+0085, U+2028 and U+2029, which Markdown and editors do not."""
+    return text.count("\n", 0, mark.index) if mark is not None else 0
 
 
 class _ClaimReader:
-    def __init__(self, path: str, first_line: int, config: Config) -> None:
+    def __init__(self, path: str, first_line: int, config: Config, text: str) -> None:
+        self.text = text
         self.path = path
         self.first = first_line
         self.config = config
         self.diagnostics: list[Diagnostic] = []
 
     def line(self, node: yaml.Node) -> int:
-        return self.first + node.start_mark.line
+        return self.first + _line_of(self.text, node.start_mark)
 
     def fail(self, node: yaml.Node, message: str) -> None:
         self.diagnostics.append(error(self.path, self.line(node), message))

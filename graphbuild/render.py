@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import html
 import json
+from collections import defaultdict
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 
 import jinja2
@@ -119,10 +121,23 @@ class Renderer:
         return "\n".join(line for line in text.splitlines() if line.strip())
 
     def study_context(self, study: Study, current: str) -> dict:
+        return {**self._study_facts(study), "href": self.study_href(current, study.key)}
+
+    def _study_facts(self, study: Study) -> dict:
+        """What every page says of a study, worked out once: a landmark study appears thousands of times."""
+        facts = self._study_cache.get(study.key)
+        if facts is None:
+            facts = self._study_cache[study.key] = self._study_facts_uncached(study)
+        return facts
+
+    @cached_property
+    def _study_cache(self) -> dict[str, dict]:
+        return {}
+
+    def _study_facts_uncached(self, study: Study) -> dict:
         return {
             "key": study.key,
             "label": self.label(study.key),
-            "href": self.study_href(current, study.key),
             "design": study.design,
             "design_name": design_noun(study.design, 1) if study.design else "unrated",
             "level": study.level,
@@ -190,11 +205,9 @@ class Renderer:
         current = study_src(study)
         citing = [
             {"claim": c, "stance": stance, "href": self.claim_href(current, c.id), "profile": self.kb.profiles[c.id]}
-            for c, stance in self.kb.claims_citing(study.key)
+            for c, stance in self._citing.get(study.key, [])
         ]
-        pages = sorted(
-            {p.src_path for p in self.kb.pages.values() if any(k.key == study.key for c in p.citations for k in c.keys)}
-        )
+        pages = sorted(self._cited_in_text.get(study.key, ()))
         inline = [{"title": self.page_title(p), "href": self.href(current, p)} for p in pages]
         graph = (
             self.local_graph(current, study_node(study.key), f"{self.label(study.key)} and the claims citing it")
@@ -211,6 +224,25 @@ class Renderer:
             graph=graph,
             bibliography_href=self.href(current, BIBLIOGRAPHY),
         )
+
+    @cached_property
+    def _citing(self) -> dict[str, list[tuple[Claim, str]]]:
+        """``kb.claims_citing`` for every study in one pass, not one pass per study page."""
+        citing: dict[str, list[tuple[Claim, str]]] = defaultdict(list)
+        for claim in self.kb.claims.values():
+            for item in claim.evidence:
+                citing[item.key].append((claim, item.stance.value))
+        return citing
+
+    @cached_property
+    def _cited_in_text(self) -> dict[str, set[str]]:
+        """The pages whose prose cites each study."""
+        pages: dict[str, set[str]] = defaultdict(set)
+        for page in self.kb.pages.values():
+            for citation in page.citations:
+                for cited in citation.keys:
+                    pages[cited.key].add(page.src_path)
+        return pages
 
     def page_title(self, src: str) -> str:
         page = self.kb.pages.get(src)
@@ -262,7 +294,9 @@ class Renderer:
 
     def evidence_map(self) -> str:
         current = EVIDENCE_MAP
-        graph_edges = sum(len(c.evidence) for c in self.kb.claims.values())
+        graph_edges = len(  # as in build_graph: one edge per claim and study, known studies only
+            {(c.id, e.key) for c in self.kb.claims.values() for e in c.evidence if e.key in self.kb.bibliography}
+        )
         exports = [
             ("Graph (node-link JSON)", self.href(current, EXPORT_FILES["json"])),
             ("Graph (GraphML)", self.href(current, EXPORT_FILES["graphml"])),
