@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from . import assets
-from .bibliography import BibliographyCache
+from .bibliography import BibliographyCache, Study
 from .config import Config, ConfigError, config_from_mapping
 from .diagnostics import error
 from .graph import build_graph, to_csv, to_graphml, to_json
@@ -66,6 +66,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         self.renderer: Renderer | None = None
         self.fragments: dict[str, str] = {}
         self.generated: dict[str, str] = {}
+        self._studies: dict[str, Study] | None = None
         self._tokens = itertools.count(1)
 
     # -- configuration --------------------------------------------------------------------
@@ -205,6 +206,6 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         }
         if src in builders:
             return builders[src]()
-        slug = src.removeprefix("studies/").removesuffix(".md")
-        study = next(s for s in self.kb.cited.values() if s.slug == slug)
-        return self.renderer.study_page(study)
+        if self._studies is None:  # by page, once: looking each one up in kb.cited is quadratic
+            self._studies = {study_src(s): s for s in self.kb.cited.values()}
+        return self.renderer.study_page(self._studies[src])

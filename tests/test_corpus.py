@@ -74,8 +74,11 @@ def test_bibliotex_diagnostics_match_bibtexparser_failed_blocks() -> None:
     _, diagnostics = parse_bibliography(text, "bibliotex-all.bib", CONFIG)
     blocks = failed_blocks(text)
     block_lines = sorted(b.start_line + 1 for b in blocks)
-    structural = [d for d in diagnostics
-                  if d.message.startswith(("malformed entry", "duplicate key")) or " repeats field(s) " in d.message]
+    structural = [
+        d
+        for d in diagnostics
+        if d.message.startswith(("malformed entry", "duplicate key")) or " repeats field(s) " in d.message
+    ]
     assert sorted(d.line for d in structural) == block_lines
     assert len(structural) == len(blocks)
 
@@ -94,22 +97,40 @@ def test_corpus_loads_through_the_cache_as_parsed() -> None:
 # -- our own fixtures: exact lines ----------------------------------------------------------
 
 BIB_CASES = [
-    pytest.param("malformed.bib", ["good1", "good2"],
-                 [(8, "malformed entry: Expected a `=` after entry key")], id="malformed-entry"),
-    pytest.param("undefined_string.bib", ["defined", "undefined"],
-                 [(13, "entry 'undefined': undefined @string macro 'psychservices' in field 'journal'")],
-                 id="undefined-string"),
-    pytest.param("duplicate_keys.bib", ["mead2001"],
-                 [(7, "duplicate key 'mead2001' (first defined at line 1)")], id="duplicate-key"),
-    pytest.param("case_duplicate_keys.bib", ["Repper2011"],
-                 [(7, "duplicate key 'repper2011' (differs only in case from 'Repper2011' at line 1)")],
-                 id="case-only-duplicate-key"),
-    pytest.param("duplicate_field.bib", ["twice"],
-                 [(1, "entry 'twice' repeats field(s) title")], id="duplicate-field"),
-    pytest.param("unknown_design.bib", ["known", "unknown"],
-                 [(12, "entry 'unknown': unknown design 'anecdote' (known: ")], id="unknown-design"),
-    pytest.param("bom.bib", ["bom2020", "second"],
-                 [(11, "entry 'second': unknown design 'nonsense'")], id="byte-order-mark"),
+    pytest.param(
+        "malformed.bib",
+        ["good1", "good2"],
+        [(8, "malformed entry: Expected a `=` after entry key")],
+        id="malformed-entry",
+    ),
+    pytest.param(
+        "undefined_string.bib",
+        ["defined", "undefined"],
+        [(13, "entry 'undefined': undefined @string macro 'psychservices' in field 'journal'")],
+        id="undefined-string",
+    ),
+    pytest.param(
+        "duplicate_keys.bib",
+        ["mead2001"],
+        [(7, "duplicate key 'mead2001' (first defined at line 1)")],
+        id="duplicate-key",
+    ),
+    pytest.param(
+        "case_duplicate_keys.bib",
+        ["Repper2011"],
+        [(7, "duplicate key 'repper2011' (differs only in case from 'Repper2011' at line 1)")],
+        id="case-only-duplicate-key",
+    ),
+    pytest.param("duplicate_field.bib", ["twice"], [(1, "entry 'twice' repeats field(s) title")], id="duplicate-field"),
+    pytest.param(
+        "unknown_design.bib",
+        ["known", "unknown"],
+        [(12, "entry 'unknown': unknown design 'anecdote' (known: ")],
+        id="unknown-design",
+    ),
+    pytest.param(
+        "bom.bib", ["bom2020", "second"], [(11, "entry 'second': unknown design 'nonsense'")], id="byte-order-mark"
+    ),
 ]
 
 
@@ -118,7 +139,7 @@ def test_bib_fixture_diagnostics(name: str, keys: list[str], expected: list[tupl
     bibliography, diagnostics = load_bibliography(FIXTURES / "bib" / name, f"refs/{name}", CONFIG)
     assert list(bibliography.studies) == keys
     assert [(d.line, d.severity) for d in diagnostics] == [(line, Severity.ERROR) for line, _ in expected]
-    for diagnostic, (line, message) in zip(diagnostics, expected):
+    for diagnostic, (line, message) in zip(diagnostics, expected, strict=True):
         assert diagnostic.message.startswith(message), str(diagnostic)
         assert str(diagnostic).startswith(f"refs/{name}:{line}: error: ")
 
@@ -134,35 +155,84 @@ def test_bom_does_not_shift_lines_or_reach_the_key() -> None:
 
 # -- broken claim blocks: exact lines -------------------------------------------------------
 
+
 def page(*lines: str) -> str:
     return "\n".join(["# A page", "", *lines, "", "Closing prose."])
 
 
 CLAIM_CASES = [
-    pytest.param(page("```claim", "id: a", "statement: [unclosed", "type: benefit", "evidence: [k]", "```"),
-                 [(6, "malformed YAML")], id="malformed-yaml"),
-    pytest.param(page("```claim", "id: a", "statement: S.", "type: benefit", "evidence: [k]"),
-                 [(3, "claim block is never closed")], id="unclosed-fence"),
-    pytest.param(page("```claim", "- just", "- a list", "```"),
-                 [(3, "a claim block must be a YAML mapping")], id="not-a-mapping"),
-    pytest.param(page("```claim", "id: a", "statement: S.", "type: benefit", "colour: red", "evidence: [k]", "```"),
-                 [(7, "unknown field 'colour'")], id="unknown-field"),
-    pytest.param(page("```claim", "id: a", "statement: S.", "type: benefit", "```"),
-                 [(3, "claim is missing required field 'evidence'")], id="missing-evidence"),
-    pytest.param(page("```claim", "id: a", "statement: S.", "type: wish", "evidence: [k]", "```"),
-                 [(6, "unknown type 'wish'")], id="unknown-type"),
-    pytest.param(page("```claim", "id: a", "statement: S.", "type: benefit", "evidence:", "  - key: k",
-                      "    stance: agrees", "```"),
-                 [(9, "unknown stance 'agrees'")], id="bad-stance"),
-    pytest.param(page("```claim", "id: Not A Slug", "statement: S.", "type: benefit", "evidence: [k]", "```"),
-                 [(4, "claim id 'Not A Slug' must be a slug")], id="bad-id"),
-    pytest.param(page("```claim", "id: a", "id: b", "statement: S.", "type: benefit", "evidence: [k]", "```"),
-                 [(5, "field 'id' is given twice")], id="repeated-field"),
-    pytest.param(page("```claim", "id: a", "statement: S.", "type: benefit", "evidence: []", "```"),
-                 [(7, "'evidence' must be a list with at least one study")], id="empty-evidence"),
-    pytest.param(page("- item", "", "    ```claim", "    id: a", "    statement: S.", "    type: benefit",
-                      "    evidence:", "      - k: sometimes", "    ```"),
-                 [(10, "unknown stance 'sometimes'")], id="indented-in-list"),
+    pytest.param(
+        page("```claim", "id: a", "statement: [unclosed", "type: benefit", "evidence: [k]", "```"),
+        [(6, "malformed YAML")],
+        id="malformed-yaml",
+    ),
+    pytest.param(
+        page("```claim", "id: a", "statement: S.", "type: benefit", "evidence: [k]"),
+        [(3, "claim block is never closed")],
+        id="unclosed-fence",
+    ),
+    pytest.param(
+        page("```claim", "- just", "- a list", "```"), [(3, "a claim block must be a YAML mapping")], id="not-a-mapping"
+    ),
+    pytest.param(
+        page("```claim", "id: a", "statement: S.", "type: benefit", "colour: red", "evidence: [k]", "```"),
+        [(7, "unknown field 'colour'")],
+        id="unknown-field",
+    ),
+    pytest.param(
+        page("```claim", "id: a", "statement: S.", "type: benefit", "```"),
+        [(3, "claim is missing required field 'evidence'")],
+        id="missing-evidence",
+    ),
+    pytest.param(
+        page("```claim", "id: a", "statement: S.", "type: wish", "evidence: [k]", "```"),
+        [(6, "unknown type 'wish'")],
+        id="unknown-type",
+    ),
+    pytest.param(
+        page(
+            "```claim",
+            "id: a",
+            "statement: S.",
+            "type: benefit",
+            "evidence:",
+            "  - key: k",
+            "    stance: agrees",
+            "```",
+        ),
+        [(9, "unknown stance 'agrees'")],
+        id="bad-stance",
+    ),
+    pytest.param(
+        page("```claim", "id: Not A Slug", "statement: S.", "type: benefit", "evidence: [k]", "```"),
+        [(4, "claim id 'Not A Slug' must be a slug")],
+        id="bad-id",
+    ),
+    pytest.param(
+        page("```claim", "id: a", "id: b", "statement: S.", "type: benefit", "evidence: [k]", "```"),
+        [(5, "field 'id' is given twice")],
+        id="repeated-field",
+    ),
+    pytest.param(
+        page("```claim", "id: a", "statement: S.", "type: benefit", "evidence: []", "```"),
+        [(7, "'evidence' must be a list with at least one study")],
+        id="empty-evidence",
+    ),
+    pytest.param(
+        page(
+            "- item",
+            "",
+            "    ```claim",
+            "    id: a",
+            "    statement: S.",
+            "    type: benefit",
+            "    evidence:",
+            "      - k: sometimes",
+            "    ```",
+        ),
+        [(10, "unknown stance 'sometimes'")],
+        id="indented-in-list",
+    ),
     pytest.param(page("```claim", "\tid: a", "```"), [(4, "malformed YAML")], id="tab-indent"),
 ]
 
@@ -172,14 +242,20 @@ def test_broken_claim_block_diagnostics(markdown: str, expected: list[tuple[int,
     claims, _, _, diagnostics = collect_page(markdown, "docs/page.md", CONFIG)
     assert claims == []
     assert [d.line for d in diagnostics] == [line for line, _ in expected], [str(d) for d in diagnostics]
-    for diagnostic, (line, message) in zip(diagnostics, expected):
+    for diagnostic, (line, message) in zip(diagnostics, expected, strict=True):
         assert message in diagnostic.message, str(diagnostic)
         assert str(diagnostic).startswith(f"docs/page.md:{line}: ")
 
 
 def test_yaml_tags_in_a_claim_are_never_constructed(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
-    markdown = page("```claim", "id: a", f"statement: !!python/object/apply:os.system ['touch {marker}']",
-                    "type: benefit", "evidence: [k]", "```")
+    markdown = page(
+        "```claim",
+        "id: a",
+        f"statement: !!python/object/apply:os.system ['touch {marker}']",
+        "type: benefit",
+        "evidence: [k]",
+        "```",
+    )
     collect_page(markdown, "docs/page.md", CONFIG)
     assert not marker.exists()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from graphbuild.claims import ClaimBlock, collect_page, find_citations, find_claim_blocks, parse_claim
@@ -18,14 +19,65 @@ FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCh
 
 # Pieces of claim blocks and citations, so that random text often looks almost right.
 SNIPPETS = [
-    "```claim\n", "```\n", "~~~claim\n", "~~~\n", "````claim\n", "```{.claim}\n", "> ```claim\n",
-    "    ```claim\n", "`", "``", "\n", "  ", "\t", "id: a-claim\n", "id: Bad Id\n", "statement: ",
-    "type: benefit\n", "type: wish\n", "group: services\n", "tags: [x, y]\n", "tags: {a: b}\n",
-    "evidence:\n", "  - key: mead2006\n", "    stance: supports\n", "    stance: maybe\n",
-    "  - pitt2013: no-effect\n", "  - davidson2006\n", "  - [nested]\n", "evidence: []\n",
-    "note: |\n  text\n", "&anchor ", "*anchor", "!!python/object:os.system ", "---\n", "...\n",
-    "? ", ": ", "- ", "{", "}", "[", "]", "(", ")", "[@", "@", "; @", ", p. 4", "-@", "\\[",
-    "![", "](x)", "[^1]", "mail@example.org", "\ufeff", "\r\n", "\x00", "é", "𝒳",
+    "```claim\n",
+    "```\n",
+    "~~~claim\n",
+    "~~~\n",
+    "````claim\n",
+    "```{.claim}\n",
+    "> ```claim\n",
+    "    ```claim\n",
+    "`",
+    "``",
+    "\n",
+    "  ",
+    "\t",
+    "id: a-claim\n",
+    "id: Bad Id\n",
+    "statement: ",
+    "type: benefit\n",
+    "type: wish\n",
+    "group: services\n",
+    "tags: [x, y]\n",
+    "tags: {a: b}\n",
+    "evidence:\n",
+    "  - key: mead2006\n",
+    "    stance: supports\n",
+    "    stance: maybe\n",
+    "  - pitt2013: no-effect\n",
+    "  - davidson2006\n",
+    "  - [nested]\n",
+    "evidence: []\n",
+    "note: |\n  text\n",
+    "&anchor ",
+    "*anchor",
+    "!!python/object:os.system ",
+    "---\n",
+    "...\n",
+    "? ",
+    ": ",
+    "- ",
+    "{",
+    "}",
+    "[",
+    "]",
+    "(",
+    ")",
+    "[@",
+    "@",
+    "; @",
+    ", p. 4",
+    "-@",
+    "\\[",
+    "![",
+    "](x)",
+    "[^1]",
+    "mail@example.org",
+    "\ufeff",
+    "\r\n",
+    "\x00",
+    "é",
+    "𝒳",
 ]
 snippet_text = st.lists(st.one_of(st.sampled_from(SNIPPETS), st.text(max_size=12)), max_size=40).map("".join)
 any_text = st.one_of(st.text(), snippet_text)
@@ -70,25 +122,45 @@ def test_parse_claim_on_any_block_text_never_raises(body: str) -> None:
         assert diagnostic.line >= 1
 
 
-yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-                         st.text(max_size=20), st.sampled_from(["supports", "mixed", "benefit", "mead2006"]))
+yaml_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=20),
+    st.sampled_from(["supports", "mixed", "benefit", "mead2006"]),
+)
 yaml_values = st.recursive(
     yaml_scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(st.one_of(st.text(max_size=8), st.sampled_from(
-                                ["id", "statement", "type", "group", "tags", "evidence", "key", "stance", "note"])),
-                                inner, max_size=5)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(
+            st.one_of(
+                st.text(max_size=8),
+                st.sampled_from(["id", "statement", "type", "group", "tags", "evidence", "key", "stance", "note"]),
+            ),
+            inner,
+            max_size=5,
+        ),
+    ),
     max_leaves=20,
 )
 claim_like = st.fixed_dictionaries(
     {},
-    optional={"id": yaml_values, "statement": yaml_values, "type": yaml_values, "group": yaml_values,
-              "tags": yaml_values, "evidence": yaml_values},
+    optional={
+        "id": yaml_values,
+        "statement": yaml_values,
+        "type": yaml_values,
+        "group": yaml_values,
+        "tags": yaml_values,
+        "evidence": yaml_values,
+    },
 )
 
 
 @FAST
 @given(st.one_of(yaml_values, claim_like))
+@example({"id": {"\x85": None}, "tags": None})
 def test_parse_claim_on_any_yaml_value_never_raises(value: object) -> None:
     body = yaml.safe_dump(value, allow_unicode=True)
     markdown = f"# Page\n\n```claim\n{body}```\n"
@@ -129,3 +201,12 @@ def test_a_bracketed_key_is_a_citation(before: str, key: str, after: str) -> Non
     text = f"{before}\n\n[@{key}]\n\n{after}"
     keys = [k.key for c in find_citations(text) for k in c.keys]
     assert key in keys
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"], ids=["LS", "PS", "NEL"])
+def test_a_unicode_line_break_in_a_value_does_not_shift_line_numbers(separator: str) -> None:
+    """YAML counts U+2028, U+2029 and U+0085 as line breaks, Markdown (and editors) do not;
+    text pasted from a word processor carries them."""
+    markdown = f'# Page\n\n```claim\nid: a\nstatement: "one{separator}two"\ntype: wish\nevidence: [k]\n```\n'
+    _, _, _, diagnostics = collect_page(markdown, PATH, CONFIG)
+    assert [(d.line, d.message.split(" (")[0]) for d in diagnostics] == [(6, "unknown type 'wish'")]

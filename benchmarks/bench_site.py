@@ -1,0 +1,361 @@
+"""How graphbuild scales: one run reports every number the scale targets are checked against.
+
+    python benchmarks/bench_site.py [--references N --claims N --pages N] [--runs N]
+                                    [--profile] [--skip-browser] [--out DIR]
+
+- ``mkdocs build`` wall time of the synthetic site with graphbuild and with it disabled
+  (``plugins: [search]`` on the same pages), each in a fresh process;
+- graphbuild's own share: the time spent inside graphbuild's hooks (every plugin hook is
+  timed, per plugin), against the build's wall time;
+- peak memory (maximum resident set size) of each build process;
+- cold and warm (``BibliographyCache``) load of ``../shared/corpus/bibliotex-all.bib`` and of
+  the synthetic bibliography;
+- size of the built site, and of its largest pieces;
+- time until the evidence map is interactive in headless chromium (the map container gets
+  ``data-gb-ready="1"`` once drawn), measured from navigation start.
+
+Targets: graphbuild's own work at most 10% of the build's wall time; the warm bibliography
+load under 0.1 s; the map interactive within 2 s. Results go to ``benchmarks/out/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+CORPUS_BIB = REPO.parent / "shared" / "corpus" / "bibliotex-all.bib"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+TARGETS = {"own_share": 0.10, "warm_bib_s": 0.1, "map_interactive_s": 2.0}
+
+
+# -- the child process: one timed build -----------------------------------------------------
+
+
+def child_build(config_file: str, site_dir: str, profile: str | None) -> None:
+    """Build once with every plugin hook timed; print a JSON line with the facts."""
+    import resource
+    from collections import defaultdict
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.plugins import PluginCollection
+
+    hook_time: dict[str, float] = defaultdict(float)
+    register = PluginCollection._register_event
+
+    def timed_register(self, event_name, method, plugin_name=None):
+        owner = plugin_name or type(getattr(method, "__self__", method)).__module__
+
+        @functools.wraps(method)
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                hook_time[f"{owner}.{event_name}"] += time.perf_counter() - start
+
+        timed.mkdocs_priority = getattr(method, "mkdocs_priority", 0)  # type: ignore[attr-defined]
+        return register(self, event_name, timed, plugin_name)
+
+    PluginCollection._register_event = timed_register  # type: ignore[method-assign]
+    start = time.perf_counter()
+    config = load_config(config_file=config_file, site_dir=site_dir)
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.runcall(build, config)
+        profiler.dump_stats(profile)
+    else:
+        build(config)
+    elapsed = time.perf_counter() - start
+    print(
+        "BENCH "
+        + json.dumps(
+            {
+                "in_process_s": elapsed,
+                "hooks": dict(hook_time),
+                "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
+
+
+def child_bib(path: str) -> None:
+    """Cold, then warm, load of one bibliography through the cache the plugin uses."""
+    from graphbuild.bibliography import BibliographyCache
+    from graphbuild.config import Config
+
+    cache = BibliographyCache()
+    config = Config()
+    start = time.perf_counter()
+    bibliography, diagnostics = cache.load(Path(path), Path(path).name, config)
+    cold = time.perf_counter() - start
+    warm = []
+    for _ in range(5):
+        start = time.perf_counter()
+        cache.load(Path(path), Path(path).name, config)
+        warm.append(time.perf_counter() - start)
+    print(
+        "BENCH "
+        + json.dumps(
+            {
+                "entries": len(bibliography),
+                "diagnostics": len(diagnostics),
+                "cold_s": cold,
+                "warm_s": statistics.median(warm),
+                "parses": cache.parses,
+                "bytes": Path(path).stat().st_size,
+            }
+        )
+    )
+
+
+# -- the parent ---------------------------------------------------------------------------
+
+
+def run_child(*args: str) -> tuple[dict, float]:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", *args], capture_output=True, text=True, env=env, cwd=REPO
+    )
+    wall = time.perf_counter() - start
+    lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH ")]
+    if done.returncode != 0 or not lines:
+        raise SystemExit(f"child {args} failed ({done.returncode}):\n{done.stderr[-4000:]}")
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("WARNING")]
+    result = json.loads(lines[-1][len("BENCH ") :])
+    result["warnings"] = len(warnings)
+    return result, wall
+
+
+def site_size(site: Path) -> dict:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    largest = sorted(files, key=lambda p: p.stat().st_size, reverse=True)[:5]
+    named = [
+        "evidence/map.json",
+        "evidence/index.html",
+        "evidence/graph.json",
+        "search/search_index.json",
+        "claims/index.html",
+        "evidence/matrix/index.html",
+        "bibliography/index.html",
+    ]
+    return {
+        "files": len(files),
+        "html_pages": sum(1 for p in files if p.suffix == ".html"),
+        "bytes": sum(p.stat().st_size for p in files),
+        "named": {n: (site / n).stat().st_size for n in named if (site / n).exists()},
+        "largest": {p.relative_to(site).as_posix(): p.stat().st_size for p in largest},
+    }
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:  # noqa: A002
+        pass
+
+
+def map_interactive(site: Path, runs: int) -> dict:
+    """Milliseconds from navigation start until the map container says it is drawn."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        return {"error": "chromium not on PATH"}
+    from playwright.sync_api import sync_playwright
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/evidence/"
+    times, external, errors, nodes = [], [], [], None
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            for run in range(runs):
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                page = context.new_page()
+                page.on(
+                    "request",
+                    lambda r: (
+                        external.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None
+                    ),
+                )
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.goto(url, wait_until="commit")
+                ready = page.wait_for_function(
+                    "() => document.querySelector('[data-gb-ready=\"1\"]') ? performance.now() : false",
+                    timeout=120_000,
+                    polling="raf",
+                )
+                times.append(ready.json_value() / 1000)
+                nodes = page.get_attribute('[data-gb-ready="1"]', "data-gb-nodes")
+                if run == 0:
+                    page.screenshot(path=str(HERE / "out" / "map.png"))
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return {
+        "runs_s": times,
+        "first_s": times[0],
+        "median_s": statistics.median(times),
+        "nodes_drawn": nodes,
+        "external_requests": external,
+        "page_errors": errors,
+    }
+
+
+def graphbuild_share(result: dict, wall: float) -> dict:
+    ours = {k: v for k, v in result["hooks"].items() if k.startswith("graphbuild")}
+    total = sum(ours.values())
+    return {"seconds": total, "share_of_wall": total / wall, "by_hook": dict(sorted(ours.items()))}
+
+
+def top_profile(path: Path, limit: int = 25) -> list[str]:
+    import io
+    import pstats
+
+    out = io.StringIO()
+    stats = pstats.Stats(str(path), stream=out)
+    stats.sort_stats("cumulative").print_stats("graphbuild", limit)
+    return out.getvalue().splitlines()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--references", type=int, default=10_000)
+    parser.add_argument("--claims", type=int, default=2_000)
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3, help="map loads in chromium")
+    parser.add_argument("--profile", action="store_true", help="also profile the graphbuild build")
+    parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    args = parser.parse_args(argv)
+
+    sys.path.insert(0, str(HERE))
+    from synthetic import generate
+
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    source = out / "synthetic"
+    if source.exists():
+        shutil.rmtree(source)
+    generate(source, args.references, args.claims, args.pages, args.seed)
+    results: dict = {
+        "site": {"references": args.references, "claims": args.claims, "pages": args.pages, "seed": args.seed},
+        "python": sys.version.split()[0],
+    }
+
+    print(f"building {args.claims} claims over {args.pages} pages, {args.references} references ...", flush=True)
+    with_gb, wall_gb = run_child("build", str(source / "mkdocs.yml"), str(out / "site"))
+    plain, wall_plain = run_child("build", str(source / "mkdocs-plain.yml"), str(out / "site-plain"))
+    results["build"] = {
+        "with_graphbuild_s": wall_gb,
+        "without_graphbuild_s": wall_plain,
+        "with_graphbuild_in_process_s": with_gb["in_process_s"],
+        "added_by_graphbuild_s": wall_gb - wall_plain,
+        "peak_rss_mb": {"with_graphbuild": with_gb["max_rss_mb"], "without_graphbuild": plain["max_rss_mb"]},
+        "warnings": with_gb["warnings"],
+        "graphbuild_own": graphbuild_share(with_gb, wall_gb),
+        "hooks_by_plugin": {k: v for k, v in sorted(with_gb["hooks"].items(), key=lambda kv: -kv[1]) if v > 0.05},
+    }
+    print(json.dumps(results["build"], indent=1), flush=True)
+
+    results["bibliography"] = {}
+    for name, path in (("bibliotex-all.bib", CORPUS_BIB), ("synthetic", source / "references.bib")):
+        if path.exists():
+            results["bibliography"][name] = run_child("bib", str(path))[0]
+    results["size"] = {"with_graphbuild": site_size(out / "site"), "without_graphbuild": site_size(out / "site-plain")}
+    if not args.skip_browser:
+        results["map"] = map_interactive(out / "site", args.runs)
+
+    if args.profile:
+        prof = out / "build.prof"
+        run_child("build", str(source / "mkdocs.yml"), str(out / "site-profiled"), "--profile", str(prof))
+        results["profile_top"] = top_profile(prof)
+
+    own = results["build"]["graphbuild_own"]["share_of_wall"]
+    warm = results["bibliography"].get("bibliotex-all.bib", {}).get("warm_s")
+    interactive = results.get("map", {}).get("median_s")
+    results["targets"] = {
+        "graphbuild_own_share<=10%": own <= TARGETS["own_share"],
+        "warm_bib<0.1s": None if warm is None else warm < TARGETS["warm_bib_s"],
+        "map_interactive<=2s": None if interactive is None else interactive <= TARGETS["map_interactive_s"],
+    }
+    (out / "results.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    report = summary(results)
+    (out / "results.md").write_text(report + "\n", encoding="utf-8")
+    print(report)
+
+
+def summary(r: dict) -> str:
+    b = r["build"]
+    own = b["graphbuild_own"]
+    lines = [
+        f"Synthetic site: {r['site']['references']:,} references, {r['site']['claims']:,} claims, "
+        f"{r['site']['pages']} pages (seed {r['site']['seed']})",
+        "",
+        "| measure | value | target |",
+        "| --- | --- | --- |",
+        f"| `mkdocs build`, graphbuild enabled | {b['with_graphbuild_s']:.1f} s | |",
+        f"| `mkdocs build`, graphbuild disabled (`plugins: [search]`) | {b['without_graphbuild_s']:.1f} s | |",
+        f"| graphbuild's own work (its hooks) | {own['seconds']:.1f} s = {own['share_of_wall']:.1%} of the build "
+        f"| ≤ 10% |",
+        f"| peak memory (max RSS), enabled / disabled | {b['peak_rss_mb']['with_graphbuild']:.0f} MB / "
+        f"{b['peak_rss_mb']['without_graphbuild']:.0f} MB | |",
+    ]
+    for name, bib in r["bibliography"].items():
+        lines.append(
+            f"| bibliography load, {name} ({bib['entries']:,} entries, {bib['bytes'] / 1e6:.1f} MB): "
+            f"cold / warm | {bib['cold_s']:.2f} s / {bib['warm_s'] * 1000:.1f} ms | warm < 0.1 s |"
+        )
+    size = r["size"]["with_graphbuild"]
+    plain = r["size"]["without_graphbuild"]
+    lines.append(
+        f"| site size, enabled / disabled | {size['bytes'] / 1e6:.1f} MB in {size['files']:,} files / "
+        f"{plain['bytes'] / 1e6:.1f} MB in {plain['files']:,} files | |"
+    )
+    for name, n in size["named"].items():
+        lines.append(f"| `{name}` | {n / 1e3:,.0f} kB | |")
+    if "map" in r and "median_s" in r["map"]:
+        m = r["map"]
+        lines.append(
+            f"| evidence map interactive in chromium ({m['nodes_drawn']} nodes), median of "
+            f"{len(m['runs_s'])} | {m['median_s']:.2f} s (first {m['first_s']:.2f} s) | ≤ 2 s |"
+        )
+    lines += ["", "Targets met: " + ", ".join(f"{k}: {v}" for k, v in r["targets"].items())]
+    lines += ["", "Time in graphbuild's hooks:"]
+    lines += [f"- {k}: {v:.2f} s" for k, v in own["by_hook"].items() if v >= 0.01]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        if sys.argv[2] == "build":
+            profile = sys.argv[sys.argv.index("--profile") + 1] if "--profile" in sys.argv else None
+            child_build(sys.argv[3], sys.argv[4], profile)
+        else:
+            child_bib(sys.argv[3])
+    else:
+        main()

@@ -1,0 +1,417 @@
+"""Hostile input: script, event handlers, dangerous URLs, Markdown links and Jinja in every
+field an editor or a ``.bib`` controls come out of the build as inert text.
+
+"Inert" is checked structurally, not by substring: each HTML page is parsed and no element
+may carry an event-handler attribute, a ``javascript:``/``data:`` link, or a script whose
+body came from the input; exports are parsed and must round-trip the hostile text exactly.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import json
+import re
+import textwrap
+from html.parser import HTMLParser
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from graphbuild.bibliography import load_bibliography
+from graphbuild.config import Config
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+SVG = "<svg onload=alert(1)>"
+JS_URL = "javascript:alert(1)"
+DATA_URL = "data:text/html,<script>alert(1)</script>"
+MD_LINK = "[x](javascript:alert(1))"
+JINJA = "{{ 7*7 }}"
+RAW = "{% raw %}"
+
+MKDOCS_YML = """\
+site_name: Hostile input
+site_url: https://example.org/
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - graphbuild
+markdown_extensions:
+  - admonition
+  - attr_list
+  - md_in_html
+  - pymdownx.superfences
+"""
+
+# In BibTeX, braces protect case and vanish; \{ \} \% give the literal characters.
+BIB = r"""
+@article{evil2020,
+  author = {<script>alert(1)</script> and {<img src=x onerror=alert(1)>} and Jinja, \{\{ 7*7 \}\}},
+  title = {<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) \{\{ 7*7 \}\} \{\% raw \%\}},
+  journal = {<img src=x onerror=alert(1)> \{\{ 7*7 \}\}},
+  year = {2020},
+  url = {javascript:alert(1)},
+  doi = {javascript:alert(1)},
+  abstract = {<script>alert(1)</script> [x](javascript:alert(1)) \{\{ 7*7 \}\} \{\% raw \%\}
+              <a href="javascript:alert(1)">link</a>},
+  design = {rct},
+}
+
+@misc{evil2021,
+  author = {{<img src=x onerror=alert(1)>}},
+  title = {Data {URLs}: data:text/html,<script>alert(1)</script>},
+  note = {<script>alert(1)</script> \{\{ 7*7 \}\} \{\% raw \%\} [x](javascript:alert(1))},
+  howpublished = {<svg onload=alert(1)>},
+  year = {2021},
+  url = {data:text/html,<script>alert(1)</script>},
+  doi = {data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==},
+  design = {qualitative},
+}
+
+@book{evil2022,
+  author = {Quote, "Double" and O'Brien, Single},
+  title = {Attribute breakers " onmouseover=alert(1) x=" and ' onfocus=alert(1) '},
+  publisher = {{<svg onload=alert(1)>}},
+  year = {2022},
+  url = {https://example.org/"><script>alert(1)</script>},
+  doi = {10.1234/"onmouseover=alert(1)},
+  design = {cohort},
+}
+
+@article{evil<b>2023,
+  author = { JaVaScRiPt:alert(1) and Tab, Url},
+  title = {Mixed-case and padded schemes},
+  url = { JaVaScRiPt:alert(1)},
+  doi = {vbscript:msgbox(1)},
+  year = {2023},
+  design = {policy},
+}
+"""
+
+STATEMENT = f"{SCRIPT} {IMG} {MD_LINK} {JINJA} {RAW} {DATA_URL}"
+NOTE = f"{IMG} {MD_LINK} {JINJA} {RAW} {DATA_URL}"
+TAGS = [SCRIPT, JINJA, MD_LINK, IMG, RAW]
+
+INDEX_MD = textwrap.dedent(f"""\
+    # Hostile input
+
+    Cited with a hostile locator [@evil2020, p. {IMG} {JINJA}] and [@evil2021; @evil2022; @evil<b>2023].
+
+    ```claim
+    id: hostile-claim
+    statement: {json.dumps(STATEMENT)}
+    type: benefit
+    group: patients
+    tags: {json.dumps(TAGS)}
+    evidence:
+      - key: evil2020
+        stance: supports
+        note: {json.dumps(NOTE)}
+      - evil2021: mixed
+      - evil2022
+      - key: evil<b>2023
+        stance: no-effect
+    ```
+    """)
+
+SECOND_MD = textwrap.dedent(f"""\
+    # Second page
+
+    ```claim
+    id: second-claim
+    statement: "{SVG} statement with a quote \\" and an apostrophe '"
+    type: barrier
+    group: services
+    tags: ["{RAW}"]
+    evidence:
+      - key: evil2022
+        stance: contradicts
+        note: "{SCRIPT}"
+    ```
+    """)
+
+EXPORTS = [
+    "search/search_index.json",
+    "evidence/graph.json",
+    "evidence/graph.graphml",
+    "evidence/claims.csv",
+    "evidence/map.json",
+]
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "srcdoc",
+    "xlink:href",
+    "poster",
+    "background",
+    "ping",
+    "srcset",
+}
+JSON_SCRIPT_TYPES = {"application/json", "application/ld+json"}
+
+
+def write_hostile_site(root: Path) -> Path:
+    """The hostile site's sources, under ``root``; shared with the browser test."""
+    files = {"mkdocs.yml": MKDOCS_YML, "references.bib": BIB, "docs/index.md": INDEX_MD, "docs/second.md": SECOND_MD}
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    return root
+
+
+def build_site(root: Path, site_dir: Path, strict: bool = True) -> Path:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=strict)
+    build(config)
+    return site_dir
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+class Page(HTMLParser):
+    """Elements, attributes, script bodies and visible text of one HTML document."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self.text: list[str] = []
+        self._stack: list[str] = []
+        self._script: dict[str, str | None] | None = None
+        self._script_body: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        self.elements.append((tag, attributes))
+        if tag == "script":
+            self._script, self._script_body = attributes, []
+        elif tag == "style":
+            self._stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            self.scripts.append((self._script, "".join(self._script_body)))
+            self._script = None
+        elif tag == "style" and self._stack:
+            self._stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script_body.append(data)
+        elif not self._stack:
+            self.text.append(data)
+
+    @property
+    def visible_text(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+
+def parse(markup: str) -> Page:
+    page = Page()
+    page.feed(markup)
+    page.close()
+    return page
+
+
+def scheme_of(url: str) -> str:
+    cleaned = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(url)).lower()
+    return cleaned.split(":", 1)[0] if ":" in cleaned.split("/", 1)[0] else ""
+
+
+def assert_inert(page: Page, where: str) -> None:
+    for tag, attrs in page.elements:
+        for name, value in attrs.items():
+            assert not name.startswith("on"), f"{where}: <{tag} {name}=...> is an event handler"
+            if name in URL_ATTRIBUTES and value:
+                assert scheme_of(value) not in ("javascript", "data", "vbscript"), f"{where}: <{tag} {name}={value!r}>"
+        assert not (tag == "img" and attrs.get("src") == "x"), f"{where}: a hostile <img> became an element"
+        assert tag not in ("iframe", "object", "embed", "base"), f"{where}: <{tag}> element"
+    for attrs, body in page.scripts:
+        if (attrs.get("type") or "").lower() in JSON_SCRIPT_TYPES:
+            json.loads(body)  # a body that closed its element early would not parse
+        else:
+            assert "alert(" not in body, f"{where}: a script runs hostile code: {body[:200]!r}"
+    assert "49" not in page.visible_text.replace("2049", ""), f"{where}: a template expression was evaluated"
+
+
+def strings_in(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings_in(v)] + [k for k in value if isinstance(k, str)]
+    if isinstance(value, list):
+        return [s for v in value for s in strings_in(v)]
+    return []
+
+
+# -- the build ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = write_hostile_site(tmp_path_factory.mktemp("hostile"))
+    before = tree_digest(root)
+    site = build_site(root, root.parent / "site")
+    assert tree_digest(root) == before, "the build wrote into the site's sources"
+    return root, site
+
+
+@pytest.fixture(scope="module")
+def titles(hostile: tuple[Path, Path]) -> dict[str, str]:
+    root, _ = hostile
+    bibliography, diagnostics = load_bibliography(root / "references.bib", "references.bib", Config())
+    assert diagnostics == []
+    return {key: study.title for key, study in bibliography.studies.items()}
+
+
+def test_bib_carries_the_hostile_strings(titles: dict[str, str]) -> None:
+    assert SCRIPT in titles["evil2020"] and IMG in titles["evil2020"] and MD_LINK in titles["evil2020"]
+    assert JINJA in titles["evil2020"] and RAW in titles["evil2020"]
+    assert DATA_URL in titles["evil2021"]
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_every_html_page_is_inert(hostile: tuple[Path, Path]) -> None:
+    _, site = hostile
+    pages = html_pages(site)
+    assert len(pages) >= 10
+    for path in pages:
+        assert_inert(parse(path.read_text(encoding="utf-8")), path.relative_to(site).as_posix())
+
+
+def test_study_page_shows_the_hostile_text(hostile: tuple[Path, Path], titles: dict[str, str]) -> None:
+    _, site = hostile
+    page = parse((site / "studies" / "evil2020" / "index.html").read_text(encoding="utf-8"))
+    text = page.visible_text
+    assert " ".join(titles["evil2020"].split()) in text
+    for hostile_text in (SCRIPT, IMG, MD_LINK, JINJA, RAW, JS_URL):
+        assert hostile_text in text, hostile_text
+    title = next(attrs for tag, attrs in page.elements if tag == "title")
+    assert title is not None
+    misc = parse((site / "studies" / "evil2021" / "index.html").read_text(encoding="utf-8")).visible_text
+    assert DATA_URL in misc and SCRIPT in misc and JINJA in misc
+
+
+def test_claim_card_shows_the_hostile_text(hostile: tuple[Path, Path]) -> None:
+    _, site = hostile
+    page = parse((site / "index.html").read_text(encoding="utf-8"))
+    text = page.visible_text
+    assert STATEMENT in text
+    assert NOTE in text
+    for tag in TAGS:
+        assert tag in text
+    assert f"p. {IMG} {JINJA}" in text
+
+
+def test_tooltips_are_plain_text(hostile: tuple[Path, Path]) -> None:
+    """A tooltip shows the characters of the reference, not entity or Markdown residue."""
+    _, site = hostile
+    seen = 0
+    for path in html_pages(site):
+        for _, attrs in parse(path.read_text(encoding="utf-8")).elements:
+            for name in ("title", "data-ref", "aria-label"):
+                value = attrs.get(name) or ""
+                if "alert" in value or "O'Brien" in value or "Brien" in value:
+                    seen += 1
+                    assert not re.search(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", value, re.I), f"{path}: {value!r}"
+    assert seen
+
+
+def test_no_dangerous_link_is_made(hostile: tuple[Path, Path]) -> None:
+    _, site = hostile
+    external: set[str] = set()
+    for path in html_pages(site):
+        for tag, attrs in parse(path.read_text(encoding="utf-8")).elements:
+            href = attrs.get("href") or ""
+            if tag == "a" and "://" in href:
+                external.add(href)
+    doi_links = {h for h in external if h.startswith("https://doi.org/")}
+    assert doi_links == {"https://doi.org/10.1234/%22onmouseover%3Dalert(1)"}, doi_links
+    for href in external:
+        assert href.startswith(("https://", "http://")), href
+        assert '"' not in href and "<" not in href and " " not in href, href
+
+
+def test_search_index_is_inert(hostile: tuple[Path, Path], titles: dict[str, str]) -> None:
+    """Material inserts search titles and texts as HTML: they must hold no live markup."""
+    _, site = hostile
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    found = ""
+    for doc in index["docs"]:
+        for name in ("title", "text"):
+            fragment = parse(doc.get(name, ""))
+            assert_inert(fragment, f"search_index.json {doc['location']} {name}")
+            assert not [t for t, _ in fragment.elements if t in ("script", "img", "svg", "style")], (
+                f"{doc['location']} {name}: {doc[name][:200]!r}"
+            )
+            found += " " + fragment.visible_text
+    assert STATEMENT in found
+    assert " ".join(titles["evil2020"].split()) in found
+
+
+def test_graph_json_round_trips_the_text(hostile: tuple[Path, Path], titles: dict[str, str]) -> None:
+    _, site = hostile
+    data = json.loads((site / "evidence" / "graph.json").read_text(encoding="utf-8"))
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert nodes["claim:hostile-claim"]["statement"] == STATEMENT
+    for key, title in titles.items():
+        assert nodes[f"study:{key}"]["title"] == title
+    assert all("49" not in s for s in strings_in(data))
+
+
+def test_graphml_round_trips_the_text(hostile: tuple[Path, Path], titles: dict[str, str]) -> None:
+    _, site = hostile
+    graph = nx.read_graphml(site / "evidence" / "graph.graphml")
+    assert graph.nodes["claim:hostile-claim"]["statement"] == STATEMENT
+    for key, title in titles.items():
+        assert graph.nodes[f"study:{key}"]["title"] == title
+
+
+def test_csv_round_trips_the_text(hostile: tuple[Path, Path], titles: dict[str, str]) -> None:
+    _, site = hostile
+    with (site / "evidence" / "claims.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    hostile_rows = [r for r in rows if r["claim"] == "hostile-claim"]
+    assert {r["statement"] for r in hostile_rows} == {STATEMENT}
+    assert {r["study"]: r["title"] for r in hostile_rows} == {
+        k: titles[k] for k in ("evil2020", "evil2021", "evil2022", "evil<b>2023")
+    }
+
+
+def test_map_data_cannot_close_a_script(hostile: tuple[Path, Path]) -> None:
+    _, site = hostile
+    raw = (site / "evidence" / "map.json").read_text(encoding="utf-8")
+    assert "<" not in raw and ">" not in raw, "map data must escape < and > so it can be inlined safely"
+    data = json.loads(raw)
+    strings = strings_in(data)
+    assert any(STATEMENT in s for s in strings)
+    assert all("49" not in s for s in strings)
+
+
+def test_inline_graph_data_cannot_close_a_script(hostile: tuple[Path, Path]) -> None:
+    _, site = hostile
+    for name in ("index.html", "studies/evil2020/index.html"):
+        page = parse((site / name).read_text(encoding="utf-8"))
+        for attrs, body in page.scripts:
+            if (attrs.get("type") or "").lower() in JSON_SCRIPT_TYPES:
+                assert "<" not in body, f"{name}: JSON in a script element holds a raw '<'"
