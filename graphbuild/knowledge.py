@@ -110,30 +110,19 @@ def build_knowledge_base(
 
 
 def _check_references(pages: Iterable[PageFacts], bibliography: Bibliography) -> list[Diagnostic]:
+    """Every cited key must be in the bibliography; a claim should list a study once."""
+    uses: list[tuple[str, int, str]] = []
     diagnostics = []
     for page in pages:
         for claim in page.claims:
             seen: set[str] = set()
             for item in claim.evidence:
-                if item.key not in bibliography:
-                    diagnostics.append(
-                        error(
-                            page.path,
-                            item.line,
-                            f"unknown reference '{item.key}'{suggest(item.key, bibliography.studies)}",
-                        )
-                    )
+                uses.append((page.path, item.line, item.key))
                 if item.key in seen:
                     diagnostics.append(warning(page.path, item.line, f"claim '{claim.id}' lists '{item.key}' twice"))
                 seen.add(item.key)
-        for citation in page.citations:
-            for cited in citation.keys:
-                if cited.key not in bibliography:
-                    diagnostics.append(
-                        error(
-                            page.path,
-                            citation.line,
-                            f"unknown reference '{cited.key}'{suggest(cited.key, bibliography.studies)}",
-                        )
-                    )
+        uses.extend((page.path, c.line, cited.key) for c in page.citations for cited in c.keys)
+    for path, line, key in uses:
+        if key not in bibliography:
+            diagnostics.append(error(path, line, f"unknown reference '{key}'{suggest(key, bibliography.studies)}"))
     return diagnostics

@@ -6,6 +6,7 @@ Done before any LaTeX decoding: braces protect corporate authors such as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .latex import decode
@@ -67,24 +68,27 @@ def split_top_level(text: str, separator: str) -> list[str]:
     return [p.strip() for p in parts]
 
 
-def _words(text: str) -> list[str]:
-    words: list[str] = []
+def split_outside_braces(text: str, is_break: Callable[[str], bool]) -> list[str]:
+    """Split at every character ``is_break`` accepts that is not inside braces."""
+    parts: list[str] = []
     depth = 0
-    current = ""
+    current: list[str] = []
     for char in text:
         if char == "{":
             depth += 1
         elif char == "}":
             depth = max(depth - 1, 0)
-        if (char.isspace() or char == "~") and depth == 0:
-            if current:
-                words.append(current)
-            current = ""
+        if depth == 0 and is_break(char):
+            parts.append("".join(current))
+            current = []
         else:
-            current += char
-    if current:
-        words.append(current)
-    return words
+            current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in split_outside_braces(text, lambda c: c.isspace() or c == "~") if w]
 
 
 def _is_von(word: str) -> bool:
@@ -129,21 +133,7 @@ def parse_person(text: str) -> Person:
 
 
 def _split_commas(text: str) -> list[str]:
-    parts: list[str] = []
-    depth = 0
-    current = ""
-    for char in text:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth = max(depth - 1, 0)
-        if char == "," and depth == 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += char
-    parts.append(current.strip())
-    return parts
+    return [part.strip() for part in split_outside_braces(text, lambda c: c == ",")]
 
 
 def parse_names(field: str) -> list[Person]:
