@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 import bibtexparser
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
 
 from .config import Config
 from .diagnostics import Diagnostic, error
@@ -187,17 +187,18 @@ def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliograp
     diagnostics: list[Diagnostic] = []
     entries = list(library.entries)
     for block in library.failed_blocks:
-        line = block.start_line + 1
+        line = (block.start_line or 0) + 1
         if isinstance(block, DuplicateBlockKeyBlock):
-            first = block.previous_block.start_line + 1
+            first = (block.previous_block.start_line or 0) + 1
             diagnostics.append(error(path, line, f"duplicate key '{block.key}' (first defined at line {first})"))
         elif isinstance(block, DuplicateFieldKeyBlock):
             entry = block.ignore_error_block
+            assert isinstance(entry, Entry)
             fields = ", ".join(sorted(block.duplicate_keys))
             diagnostics.append(error(path, line, f"entry '{entry.key}' repeats field(s) {fields}"))
             entries.append(entry)
         else:
-            reason = details.get(block.start_line, str(block.error) or "cannot parse this entry")
+            reason = details.get(block.start_line or 0, str(block.error) or "cannot parse this entry")
             diagnostics.append(error(path, line, f"malformed entry: {reason}"))
     strings: dict[str, str] = {}
     for string in library.strings:
@@ -206,7 +207,7 @@ def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliograp
     bibliography = Bibliography(path)
     folded: dict[str, Study] = {}
     levels = config.design_levels
-    for entry in sorted(entries, key=lambda e: e.start_line):
+    for entry in sorted(entries, key=lambda e: e.start_line or 0):
         study = _study(entry, path, strings, levels, diagnostics)
         twin = folded.get(study.key.lower())
         if twin is not None:

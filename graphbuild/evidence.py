@@ -35,10 +35,11 @@ STANCE_PHRASES = {
 
 
 def design_noun(design: str | None, count: int) -> str:
-    singular, plural = DESIGN_NOUNS.get(design) or (
-        f"{design.replace('-', ' ')} study",
-        f"{design.replace('-', ' ')} studies",  # type: ignore[union-attr]
-    )
+    if design in DESIGN_NOUNS:
+        singular, plural = DESIGN_NOUNS[design]
+    else:
+        name = (design or "unrated").replace("-", " ")
+        singular, plural = f"{name} study", f"{name} studies"
     return singular if count == 1 else plural
 
 
@@ -82,7 +83,7 @@ def profile(claim: Claim, studies: dict[str, Study], design_order: list[str]) ->
     rated = [
         (study.level, rank.get(study.design, 0), study.design, e.stance)
         for e, study in items
-        if study.level is not None
+        if study.level is not None and study.design is not None
     ]
     best_all = min(rated, default=None)
     best_support = min((r for r in rated if r[3] is Stance.SUPPORTS), default=None)

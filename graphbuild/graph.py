@@ -36,7 +36,7 @@ def build_graph(kb: KnowledgeBase, page_urls: dict[str, str] | None = None) -> n
             status=kb.profiles[claim_id].status,
         )
     for key, study in kb.cited.items():
-        attrs = {
+        attrs: dict[str, str | int] = {
             "kind": "study",
             "design": study.design or "unrated",
             "title": study.title,

@@ -44,7 +44,7 @@ def decode(text: str) -> str:
     for escape, char in _ESCAPES.items():
         text = text.replace(escape, char)
     try:
-        text = codecs.decode(text, "ulatex")
+        text = codecs.decode(text, "ulatex")  # type: ignore[call-overload]
     except Exception:  # latexcodec rejects some malformed input; keep the raw text then
         pass
     text = _UNKNOWN_COMMAND.sub("", text).replace("$", "")

@@ -22,6 +22,7 @@ from mkdocs.structure.pages import Page
 
 from . import assets
 from .bibliography import BibliographyCache, Study
+from .claims import Claim
 from .config import Config, ConfigError, config_from_mapping
 from .diagnostics import error
 from .graph import build_graph, to_csv, to_graphml, to_json
@@ -115,10 +116,11 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         diagnostics = bib_problems + problems
         self.kb = kb
         for src, title in self._generated_pages(kb).items():
-            if files.get_file_from_path(src) is not None:
+            existing = files.get_file_from_path(src)
+            if existing is not None:
                 diagnostics.append(
                     error(
-                        self.display(files.get_file_from_path(src).abs_src_path or src),
+                        self.display(existing.abs_src_path or src),
                         1,
                         f"'{src}' is a page graphbuild generates; rename or remove this file",
                     )
@@ -127,11 +129,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
             token = self._token()
             self.generated[src] = token
             inclusion = InclusionLevel.NOT_IN_NAV if src.startswith("studies/") else InclusionLevel.UNDEFINED
-            files.append(
-                File.generated(
-                    config, src, content=f"{front_matter(title)}{token}\n", inclusion=inclusion
-                )
-            )
+            files.append(File.generated(config, src, content=f"{front_matter(title)}{token}\n", inclusion=inclusion))
         for diagnostic in sorted(set(diagnostics)):
             log.warning(str(diagnostic))
         urls = {f.src_uri: f.url for f in files.documentation_pages()}
@@ -172,17 +170,18 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.kb is not None and self.renderer is not None
+        renderer = self.renderer
         src = page.file.src_uri
         facts = self.kb.pages.get(src)
         if facts is None or src in self.generated:
             return markdown
 
-        def card(claim) -> str:
+        def card(claim: Claim) -> str:
             token = self._token()
-            self.fragments[token] = self.renderer.card(claim, src)
+            self.fragments[token] = renderer.card(claim, src)
             return token
 
-        return process_markdown(markdown, facts, self.renderer, card)
+        return process_markdown(markdown, facts, renderer, card)
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.renderer is not None

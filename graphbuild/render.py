@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 
@@ -66,7 +66,7 @@ def entity_text(text: str) -> str:
 class Renderer:
     """Turns the knowledge base into HTML for one site; ``urls`` maps sources to site URLs."""
 
-    def __init__(self, kb: KnowledgeBase, urls: dict[str, str], template_dirs: list[Path] = ()):
+    def __init__(self, kb: KnowledgeBase, urls: dict[str, str], template_dirs: Sequence[Path] = ()):
         self.kb = kb
         self.urls = urls
         self.labels = citation_labels(list(kb.cited.values()))
@@ -151,7 +151,7 @@ class Renderer:
         }
 
     def claim_context(self, claim: Claim, current: str) -> dict:
-        evidence = []
+        evidence: list[dict] = []
         for item in claim.evidence:
             study = self.kb.bibliography.studies.get(item.key)
             if study is None:
@@ -280,7 +280,9 @@ class Renderer:
                 if self.kb.claims.get(claim.id) is not claim:
                     continue
                 context = self.claim_context(claim, current)
-                cells = {level: [e for e in context["evidence"] if e["study"]["level"] == level] for level in levels}
+                cells: dict[int | None, list[dict]] = {
+                    level: [e for e in context["evidence"] if e["study"]["level"] == level] for level in levels
+                }
                 cells[None] = [e for e in context["evidence"] if e["study"]["level"] is None]
                 rows.append(context | {"cells": cells})
             sections.append({"title": self.page_title(src), "href": self.href(current, src), "rows": rows})

@@ -8,6 +8,7 @@ asset; the engine only has to render Markdown with raw HTML in it.
 from __future__ import annotations
 
 import shutil
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +59,9 @@ def render_tree(project: Project, out: Path, cache: BibliographyCache | None = N
         target.parent.mkdir(parents=True, exist_ok=True)
         if src in kb.pages:
             text = (project.docs_dir / src).read_text(encoding="utf-8-sig")
+            page = kb.pages[src]
             target.write_text(
-                process_markdown(text, kb.pages[src], renderer, lambda c, s=src: renderer.card(c, s)), encoding="utf-8"
+                process_markdown(text, page, renderer, partial(renderer.card, current=src)), encoding="utf-8"
             )
         else:
             shutil.copyfile(project.docs_dir / src, target)
