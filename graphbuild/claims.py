@@ -24,6 +24,7 @@ assert [s.value for s in Stance] == STANCES
 
 CLAIM_FIELDS = ("id", "statement", "type", "group", "tags", "evidence")
 EVIDENCE_FIELDS = ("key", "stance", "note")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml, when present, is 4x faster
 _CLAIM_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FENCE = re.compile(r"^(?P<indent>[ \t>]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 
@@ -122,7 +123,7 @@ def parse_claim(block: ClaimBlock, path: str, config: Config) -> tuple[Claim | N
     """Validate one block against the schema; return the claim or ``None`` with diagnostics."""
     first = block.line + 1
     try:
-        node = yaml.compose(block.yaml, Loader=yaml.SafeLoader)
+        node = yaml.compose(block.yaml, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first + _line_of(block.yaml, mark) if mark else block.line

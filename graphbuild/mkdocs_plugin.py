@@ -70,6 +70,10 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         self._studies: dict[str, Study] | None = None
         self._tokens = itertools.count(1)
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Declaring this hook makes MkDocs keep one plugin object across ``mkdocs serve``
+        rebuilds, so the bibliography cache survives them."""
+
     # -- configuration --------------------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:

@@ -7,6 +7,10 @@ where it is absent. The fixtures under ``tests/fixtures/`` keep the repository s
 from __future__ import annotations
 
 import logging
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import bibtexparser
@@ -259,3 +263,78 @@ def test_yaml_tags_in_a_claim_are_never_constructed(tmp_path: Path) -> None:
     )
     collect_page(markdown, "docs/page.md", CONFIG)
     assert not marker.exists()
+
+
+# -- whole builds: problems are path:line warnings, never a traceback -----------------------
+
+SITE_YML = "site_name: Broken input\ntheme:\n  name: material\n  font: false\nplugins:\n  - search\n  - graphbuild\n"
+
+
+def mkdocs_build(root: Path, strict: bool) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml"), "-d", str(root / "out")]
+    return subprocess.run(command + (["--strict"] if strict else []), capture_output=True, text=True, env=env)
+
+
+def test_strict_build_of_broken_input_names_every_problem(tmp_path: Path) -> None:
+    """Every broken claim block (one per page) and every broken .bib fixture, in one build."""
+    bib = "\n".join(
+        (FIXTURES / "bib" / name).read_text(encoding="utf-8-sig")
+        for name in ("malformed.bib", "undefined_string.bib", "unknown_design.bib")
+    )
+    (tmp_path / "references.bib").write_text(bib, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(SITE_YML, encoding="utf-8")
+    expected = []
+    for case in CLAIM_CASES:
+        markdown, lines = case.values
+        (tmp_path / "docs").mkdir(exist_ok=True)
+        (tmp_path / "docs" / f"{case.id}.md").write_text(markdown, encoding="utf-8")
+        expected += [f"docs/{case.id}.md:{line}: " for line, _ in lines]
+    (tmp_path / "docs" / "index.md").write_text("# Index\n\nSee [@good1] and [@nosuchkey2020].\n", encoding="utf-8")
+    expected.append("docs/index.md:3: error: unknown reference 'nosuchkey2020'")
+    macro_line = bib.split("\n").index("  journal = psychservices,") + 1
+    expected.append("references.bib:8: error: malformed entry")
+    expected.append(f"references.bib:{macro_line}: error: entry 'undefined': undefined @string macro")
+
+    done = mkdocs_build(tmp_path, strict=True)
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr, done.stderr[-4000:]
+    for message in expected:
+        assert message in done.stderr, f"{message!r} not reported:\n{done.stderr[-4000:]}"
+    assert "warnings in strict mode" in done.stdout + done.stderr
+
+
+CORPUS_SITES = [
+    "bibliotex-all.bib",
+    "biblatex-examples.bib",
+    "bibtexparser-tests/traps.bib",
+    "bibtexparser-tests/crossref_cascading_cycle.bib",
+    "bibtexparser-tests/article_start_with_bom.bib",
+]
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", CORPUS_SITES)
+def test_corpus_file_as_a_site_bibliography(tmp_path: Path, name: str) -> None:
+    """A site citing entries of a real-world .bib builds; its problems are ``references.bib:LINE`` warnings."""
+    source = CORPUS / name
+    if not source.exists():
+        pytest.skip(f"{name} not in the corpus")
+    text = read(source)
+    (tmp_path / "references.bib").write_text(text, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(SITE_YML, encoding="utf-8")
+    bibliography, diagnostics = parse_bibliography(text, "references.bib", CONFIG)
+    keys = [k for k in bibliography.studies if re.fullmatch(r"[A-Za-z0-9_][\w:.+-]*[\w]", k)]
+    cited = keys[:: max(1, len(keys) // 40)][:40]
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(
+        "# Corpus\n\n" + "\n\n".join(f"Cited: [@{key}]." for key in cited) + "\n", encoding="utf-8"
+    )
+
+    done = mkdocs_build(tmp_path, strict=False)
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert "Traceback" not in done.stderr, done.stderr[-4000:]
+    for diagnostic in diagnostics:
+        assert f"references.bib:{diagnostic.line}: " in done.stderr, str(diagnostic)
+    for key in cited:
+        assert (tmp_path / "out" / "studies" / bibliography.studies[key].slug / "index.html").exists(), key

@@ -207,23 +207,28 @@ def test_workflow_passes_actionlint() -> None:
 
 
 def test_serve_rebuilds_reuse_the_parsed_bibliography(site: Path, tmp_path: Path) -> None:
-    """MkDocs keeps the plugin across ``mkdocs serve`` rebuilds: per-build state resets, the
-    bibliography cache stays, and the .bib is watched."""
+    """``mkdocs serve`` loads the config afresh for every rebuild; MkDocs keeps a plugin that
+    declares ``on_startup``, so per-build state resets, the bibliography cache stays, and
+    the .bib is watched."""
     from mkdocs.commands.build import build as mkdocs_build
 
-    config = load_config(config_file=str(site / "mkdocs.yml"), site_dir=str(tmp_path / "out"), strict=True)
-    plugin = config.plugins["graphbuild"]
-    mkdocs_build(config)
+    def rebuild():
+        config = load_config(config_file=str(site / "mkdocs.yml"), site_dir=str(tmp_path / "out"), strict=True)
+        mkdocs_build(config)
+        return config, config.plugins["graphbuild"]
+
+    config, plugin = rebuild()
+    parses = plugin.bib_cache.parses  # the plugin object may have served earlier tests' builds
     assert str(site / "references.bib") in config.watch
     page = site / "docs/index.md"
     page.write_text(page.read_text().replace("more hope", "more hope than before"))
-    mkdocs_build(config)
-    assert plugin.bib_cache.parses == 1
+    config, again = rebuild()
+    assert again is plugin and plugin.bib_cache.parses == parses
     assert "more hope than before" in (tmp_path / "out/index.html").read_text()
     bib = site / "references.bib"
     bib.write_text(bib.read_text().replace("No Health Without Mental Health", "No Health Without It"))
-    mkdocs_build(config)
-    assert plugin.bib_cache.parses == 2
+    mkdocs_build(config)  # the same config object twice: on_config must not pile up assets
+    assert plugin.bib_cache.parses == parses + 1
     assert "No Health Without It" in (tmp_path / "out/bibliography/index.html").read_text()
     assert config.extra_css.count("assets/graphbuild/graphbuild.css") == 1
     assert config.watch.count(str(site / "references.bib")) == 1

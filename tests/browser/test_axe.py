@@ -87,6 +87,15 @@ def open_page(page, base: str, site: Path, kind: str, viewport: str) -> None:
         )
 
 
+def settle(page) -> None:
+    """Wait for CSS transitions to end: colours measured mid-fade are neither state's colours."""
+    page.wait_for_function(
+        "() => document.getAnimations().every(a => a.playState !== 'running'"
+        " || a.effect.getComputedTiming().endTime === Infinity)",
+        timeout=10_000,
+    )
+
+
 @pytest.mark.parametrize(("scheme", "viewport"), VARIANTS, ids=[f"{s}-{v}" for s, v in VARIANTS])
 @pytest.mark.parametrize("kind", PAGE_TYPES)
 def test_no_serious_accessibility_violation(
@@ -100,6 +109,7 @@ def test_no_serious_accessibility_violation(
         open_page(page, repo_url, repo_site, kind, viewport)
         if scheme == "dark":
             assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+        settle(page)
         violations = Axe().run(page, options=RULES).response["violations"]
     finally:
         context.close()
