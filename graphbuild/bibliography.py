@@ -194,8 +194,9 @@ def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliograp
         elif isinstance(block, DuplicateFieldKeyBlock):
             entry = block.ignore_error_block
             assert isinstance(entry, Entry)
-            fields = ", ".join(sorted(block.duplicate_keys))
-            diagnostics.append(error(path, line, f"entry '{entry.key}' repeats field(s) {fields}"))
+            repeated = sorted(k for k in block.duplicate_keys if not k.startswith("%"))
+            if repeated:  # fields commented out with % are skipped, as BibTeX skips them
+                diagnostics.append(error(path, line, f"entry '{entry.key}' repeats field(s) {', '.join(repeated)}"))
             entries.append(entry)
         else:
             reason = details.get(block.start_line or 0, str(block.error) or "cannot parse this entry")

@@ -151,3 +151,9 @@ def test_cache_parses_unchanged_file_once(tmp_path: Path) -> None:
 def test_bom_and_slugs_are_stable() -> None:
     bibliography, diagnostics = parse_bibliography("\ufeff" + GOOD + "@misc{Good:2001,title={y}}\n", "r.bib", Config())
     assert [s.slug for s in bibliography.studies.values()] == ["good2001", "good-2001"]
+
+
+def test_fields_commented_out_with_percent_are_skipped_even_when_repeated() -> None:
+    text = "@article{c2001,\n  title = {Kept},\n  % url = {a},\n  % url = {b},\n  design = {rct},\n}\n"
+    bibliography, diagnostics = parse_bibliography(text, "refs.bib", Config())
+    assert diagnostics == [] and bibliography["c2001"].title == "Kept" and "% url" not in bibliography["c2001"].fields
