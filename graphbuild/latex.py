@@ -43,6 +43,7 @@ def decode(text: str) -> str:
     text = _FONT_COMMANDS.sub("{", text)
     for escape, char in _ESCAPES.items():
         text = text.replace(escape, char)
+    text = text.replace("%", "\ue001")  # a bare % in a field value is text, not a comment
     try:
         text = codecs.decode(text, "ulatex")  # type: ignore[call-overload]
     except Exception:  # latexcodec rejects some malformed input; keep the raw text then

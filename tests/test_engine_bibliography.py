@@ -48,6 +48,7 @@ def test_von_particle_kept_for_citations() -> None:
         pytest.param("yes---no", "yes—no", id="em-dash"),
         pytest.param(r"\textit{Peer} work", "Peer work", id="font-command"),
         pytest.param(r"50\% of", "50% of", id="percent"),
+        pytest.param(r"50\% of {\'e} 7% more", "50% of é 7% more", id="bare-percent-with-commands"),
         pytest.param("plain title", "plain title", id="fast-path"),
         pytest.param(r"\ss{}", "ß", id="sharp-s"),
     ],
