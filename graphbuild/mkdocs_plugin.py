@@ -44,6 +44,7 @@ from .render import (
 
 log = get_plugin_logger(__name__)
 _ANCHOR = re.compile(r'\sid="([^"]+)"')
+_TOKEN = re.compile(r"GBPLACEHOLDER\d{6}X")
 
 
 class GraphbuildConfig(base.Config):
@@ -192,8 +193,10 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         src = page.file.src_uri
         if src in self.generated:
             self.fragments[self.generated[src]] = self._generated_html(src)
-        for token in [t for t in self.fragments if t in html]:
-            fragment = self.fragments.pop(token)
+        for token in dict.fromkeys(_TOKEN.findall(html)):
+            fragment = self.fragments.pop(token, None)
+            if fragment is None:
+                continue
             html = html.replace(f"<p>{token}</p>", fragment).replace(token, fragment)
             if page.present_anchor_ids is not None:  # so MkDocs' anchor validation sees the cards
                 page.present_anchor_ids.update(_ANCHOR.findall(fragment))

@@ -162,3 +162,24 @@ def test_exports_round_trip_and_are_deterministic() -> None:
         ("hope", "gillard2014", "supports"),
         ("hope", "mead2006", "supports"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "expected"),
+    [
+        pytest.param("", "studies/a/", "studies/a/", id="from-root"),
+        pytest.param("benefits/", "studies/a/", "../studies/a/", id="sibling"),
+        pytest.param("studies/a/", "benefits/#x", "../../benefits/#x", id="deeper-with-fragment"),
+        pytest.param("benefits/", "benefits/#x", "./#x", id="same-page"),
+        pytest.param("evidence/", "", "../", id="to-root"),
+        pytest.param("", "", "./", id="root-to-root"),
+        pytest.param("evidence/matrix/", "evidence/", "../", id="parent"),
+        pytest.param("evidence/", "evidence/matrix/", "matrix/", id="child"),
+        pytest.param("x/a.html", "b.html", "../b.html", id="file-urls"),
+        pytest.param("evidence/", "assets/graphbuild/x.js", "../assets/graphbuild/x.js", id="asset"),
+    ],
+)
+def test_relative_url(source: str, target: str, expected: str) -> None:
+    from graphbuild.formatting import relative_url
+
+    assert relative_url(source, target) == expected
