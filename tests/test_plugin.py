@@ -232,3 +232,11 @@ def test_serve_rebuilds_reuse_the_parsed_bibliography(site: Path, tmp_path: Path
     assert "No Health Without It" in (tmp_path / "out/bibliography/index.html").read_text()
     assert config.extra_css.count("assets/graphbuild/graphbuild.css") == 1
     assert config.watch.count(str(site / "references.bib")) == 1
+
+
+def test_a_site_can_override_a_template(site: Path) -> None:
+    write_site(site, {"overrides/graphbuild/claim_card.html":
+                      '<div class="my-card" id="{{ claim.id }}">{{ claim.statement }} ({{ profile.status }})</div>\n'})
+    html = _html(build(site), "index.html")
+    assert '<div class="my-card" id="hope">Patients supported by peers report more hope. (supported)</div>' in html
+    assert '<section class="gb-card' not in html
