@@ -129,6 +129,8 @@ def _captured_parser_log() -> Iterator[list[str]]:
 
 
 def _split_concatenation(raw: str) -> list[str]:
+    if "#" not in raw:  # nearly every value: no concatenation to look for
+        return [raw.strip()]
     parts: list[str] = []
     depth = 0
     quoted = False

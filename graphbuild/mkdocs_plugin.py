@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from . import assets
-from .bibliography import BibliographyCache, Study
+from .bibliography import BibliographyCache
 from .claims import Claim
 from .config import Config, ConfigError, config_from_mapping
 from .diagnostics import error
@@ -39,7 +39,6 @@ from .render import (
     Renderer,
     front_matter,
     process_markdown,
-    study_src,
 )
 
 log = get_plugin_logger(__name__)
@@ -68,7 +67,6 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         self.renderer: Renderer | None = None
         self.fragments: dict[str, str] = {}
         self.generated: dict[str, str] = {}
-        self._studies: dict[str, Study] | None = None
         self._tokens = itertools.count(1)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -120,7 +118,11 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         kb, problems = build_knowledge_base(pages, bibliography, self.core)
         diagnostics = bib_problems + problems
         self.kb = kb
-        for src, title in self._generated_pages(kb).items():
+        template_dirs = [self.root / "overrides" / "graphbuild"]
+        if config.theme.custom_dir:
+            template_dirs.insert(0, Path(config.theme.custom_dir) / "graphbuild")
+        self.renderer = Renderer(kb, {}, template_dirs)  # its URLs are known once files are
+        for src, title in self.renderer.generated_pages().items():
             existing = files.get_file_from_path(src)
             if existing is not None:
                 diagnostics.append(
@@ -137,22 +139,10 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
             files.append(File.generated(config, src, content=f"{front_matter(title)}{token}\n", inclusion=inclusion))
         for diagnostic in sorted(set(diagnostics)):
             log.warning(str(diagnostic))
-        urls = {f.src_uri: f.url for f in files.documentation_pages()}
-        template_dirs = [self.root / "overrides" / "graphbuild"]
-        if config.theme.custom_dir:
-            template_dirs.insert(0, Path(config.theme.custom_dir) / "graphbuild")
-        self.renderer = Renderer(kb, urls, template_dirs)
+        self.renderer.urls.update({f.src_uri: f.url for f in files.documentation_pages()})
         self._add_static(files, config)
         self.renderer.urls.update({f.src_uri: f.url for f in files})
         return files
-
-    def _generated_pages(self, kb: KnowledgeBase) -> dict[str, str]:
-        labels = Renderer(kb, {}).labels
-        pages = {src: PAGE_TITLES[src] for src in (BIBLIOGRAPHY, CLAIMS, EVIDENCE_MAP, MATRIX)}
-        for study in kb.cited.values():
-            author, _, year = labels[study.key].rpartition(", ")
-            pages[study_src(study)] = f"{author} ({year})"
-        return pages
 
     def _add_static(self, files: Files, config: MkDocsConfig) -> None:
         assert self.kb is not None and self.renderer is not None
@@ -192,7 +182,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         assert self.renderer is not None
         src = page.file.src_uri
         if src in self.generated:
-            self.fragments[self.generated[src]] = self._generated_html(src)
+            self.fragments[self.generated[src]] = self.renderer.generated_body(src)
         for token in dict.fromkeys(_TOKEN.findall(html)):
             fragment = self.fragments.pop(token, None)
             if fragment is None:
@@ -201,17 +191,3 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
             if page.present_anchor_ids is not None:  # so MkDocs' anchor validation sees the cards
                 page.present_anchor_ids.update(_ANCHOR.findall(fragment))
         return html
-
-    def _generated_html(self, src: str) -> str:
-        assert self.renderer is not None and self.kb is not None
-        builders = {
-            BIBLIOGRAPHY: self.renderer.bibliography,
-            CLAIMS: self.renderer.claims_index,
-            EVIDENCE_MAP: self.renderer.evidence_map,
-            MATRIX: self.renderer.matrix,
-        }
-        if src in builders:
-            return builders[src]()
-        if self._studies is None:  # by page, once: looking each one up in kb.cited is quadratic
-            self._studies = {study_src(s): s for s in self.kb.cited.values()}
-        return self.renderer.study_page(self._studies[src])

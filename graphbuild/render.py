@@ -244,6 +244,30 @@ class Renderer:
                     pages[cited.key].add(page.src_path)
         return pages
 
+    def generated_pages(self) -> dict[str, str]:
+        """Every page this renderer makes, by source path, with its title."""
+        pages = {src: PAGE_TITLES[src] for src in (BIBLIOGRAPHY, CLAIMS, EVIDENCE_MAP, MATRIX)}
+        for study in self.kb.cited.values():
+            author, _, year = self.label(study.key).rpartition(", ")
+            pages[study_src(study)] = f"{author} ({year})"
+        return pages
+
+    def generated_body(self, src: str) -> str:
+        """The HTML body of one page from ``generated_pages``."""
+        builders = {
+            BIBLIOGRAPHY: self.bibliography,
+            CLAIMS: self.claims_index,
+            EVIDENCE_MAP: self.evidence_map,
+            MATRIX: self.matrix,
+        }
+        if src in builders:
+            return builders[src]()
+        return self.study_page(self._studies_by_src[src])
+
+    @cached_property
+    def _studies_by_src(self) -> dict[str, Study]:
+        return {study_src(s): s for s in self.kb.cited.values()}
+
     def page_title(self, src: str) -> str:
         page = self.kb.pages.get(src)
         return page.title if page else PAGE_TITLES.get(src, src)

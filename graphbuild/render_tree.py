@@ -32,7 +32,6 @@ from .render import (
     Renderer,
     front_matter,
     process_markdown,
-    study_src,
 )
 
 
@@ -48,12 +47,11 @@ def render_tree(project: Project, out: Path, cache: BibliographyCache | None = N
     settings = _settings(project)
     directory_urls = settings.get("use_directory_urls", True) is not False
     sources = [p.relative_to(project.docs_dir).as_posix() for p in sorted(project.docs_dir.rglob("*")) if p.is_file()]
-    generated = [BIBLIOGRAPHY, CLAIMS, EVIDENCE_MAP, MATRIX] + [study_src(s) for s in kb.cited.values()]
-    urls = {
-        src: page_url(src, directory_urls) if src.endswith(".md") else src
-        for src in sources + generated + list(EXPORT_FILES.values()) + [MAP_DATA]
-    }
-    renderer = Renderer(kb, urls, [project.root / "overrides" / "graphbuild"])
+    renderer = Renderer(kb, {}, [project.root / "overrides" / "graphbuild"])
+    renderer.urls.update(
+        (src, page_url(src, directory_urls) if src.endswith(".md") else src)
+        for src in [*sources, *renderer.generated_pages(), *EXPORT_FILES.values(), MAP_DATA]
+    )
     for src in sources:
         target = docs / src
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -65,17 +63,8 @@ def render_tree(project: Project, out: Path, cache: BibliographyCache | None = N
             )
         else:
             shutil.copyfile(project.docs_dir / src, target)
-    bodies = {
-        BIBLIOGRAPHY: renderer.bibliography,
-        CLAIMS: renderer.claims_index,
-        EVIDENCE_MAP: renderer.evidence_map,
-        MATRIX: renderer.matrix,
-    }
-    for src, body in bodies.items():
-        _write_page(docs / src, PAGE_TITLES[src], body())
-    for study in kb.cited.values():
-        author, _, year = renderer.label(study.key).rpartition(", ")
-        _write_page(docs / study_src(study), f"{author} ({year})", renderer.study_page(study))
+    for src, title in renderer.generated_pages().items():
+        _write_page(docs / src, title, renderer.generated_body(src))
     graph = build_graph(kb)
     for src, content in {
         EXPORT_FILES["json"]: to_json(graph),
