@@ -22,29 +22,22 @@ from __future__ import annotations
 
 import argparse
 import functools
-import http.server
 import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # benchmarks/ is not a package
+
+import bench_map  # noqa: E402
+
 REPO = HERE.parent
 CORPUS_BIB = REPO.parent / "shared" / "corpus" / "bibliotex-all.bib"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 TARGETS = {"own_share": 0.10, "warm_bib_s": 0.1, "map_interactive_s": 2.0}
 
 
@@ -171,57 +164,18 @@ def site_size(site: Path) -> dict:
     }
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002
-        pass
-
-
 def map_interactive(site: Path, runs: int) -> dict:
-    """Milliseconds from navigation start until the map container says it is drawn."""
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        return {"error": "chromium not on PATH"}
-    from playwright.sync_api import sync_playwright
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/evidence/"
-    times, external, errors, nodes = [], [], [], None
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            for run in range(runs):
-                context = browser.new_context(viewport={"width": 1280, "height": 900})
-                page = context.new_page()
-                page.on(
-                    "request",
-                    lambda r: (
-                        external.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None
-                    ),
-                )
-                page.on("pageerror", lambda e: errors.append(str(e)))
-                page.goto(url, wait_until="commit")
-                ready = page.wait_for_function(
-                    "() => document.querySelector('[data-gb-ready=\"1\"]') ? performance.now() : false",
-                    timeout=120_000,
-                    polling="raf",
-                )
-                times.append(ready.json_value() / 1000)
-                nodes = page.get_attribute('[data-gb-ready="1"]', "data-gb-nodes")
-                if run == 0:
-                    page.screenshot(path=str(HERE / "out" / "map.png"))
-                context.close()
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    """Seconds from navigation start until the map says it is drawn (bench_map's timing)."""
+    measured = bench_map.browser_times(site, runs, HERE / "out" / "map.png")
+    if "error" in measured:
+        return measured
     return {
-        "runs_s": times,
-        "first_s": times[0],
-        "median_s": statistics.median(times),
-        "nodes_drawn": nodes,
-        "external_requests": external,
-        "page_errors": errors,
+        "runs_s": measured["interactive_s"],
+        "first_s": measured["interactive_s"][0],
+        "median_s": measured["interactive_median_s"],
+        "nodes_drawn": measured["nodes_drawn"],
+        "external_requests": measured["external_requests"],
+        "page_errors": measured["errors"],
     }
 
 
@@ -253,7 +207,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=HERE / "out")
     args = parser.parse_args(argv)
 
-    sys.path.insert(0, str(HERE))
     from synthetic import generate
 
     out: Path = args.out
