@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
 
 import yaml
 
@@ -306,7 +305,3 @@ def collect_page(
             claims.append(claim)
             kept.append(block)
     return claims, kept, find_citations(markdown), diagnostics
-
-
-def as_plain(value: Any) -> str:
-    return "" if value is None else str(value)

@@ -19,7 +19,7 @@ def study_node(key: str) -> str:
     return f"study:{key}"
 
 
-def build_graph(kb: KnowledgeBase, page_urls: dict[str, str] | None = None) -> nx.DiGraph:
+def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
     """Claims and the studies they cite; edges run from claim to study with the stance."""
     graph = nx.DiGraph()
     for claim_id in sorted(kb.claims):

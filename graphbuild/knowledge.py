@@ -6,9 +6,10 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .bibliography import Bibliography, Study
-from .claims import Citation, Claim, ClaimBlock, collect_page, mask_code
+from .claims import Citation, Claim, ClaimBlock, Stance, collect_page, mask_code
 from .config import Config
 from .diagnostics import Diagnostic, error, warning
 from .evidence import EvidenceProfile, profile
@@ -35,15 +36,23 @@ class KnowledgeBase:
     profiles: dict[str, EvidenceProfile]
     claim_page: dict[str, str]
 
-    @property
+    @cached_property
     def cited(self) -> dict[str, Study]:
         """Studies cited by a claim or inline, in key order; only these get pages."""
         keys = {e.key for c in self.claims.values() for e in c.evidence}
         keys |= {k.key for p in self.pages.values() for c in p.citations for k in c.keys}
         return {k: self.bibliography[k] for k in sorted(keys) if k in self.bibliography}
 
-    def claims_citing(self, key: str) -> list[tuple[Claim, str]]:
-        return [(c, e.stance.value) for c in self.claims.values() for e in c.evidence if e.key == key]
+    @cached_property
+    def citing(self) -> dict[str, dict[str, Stance]]:
+        """Study key -> claim id -> stance, claims in page order. As in the graph, a claim that
+        lists a study twice keeps the last stance."""
+        citing: dict[str, dict[str, Stance]] = {}
+        for claim in self.claims.values():
+            for item in claim.evidence:
+                if item.key in self.bibliography:
+                    citing.setdefault(item.key, {})[claim.id] = item.stance
+        return citing
 
     @property
     def design_order(self) -> list[str]:

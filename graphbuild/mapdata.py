@@ -18,10 +18,10 @@ shapes mean the same on every page. Every string is text for ``textContent`` or 
 from __future__ import annotations
 
 import json
-import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+import networkx as nx
 
 from .bibliography import Study
 from .claims import Claim
@@ -39,9 +39,12 @@ TITLE_LIMIT = 160
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
-def evidence_map_data(kb: KnowledgeBase, href: Href, label: Label | None = None) -> dict[str, Any]:
-    """The whole graph: the same nodes and edges as ``graph.json``, with positions and URLs."""
-    graph = build_graph(kb)
+def evidence_map_data(
+    kb: KnowledgeBase, href: Href, label: Label | None = None, graph: nx.DiGraph | None = None
+) -> dict[str, Any]:
+    """The whole graph: the same nodes and edges as ``graph.json`` (pass that graph when it is
+    already built), with positions and URLs."""
+    graph = build_graph(kb) if graph is None else graph
     label = label or default_label(kb)
     nodes = list(graph.nodes)
     index = {node: i for i, node in enumerate(nodes)}
@@ -52,31 +55,30 @@ def evidence_map_data(kb: KnowledgeBase, href: Href, label: Label | None = None)
         [(u, v) for u, v, _ in edges],
         [node for node in nodes if node.startswith("study:")],
     )
-    facts = _facts(kb)
     return _payload(
         kb,
-        [_node(kb, node, positions[node], href, label, facts) for node in nodes],
+        [_node(kb, node, positions[node], href, label) for node in nodes],
         sorted((index[u], index[v], STANCES.index(stance)) for u, v, stance in edges),
     )
 
 
 def local_graph_data(kb: KnowledgeBase, center_node_id: str, href: Href, label: Label | None = None) -> dict[str, Any]:
     """One hop round a claim (its studies) or a study (the claims citing it); centre first."""
-    facts = _facts(kb)
     kind, _, name = center_node_id.partition(":")
     if kind == "claim":
-        stances = {study_node(key): stance for key, stance in facts.evidence[name].items()}
+        listed = {e.key: e.stance.value for e in kb.claims[name].evidence if e.key in kb.bibliography}
+        stances = {study_node(key): stance for key, stance in listed.items()}
         neighbours = list(stances)
         edges = [(0, i + 1, STANCES.index(stances[n])) for i, n in enumerate(neighbours)]
     elif kind == "study":
-        stances = {claim_node(cid): stance for cid, stance in facts.citing.get(name, {}).items()}
+        stances = {claim_node(cid): stance.value for cid, stance in kb.citing.get(name, {}).items()}
         neighbours = list(stances)
         edges = [(i + 1, 0, STANCES.index(stances[n])) for i, n in enumerate(neighbours)]
     else:
         raise ValueError(f"not a graph node id: {center_node_id!r}")
     label = label or default_label(kb)
     positions = radial_layout(center_node_id, neighbours)
-    nodes = [_node(kb, node, positions[node], href, label, facts) for node in [center_node_id, *neighbours]]
+    nodes = [_node(kb, node, positions[node], href, label) for node in [center_node_id, *neighbours]]
     data = _payload(kb, nodes, edges)
     data["c"] = center_node_id
     return data
@@ -92,51 +94,13 @@ def script_json(data: dict[str, Any]) -> str:
 
 def default_label(kb: KnowledgeBase) -> Label:
     """Claim ids and author-year labels ("Mead & MacNeil, 2006"), as citations read."""
-    facts = _facts(kb)
-    if facts.labels is None:
-        facts.labels = citation_labels(list(kb.cited.values()))
-    labels = facts.labels
+    labels = citation_labels(list(kb.cited.values()))
 
     def label(node: str) -> str:
         kind, _, name = node.partition(":")
         return labels.get(name, name) if kind == "study" else name
 
     return label
-
-
-# -- per knowledge base facts ---------------------------------------------------------
-
-
-@dataclass
-class _Facts:
-    """Indexes that every local graph needs; built once per knowledge base, not per page."""
-
-    evidence: dict[str, dict[str, str]]  # claim id -> study key -> stance, in listed order
-    citing: dict[str, dict[str, str]]  # study key -> claim id -> stance, in claim order
-    labels: dict[str, str] | None = None  # author-year labels, made only when asked for
-
-
-_FACTS: dict[int, tuple[weakref.ref, int, _Facts]] = {}
-
-
-def _facts(kb: KnowledgeBase) -> _Facts:
-    size = len(kb.claims) + len(kb.bibliography)  # a built knowledge base is not mutated
-    cached = _FACTS.get(id(kb))
-    if cached is not None and cached[0]() is kb and cached[1] == size:
-        return cached[2]
-    evidence: dict[str, dict[str, str]] = {}
-    citing: dict[str, dict[str, str]] = {}
-    for claim_id in sorted(kb.claims):
-        listed = evidence.setdefault(claim_id, {})
-        for item in kb.claims[claim_id].evidence:
-            if item.key in kb.bibliography:
-                listed[item.key] = item.stance.value
-                citing.setdefault(item.key, {})[claim_id] = item.stance.value
-    facts = _Facts(evidence, citing)
-    for key in [k for k, (ref, _, _) in _FACTS.items() if ref() is None]:
-        del _FACTS[key]
-    _FACTS[id(kb)] = (weakref.ref(kb), size, facts)
-    return facts
 
 
 def _payload(kb: KnowledgeBase, nodes: list[dict[str, Any]], edges: list[tuple[int, int, int]]) -> dict[str, Any]:
@@ -151,9 +115,7 @@ def _payload(kb: KnowledgeBase, nodes: list[dict[str, Any]], edges: list[tuple[i
     }
 
 
-def _node(
-    kb: KnowledgeBase, node: str, position: tuple[int, int], href: Href, label: Label, facts: _Facts
-) -> dict[str, Any]:
+def _node(kb: KnowledgeBase, node: str, position: tuple[int, int], href: Href, label: Label) -> dict[str, Any]:
     kind, _, name = node.partition(":")
     data: dict[str, Any] = {"id": node, "l": label(node), "x": position[0], "y": position[1], "u": href(node)}
     if kind == "claim":
@@ -163,9 +125,7 @@ def _node(
             data["gr"] = claim.group
     else:
         study = kb.bibliography[name]
-        data.update(
-            k="s", d=study.design or "unrated", t=_study_title(study, data["l"], len(facts.citing.get(name, ())))
-        )
+        data.update(k="s", d=study.design or "unrated", t=_study_title(study, data["l"], len(kb.citing.get(name, ()))))
         if study.level is not None:
             data["lv"] = study.level
     return data

@@ -25,7 +25,7 @@ from .bibliography import BibliographyCache
 from .claims import Claim
 from .config import Config, ConfigError, config_from_mapping
 from .diagnostics import error
-from .graph import build_graph, to_csv, to_graphml, to_json
+from .graph import to_csv, to_graphml, to_json
 from .knowledge import KnowledgeBase, build_knowledge_base
 from .render import (
     ASSET_DIR,
@@ -146,7 +146,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
 
     def _add_static(self, files: Files, config: MkDocsConfig) -> None:
         assert self.kb is not None and self.renderer is not None
-        graph = build_graph(self.kb)
+        graph = self.renderer.graph
         exports = {
             EXPORT_FILES["json"]: to_json(graph),
             EXPORT_FILES["graphml"]: to_graphml(graph),

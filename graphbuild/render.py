@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import networkx as nx
 from markupsafe import Markup
 
 from .bibliography import Study
 from .claims import Citation, Claim, Stance
 from .evidence import EvidenceProfile, design_noun
 from .formatting import citation_labels, doi_href, reference_parts, reference_text, relative_url, safe_href
-from .graph import claim_node, study_node
+from .graph import build_graph, claim_node, study_node
 from .knowledge import KnowledgeBase, PageFacts
 
 BIBLIOGRAPHY = "bibliography/index.md"
@@ -72,6 +73,7 @@ class Renderer:
         self.kb = kb
         self.urls = urls
         self.labels = citation_labels(list(kb.cited.values()))
+        self._study_cache: dict[str, dict] = {}
         loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(d) for d in template_dirs if d.is_dir()])]
         loaders.append(jinja2.PackageLoader("graphbuild", "templates"))
         self.env = jinja2.Environment(
@@ -133,10 +135,6 @@ class Renderer:
         if facts is None:
             facts = self._study_cache[study.key] = self._study_facts_uncached(study)
         return facts
-
-    @cached_property
-    def _study_cache(self) -> dict[str, dict]:
-        return {}
 
     @cached_property
     def _macros(self) -> Any:
@@ -238,8 +236,13 @@ class Renderer:
     def study_page(self, study: Study) -> str:
         current = study_src(study)
         citing = [
-            {"claim": c, "stance": stance, "href": self.claim_href(current, c.id), "profile": self.kb.profiles[c.id]}
-            for c, stance in self._citing.get(study.key, [])
+            {
+                "claim": self.kb.claims[claim_id],
+                "stance": stance.value,
+                "href": self.claim_href(current, claim_id),
+                "profile": self.kb.profiles[claim_id],
+            }
+            for claim_id, stance in self.kb.citing.get(study.key, {}).items()
         ]
         pages = sorted(self._cited_in_text.get(study.key, ()))
         inline = [{"title": self.page_title(p), "href": self.href(current, p)} for p in pages]
@@ -258,15 +261,6 @@ class Renderer:
             graph=graph,
             bibliography_href=self.href(current, BIBLIOGRAPHY),
         )
-
-    @cached_property
-    def _citing(self) -> dict[str, list[tuple[Claim, str]]]:
-        """``kb.claims_citing`` for every study in one pass, not one pass per study page."""
-        citing: dict[str, list[tuple[Claim, str]]] = defaultdict(list)
-        for claim in self.kb.claims.values():
-            for item in claim.evidence:
-                citing[item.key].append((claim, item.stance.value))
-        return citing
 
     @cached_property
     def _cited_in_text(self) -> dict[str, set[str]]:
@@ -354,9 +348,7 @@ class Renderer:
 
     def evidence_map(self) -> str:
         current = EVIDENCE_MAP
-        graph_edges = len(  # as in build_graph: one edge per claim and study, known studies only
-            {(c.id, e.key) for c in self.kb.claims.values() for e in c.evidence if e.key in self.kb.bibliography}
-        )
+        graph_edges = self.graph.number_of_edges()
         exports = [
             ("Graph (node-link JSON)", self.href(current, EXPORT_FILES["json"])),
             ("Graph (GraphML)", self.href(current, EXPORT_FILES["graphml"])),
@@ -378,7 +370,13 @@ class Renderer:
     def map_data(self) -> str:
         from .mapdata import evidence_map_data, script_json
 
-        return script_json(evidence_map_data(self.kb, lambda n: self.node_href(EVIDENCE_MAP, n), self.node_label))
+        href = lambda n: self.node_href(EVIDENCE_MAP, n)  # noqa: E731
+        return script_json(evidence_map_data(self.kb, href, self.node_label, graph=self.graph))
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The evidence graph, built once per site for the exports, the map and its counts."""
+        return build_graph(self.kb)
 
 
 def process_markdown(markdown: str, facts: PageFacts, renderer: Renderer, card: Callable[[Claim], str]) -> str:

@@ -18,7 +18,7 @@ from . import assets
 from .bibliography import BibliographyCache
 from .diagnostics import Diagnostic
 from .formatting import page_url
-from .graph import build_graph, to_csv, to_graphml, to_json
+from .graph import to_csv, to_graphml, to_json
 from .project import Project, _TolerantLoader, analyse
 from .render import (
     ASSET_DIR,
@@ -65,7 +65,7 @@ def render_tree(project: Project, out: Path, cache: BibliographyCache | None = N
             shutil.copyfile(project.docs_dir / src, target)
     for src, title in renderer.generated_pages().items():
         _write_page(docs / src, title, renderer.generated_body(src))
-    graph = build_graph(kb)
+    graph = renderer.graph
     for src, content in {
         EXPORT_FILES["json"]: to_json(graph),
         EXPORT_FILES["graphml"]: to_graphml(graph),
