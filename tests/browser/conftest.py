@@ -132,6 +132,21 @@ def serve(directory: Path) -> Iterator[str]:
         thread.join()
 
 
+def open_local_graphs(page, limit: int | None = None) -> int:
+    """Open the page's "Show as a graph" toggles (the first ``limit``) and wait until each
+    graph is drawn; returns how many were opened."""
+    summaries = page.locator("details.gb-local-graph > summary").all()[:limit]
+    for summary in summaries:
+        summary.click()
+    if summaries:
+        page.wait_for_function(
+            "n => document.querySelectorAll('.gb-graph[data-gb-state=\"drawn\"]').length >= n",
+            arg=len(summaries),
+            timeout=20_000,
+        )
+    return len(summaries)
+
+
 def _build_site(root: Path, files: dict[str, str], strict: bool = True) -> Path:
     write_site(root, files)
     return build(root, strict=strict)

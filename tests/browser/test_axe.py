@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import serve
+from .conftest import open_local_graphs, serve
 
 pytestmark = pytest.mark.browser
 
@@ -76,15 +76,7 @@ def open_page(page, base: str, site: Path, kind: str, viewport: str) -> None:
     page.goto(base + page_path(site, kind), wait_until="load")
     if kind == "map":
         page.wait_for_selector('[data-gb-ready="1"]', state="attached", timeout=20_000)
-    summaries = page.locator("details.gb-local-graph > summary").all()[:2]
-    for summary in summaries:
-        summary.click()
-    if summaries:
-        page.wait_for_function(
-            "n => document.querySelectorAll('.gb-graph[data-gb-state=\"drawn\"]').length >= n",
-            arg=len(summaries),
-            timeout=20_000,
-        )
+    open_local_graphs(page, limit=2)
 
 
 def settle(page) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ..test_hostile import IMG, JINJA, SCRIPT, build_site, write_hostile_site
-from .conftest import Watched, serve
+from .conftest import Watched, open_local_graphs, serve
 
 pytestmark = pytest.mark.browser
 
@@ -73,15 +73,7 @@ def exercise(watched: Watched, base: str, path: str) -> None:
         if search.count():
             search.fill("alert")
             search.press("Enter")
-    summaries = page.locator("details.gb-local-graph > summary").all()
-    for summary in summaries:
-        summary.click()
-    if summaries:
-        page.wait_for_function(
-            "n => document.querySelectorAll('.gb-graph[data-gb-state=\"drawn\"]').length >= n",
-            arg=len(summaries),
-            timeout=20_000,
-        )
+    if open_local_graphs(page):
         sweep_canvas(watched, ".gb-graph[data-gb-state='drawn']")
     for cite in page.locator("a.gb-cite").all():
         cite.hover()
