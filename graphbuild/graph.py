@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape as xml_escape
 
 import networkx as nx
 
@@ -60,8 +63,60 @@ def to_json(graph: nx.DiGraph) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
+# Characters XML 1.0 cannot hold at all, even escaped; a stray control code in a .bib file
+# must not make the whole export unreadable.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_GRAPHML_TYPES = {bool: "boolean", int: "int", float: "double", str: "string"}
+
+
+def _xml_text(value: object) -> str:
+    return xml_escape(_XML_INVALID.sub("\ufffd", str(value)), {'"': "&quot;", "\r": "&#13;"})
+
+
+def _xml_attr(value: object) -> str:
+    return quoteattr(_XML_INVALID.sub("\ufffd", str(value)))
+
+
 def to_graphml(graph: nx.DiGraph) -> str:
-    return "\n".join(nx.generate_graphml(graph, prettyprint=True)) + "\n"
+    """GraphML as networkx reads it (``nx.read_graphml``), written directly: networkx's own
+    writer builds an ElementTree of the whole graph and was most of the exports' time."""
+    keys: dict[tuple[str, str], str] = {}
+    types: dict[tuple[str, str], str] = {}
+    for domain, items in (
+        ("node", (d for _, d in graph.nodes(data=True))),
+        ("edge", (d for *_, d in graph.edges(data=True))),
+    ):
+        for data in items:
+            for name, value in data.items():
+                if (domain, name) not in keys:
+                    keys[(domain, name)] = f"d{len(keys)}"
+                    types[(domain, name)] = _GRAPHML_TYPES.get(type(value), "string")
+
+    def data_lines(domain: str, data: dict) -> list[str]:
+        return [f'      <data key="{keys[(domain, name)]}">{_xml_text(value)}</data>' for name, value in data.items()]
+
+    out = [
+        "<?xml version='1.0' encoding='utf-8'?>",
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
+    ]
+    for (domain, name), ident in keys.items():
+        out.append(
+            f'  <key id="{ident}" for="{domain}" attr.name={_xml_attr(name)} attr.type="{types[(domain, name)]}" />'
+        )
+    out.append('  <graph edgedefault="directed">')
+    for node, data in graph.nodes(data=True):
+        out.append(f"    <node id={_xml_attr(node)}>")
+        out.extend(data_lines("node", data))
+        out.append("    </node>")
+    for u, v, data in graph.edges(data=True):
+        out.append(f"    <edge source={_xml_attr(u)} target={_xml_attr(v)}>")
+        out.extend(data_lines("edge", data))
+        out.append("    </edge>")
+    out += ["  </graph>", "</graphml>", ""]
+    return "\n".join(out)
 
 
 CSV_COLUMNS = [
@@ -80,7 +135,17 @@ CSV_COLUMNS = [
 ]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """A spreadsheet opening the CSV runs a cell that starts like a formula (``=HYPERLINK(...)``,
+    ``@SUM(...)``); such cells get a leading apostrophe, as OWASP advises, and read as text."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def to_csv(kb: KnowledgeBase) -> str:
+    """One row per claim-study link; every cell is guarded with ``csv_text``."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -90,22 +155,21 @@ def to_csv(kb: KnowledgeBase) -> str:
             study = kb.bibliography.studies.get(item.key)
             if study is None:
                 continue
-            writer.writerow(
-                [
-                    claim.id,
-                    claim.statement,
-                    claim.type,
-                    claim.group or "",
-                    kb.claim_page[claim_id],
-                    kb.profiles[claim_id].status,
-                    study.key,
-                    item.stance.value,
-                    study.design or "unrated",
-                    study.level or "",
-                    study.year,
-                    study.title,
-                ]
-            )
+            row = [
+                claim.id,
+                claim.statement,
+                claim.type,
+                claim.group or "",
+                kb.claim_page[claim_id],
+                kb.profiles[claim_id].status,
+                study.key,
+                item.stance.value,
+                study.design or "unrated",
+                study.level or "",
+                study.year,
+                study.title,
+            ]
+            writer.writerow([csv_text(str(cell)) for cell in row])
     return out.getvalue()
 
 

@@ -34,18 +34,23 @@ from .layout import evidence_layout, radial_layout
 
 Href = Callable[[str], str]
 Label = Callable[[str], str]
+Facts = Callable[[str], dict[str, Any]]
 
 TITLE_LIMIT = 160
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 def evidence_map_data(
-    kb: KnowledgeBase, href: Href, label: Label | None = None, graph: nx.DiGraph | None = None
+    kb: KnowledgeBase,
+    href: Href,
+    label: Label | None = None,
+    graph: nx.DiGraph | None = None,
+    facts: Facts | None = None,
 ) -> dict[str, Any]:
     """The whole graph: the same nodes and edges as ``graph.json`` (pass that graph when it is
-    already built), with positions and URLs."""
+    already built), with positions and URLs. ``facts`` may be a cached ``node_facts``."""
     graph = build_graph(kb) if graph is None else graph
-    label = label or default_label(kb)
+    facts = facts or _facts(kb, label)
     nodes = list(graph.nodes)
     index = {node: i for i, node in enumerate(nodes)}
     edges = [(u, v, d["stance"]) for u, v, d in graph.edges(data=True)]
@@ -57,12 +62,14 @@ def evidence_map_data(
     )
     return _payload(
         kb,
-        [_node(kb, node, positions[node], href, label) for node in nodes],
+        [_node(node, positions[node], href, facts) for node in nodes],
         sorted((index[u], index[v], STANCES.index(stance)) for u, v, stance in edges),
     )
 
 
-def local_graph_data(kb: KnowledgeBase, center_node_id: str, href: Href, label: Label | None = None) -> dict[str, Any]:
+def local_graph_data(
+    kb: KnowledgeBase, center_node_id: str, href: Href, label: Label | None = None, facts: Facts | None = None
+) -> dict[str, Any]:
     """One hop round a claim (its studies) or a study (the claims citing it); centre first."""
     kind, _, name = center_node_id.partition(":")
     if kind == "claim":
@@ -76,9 +83,9 @@ def local_graph_data(kb: KnowledgeBase, center_node_id: str, href: Href, label: 
         edges = [(i + 1, 0, STANCES.index(stances[n])) for i, n in enumerate(neighbours)]
     else:
         raise ValueError(f"not a graph node id: {center_node_id!r}")
-    label = label or default_label(kb)
+    facts = facts or _facts(kb, label)
     positions = radial_layout(center_node_id, neighbours)
-    nodes = [_node(kb, node, positions[node], href, label) for node in [center_node_id, *neighbours]]
+    nodes = [_node(node, positions[node], href, facts) for node in [center_node_id, *neighbours]]
     data = _payload(kb, nodes, edges)
     data["c"] = center_node_id
     return data
@@ -115,9 +122,19 @@ def _payload(kb: KnowledgeBase, nodes: list[dict[str, Any]], edges: list[tuple[i
     }
 
 
-def _node(kb: KnowledgeBase, node: str, position: tuple[int, int], href: Href, label: Label) -> dict[str, Any]:
+def _facts(kb: KnowledgeBase, label: Label | None) -> Facts:
+    label = label or default_label(kb)
+    return lambda node: node_facts(kb, node, label)
+
+
+def _node(node: str, position: tuple[int, int], href: Href, facts: Facts) -> dict[str, Any]:
+    return {**facts(node), "x": position[0], "y": position[1], "u": href(node)}
+
+
+def node_facts(kb: KnowledgeBase, node: str, label: Label) -> dict[str, Any]:
+    """What a node says wherever it is drawn: everything but its position and its URL."""
     kind, _, name = node.partition(":")
-    data: dict[str, Any] = {"id": node, "l": label(node), "x": position[0], "y": position[1], "u": href(node)}
+    data: dict[str, Any] = {"id": node, "l": label(node)}
     if kind == "claim":
         claim = kb.claims[name]
         data.update(k="c", ty=claim.type, st=kb.profiles[name].status, t=_claim_title(kb, claim))

@@ -47,7 +47,7 @@ STANCE_WORDS = {
     Stance.NO_EFFECT: "no effect",
 }
 _MARKDOWN_SPECIALS = {c: f"&#{ord(c)};" for c in "[]()*_`!{}#|~:\\$^+=-"}
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", **_MARKDOWN_SPECIALS}
+_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", **_MARKDOWN_SPECIALS})
 
 
 def study_src(study: Study) -> str:
@@ -63,7 +63,7 @@ def front_matter(title: str) -> str:
 def entity_text(text: str) -> str:
     """HTML-escape and encode everything Markdown or a template engine could act on, in one
     pass, so that no entity is encoded twice (``O'Brien`` must not show as ``O&#x27;Brien``)."""
-    return "".join(_ENTITIES.get(c, c) for c in text)
+    return text.translate(_ENTITIES)
 
 
 class Renderer:
@@ -82,6 +82,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
+            auto_reload=False,  # one renderer per build: no need to stat templates on every use
         )
         self.env.globals.update(
             stance_symbol=lambda s: STANCE_SYMBOLS[Stance(s)],
@@ -95,8 +96,17 @@ class Renderer:
     # -- links ----------------------------------------------------------------------------
 
     def href(self, current: str, target_src: str, fragment: str = "") -> str:
-        target = self.urls[target_src] + (f"#{fragment}" if fragment else "")
-        return relative_url(self.urls[current], target)
+        key = (current, target_src, fragment)
+        link = self._hrefs.get(key)
+        if link is None:
+            target = self.urls[target_src] + (f"#{fragment}" if fragment else "")
+            link = self._hrefs[key] = relative_url(self.urls[current], target)
+        return link
+
+    @cached_property
+    def _hrefs(self) -> dict[tuple[str, str, str], str]:
+        """Links already made; ``urls`` must be complete before the first one is."""
+        return {}
 
     def study_href(self, current: str, key: str) -> str:
         return self.href(current, study_src(self.kb.bibliography[key]))
@@ -203,7 +213,7 @@ class Renderer:
     def local_graph(self, current: str, node_id: str, label: str) -> str:
         from .mapdata import local_graph_data, script_json
 
-        data = local_graph_data(self.kb, node_id, lambda n: self.node_href(current, n), self.node_label)
+        data = local_graph_data(self.kb, node_id, lambda n: self.node_href(current, n), facts=self.node_facts)
         kind, _, ident = node_id.partition(":")
         slug = ident if kind == "claim" else self.kb.bibliography[ident].slug
         return self._render(
@@ -371,7 +381,21 @@ class Renderer:
         from .mapdata import evidence_map_data, script_json
 
         href = lambda n: self.node_href(EVIDENCE_MAP, n)  # noqa: E731
-        return script_json(evidence_map_data(self.kb, href, self.node_label, graph=self.graph))
+        return script_json(evidence_map_data(self.kb, href, graph=self.graph, facts=self.node_facts))
+
+    def node_facts(self, node_id: str) -> dict[str, Any]:
+        """A graph node's label, kind and tooltip, worked out once: a landmark study is drawn
+        in the local graph of every claim citing it."""
+        facts = self._node_facts.get(node_id)
+        if facts is None:
+            from .mapdata import node_facts
+
+            facts = self._node_facts[node_id] = node_facts(self.kb, node_id, self.node_label)
+        return facts
+
+    @cached_property
+    def _node_facts(self) -> dict[str, dict[str, Any]]:
+        return {}
 
     @cached_property
     def graph(self) -> nx.DiGraph:

@@ -91,6 +91,13 @@ BIB = r"""
   year = {2023},
   design = {policy},
 }
+
+@misc{evil2024,
+  author = {=cmd|' /C calc'!A0},
+  title = {=HYPERLINK("https://example.org/","click me")},
+  year = {@SUM(1+1)},
+  design = {opinion},
+}
 """
 
 STATEMENT = f"{SCRIPT} {IMG} {MD_LINK} {JINJA} {RAW} {DATA_URL}"
@@ -132,6 +139,15 @@ SECOND_MD = textwrap.dedent(f"""\
       - key: evil2022
         stance: contradicts
         note: "{SCRIPT}"
+      - evil2024
+    ```
+
+    ```claim
+    id: formula-claim
+    statement: "=1+1 and a spreadsheet formula @SUM(A1)"
+    type: barrier
+    evidence:
+      - evil2024
     ```
     """)
 
@@ -385,6 +401,20 @@ def test_graphml_round_trips_the_text(hostile: tuple[Path, Path], titles: dict[s
     assert graph.nodes["claim:hostile-claim"]["statement"] == STATEMENT
     for key, title in titles.items():
         assert graph.nodes[f"study:{key}"]["title"] == title
+
+
+def test_csv_cells_never_start_a_formula(hostile: tuple[Path, Path]) -> None:
+    """Spreadsheets run a cell starting with = + - @ (CSV injection); such text is kept but
+    prefixed with an apostrophe, so it reads as text and nothing else changes."""
+    _, site = hostile
+    with (site / "evidence" / "claims.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+    formula = {r[0]: r for r in rows if r[6] == "evil2024"}
+    assert formula["formula-claim"][1] == "'=1+1 and a spreadsheet formula @SUM(A1)"
+    assert formula["formula-claim"][11] == "'=HYPERLINK(\"https://example.org/\",\"click me\")"
+    assert formula["formula-claim"][10] == "'@SUM(1+1)"
+    assert formula["second-claim"][1].startswith("<svg")
 
 
 def test_csv_round_trips_the_text(hostile: tuple[Path, Path], titles: dict[str, str]) -> None:

@@ -210,3 +210,32 @@ def test_a_unicode_line_break_in_a_value_does_not_shift_line_numbers(separator: 
     markdown = f'# Page\n\n```claim\nid: a\nstatement: "one{separator}two"\ntype: wish\nevidence: [k]\n```\n'
     _, _, _, diagnostics = collect_page(markdown, PATH, CONFIG)
     assert [(d.line, d.message.split(" (")[0]) for d in diagnostics] == [(6, "unknown type 'wish'")]
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@FAST
+@given(
+    st.text(st.characters(exclude_categories=("Cs",)), max_size=40),
+    st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=20),
+    st.integers(min_value=-(2**31), max_value=2**31 - 1),
+)
+@example("a\r\nb\rc\td\x01", 'k"<&>\'', 7)
+def test_graphml_round_trips_any_text_through_networkx(text: str, name: str, number: int) -> None:
+    """Our GraphML writer is read back by networkx as the graph it wrote; characters XML
+    cannot carry at all (control codes) come back as U+FFFD, never as an unreadable file."""
+    import networkx as nx
+
+    from graphbuild.graph import to_graphml
+
+    graph = nx.DiGraph()
+    graph.add_node(f"claim:{name}", kind="claim", statement=text, level=number)
+    graph.add_node(f"study:{name}", kind="study", title=name)
+    graph.add_edge(f"claim:{name}", f"study:{name}", stance=text)
+    back = nx.parse_graphml(to_graphml(graph))
+    clean = _XML_INVALID.sub("\ufffd", text)
+    key = _XML_INVALID.sub("\ufffd", name)
+    assert back.nodes[f"claim:{key}"] == {"kind": "claim", "statement": clean, "level": number}
+    assert back.nodes[f"study:{key}"] == {"kind": "study", "title": key}
+    assert back.edges[f"claim:{key}", f"study:{key}"] == {"stance": clean}
