@@ -6,8 +6,8 @@ import csv
 import io
 import json
 import re
-from xml.sax.saxutils import quoteattr
 from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
 
 import networkx as nx
 

@@ -235,8 +235,12 @@ def test_serve_rebuilds_reuse_the_parsed_bibliography(site: Path, tmp_path: Path
 
 
 def test_a_site_can_override_a_template(site: Path) -> None:
-    write_site(site, {"overrides/graphbuild/claim_card.html":
-                      '<div class="my-card" id="{{ claim.id }}">{{ claim.statement }} ({{ profile.status }})</div>\n'})
+    write_site(
+        site,
+        {
+            "overrides/graphbuild/claim_card.html": '<div class="my-card" id="{{ claim.id }}">{{ claim.statement }} ({{ profile.status }})</div>\n'
+        },
+    )
     html = _html(build(site), "index.html")
     assert '<div class="my-card" id="hope">Patients supported by peers report more hope. (supported)</div>' in html
     assert '<section class="gb-card' not in html
