@@ -79,9 +79,10 @@ def reference_parts(study: Study) -> dict[str, str]:
     }
 
 
-def reference_text(study: Study) -> str:
-    """The full reference as one plain line, for tooltips and search."""
-    p = reference_parts(study)
+def reference_text(study: Study, parts: dict[str, str] | None = None) -> str:
+    """The full reference as one plain line, for tooltips and search (``parts``, if given,
+    are this study's ``reference_parts``)."""
+    p = parts or reference_parts(study)
     text = f"{p['authors']} ({p['year']}). {p['title']}"
     text += "" if p["title"][-1:] in ".?!" else "."
     if p["container"]:

@@ -154,37 +154,40 @@ class Renderer:
         return self.env.get_template("macros.html").make_module()
 
     @cached_property
-    def _fragments(self) -> dict[tuple[str, str], Markup]:
+    def _fragments(self) -> dict[tuple, Markup]:
         return {}
 
+    def _macro(self, name: str, *args: str | int | None) -> Markup:
+        """A macro's output for some plain values, rendered once per distinct values."""
+        key = (name, *args)
+        fragment = self._fragments.get(key)
+        if fragment is None:
+            fragment = self._fragments[key] = getattr(self._macros, name)(*args)
+        return fragment
+
     def stance_html(self, stance: str) -> Markup:
-        key = ("stance", stance)
-        if key not in self._fragments:
-            self._fragments[key] = self._macros.stance(stance)
-        return self._fragments[key]
+        return self._macro("stance", stance)
 
     def status_html(self, profile: EvidenceProfile) -> Markup:
-        key = ("status", profile.status)
-        if key not in self._fragments:
-            self._fragments[key] = self._macros.status(profile)
-        return self._fragments[key]
+        return self._macro("status", profile.status)
 
     def _study_facts_uncached(self, study: Study) -> dict:
         facts = self._study_fields(study)
         facts["reference_html"] = self._macros.reference(facts)
         facts["links_html"] = self._macros.links(facts)
-        facts["badge_html"] = self._macros.level_badge(facts)
+        facts["badge_html"] = self._macro("level_badge", facts["level"], facts["design_name"])
         return facts
 
     def _study_fields(self, study: Study) -> dict:
+        parts = reference_parts(study)
         return {
             "key": study.key,
             "label": self.label(study.key),
             "design": study.design,
             "design_name": design_noun(study.design, 1) if study.design else "unrated",
             "level": study.level,
-            "ref": reference_parts(study),
-            "ref_text": reference_text(study),
+            "ref": parts,
+            "ref_text": reference_text(study, parts),
             "doi": study.doi,
             "doi_href": doi_href(study.doi),
             "url": study.url,
@@ -234,7 +237,7 @@ class Renderer:
             if study is None:
                 parts.append(f'{prefix}<span class="gb-cite-missing">?{entity_text(cited.key)}</span>{locator}')
                 continue
-            ref = entity_text(reference_text(study))
+            ref = entity_text(self._study_facts(study)["ref_text"])
             parts.append(
                 f'{prefix}<a class="gb-cite" href="{self.study_href(current, study.key)}" '
                 f'data-ref="{ref}" title="{ref}">{entity_text(self.label(study.key))}</a>{locator}'
