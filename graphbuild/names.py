@@ -6,6 +6,7 @@ Done before any LaTeX decoding: braces protect corporate authors such as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,14 +38,22 @@ class Person:
 
 
 OTHERS = Person(family="others", is_others=True)
+_WORD_BREAKS = re.compile(r"[\s~]+")
 
 
 def split_top_level(text: str, separator: str) -> list[str]:
     """Split on ``separator`` (a word, case-insensitive) outside braces."""
+    if "{" not in text and "}" not in text:  # most names: no braces, so a regular expression will do
+        pattern = rf"(?i)(?:(?<=\s)|^){re.escape(separator)}(?=\s|$)"
+        return [p.strip() for p in re.split(pattern, text)]
+    return split_top_level_scan(text, separator)
+
+
+def split_top_level_scan(text: str, separator: str) -> list[str]:
+    """``split_top_level`` character by character, minding braces."""
     parts: list[str] = []
     depth = 0
     start = 0
-    lower = text.lower()
     i = 0
     n = len(separator)
     while i < len(text):
@@ -55,7 +64,7 @@ def split_top_level(text: str, separator: str) -> list[str]:
             depth = max(depth - 1, 0)
         elif (
             depth == 0
-            and lower.startswith(separator, i)
+            and text[i : i + n].lower() == separator  # not text.lower(): "İ" lowers to two characters
             and (i == 0 or text[i - 1].isspace())
             and (i + n >= len(text) or text[i + n].isspace())
         ):
@@ -88,6 +97,8 @@ def split_outside_braces(text: str, is_break: Callable[[str], bool]) -> list[str
 
 
 def _words(text: str) -> list[str]:
+    if "{" not in text and "}" not in text:
+        return [w for w in _WORD_BREAKS.split(text) if w]
     return [w for w in split_outside_braces(text, lambda c: c.isspace() or c == "~") if w]
 
 
@@ -133,6 +144,8 @@ def parse_person(text: str) -> Person:
 
 
 def _split_commas(text: str) -> list[str]:
+    if "{" not in text and "}" not in text:
+        return [part.strip() for part in text.split(",")]
     return [part.strip() for part in split_outside_braces(text, lambda c: c == ",")]
 
 

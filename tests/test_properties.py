@@ -239,3 +239,23 @@ def test_graphml_round_trips_any_text_through_networkx(text: str, name: str, num
     assert back.nodes[f"claim:{key}"] == {"kind": "claim", "statement": clean, "level": number}
     assert back.nodes[f"study:{key}"] == {"kind": "study", "title": key}
     assert back.edges[f"claim:{key}", f"study:{key}"] == {"stance": clean}
+
+
+@FAST
+@given(
+    st.lists(st.sampled_from(["and", "AND", "And", " ", "a", "n", "d", "x", ",", "~", "é", "\u00a0", "İ", "\t"])).map(
+        "".join
+    )
+)
+@example(" and and ")
+@example("andand and")
+@example("İlhan and Smith")
+def test_name_splitting_fast_paths_agree_with_the_brace_aware_scan(text: str) -> None:
+    """Names without braces take a regular-expression path; it must split exactly as the
+    character scan that handles braces."""
+    from graphbuild.names import _split_commas, _words, split_outside_braces, split_top_level, split_top_level_scan
+
+    normalised = " ".join(text.split())
+    assert split_top_level(normalised, "and") == split_top_level_scan(normalised, "and")
+    assert _words(text) == [w for w in split_outside_braces(text, lambda c: c.isspace() or c == "~") if w]
+    assert _split_commas(text) == [p.strip() for p in split_outside_braces(text, lambda c: c == ",")]
