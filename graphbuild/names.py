@@ -7,8 +7,8 @@ Done before any LaTeX decoding: braces protect corporate authors such as
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .latex import decode
 
@@ -38,68 +38,49 @@ class Person:
 
 
 OTHERS = Person(family="others", is_others=True)
-_WORD_BREAKS = re.compile(r"[\s~]+")
 
 
 def split_top_level(text: str, separator: str) -> list[str]:
     """Split on ``separator`` (a word, case-insensitive) outside braces."""
-    if "{" not in text and "}" not in text:  # most names: no braces, so a regular expression will do
-        pattern = rf"(?i)(?:(?<=\s)|^){re.escape(separator)}(?=\s|$)"
-        return [p.strip() for p in re.split(pattern, text)]
-    return split_top_level_scan(text, separator)
+    return [part.strip() for part in _split_at_depth_zero(text, _separator_pattern(separator))]
 
 
-def split_top_level_scan(text: str, separator: str) -> list[str]:
-    """``split_top_level`` character by character, minding braces."""
+def split_outside_braces(text: str, breaks: str) -> list[str]:
+    """Split at every character of the regular-expression class ``breaks`` outside braces."""
+    return _split_at_depth_zero(text, _break_pattern(breaks))
+
+
+@lru_cache(maxsize=16)
+def _separator_pattern(separator: str) -> re.Pattern[str]:
+    return re.compile(rf"[{{}}]|(?i:(?:(?<=\s)|^){re.escape(separator)}(?=\s|$))")
+
+
+@lru_cache(maxsize=16)
+def _break_pattern(breaks: str) -> re.Pattern[str]:
+    return re.compile(rf"[{{}}]|{breaks}")
+
+
+def _split_at_depth_zero(text: str, pattern: re.Pattern[str]) -> list[str]:
+    """Cut ``text`` at each match of ``pattern`` that is not a brace and not inside braces;
+    the regular expression finds the candidates, so plain stretches cost nothing here."""
     parts: list[str] = []
     depth = 0
     start = 0
-    i = 0
-    n = len(separator)
-    while i < len(text):
-        char = text[i]
-        if char == "{":
+    for match in pattern.finditer(text):
+        token = match.group()
+        if token == "{":
             depth += 1
-        elif char == "}":
+        elif token == "}":
             depth = max(depth - 1, 0)
-        elif (
-            depth == 0
-            and text[i : i + n].lower() == separator  # not text.lower(): "İ" lowers to two characters
-            and (i == 0 or text[i - 1].isspace())
-            and (i + n >= len(text) or text[i + n].isspace())
-        ):
-            parts.append(text[start:i])
-            start = i + n
-            i += n
-            continue
-        i += 1
+        elif depth == 0:
+            parts.append(text[start : match.start()])
+            start = match.end()
     parts.append(text[start:])
-    return [p.strip() for p in parts]
-
-
-def split_outside_braces(text: str, is_break: Callable[[str], bool]) -> list[str]:
-    """Split at every character ``is_break`` accepts that is not inside braces."""
-    parts: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for char in text:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth = max(depth - 1, 0)
-        if depth == 0 and is_break(char):
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
     return parts
 
 
 def _words(text: str) -> list[str]:
-    if "{" not in text and "}" not in text:
-        return [w for w in _WORD_BREAKS.split(text) if w]
-    return [w for w in split_outside_braces(text, lambda c: c.isspace() or c == "~") if w]
+    return [w for w in split_outside_braces(text, r"[\s~]") if w]
 
 
 def _is_von(word: str) -> bool:
@@ -144,9 +125,7 @@ def parse_person(text: str) -> Person:
 
 
 def _split_commas(text: str) -> list[str]:
-    if "{" not in text and "}" not in text:
-        return [part.strip() for part in text.split(",")]
-    return [part.strip() for part in split_outside_braces(text, lambda c: c == ",")]
+    return [part.strip() for part in split_outside_braces(text, ",")]
 
 
 def parse_names(field: str) -> list[Person]:

@@ -238,7 +238,9 @@ def test_a_site_can_override_a_template(site: Path) -> None:
     write_site(
         site,
         {
-            "overrides/graphbuild/claim_card.html": '<div class="my-card" id="{{ claim.id }}">{{ claim.statement }} ({{ profile.status }})</div>\n'
+            "overrides/graphbuild/claim_card.html": (
+                '<div class="my-card" id="{{ claim.id }}">{{ claim.statement }} ({{ profile.status }})</div>\n'
+            )
         },
     )
     html = _html(build(site), "index.html")
