@@ -57,10 +57,24 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
 
 
 def to_json(graph: nx.DiGraph) -> str:
+    """networkx node-link JSON, one node or edge per line (readable, diffable), each line
+    written by the C encoder: ``indent`` would switch ``json`` to its pure-Python one."""
     data = nx.node_link_data(graph, edges="edges")
     for node in data["nodes"]:
         node.setdefault("level", None) if node.get("kind") == "study" else None
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+    def dump(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    out = []
+    for name in sorted(data):
+        value = data[name]
+        if isinstance(value, list):
+            items = ",\n".join(f"  {dump(item)}" for item in value)
+            out.append(f" {dump(name)}: [\n{items}\n ]" if value else f" {dump(name)}: []")
+        else:
+            out.append(f" {dump(name)}: {dump(value)}")
+    return "{\n" + ",\n".join(out) + "\n}\n"
 
 
 # Characters XML 1.0 cannot hold at all, even escaped; a stray control code in a .bib file

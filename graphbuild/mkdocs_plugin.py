@@ -183,6 +183,8 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         src = page.file.src_uri
         if src in self.generated:
             self.fragments[self.generated[src]] = self.renderer.generated_body(src)
+        elif "GBPLACEHOLDER" not in html:
+            return html
         for token in dict.fromkeys(_TOKEN.findall(html)):
             fragment = self.fragments.pop(token, None)
             if fragment is None:

@@ -345,10 +345,9 @@ class Renderer:
                 if self.kb.claims.get(claim.id) is not claim:
                     continue
                 context = self.claim_context(claim, current)
-                cells: dict[int | None, list[dict]] = {
-                    level: [e for e in context["evidence"] if e["study"]["level"] == level] for level in levels
-                }
-                cells[None] = [e for e in context["evidence"] if e["study"]["level"] is None]
+                cells: dict[int | None, list[dict]] = {level: [] for level in [*levels, None]}
+                for e in context["evidence"]:  # in the card's order: strongest first, then by label
+                    cells.setdefault(e["study"]["level"], []).append(e)
                 rows.append(context | {"cells": cells})
             sections.append({"title": self.page_title(src), "href": self.href(current, src), "rows": rows})
         return self._render(
