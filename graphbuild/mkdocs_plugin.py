@@ -17,14 +17,14 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel, get_files
 from mkdocs.structure.pages import Page
 
 from . import assets
 from .bibliography import BibliographyCache
 from .claims import Claim
 from .config import Config, ConfigError, config_from_mapping
-from .diagnostics import error
+from .diagnostics import Diagnostic, error
 from .graph import to_csv, to_graphml, to_json
 from .knowledge import KnowledgeBase, build_knowledge_base
 from .render import (
@@ -68,6 +68,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         self.fragments: dict[str, str] = {}
         self.generated: dict[str, str] = {}
         self._tokens = itertools.count(1)
+        self._analysed: tuple[list, KnowledgeBase, list[Diagnostic]] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declaring this hook makes MkDocs keep one plugin object across ``mkdocs serve``
@@ -107,16 +108,43 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
 
     # -- collect and build once -----------------------------------------------------------
 
-    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        assert self.core is not None
-        pages = [
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """With ``--strict``, check the editors' input before MkDocs empties ``site_dir``: a
+        build that is bound to fail stops here and leaves the last good site in place."""
+        if not config.strict:
+            return
+        pages = self._pages(get_files(config))
+        kb, diagnostics = self._analyse(pages)
+        self._analysed = (pages, kb, diagnostics)
+        if diagnostics:
+            for diagnostic in sorted(set(diagnostics)):
+                log.warning(str(diagnostic))
+            count = len(set(diagnostics))
+            raise PluginError(
+                f"graphbuild: {count} problem{'s' if count != 1 else ''} in the sources (listed above); "
+                f"strict mode stops before writing, so '{self.display(config.site_dir)}' still holds the last build"
+            )
+
+    def _pages(self, files: Files) -> list[tuple[str, str, str]]:
+        return [
             (f.src_uri, self.display(f.abs_src_path) if f.abs_src_path else f.src_uri, f.content_string)
             for f in files.documentation_pages()
         ]
+
+    def _analyse(self, pages: list[tuple[str, str, str]]) -> tuple[KnowledgeBase, list[Diagnostic]]:
+        assert self.core is not None
         bib_file = self.root / self.core.bibliography
         bibliography, bib_problems = self.bib_cache.load(bib_file, self.display(str(bib_file)), self.core)
+        done = self._analysed
+        if done is not None and done[0] == pages and done[1].bibliography is bibliography:  # see on_pre_build
+            return done[1], list(done[2])
         kb, problems = build_knowledge_base(pages, bibliography, self.core)
-        diagnostics = bib_problems + problems
+        return kb, bib_problems + problems
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.core is not None
+        kb, diagnostics = self._analyse(self._pages(files))
+        self._analysed = None
         self.kb = kb
         template_dirs = [self.root / "overrides" / "graphbuild"]
         if config.theme.custom_dir:

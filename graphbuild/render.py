@@ -66,6 +66,18 @@ def entity_text(text: str) -> str:
     return text.translate(_ENTITIES)
 
 
+class _Environment(jinja2.Environment):
+    """Templates read their context as ``s.label``, and most values are dicts; Jinja tries an
+    attribute first and a key second, so every such lookup raised and caught an exception
+    (a tenth of the time of 6,000 study pages). Dicts get their key first here; anything
+    else, and a key a dict lacks (``d.items``), is looked up as Jinja always does."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 class Renderer:
     """Turns the knowledge base into HTML for one site; ``urls`` maps sources to site URLs."""
 
@@ -76,7 +88,7 @@ class Renderer:
         self._study_cache: dict[str, dict] = {}
         loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(d) for d in template_dirs if d.is_dir()])]
         loaders.append(jinja2.PackageLoader("graphbuild", "templates"))
-        self.env = jinja2.Environment(
+        self.env = _Environment(
             loader=jinja2.ChoiceLoader(loaders),
             autoescape=True,
             trim_blocks=True,

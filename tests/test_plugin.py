@@ -123,6 +123,23 @@ def test_unknown_key_fails_strict_build_with_path_and_line(site: Path, caplog) -
     assert "docs/index.md:3: error: unknown reference 'mead2060' (did you mean 'mead2006'?)" in caplog.text
 
 
+def test_a_failing_strict_build_leaves_the_last_good_site(site: Path, caplog) -> None:
+    """MkDocs empties site_dir before building; graphbuild checks the sources first, so a
+    strict build bound to fail stops before that and the last good site stays whole."""
+    out = build(site)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    page = site / "docs/index.md"
+    page.write_text(page.read_text().replace("stance: no-effect", "stance: maybe"))
+    with pytest.raises(Abort):
+        build(site)
+    assert re.search(r"docs/index\.md:\d+: error: .*'maybe'", caplog.text)
+    assert "still holds the last build" in caplog.text
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    shutil.rmtree(out)
+    build(site, strict=False)  # without --strict the problems are warnings and the site is built
+    assert (out / "index.html").is_file() and (out / "bibliography/index.html").is_file()
+
+
 def test_generated_path_collision_is_reported(site: Path, caplog) -> None:
     write_site(site, {"docs/claims/index.md": "# Mine\n"})
     with pytest.raises(Abort):
