@@ -170,6 +170,10 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         self.renderer.urls.update({f.src_uri: f.url for f in files.documentation_pages()})
         self._add_static(files, config)
         self.renderer.urls.update({f.src_uri: f.url for f in files})
+        # Every generated page's body now, while the process is small: the same work done
+        # page by page later ran into garbage collections of a heap grown by MkDocs' pages.
+        for src, token in self.generated.items():
+            self.fragments[token] = self.renderer.generated_body(src)
         return files
 
     def _add_static(self, files: Files, config: MkDocsConfig) -> None:
@@ -209,9 +213,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.renderer is not None
         src = page.file.src_uri
-        if src in self.generated:
-            self.fragments[self.generated[src]] = self.renderer.generated_body(src)
-        elif "GBPLACEHOLDER" not in html:
+        if src not in self.generated and "GBPLACEHOLDER" not in html:
             return html
         for token in dict.fromkeys(_TOKEN.findall(html)):
             fragment = self.fragments.pop(token, None)
