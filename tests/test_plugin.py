@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -138,6 +139,33 @@ def test_a_failing_strict_build_leaves_the_last_good_site(site: Path, caplog) ->
     shutil.rmtree(out)
     build(site, strict=False)  # without --strict the problems are warnings and the site is built
     assert (out / "index.html").is_file() and (out / "bibliography/index.html").is_file()
+
+
+def test_the_garbage_collector_is_left_as_it_was_found(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """graphbuild pauses the cyclic collector while it builds; a build, failed or not,
+    must leave it as it was."""
+    assert gc.isenabled()
+    build(site)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build(site)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    page = site / "docs/index.md"
+    page.write_text(page.read_text().replace("stance: no-effect", "stance: maybe"))
+    with pytest.raises(Abort):
+        build(site)  # stops in on_pre_build
+    assert gc.isenabled()
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("broken on purpose")
+
+    monkeypatch.setattr("graphbuild.mkdocs_plugin.build_knowledge_base", broken)
+    with pytest.raises(RuntimeError, match="broken on purpose"):
+        build(site, strict=False)  # fails inside on_files
+    assert gc.isenabled()
 
 
 def test_generated_path_collision_is_reported(site: Path, caplog) -> None:
