@@ -186,6 +186,32 @@ def test_local_graph_of_a_claim_card(watched: Watched, site_url: str) -> None:
     assert nodes == {"claim:unclear-role", "study:gillard2014", "study:dh2011"}
 
 
+def test_local_graph_toggle_is_not_drawn_as_a_note(watched: Watched, site_url: str) -> None:
+    """Material styles every <details> as a "note" callout (blue bar, pencil icon) when
+    pymdownx.details is on; the local graph's toggle is a plain disclosure instead."""
+    watched.goto(site_url + "organisations/")
+    style = watched.page.evaluate(
+        """() => {
+            const details = document.querySelector('#unclear-role details.gb-local-graph');
+            const summary = details.querySelector('summary');
+            const note = document.createElement('details');  // a stock one, for comparison
+            note.innerHTML = '<summary>Note</summary>';
+            details.parentNode.appendChild(note);
+            const result = {
+                icon: getComputedStyle(summary, '::before').display,
+                stockIcon: getComputedStyle(note.querySelector('summary'), '::before').display,
+                border: getComputedStyle(details).borderLeftColor,
+                stockBorder: getComputedStyle(note).borderLeftColor,
+            };
+            note.remove();
+            return result;
+        }"""
+    )
+    assert style["stockIcon"] != "none", "the test site no longer draws details as notes: check the test"
+    assert style["icon"] == "none"
+    assert style["border"] != style["stockBorder"]
+
+
 def test_pages_without_graphs_load_nothing(watched: Watched, site_url: str) -> None:
     requested: list[str] = []
     watched.page.on("request", lambda request: requested.append(request.url))
