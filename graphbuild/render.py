@@ -117,7 +117,7 @@ class Renderer:
 
     @cached_property
     def _hrefs(self) -> dict[tuple[str, str, str], str]:
-        """Links already made; ``urls`` must be complete before the first one is."""
+        """Links already made: a URL in ``urls`` may be added, never changed, once used."""
         return {}
 
     def study_href(self, current: str, key: str) -> str:
