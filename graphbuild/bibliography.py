@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import logging
 import re
@@ -15,7 +16,7 @@ import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
 
 from .config import Config
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, error, warning
 from .latex import decode
 from .names import Person, parse_names
 
@@ -27,6 +28,10 @@ MONTHS = {
 CONTAINER_FIELDS = ("journal", "journaltitle", "booktitle", "series")
 PUBLISHER_FIELDS = ("publisher", "institution", "organization", "school")
 _ERROR_LINE = re.compile(r"\(line (\d+)\).*?bibtex:\s*(.*)", re.S)
+# Control characters (tab and line breaks apart) and non-characters: never meant as text,
+# usually a file saved in the wrong encoding; removed, with a warning.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_UTF8_REPORTED = 10
 
 
 @dataclass
@@ -211,6 +216,9 @@ def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliograp
     folded: dict[str, Study] = {}
     levels = config.design_levels
     for entry in sorted(entries, key=lambda e: e.start_line or 0):
+        if not entry.key.strip():
+            diagnostics.append(error(path, (entry.start_line or 0) + 1, "entry without a key: it cannot be cited"))
+            continue
         study = _study(entry, path, strings, levels, diagnostics)
         twin = folded.get(study.key.lower())
         if twin is not None:
@@ -240,6 +248,24 @@ def _study(entry, path: str, strings: dict[str, str], levels: dict[str, int], di
         for macro in undefined:
             diagnostics.append(
                 error(path, field_line, f"entry '{entry.key}': undefined @string macro '{macro}' in field '{name}'")
+            )
+        if _CONTROLS.search(value):
+            value = _CONTROLS.sub("", value)
+            diagnostics.append(
+                warning(
+                    path,
+                    field_line,
+                    f"entry '{entry.key}': field '{name}' holds control characters, removed "
+                    "(was the file saved in another encoding?)",
+                )
+            )
+        if name == "crossref":
+            diagnostics.append(
+                warning(
+                    path,
+                    field_line,
+                    f"entry '{entry.key}': crossref is not followed; copy the fields it should inherit into the entry",
+                )
             )
         fields[name] = value
     study = Study(entry.key, entry.entry_type.lower(), fields, path, line)
@@ -279,10 +305,39 @@ class BibliographyCache:
         digest = hashlib.sha256(data).hexdigest()
         key = (display_path, digest, tuple(sorted(config.design_levels.items())))
         if key not in self._entries:
-            text = data.decode("utf-8-sig", errors="replace")
-            self._entries = {key: parse_bibliography(text, display_path, config)}
+            text, bad_lines = decode_utf8(data)
+            bibliography, diagnostics = parse_bibliography(text, display_path, config)
+            diagnostics = sorted(diagnostics + _encoding_diagnostics(display_path, bad_lines))
+            self._entries = {key: (bibliography, diagnostics)}
             self.parses += 1
         return self._entries[key]
+
+
+def decode_utf8(data: bytes) -> tuple[str, list[int]]:
+    """The text (a BOM dropped, bad bytes as U+FFFD) and the lines that were not UTF-8."""
+    bad: list[int] = []
+
+    def note(exc: UnicodeError) -> tuple[str, int]:
+        assert isinstance(exc, UnicodeDecodeError)
+        bad.append(exc.start)
+        return "\ufffd", exc.end
+
+    codecs.register_error("graphbuild-note", note)
+    text = data.decode("utf-8-sig", errors="graphbuild-note")
+    offset = 3 if data.startswith(codecs.BOM_UTF8) else 0
+    lines = sorted({data.count(b"\n", 0, position + offset) + 1 for position in bad})
+    return text, lines
+
+
+def _encoding_diagnostics(path: str, lines: list[int]) -> list[Diagnostic]:
+    """One warning per line with bytes that are not UTF-8, the first few of them."""
+    found = [
+        warning(path, line, "not valid UTF-8 here (shown as \ufffd); save the file as UTF-8")
+        for line in lines[:_UTF8_REPORTED]
+    ]
+    if len(lines) > _UTF8_REPORTED:
+        found.append(warning(path, lines[_UTF8_REPORTED], f"... and {len(lines) - _UTF8_REPORTED} more such lines"))
+    return found
 
 
 def load_bibliography(

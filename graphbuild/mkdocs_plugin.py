@@ -11,6 +11,7 @@ import gc
 import itertools
 import os
 import re
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,7 +47,7 @@ from .render import (
 
 log = get_plugin_logger(__name__)
 _ANCHOR = re.compile(r'\sid="([^"]+)"')
-_TOKEN = re.compile(r"GBPLACEHOLDER\d{6}X")
+_TOKEN = re.compile(r"GBPLACEHOLDER[0-9a-f]{16}N\d{6}X")
 
 
 @contextmanager
@@ -86,7 +87,12 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         self.fragments: dict[str, str] = {}
         self.generated: dict[str, str] = {}
         self._tokens = itertools.count(1)
+        # Placeholders carry a secret of this build: text from a .bib or a page that spells
+        # a placeholder (to have a card or page body replace it inside an attribute) cannot
+        # guess it. They never reach the site, so the output stays the same build to build.
+        self._nonce = secrets.token_hex(8)
         self._analysed: tuple[list, KnowledgeBase, list[Diagnostic]] | None = None
+        self._taken: dict[str, File] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declaring this hook makes MkDocs keep one plugin object across ``mkdocs serve``
@@ -173,33 +179,49 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         if config.theme.custom_dir:
             template_dirs.insert(0, Path(config.theme.custom_dir) / "graphbuild")
         self.renderer = Renderer(kb, {}, template_dirs)  # its URLs are known once files are
+        self._taken = {f.dest_uri: f for f in files if f.generated_by is None and self._in_docs(f, config)}
         for src, title in self.renderer.generated_pages().items():
-            existing = files.get_file_from_path(src)
-            if existing is not None:
-                diagnostics.append(
-                    error(
-                        self.display(existing.abs_src_path or src),
-                        1,
-                        f"'{src}' is a page graphbuild generates; rename or remove this file",
-                    )
-                )
-                continue
             token = self._token()
-            self.generated[src] = token
             inclusion = InclusionLevel.NOT_IN_NAV if src.startswith("studies/") else InclusionLevel.UNDEFINED
-            files.append(File.generated(config, src, content=f"{front_matter(title)}{token}\n", inclusion=inclusion))
+            page = File.generated(config, src, content=f"{front_matter(title)}{token}\n", inclusion=inclusion)
+            if self._add(files, page, diagnostics):
+                self.generated[src] = token
+        self.renderer.urls.update({f.src_uri: f.url for f in files.documentation_pages()})
+        self._add_static(files, config, diagnostics)
+        self.renderer.urls.update({f.src_uri: f.url for f in files})
         for diagnostic in sorted(set(diagnostics)):
             log.warning(str(diagnostic))
-        self.renderer.urls.update({f.src_uri: f.url for f in files.documentation_pages()})
-        self._add_static(files, config)
-        self.renderer.urls.update({f.src_uri: f.url for f in files})
         # Every generated page's body now, while the process is small: the same work done
         # page by page later ran into garbage collections of a heap grown by MkDocs' pages.
         for src, token in self.generated.items():
             self.fragments[token] = self.renderer.generated_body(src)
         return files
 
-    def _add_static(self, files: Files, config: MkDocsConfig) -> None:
+    @staticmethod
+    def _in_docs(file: File, config: MkDocsConfig) -> bool:
+        return file.abs_src_path is not None and Path(file.abs_src_path).is_relative_to(config.docs_dir)
+
+    def _add(self, files: Files, file: File, diagnostics: list[Diagnostic]) -> bool:
+        """Add a file graphbuild generates, unless an editor's file would be written to the
+        same place (``docs/bibliography.md`` and the bibliography page both become
+        ``bibliography/index.html``): then the editor's file stays and the clash is an error."""
+        assert self.renderer is not None
+        self.renderer.urls[file.src_uri] = file.url  # links still lead there, whoever's file it is
+        mine = self._taken.get(file.dest_uri)
+        if mine is not None:
+            diagnostics.append(
+                error(
+                    self.display(mine.abs_src_path or mine.src_uri),
+                    1,
+                    f"'{mine.src_uri}' would be written to '{file.dest_uri}', where graphbuild writes "
+                    f"'{file.src_uri}'; rename or remove this file",
+                )
+            )
+            return False
+        files.append(file)
+        return True
+
+    def _add_static(self, files: Files, config: MkDocsConfig, diagnostics: list[Diagnostic]) -> None:
         assert self.kb is not None and self.renderer is not None
         graph = self.renderer.graph
         exports = {
@@ -209,12 +231,12 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
             MAP_DATA: self.renderer.map_data(),
         }
         for src, content in exports.items():
-            files.append(File.generated(config, src, content=content))
+            self._add(files, File.generated(config, src, content=content), diagnostics)
         for name, path in assets.files().items():
-            files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(path)))
+            self._add(files, File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(path)), diagnostics)
 
     def _token(self) -> str:
-        return f"GBPLACEHOLDER{next(self._tokens):06d}X"
+        return f"GBPLACEHOLDER{self._nonce}N{next(self._tokens):06d}X"
 
     # -- resolve, page by page ------------------------------------------------------------
 

@@ -8,7 +8,7 @@ a hostile title stays text.
 from __future__ import annotations
 
 import html
-import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from functools import cached_property
@@ -56,8 +56,25 @@ def study_src(study: Study) -> str:
 
 def front_matter(title: str) -> str:
     """YAML front matter for a generated page. MkDocs themes print ``page.title`` unescaped
-    (their Jinja has no autoescape), so a study's title is HTML-escaped here."""
-    return f"---\ntitle: {json.dumps(html.escape(title, quote=False), ensure_ascii=False)}\n---\n\n"
+    (their Jinja has no autoescape), so a study's title is HTML-escaped here; and the YAML is
+    printable ASCII only, with every other character escaped. MkDocs drops front matter that
+    PyYAML rejects (a DEL or a C1 control in a .bib field would do) and renders it as
+    Markdown instead, which would turn a hostile title into a link."""
+    text = html.escape(_CONTROLS.sub("", title), quote=False)
+    return f'---\ntitle: "{"".join(map(_yaml_char, text))}"\n---\n\n'
+
+
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _yaml_char(char: str) -> str:
+    """One character inside a YAML double-quoted scalar."""
+    if char in '"\\':
+        return "\\" + char
+    if " " <= char <= "~":
+        return char
+    code = ord(char)
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def entity_text(text: str) -> str:

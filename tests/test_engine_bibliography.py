@@ -112,6 +112,19 @@ GOOD = "@article{good2001,\n  title = {Fine},\n  year = 2001,\n  design = {rct},
             "repeats field(s) title",
             id="duplicate-field",
         ),
+        pytest.param(
+            GOOD + "@misc{c2006,\n  title = {Mojibake\x92s and a DEL\x7f},\n  year = 2006,\n}\n",
+            7,
+            "field 'title' holds control characters, removed",
+            id="control-characters",
+        ),
+        pytest.param(GOOD + "@misc{,\n  title = {No key},\n}\n", 6, "entry without a key", id="empty-key"),
+        pytest.param(
+            GOOD + "@incollection{x2007,\n  crossref = {good2001},\n}\n",
+            7,
+            "crossref is not followed",
+            id="crossref",
+        ),
     ],
 )
 def test_bad_entries_are_diagnostics_with_lines(text: str, line: int, fragment: str) -> None:
@@ -158,3 +171,24 @@ def test_fields_commented_out_with_percent_are_skipped_even_when_repeated() -> N
     text = "@article{c2001,\n  title = {Kept},\n  % url = {a},\n  % url = {b},\n  design = {rct},\n}\n"
     bibliography, diagnostics = parse_bibliography(text, "refs.bib", Config())
     assert diagnostics == [] and bibliography["c2001"].title == "Kept" and "% url" not in bibliography["c2001"].fields
+
+
+def test_control_characters_are_removed_from_values() -> None:
+    bibliography, _ = parse_bibliography("@misc{c1,\n  title = {A\x00B\x9fC\tD},\n}\n", "r.bib", Config())
+    assert bibliography["c1"].title == "ABC D"
+
+
+def test_bytes_that_are_not_utf8_are_warnings_on_their_lines(tmp_path: Path) -> None:
+    bib = tmp_path / "references.bib"
+    bib.write_bytes(GOOD.encode() + b"@misc{latin2002,\n  title = {Caf\xe9},\n  note = {na\xefve},\n}\n")
+    bibliography, diagnostics = BibliographyCache().load(bib, "references.bib", Config())
+    assert [(d.line, d.severity.value) for d in diagnostics] == [(7, "warning"), (8, "warning")]
+    assert "not valid UTF-8" in diagnostics[0].message
+    assert bibliography["latin2002"].title == "Caf\ufffd"
+
+
+def test_a_whole_file_in_another_encoding_is_reported_briefly(tmp_path: Path) -> None:
+    bib = tmp_path / "references.bib"
+    bib.write_bytes(b"".join(b"@misc{k%d,\n  title = {Caf\xe9},\n}\n" % i for i in range(40)))
+    _, diagnostics = BibliographyCache().load(bib, "references.bib", Config())
+    assert len(diagnostics) == 11 and "... and 30 more such lines" in diagnostics[-1].message

@@ -19,9 +19,12 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from graphbuild.bibliography import load_bibliography
 from graphbuild.config import Config
+from graphbuild.render import front_matter
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -445,3 +448,44 @@ def test_inline_graph_data_cannot_close_a_script(hostile: tuple[Path, Path]) -> 
         for attrs, body in page.scripts:
             if (attrs.get("type") or "").lower() in JSON_SCRIPT_TYPES:
                 assert "<" not in body, f"{name}: JSON in a script element holds a raw '<'"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+@example("[x](javascript:alert(1))\x92")
+@example("{: autofocus onfocus=alert(1) }\x7f")
+@example('O\'Brien "q" \\ \ud83d\ude00 \u2028 \ufffe')
+def test_generated_front_matter_always_reads_as_yaml(title: str) -> None:
+    """MkDocs drops front matter PyYAML rejects and renders it as Markdown, so a study label
+    with a DEL or C1 control once became a live link in the page heading. Whatever the
+    label, MkDocs' own reader must get the title back (escaped, controls removed)."""
+    from mkdocs.utils.meta import get_data
+
+    body, meta = get_data(front_matter(title) + "GBTOKEN\n")
+    clean = re.sub("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]", "", title)
+    assert meta == {"title": html.escape(clean, quote=False)}
+    assert body.strip() == "GBTOKEN"
+
+
+def test_a_diagnostic_cannot_be_forged_by_the_value_it_quotes() -> None:
+    """Messages quote the editor's values; a value with line breaks must not print lines of
+    its own (a fake ``path:line:`` or a CI ``::error`` command) or reorder the text."""
+    from graphbuild.bibliography import parse_bibliography
+    from graphbuild.knowledge import build_knowledge_base
+
+    page = textwrap.dedent("""\
+        # Forged
+
+        ```claim
+        id: forged
+        statement: A claim.
+        type: benefit
+        evidence:
+          - key: "nokey\\n::error file=x::forged\\nreferences.bib:1: error: forged\\u202e"
+        ```
+        """)
+    bibliography, _ = parse_bibliography("", "references.bib", Config())
+    _, diagnostics = build_knowledge_base([("index.md", "docs/index.md", page)], bibliography, Config())
+    lines = "\n".join(str(d) for d in diagnostics).splitlines()
+    assert lines and all(line.startswith("docs/index.md:") for line in lines), lines
+    assert any("nokey\\n::error file=x::forged\\nreferences.bib:1: error: forged\\u202e" in line for line in lines)

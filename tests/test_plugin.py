@@ -168,12 +168,44 @@ def test_the_garbage_collector_is_left_as_it_was_found(site: Path, monkeypatch: 
     assert gc.isenabled()
 
 
-def test_generated_path_collision_is_reported(site: Path, caplog) -> None:
-    write_site(site, {"docs/claims/index.md": "# Mine\n"})
+def test_text_spelling_a_placeholder_stays_text(site: Path) -> None:
+    """Cards and generated pages are planted as placeholders and filled after Markdown; a
+    .bib title that spells one (old style or new) must not pull a page body into the
+    attribute it lands in."""
+    spelled = ["GBPLACEHOLDER000001X", "GBPLACEHOLDER0123456789abcdefN000001X"]
+    bib = (site / "references.bib").read_text()
+    for i, text in enumerate(spelled):
+        bib += f"@misc{{token{i},\n  title = {{{text}}},\n  year = {{2020}},\n  design = {{opinion}},\n}}\n"
+    page = site / "docs/index.md"
+    page.write_text(page.read_text() + "\nSpelled [@token0; @token1] GBPLACEHOLDER000002X.\n")
+    (site / "references.bib").write_text(bib)
+    out = build(site)
+    index = _html(out, "index.html")
+    assert 'class="gb-bibliography"' not in index and "gb-study-ref" not in index
+    assert index.count("GBPLACEHOLDER000001X") >= 1 and "GBPLACEHOLDER000002X" in index
+    assert 'class="gb-bibliography"' in _html(out, "bibliography/index.html")
+    assert index.count('<section class="gb-card ') == 2
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs"),
+    [
+        pytest.param("docs/claims/index.md", "claims/index.html", id="same-source"),
+        pytest.param("docs/bibliography.md", "bibliography/index.html", id="same-page-url"),
+        pytest.param("docs/studies/mead2006/index.md", "studies/mead2006/index.html", id="a-study-page"),
+        pytest.param("docs/evidence/map.json", "evidence/map.json", id="an-export"),
+        pytest.param("docs/assets/graphbuild/graphbuild.js", "assets/graphbuild/graphbuild.js", id="an-asset"),
+    ],
+)
+def test_a_file_where_graphbuild_writes_is_reported(site: Path, caplog, mine: str, theirs: str) -> None:
+    write_site(site, {mine: "# Mine\n"})
     with pytest.raises(Abort):
         build(site)
-    assert "'claims/index.md' is a page graphbuild generates" in caplog.text
-
+    assert f"{mine}:1: error: '{mine[len('docs/') :]}' would be written to '{theirs}', where graphbuild writes" in (
+        caplog.text
+    )
+    out = build(site, strict=False)  # the editor's file is kept, not overwritten
+    assert "Mine" in (out / theirs).read_text(encoding="utf-8")
 
 def test_build_never_writes_into_docs_or_bib(site: Path) -> None:
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
