@@ -25,7 +25,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel, get_files
 from mkdocs.structure.pages import Page
 
 from . import assets
-from .bibliography import BibliographyCache
+from .bibliography import BibliographyCache, decode_utf8
 from .claims import Claim
 from .config import Config, ConfigError, config_from_mapping
 from .diagnostics import Diagnostic, error
@@ -152,9 +152,21 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
 
     def _pages(self, files: Files) -> list[tuple[str, str, str]]:
         return [
-            (f.src_uri, self.display(f.abs_src_path) if f.abs_src_path else f.src_uri, f.content_string)
+            (f.src_uri, self.display(f.abs_src_path) if f.abs_src_path else f.src_uri, self._read(f))
             for f in files.documentation_pages()
         ]
+
+    def _read(self, file: File) -> str:
+        """A page's text; one that is not UTF-8 stops the build with its path and line (MkDocs
+        could not read it either, and would stop with a traceback)."""
+        try:
+            return file.content_string
+        except UnicodeDecodeError:
+            _, lines = decode_utf8(file.content_bytes)
+            where = self.display(file.abs_src_path) if file.abs_src_path else file.src_uri
+            raise PluginError(
+                f"graphbuild: {where}:{lines[0] if lines else 1}: error: not valid UTF-8; save the file as UTF-8"
+            ) from None
 
     def _analyse(self, pages: list[tuple[str, str, str]]) -> tuple[KnowledgeBase, list[Diagnostic]]:
         assert self.core is not None

@@ -168,6 +168,15 @@ def test_the_garbage_collector_is_left_as_it_was_found(site: Path, monkeypatch: 
     assert gc.isenabled()
 
 
+@pytest.mark.parametrize("strict", [True, False])
+def test_a_page_that_is_not_utf8_stops_the_build_with_its_line(site: Path, caplog, strict: bool) -> None:
+    (site / "docs/latin1.md").write_bytes(b"# Caf\xc3\xa9\n\nna\xefve\n")
+    with pytest.raises(Abort):
+        build(site, strict=strict)
+    assert "docs/latin1.md:3: error: not valid UTF-8" in caplog.text
+    assert "Traceback" not in caplog.text
+
+
 def test_text_spelling_a_placeholder_stays_text(site: Path) -> None:
     """Cards and generated pages are planted as placeholders and filled after Markdown; a
     .bib title that spells one (old style or new) must not pull a page body into the
@@ -206,6 +215,7 @@ def test_a_file_where_graphbuild_writes_is_reported(site: Path, caplog, mine: st
     )
     out = build(site, strict=False)  # the editor's file is kept, not overwritten
     assert "Mine" in (out / theirs).read_text(encoding="utf-8")
+
 
 def test_build_never_writes_into_docs_or_bib(site: Path) -> None:
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
