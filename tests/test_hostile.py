@@ -489,3 +489,26 @@ def test_a_diagnostic_cannot_be_forged_by_the_value_it_quotes() -> None:
     lines = "\n".join(str(d) for d in diagnostics).splitlines()
     assert lines and all(line.startswith("docs/index.md:") for line in lines), lines
     assert any("nokey\\n::error file=x::forged\\nreferences.bib:1: error: forged\\u202e" in line for line in lines)
+
+
+def test_control_characters_in_a_label_cannot_turn_the_heading_into_markup(tmp_path: Path, caplog) -> None:
+    """The red-team case: a DEL or C1 control in a .bib field once made MkDocs drop a study
+    page's front matter and render it as Markdown (a javascript: link; with attr_list, an
+    autofocus onfocus handler and an off-site image). Now: a warning, and inert pages."""
+    bib = (
+        "@misc{fm2022,\n  title = {[x](javascript:alert(1))\x92},\n  year = {2022},\n  design = {rct},\n}\n"
+        "@misc{af2023,\n  author = {{[x](https://example.org/)\\{: autofocus onfocus=alert(document.domain) "
+        "tabindex=1 \\}![p](https://tracker.example/pixel.png)\x7f}},\n  year = {2023},\n  design = {rct},\n}\n"
+    )
+    mkdocs_yml = MKDOCS_YML.replace("  - md_in_html\n", "  - md_in_html\n  - attr_list\n")
+    files = {"mkdocs.yml": mkdocs_yml, "references.bib": bib, "docs/index.md": "# Home\n\nSee [@fm2022; @af2023].\n"}
+    for name, content in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    site = build_site(tmp_path, tmp_path / "site", strict=False)
+    for page in html_pages(site):
+        markup = page.read_text(encoding="utf-8")
+        assert_inert(parse(markup), str(page))
+        assert 'src="https://tracker.example' not in markup, f"{page}: an off-site image"
+        assert "title:" not in parse(markup).visible_text, f"{page}: front matter rendered as text"
+    assert "references.bib:2: warning: entry 'fm2022': field 'title' holds control characters" in caplog.text
