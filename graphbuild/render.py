@@ -22,7 +22,15 @@ from markupsafe import Markup
 from .bibliography import Study
 from .claims import Citation, Claim, Stance
 from .evidence import EvidenceProfile, design_noun
-from .formatting import citation_labels, doi_href, reference_parts, reference_text, relative_url, safe_href
+from .formatting import (
+    citation_labels,
+    doi_href,
+    page_url,
+    reference_parts,
+    reference_text,
+    relative_url,
+    safe_href,
+)
 from .graph import build_graph, claim_node, study_node
 from .knowledge import KnowledgeBase, PageFacts
 
@@ -336,6 +344,17 @@ class Renderer:
             pages[study_src(study)] = f"{author} ({year})"
         return pages
 
+    def generated_files(self) -> list[str]:
+        """Every file graphbuild adds to a site: pages, exports, map data and assets."""
+        from . import assets
+
+        return [
+            *self.generated_pages(),
+            *EXPORT_FILES.values(),
+            MAP_DATA,
+            *(f"{ASSET_DIR}/{name}" for name in assets.files()),
+        ]
+
     def generated_body(self, src: str) -> str:
         """The HTML body of one page from ``generated_pages``."""
         builders = {
@@ -446,6 +465,26 @@ class Renderer:
     def graph(self) -> nx.DiGraph:
         """The evidence graph, built once per site for the exports, the map and its counts."""
         return build_graph(self.kb)
+
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+
+
+def written_to(src: str, use_directory_urls: bool = True) -> str:
+    """The file a source becomes in the built site (``bibliography.md`` and
+    ``bibliography/index.md`` both become ``bibliography/index.html``)."""
+    if not src.lower().endswith(MARKDOWN_SUFFIXES):
+        return src
+    url = page_url(src, use_directory_urls)
+    return url + "index.html" if url.endswith("/") or not url else url
+
+
+def clashes(sources: Sequence[str], generated: Sequence[str], use_directory_urls: bool = True) -> dict[str, str]:
+    """Editors' files that would be written where graphbuild writes: source -> generated."""
+    ours = {written_to(src, use_directory_urls): src for src in generated}
+    return {
+        src: ours[written_to(src, use_directory_urls)] for src in sources if written_to(src, use_directory_urls) in ours
+    }
 
 
 def process_markdown(markdown: str, facts: PageFacts, renderer: Renderer, card: Callable[[Claim], str]) -> str:

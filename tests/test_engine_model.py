@@ -15,6 +15,7 @@ from graphbuild.config import Config
 from graphbuild.evidence import profile
 from graphbuild.graph import build_graph, to_csv, to_graphml, to_json
 from graphbuild.knowledge import build_knowledge_base
+from graphbuild.render import Renderer, clashes
 
 from .conftest import BIB, INDEX_MD
 
@@ -187,3 +188,23 @@ def test_relative_url(source: str, target: str, expected: str) -> None:
     from graphbuild.formatting import relative_url
 
     assert relative_url(source, target) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "clash"),
+    [
+        pytest.param("bibliography.md", "bibliography/index.md", id="page-url"),
+        pytest.param("claims/index.md", "claims/index.md", id="same-source"),
+        pytest.param("claims/README.md", "claims/index.md", id="readme-is-an-index"),
+        pytest.param("studies/min2007/index.md", "studies/min2007.md", id="study-page"),
+        pytest.param("evidence/map.json", "evidence/map.json", id="map-data"),
+        pytest.param("assets/graphbuild/graph.css", "assets/graphbuild/graph.css", id="asset"),
+        pytest.param("bibliography/notes.md", None, id="beside-is-fine"),
+        pytest.param("evidence.md", "evidence/index.md", id="the-map-page"),
+    ],
+)
+def test_files_written_where_graphbuild_writes(source: str, clash: str | None) -> None:
+    kb, _ = _kb([("index.md", "docs/index.md", INDEX_MD)])
+    renderer = Renderer(kb, {})
+    found = clashes([source], renderer.generated_files())
+    assert found == ({source: clash} if clash else {})
