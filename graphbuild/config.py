@@ -83,20 +83,40 @@ def config_from_mapping(options: dict[str, Any]) -> Config:
     if options.get("bibliography") is not None:
         kwargs["bibliography"] = str(options["bibliography"])
     if options.get("levels"):
-        levels = options["levels"]
-        if isinstance(levels, dict):
-            levels = {_as_level(k): v for k, v in levels.items()}
-        kwargs["levels"] = levels
+        kwargs["levels"] = _levels(options["levels"])
     for name in ("claim_types", "groups"):
         if options.get(name):
-            kwargs[name] = list(options[name])
+            kwargs[name] = _vocabulary(name, options[name])
     if "nav" in options and options["nav"] is not None:
         kwargs["nav"] = bool(options["nav"])
     return Config(**kwargs)
 
 
+def _vocabulary(name: str, values: Any) -> list[Any]:
+    """A bare string would otherwise become a list of its letters and be misreported as duplicates."""
+    if not isinstance(values, (list, tuple)):
+        raise ConfigError(f"option '{name}': expected a list of slugs, not {type(values).__name__} {values!r}")
+    return list(values)
+
+
+def _levels(levels: Any) -> Any:
+    """Level keys as ints; YAML gives ``1`` and ``'1'`` alike, so both must not silently merge."""
+    if not isinstance(levels, dict):
+        return levels  # validate_levels names the problem
+    result: dict[Any, Any] = {}
+    given: dict[Any, Any] = {}
+    for key, designs in levels.items():
+        level = _as_level(key)
+        if level in result:
+            raise ConfigError(f"option 'levels': level {level} is given twice ({given[level]!r} and {key!r})")
+        result[level], given[level] = designs, key
+    return result
+
+
 def _as_level(key: Any) -> Any:
-    try:
+    """The level a key names, or the key itself for validate_levels to reject (1.5, 'one', True)."""
+    if isinstance(key, float) and key.is_integer():
         return int(key)
-    except (TypeError, ValueError):
-        return key
+    if isinstance(key, str) and key.strip().isascii() and key.strip().isdigit():
+        return int(key)
+    return key

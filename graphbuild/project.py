@@ -1,17 +1,30 @@
-"""A site on disk (``mkdocs.yml``, ``docs/``, ``references.bib``) read without MkDocs."""
+"""A site on disk (``mkdocs.yml``, ``docs/``, ``references.bib``) read without MkDocs.
+
+``graphbuild check`` must judge the pages ``mkdocs build`` would read, with the options the
+plugin would get, so the rules MkDocs applies to both are restated here.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pathspec import GitIgnoreSpec
 
 from .bibliography import BibliographyCache
 from .config import Config, ConfigError, config_from_mapping
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, error
 from .knowledge import KnowledgeBase, build_knowledge_base
+
+# MkDocs' own list (``mkdocs.utils.markdown_extensions``), matched case-sensitively as it does.
+MARKDOWN_EXTENSIONS = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
+# What MkDocs leaves out of every site before ``exclude_docs`` is read.
+DEFAULT_EXCLUDE = (".*", "/templates/")
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -22,11 +35,24 @@ _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
+def _default_exclusions() -> tuple[GitIgnoreSpec, ...]:
+    return (GitIgnoreSpec.from_lines(DEFAULT_EXCLUDE),)
+
+
 @dataclass
 class Project:
+    """``exclusions``: pattern sets of which any match keeps a file out of the site; MkDocs
+    applies ``exclude_docs`` and ``draft_docs`` separately, so they are not merged into one."""
+
     root: Path
     docs_dir: Path
     config: Config
+    config_file: str = "mkdocs.yml"
+    exclusions: tuple[GitIgnoreSpec, ...] = field(default_factory=_default_exclusions)
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / self.config_file
 
     @property
     def bibliography_file(self) -> Path:
@@ -38,37 +64,135 @@ class Project:
         except ValueError:
             return path.as_posix()
 
+    def is_excluded(self, src: str) -> bool:
+        return any(spec.match_file(src) for spec in self.exclusions)
 
-def plugin_options(mkdocs_config: dict[str, Any]) -> dict[str, Any] | None:
-    for plugin in mkdocs_config.get("plugins") or []:
+
+def is_markdown(src: str) -> bool:
+    return src.endswith(MARKDOWN_EXTENSIONS)
+
+
+def plugin_options(settings: dict[str, Any]) -> dict[str, Any] | None:
+    """graphbuild's options, from either form of ``plugins`` MkDocs accepts (list or mapping)."""
+    plugins = settings.get("plugins")
+    if plugins is None:
+        return None
+    if isinstance(plugins, dict):
+        return _options(plugins["graphbuild"]) if "graphbuild" in plugins else None
+    if not isinstance(plugins, list):
+        raise ConfigError(f"option 'plugins': expected a list or a mapping of plugins, not {type(plugins).__name__}")
+    for plugin in plugins:
         if plugin == "graphbuild":
             return {}
         if isinstance(plugin, dict) and "graphbuild" in plugin:
-            options = plugin["graphbuild"] or {}
-            options = {k: v for k, v in options.items() if k != "enabled"}
-            return options
+            return _options(plugin["graphbuild"])
     return None
+
+
+def _options(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"the options of plugin 'graphbuild' must be a mapping, not {type(value).__name__}")
+    return {k: v for k, v in value.items() if k != "enabled"}
+
+
+def read_settings(path: Path) -> dict[str, Any]:
+    """``mkdocs.yml`` as a mapping; anything else is the editor's to fix, so a ConfigError."""
+    if not path.exists():
+        raise ConfigError(f"{path}: no such file (run graphbuild from the site's folder)")
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_TolerantLoader)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid UTF-8 (byte 0x{exc.object[exc.start]:02x})") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings at the top level, not a {type(data).__name__}")
+    return data
 
 
 def load_project(root: Path, config_file: str = "mkdocs.yml") -> Project:
     path = root / config_file
-    if not path.exists():
-        raise ConfigError(f"{path}: no such file (run graphbuild from the site's folder)")
+    settings = read_settings(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from exc
-    options = plugin_options(data)
-    config = config_from_mapping(options or {})
-    return Project(root, root / data.get("docs_dir", "docs"), config)
+        config = config_from_mapping(plugin_options(settings) or {})
+        docs_dir = settings.get("docs_dir", "docs")
+        if not isinstance(docs_dir, str):
+            raise ConfigError(f"option 'docs_dir': expected a folder path, not {type(docs_dir).__name__}")
+        exclusions = _default_exclusions() + _exclusions(settings)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    return Project(root, root / docs_dir, config, config_file, exclusions)
 
 
-def read_pages(project: Project) -> list[tuple[str, str, str]]:
-    pages = []
-    for file in sorted(project.docs_dir.rglob("*.md")):
-        src = file.relative_to(project.docs_dir).as_posix()
-        pages.append((src, project.display(file), file.read_text(encoding="utf-8-sig")))
-    return pages
+def _exclusions(settings: dict[str, Any]) -> tuple[GitIgnoreSpec, ...]:
+    """``exclude_docs`` and ``draft_docs``: drafts are left out of ``mkdocs build`` too."""
+    specs = []
+    for name in ("exclude_docs", "draft_docs"):
+        patterns = settings.get(name)
+        if patterns is None:
+            continue
+        if not isinstance(patterns, str):
+            raise ConfigError(
+                f"option '{name}': expected a multi-line string of patterns, not {type(patterns).__name__}"
+            )
+        try:
+            specs.append(GitIgnoreSpec.from_lines(patterns.splitlines()))
+        except ValueError as exc:
+            raise ConfigError(f"option '{name}': {exc}") from exc
+    return tuple(specs)
+
+
+def page_sources(project: Project) -> list[str]:
+    """The pages MkDocs would build, as paths relative to ``docs_dir``, in its walk's order."""
+    found = []
+    for folder, dirnames, filenames in os.walk(project.docs_dir, followlinks=True):
+        dirnames.sort()
+        relative = Path(folder).relative_to(project.docs_dir).as_posix()
+        for name in sorted(filenames):
+            src = name if relative == "." else f"{relative}/{name}"
+            if is_markdown(src) and not project.is_excluded(src):
+                found.append(src)
+    return _without_conflicts(found)
+
+
+def _without_conflicts(sources: list[str]) -> list[str]:
+    """Two pages of a folder with one URL (``README.md`` beside ``index.md``, ``a.md`` beside
+    ``a.markdown``): MkDocs drops the one that sorts first by name and keeps the others."""
+    by_url: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
+    for src in sources:
+        folder, name = posixpath.split(src)
+        stem = posixpath.splitext(name)[0]
+        by_url[folder, "index" if stem == "README" else stem].append(src)
+    dropped = {min(group) for group in by_url.values() if len(group) > 1}
+    return [src for src in sources if src not in dropped]
+
+
+def read_pages(project: Project) -> tuple[list[tuple[str, str, str]], list[Diagnostic]]:
+    """Every page as (src, display path, text); a page that cannot be decoded is reported and skipped."""
+    pages: list[tuple[str, str, str]] = []
+    problems: list[Diagnostic] = []
+    for src in page_sources(project):
+        file = project.docs_dir / src
+        text = _decode(file.read_bytes(), project.display(file))
+        if isinstance(text, Diagnostic):
+            problems.append(text)
+        else:
+            pages.append((src, project.display(file), text))
+    return pages, problems
+
+
+def _decode(data: bytes, path: str) -> str | Diagnostic:
+    """UTF-8 with an optional BOM, as MkDocs reads pages; a bad byte gets the line it is on."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        body = exc.object  # without the BOM, which holds no line break
+        line = body[: exc.start].count(b"\n") + 1
+        return error(path, line, f"not valid UTF-8 (byte 0x{body[exc.start]:02x}); save the file as UTF-8")
 
 
 def analyse(project: Project, cache: BibliographyCache | None = None) -> tuple[KnowledgeBase, list[Diagnostic]]:
@@ -76,5 +200,6 @@ def analyse(project: Project, cache: BibliographyCache | None = None) -> tuple[K
     if not file.exists():
         raise ConfigError(f"bibliography '{project.config.bibliography}' not found at {file}")
     bibliography, bib_problems = (cache or BibliographyCache()).load(file, project.display(file), project.config)
-    kb, problems = build_knowledge_base(read_pages(project), bibliography, project.config)
-    return kb, sorted(set(bib_problems + problems))
+    pages, page_problems = read_pages(project)
+    kb, problems = build_knowledge_base(pages, bibliography, project.config)
+    return kb, sorted(set(bib_problems + page_problems + problems))

@@ -16,10 +16,11 @@ import yaml
 
 from . import assets
 from .bibliography import BibliographyCache
+from .config import ConfigError
 from .diagnostics import Diagnostic
 from .formatting import page_url
 from .graph import to_csv, to_graphml, to_json
-from .project import Project, _TolerantLoader, analyse
+from .project import Project, analyse, is_markdown, read_settings
 from .render import (
     ASSET_DIR,
     BIBLIOGRAPHY,
@@ -37,19 +38,20 @@ from .render import (
 
 def render_tree(project: Project, out: Path, cache: BibliographyCache | None = None) -> list[Diagnostic]:
     """Write ``out/mkdocs.yml`` and ``out/docs/``; never touches the source tree."""
-    if out.resolve() in (project.root.resolve(), project.docs_dir.resolve()):
-        raise ValueError("the output folder must not be the site or its docs folder")
+    refusal = _refusal(project, out)
+    if refusal:
+        raise ConfigError(f"will not render into {out}: {refusal}; choose an output folder outside the sources")
     kb, diagnostics = analyse(project, cache)
     docs = out / "docs"
     if docs.exists():
         shutil.rmtree(docs)
     docs.mkdir(parents=True)
-    settings = _settings(project)
+    settings = read_settings(project.config_path)
     directory_urls = settings.get("use_directory_urls", True) is not False
     sources = [p.relative_to(project.docs_dir).as_posix() for p in sorted(project.docs_dir.rglob("*")) if p.is_file()]
     renderer = Renderer(kb, {}, [project.root / "overrides" / "graphbuild"])
     renderer.urls.update(
-        (src, page_url(src, directory_urls) if src.endswith(".md") else src)
+        (src, page_url(src, directory_urls) if is_markdown(src) else src)
         for src in [*sources, *renderer.generated_pages(), *EXPORT_FILES.values(), MAP_DATA]
     )
     for src in sources:
@@ -80,6 +82,23 @@ def render_tree(project: Project, out: Path, cache: BibliographyCache | None = N
     return diagnostics
 
 
+def _refusal(project: Project, out: Path) -> str | None:
+    """Why ``out`` would harm the sources, if it would: the tree empties ``out/docs`` before
+    writing it, and writes ``out/mkdocs.yml``."""
+    out, tree = out.resolve(), (out / "docs").resolve()
+    docs = project.docs_dir.resolve()
+    if out == project.root.resolve():
+        return f"it is the site's folder, and its {project.config_file} would be overwritten"
+    if out.is_relative_to(docs):
+        return f"it is inside the docs folder {project.display(project.docs_dir)}"
+    if tree.is_relative_to(docs) or docs.is_relative_to(tree):
+        return f"emptying {tree} would delete the docs folder {project.display(project.docs_dir)}"
+    for source in (project.root, project.config_path, project.bibliography_file):
+        if source.resolve().is_relative_to(tree):
+            return f"emptying {tree} would delete {source}"
+    return None
+
+
 def _write_page(path: Path, title: str, body: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
@@ -88,20 +107,11 @@ def _write_page(path: Path, title: str, body: str) -> None:
     )
 
 
-def _settings(project: Project) -> dict[str, Any]:
-    text = (project.root / "mkdocs.yml").read_text(encoding="utf-8")
-    return yaml.load(text, Loader=_TolerantLoader) or {}
-
-
 def _write_config(project: Project, settings: dict[str, Any], out: Path) -> None:
     """The site's own settings, less the graphbuild plugin, plus its assets and pages."""
     settings = dict(settings)
     settings["docs_dir"] = "docs"
-    settings["plugins"] = [
-        p
-        for p in settings.get("plugins") or ["search"]
-        if p != "graphbuild" and not (isinstance(p, dict) and "graphbuild" in p)
-    ]
+    settings["plugins"] = _other_plugins(settings.get("plugins") or ["search"])
     settings["extra_css"] = list(settings.get("extra_css") or []) + [f"{ASSET_DIR}/{n}" for n in assets.STYLESHEETS]
     settings["extra_javascript"] = list(settings.get("extra_javascript") or []) + [
         f"{ASSET_DIR}/{n}" for n in assets.SCRIPTS
@@ -116,3 +126,10 @@ def _write_config(project: Project, settings: dict[str, Any], out: Path) -> None
         if source.is_dir():
             shutil.copytree(source, out / theme["custom_dir"], dirs_exist_ok=True)
     (out / "mkdocs.yml").write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _other_plugins(plugins: list[Any] | dict[str, Any]) -> list[Any] | dict[str, Any]:
+    """``plugins`` less graphbuild, in the form (list or mapping) the site wrote it."""
+    if isinstance(plugins, dict):
+        return {name: options for name, options in plugins.items() if name != "graphbuild"}
+    return [p for p in plugins if p != "graphbuild" and not (isinstance(p, dict) and "graphbuild" in p)]

@@ -1,4 +1,4 @@
-"""``graphbuild check | stats | export`` on sites in tmp_path."""
+"""``graphbuild check | stats | export | render`` on sites in tmp_path."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from graphbuild.cli import main
 
-from .conftest import INDEX_MD
+from .conftest import BIB, INDEX_MD, MKDOCS_YML, write_site
 
 
 def run(site: Path, *args: str, capsys: pytest.CaptureFixture) -> tuple[int, str, str]:
@@ -105,3 +106,134 @@ def test_missing_bibliography_is_a_clear_error(site: Path, capsys) -> None:
     (site / "references.bib").unlink()
     code, _, err = run(site, "check", capsys=capsys)
     assert code == 2 and "bibliography 'references.bib' not found" in err
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# (where the site lives, its docs_dir, the plugin's bibliography, --output), all under tmp_path
+UNSAFE_OUTPUTS = [
+    pytest.param("site", "content/docs", None, "site/content", id="output-docs-is-the-docs-dir"),
+    pytest.param("site", "docs", None, "site", id="output-is-the-site-root"),
+    pytest.param("site", "docs", None, "site/docs", id="output-is-the-docs-dir"),
+    pytest.param("site", "docs", None, "site/docs/x", id="output-inside-the-docs-dir"),
+    pytest.param("site", "docs", None, "site/docs/x/y", id="output-deep-inside-the-docs-dir"),
+    pytest.param("site", "x/docs/src", None, "site/x", id="output-docs-holds-the-docs-dir"),
+    pytest.param("o/docs/site", "docs", None, "o", id="output-docs-holds-the-site"),
+    pytest.param("site", "docs", "../o/docs/refs.bib", "o", id="output-docs-holds-the-bibliography"),
+]
+
+
+@pytest.mark.parametrize(("where", "docs_dir", "bib", "output"), UNSAFE_OUTPUTS)
+def test_render_refuses_an_output_that_would_touch_the_sources(
+    tmp_path: Path, capsys, where: str, docs_dir: str, bib: str | None, output: str
+) -> None:
+    mkdocs_yml = MKDOCS_YML + f"docs_dir: {docs_dir}\n"
+    if bib:
+        mkdocs_yml = mkdocs_yml.replace("  - graphbuild\n", f"  - graphbuild:\n      bibliography: {bib}\n")
+    site = write_site(tmp_path / where, {"mkdocs.yml": mkdocs_yml, f"{docs_dir}/index.md": INDEX_MD})
+    (site / (bib or "references.bib")).parent.mkdir(parents=True, exist_ok=True)
+    (site / (bib or "references.bib")).write_text(BIB, encoding="utf-8")
+    before = _tree(tmp_path)
+    code, out, err = run(site, "render", "--output", str(tmp_path / output), capsys=capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith("graphbuild: ") and "output folder" in err and "Traceback" not in err, err
+    assert _tree(tmp_path) == before
+
+
+def test_render_output_dot_is_a_clean_error(site: Path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(site)
+    before = _tree(site)
+    code, _, err = run(site, "render", "--output", ".", capsys=capsys)
+    assert code == 2 and err.startswith("graphbuild: will not render into .: it is the site's folder")
+    assert _tree(site) == before
+
+
+def test_render_beside_the_sources_replaces_only_its_own_tree(site: Path, capsys) -> None:
+    out = site / "build"
+    assert run(site, "render", "--output", str(out), capsys=capsys)[0] == 0
+    (out / "docs/stale.md").write_text("# Stale\n", encoding="utf-8")
+    sources = {k: v for k, v in _tree(site).items() if not k.startswith("build/")}
+    assert run(site, "render", "--output", str(out), capsys=capsys)[0] == 0
+    assert not (out / "docs/stale.md").exists() and (out / "docs/index.md").is_file()
+    assert {k: v for k, v in _tree(site).items() if not k.startswith("build/")} == sources
+
+
+def test_render_keeps_a_plugins_mapping_and_its_options(site: Path, capsys, tmp_path: Path) -> None:
+    yml = MKDOCS_YML.replace(
+        "plugins:\n  - search\n  - graphbuild\n", "plugins: {search: {lang: en}, graphbuild: {}}\n"
+    )
+    (site / "mkdocs.yml").write_text(yml, encoding="utf-8")
+    assert run(site, "render", "--output", str(tmp_path / "tree"), capsys=capsys)[0] == 0
+    assert yaml.safe_load((tmp_path / "tree/mkdocs.yml").read_text())["plugins"] == {"search": {"lang": "en"}}
+
+
+def test_check_reports_invalid_utf8_at_its_line_and_reads_the_rest(site: Path, capsys) -> None:
+    (site / "docs/bad.md").write_bytes(b"# Bad\n\nfine\nnot \xff fine\n\xfe\n")
+    (site / "docs/bom.md").write_bytes(b"\xef\xbb\xbf# With a BOM\n\nSee [@pitt2013].\n")
+    code, out, _ = run(site, "check", capsys=capsys)
+    assert code == 1
+    assert out.splitlines() == ["docs/bad.md:4: error: not valid UTF-8 (byte 0xff); save the file as UTF-8"]
+
+
+def test_check_reads_plugin_options_from_a_plugins_mapping(site: Path, capsys) -> None:
+    yml = MKDOCS_YML.replace(
+        "plugins:\n  - search\n  - graphbuild\n",
+        "plugins: {search: {}, graphbuild: {claim_types: [custom, outcome]}}\n",
+    )
+    (site / "mkdocs.yml").write_text(yml, encoding="utf-8")
+    (site / "docs/index.md").write_text(INDEX_MD.replace("type: benefit", "type: custom"), encoding="utf-8")
+    assert run(site, "check", capsys=capsys)[:2] == (0, "")
+
+
+BAD_CLAIM = "# Page\n\n```claim\nid: {id}\nstatement: S.\ntype: anecdote\nevidence: [mead2006]\n```\n"
+
+
+@pytest.mark.parametrize("name", ["more.markdown", "more.mdown", "more.mkdn", "more.mkd", "sub/README.md"])
+def test_check_reads_every_markdown_page(site: Path, capsys, name: str) -> None:
+    write_site(site, {f"docs/{name}": BAD_CLAIM.format(id="x")})
+    code, out, _ = run(site, "check", capsys=capsys)
+    assert code == 1 and out.startswith(f"docs/{name}:6: error: unknown type 'anecdote' ") and out.count("\n") == 1
+
+
+SKIPPED_PAGES = [
+    pytest.param("", "drafts/x.md", id="exclude_docs-folder"),
+    pytest.param("", "notes.tmp.md", id="exclude_docs-glob"),
+    pytest.param("", "sub/deep/notes.tmp.md", id="exclude_docs-glob-deep"),
+    pytest.param("", ".hidden.md", id="dotfile"),
+    pytest.param("", ".git/x.md", id="dot-folder"),
+    pytest.param("", "sub/.cache/x.md", id="nested-dot-folder"),
+    pytest.param("", "templates/x.md", id="top-level-templates"),
+    pytest.param("", "README.md", id="readme-beside-index"),
+    pytest.param("draft_docs: |\n  wip/\n", "wip/x.md", id="draft_docs"),
+]
+
+
+@pytest.mark.parametrize(("extra", "name"), SKIPPED_PAGES)
+def test_check_skips_the_pages_mkdocs_skips(site: Path, capsys, extra: str, name: str) -> None:
+    yml = MKDOCS_YML + "exclude_docs: |\n  drafts/\n  *.tmp.md\n" + extra
+    write_site(site, {"mkdocs.yml": yml, f"docs/{name}": BAD_CLAIM.format(id="x")})
+    assert run(site, "check", capsys=capsys)[:2] == (0, "")
+
+
+def test_check_reads_a_nested_templates_folder(site: Path, capsys) -> None:
+    write_site(site, {"docs/sub/templates/x.md": BAD_CLAIM.format(id="x")})
+    assert run(site, "check", capsys=capsys)[0] == 1
+
+
+BAD_MKDOCS_YML = [
+    pytest.param("- site_name: x\n", "top level", id="top-level-list"),
+    pytest.param("site_name: x\nplugins:\n  - graphbuild: [a]\n", "graphbuild", id="options-list"),
+    pytest.param("site_name: x\nplugins: {graphbuild: [a]}\n", "graphbuild", id="options-list-in-mapping"),
+    pytest.param("site_name: x\nplugins: graphbuild\n", "plugins", id="plugins-string"),
+    pytest.param("site_name: x\ndocs_dir: [a]\n", "docs_dir", id="docs-dir-list"),
+    pytest.param("site_name: x\nexclude_docs: [a]\n", "exclude_docs", id="exclude-docs-list"),
+]
+
+
+@pytest.mark.parametrize(("yml", "names"), BAD_MKDOCS_YML)
+def test_malformed_mkdocs_yml_is_a_clean_error(site: Path, capsys, yml: str, names: str) -> None:
+    (site / "mkdocs.yml").write_text(yml, encoding="utf-8")
+    code, _, err = run(site, "check", capsys=capsys)
+    assert code == 2 and err.startswith("graphbuild: ") and "mkdocs.yml" in err and names in err, err
