@@ -20,6 +20,7 @@ from .bibliography import BibliographyCache
 from .config import Config, ConfigError, config_from_mapping
 from .diagnostics import Diagnostic, error
 from .knowledge import KnowledgeBase, build_knowledge_base
+from .render import Renderer, clashes, written_to
 
 # MkDocs' own list (``mkdocs.utils.markdown_extensions``), matched case-sensitively as it does.
 MARKDOWN_EXTENSIONS = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
@@ -49,6 +50,7 @@ class Project:
     config: Config
     config_file: str = "mkdocs.yml"
     exclusions: tuple[GitIgnoreSpec, ...] = field(default_factory=_default_exclusions)
+    directory_urls: bool = True
 
     @property
     def config_path(self) -> Path:
@@ -125,7 +127,8 @@ def load_project(root: Path, config_file: str = "mkdocs.yml") -> Project:
         exclusions = _default_exclusions() + _exclusions(settings)
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from exc
-    return Project(root, root / docs_dir, config, config_file, exclusions)
+    directory_urls = settings.get("use_directory_urls", True) is not False
+    return Project(root, root / docs_dir, config, config_file, exclusions, directory_urls)
 
 
 def _exclusions(settings: dict[str, Any]) -> tuple[GitIgnoreSpec, ...]:
@@ -148,15 +151,20 @@ def _exclusions(settings: dict[str, Any]) -> tuple[GitIgnoreSpec, ...]:
 
 def page_sources(project: Project) -> list[str]:
     """The pages MkDocs would build, as paths relative to ``docs_dir``, in its walk's order."""
+    return _without_conflicts([src for src in site_sources(project) if is_markdown(src)])
+
+
+def site_sources(project: Project) -> list[str]:
+    """Every file of ``docs_dir`` MkDocs would publish, pages or not, in its walk's order."""
     found = []
     for folder, dirnames, filenames in os.walk(project.docs_dir, followlinks=True):
         dirnames.sort()
         relative = Path(folder).relative_to(project.docs_dir).as_posix()
         for name in sorted(filenames):
             src = name if relative == "." else f"{relative}/{name}"
-            if is_markdown(src) and not project.is_excluded(src):
+            if not project.is_excluded(src):
                 found.append(src)
-    return _without_conflicts(found)
+    return found
 
 
 def _without_conflicts(sources: list[str]) -> list[str]:
@@ -202,4 +210,20 @@ def analyse(project: Project, cache: BibliographyCache | None = None) -> tuple[K
     bibliography, bib_problems = (cache or BibliographyCache()).load(file, project.display(file), project.config)
     pages, page_problems = read_pages(project)
     kb, problems = build_knowledge_base(pages, bibliography, project.config)
-    return kb, sorted(set(bib_problems + page_problems + problems))
+    return kb, sorted(set(bib_problems + page_problems + problems + _clashes(project, kb)))
+
+
+def _clashes(project: Project, kb: KnowledgeBase) -> list[Diagnostic]:
+    """Editors' files that the build would overwrite with a page, export or asset of ours
+    (the plugin reports the same, from MkDocs' own file list)."""
+    generated = Renderer(kb, {}).generated_files()
+    found = clashes(site_sources(project), generated, project.directory_urls)
+    return [
+        error(
+            project.display(project.docs_dir / src),
+            1,
+            f"'{src}' would be written to '{written_to(src, project.directory_urls)}', where graphbuild writes "
+            f"'{ours}'; rename or remove this file",
+        )
+        for src, ours in found.items()
+    ]

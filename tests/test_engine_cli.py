@@ -237,3 +237,18 @@ def test_malformed_mkdocs_yml_is_a_clean_error(site: Path, capsys, yml: str, nam
     (site / "mkdocs.yml").write_text(yml, encoding="utf-8")
     code, _, err = run(site, "check", capsys=capsys)
     assert code == 2 and err.startswith("graphbuild: ") and "mkdocs.yml" in err and names in err, err
+
+
+@pytest.mark.parametrize(
+    ("mine", "written"),
+    [
+        pytest.param("docs/bibliography.md", "bibliography/index.html", id="a-page"),
+        pytest.param("docs/evidence/claims.csv", "evidence/claims.csv", id="an-export"),
+        pytest.param("docs/studies/mead2006.md", "studies/mead2006/index.html", id="a-study-page"),
+    ],
+)
+def test_check_reports_a_file_where_graphbuild_writes(site: Path, capsys, mine: str, written: str) -> None:
+    write_site(site, {mine: "# Mine\n"})
+    code, out, _ = run(site, "check", capsys=capsys)
+    assert code == 1
+    assert f"{mine}:1: error: '{mine[len('docs/') :]}' would be written to '{written}', where graphbuild writes" in out
