@@ -80,15 +80,20 @@ def config_from_mapping(options: dict[str, Any]) -> Config:
     if unknown:
         raise ConfigError(f"unknown option '{unknown[0]}'")
     kwargs: dict[str, Any] = {}
-    if options.get("bibliography") is not None:
-        kwargs["bibliography"] = str(options["bibliography"])
+    bibliography = options.get("bibliography")
+    if bibliography is not None:
+        if not isinstance(bibliography, str):
+            raise ConfigError(f"option 'bibliography': expected a file path, not {type(bibliography).__name__}")
+        kwargs["bibliography"] = bibliography
     if options.get("levels"):
         kwargs["levels"] = _levels(options["levels"])
     for name in ("claim_types", "groups"):
         if options.get(name):
             kwargs[name] = _vocabulary(name, options[name])
     if "nav" in options and options["nav"] is not None:
-        kwargs["nav"] = bool(options["nav"])
+        if not isinstance(options["nav"], bool):  # "no" in quotes is a string, and bool("no") is True
+            raise ConfigError(f"option 'nav': expected true or false, not {options['nav']!r}")
+        kwargs["nav"] = options["nav"]
     return Config(**kwargs)
 
 

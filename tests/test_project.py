@@ -138,3 +138,16 @@ def test_levels_keys_must_name_distinct_whole_levels(levels: dict, message: str)
 def test_levels_accept_numeric_strings_and_whole_floats() -> None:
     config = config_from_mapping({"levels": {"1": ["rct"], 2.0: ["cohort"], " 3 ": ["opinion"]}})
     assert config.levels == {1: ["rct"], 2: ["cohort"], 3: ["opinion"]}
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        pytest.param({"nav": "no"}, r"^option 'nav': expected true or false, not 'no'", id="nav-string"),
+        pytest.param({"nav": 0}, r"^option 'nav': expected true or false", id="nav-number"),
+        pytest.param({"bibliography": ["a.bib"]}, r"^option 'bibliography': expected a file path", id="bib-list"),
+    ],
+)
+def test_options_of_the_wrong_type_are_named(options: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        config_from_mapping(options)
