@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import bisect
+import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
 import yaml
 
 from .config import STANCES, Config
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, error, warning
 
 
 class Stance(str, Enum):
@@ -248,53 +251,253 @@ class _ClaimReader:
 # -- inline citations ------------------------------------------------------------------
 
 _KEY = r"[A-Za-z0-9_][\w:.#$%&+?<>~/-]*"
-_BRACKET = re.compile(r"(?<![\\!])\[([^\[\]\n]*@[^\[\]\n]*)\](?![(\[])")
-_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]*\]:", re.M)
-_ITEM = re.compile(rf"^(?P<prefix>[^@]*?)(?<![\w.+-])-?@(?P<key>{_KEY}?)(?P<rest>(?:,.*)?)$", re.S)
+# One character class up to the closing bracket: a bracket that never closes is given up
+# after one pass over its text, however many "@" it holds.
+_BRACKET = re.compile(r"(?<![\\!])\[([^\[\]]*)\](?![(\[])")
+_BLANK_LINE = re.compile(r"\n[ \t>]*\r?\n")
+_LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t>]*")
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[([^\]]*)\]:", re.M)
+_ITEM = re.compile(rf"^(?P<prefix>[^@]*?)(?<![\w.+-])-?@(?P<key>{_KEY}?)(?P<rest>(?:[,\s].*)?)$", re.S)
+# An "@" that could start a key: not inside an e-mail address, a URL or an attribute.
+_CITATION_AT = re.compile(r"(?<![\w.+\-{/=\"'])-?@")
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1", re.S)
+_QUOTE_LENGTH = 60
 
 
 def find_citations(markdown: str) -> list[Citation]:
     """Pandoc citations outside code: ``[@key]``, ``[@key, p. 4]``, ``[see @a; @b]``."""
-    masked = mask_code(markdown)
-    citations = []
+    return read_citations(markdown, "")[0]
+
+
+def read_citations(markdown: str, path: str) -> tuple[list[Citation], list[Diagnostic]]:
+    """The page's citations, and a warning for each bracket that holds a key but cannot be
+    read: an editor who mistypes one would otherwise see it printed as plain text."""
+    return _read_citations(markdown, mask_code(markdown), path)
+
+
+def _read_citations(markdown: str, masked: str, path: str) -> tuple[list[Citation], list[Diagnostic]]:
+    citations: list[Citation] = []
+    diagnostics: list[Diagnostic] = []
     definitions = {m.start() + len(m.group(0)) - len(m.group(0).lstrip()) for m in _LINK_DEFINITION.finditer(masked)}
+    labels = {_label(m.group(1)) for m in _LINK_DEFINITION.finditer(masked)}
+    newlines = [m.start() for m in re.finditer("\n", masked)]
     for match in _BRACKET.finditer(masked):
-        if match.start() in definitions:
+        inner = match.group(1)
+        if "@" not in inner or match.start() in definitions or _BLANK_LINE.search(inner):
             continue
-        keys = parse_citation_group(match.group(1))
+        line = bisect.bisect_right(newlines, match.start()) + 1
+        keys = parse_citation_group(inner)
         if keys:
-            line = masked.count("\n", 0, match.start()) + 1
             citations.append(Citation(keys, line, match.start(), match.end()))
-    return citations
+        elif _looks_like_citation(masked, match, labels):
+            diagnostics.append(warning(path, line, _unreadable(markdown[match.start() : match.end()])))
+    return citations, diagnostics
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _looks_like_citation(masked: str, match: re.Match[str], labels: set[str]) -> bool:
+    """An "@" that could start a key, in a bracket that is not a footnote, a reference
+    link's label or a bracketed span: only then is silence worse than a warning."""
+    inner = match.group(1)
+    if not _CITATION_AT.search(inner) or inner.lstrip().startswith("^") or _label(inner) in labels:
+        return False
+    before = masked[match.start() - 1] if match.start() else ""
+    after = masked[match.end()] if match.end() < len(masked) else ""
+    return before != "]" and after != "{"
+
+
+def _unreadable(bracket: str) -> str:
+    shown = " ".join(bracket.split())
+    if len(shown) > _QUOTE_LENGTH:
+        shown = shown[: _QUOTE_LENGTH - 3] + "..."
+    return f"'{shown}' looks like a citation but cannot be read; write [@key], [@key, p. 4] or [@a; @b]"
 
 
 def parse_citation_group(inner: str) -> tuple[CitedKey, ...]:
+    """The keys of ``[see @a, p. 4; @b]``, or ``()`` if any part is not a citation.
+
+    As in Pandoc, the comma before a locator may be left out (``[@a p. 4]``), and a group may
+    be wrapped over lines; a locator that holds another key (``[@a and @b]``) is not read, as
+    that key would be dropped without a word.
+    """
     keys = []
-    for part in inner.split(";"):
+    for part in _LINE_BREAK.sub(" ", inner).split(";"):
         match = _ITEM.match(part.strip())
         if not match or not match.group("key"):
             return ()
-        key = match.group("key").rstrip(".:")
         locator = match.group("rest").lstrip(",").strip()
-        keys.append(CitedKey(key, locator, match.group("prefix").strip()))
+        if _CITATION_AT.search(locator):
+            return ()
+        keys.append(CitedKey(match.group("key").rstrip(".:"), locator, match.group("prefix").strip()))
     return tuple(keys)
 
 
 def mask_code(markdown: str) -> str:
-    """Blank out fenced blocks and code spans, keeping offsets and line numbers."""
+    """Blank out fenced blocks, indented code blocks and code spans, keeping offsets and
+    line numbers, so that nothing shown as code is read as a citation or a heading."""
     lines = markdown.split("\n")
-    for start, end, _, _, _ in iter_fences(lines):
-        for i in range(start, min(end + 1, len(lines))):
-            lines[i] = " " * len(lines[i])
+    fences = iter_fences(lines)
+    code = set(indented_code_lines(lines, fences))
+    for start, end, _, _, _ in fences:
+        code.update(range(start, min(end + 1, len(lines))))
+    for i in code:
+        lines[i] = " " * len(lines[i])
     text = "\n".join(lines)
     return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
+# A line that opens a block whose indented continuation is its content, not code: list
+# items, admonitions, collapsible blocks, tabs, footnotes, definitions and HTML blocks.
+_CONTAINER = re.compile(r"^ {0,3}(?:[*+-][ \t]|\d+\.[ \t]|!!!|\?\?\?|===|\[\^[^\]]*\]:|:[ \t]|<)")
+
+
+def indented_code_lines(lines: list[str], fences: list[tuple[int, int, str, str, str]]) -> list[int]:
+    """Indexes of the lines of Markdown's indented code blocks, as Python-Markdown finds them.
+
+    A run of lines indented by four spaces (or a tab) after a blank line is code, unless it
+    continues a list item or another container: there the indent makes it the item's content.
+    Fenced blocks are opaque here; they are masked on their own.
+    """
+    fence_end = {start: end for start, end, _, _, _ in fences}
+    code: list[int] = []
+    after_blank, in_container, in_code = True, False, False
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip(" \t\r"):
+            after_blank = True
+            i += 1
+            continue
+        indented = len(line[: len(line) - len(line.lstrip(" \t"))].expandtabs(4)) >= 4
+        if indented and (in_code or (after_blank and not in_container)) and i not in fence_end:
+            in_code = True
+            code.append(i)
+        elif not indented:
+            in_code = False
+            if _CONTAINER.match(line):
+                in_container = True
+            elif after_blank:
+                in_container = False
+        if i in fence_end:
+            in_code = False
+            i = fence_end[i]
+        after_blank = False
+        i += 1
+    return code
+
+
+# -- HTML ids --------------------------------------------------------------------------
+
+_ATX = re.compile(r"^[ \t>]*#{1,6}(?P<text>.*?)#*$")
+_SETEXT = re.compile(r"^[ \t>]*[=-]+[ ]*$")
+_HEADING_ATTRS = re.compile(r"[ ]+\{:?[ ]*([^}\n ][^\n]*?)[ ]*\}[ ]*$")
+_ATTR_ID = re.compile(r"(?:^|\s)(?:#|id=[\"']?)([^\s}\"']+)")
+_INLINE_LINK = re.compile(r"!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
+_HTML_TAG = re.compile(r"<[^>]*>")
+_EMPHASIS_UNDERSCORE = re.compile(r"(?<!\w)_+|_+(?!\w)")
+_STATEMENT = "-statement"
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading as the toc extension sees it: its text, its HTML id and its line."""
+
+    text: str
+    id: str
+    line: int
+    explicit: bool
+
+
+def find_headings(markdown: str, masked: str | None = None) -> list[Heading]:
+    """ATX and setext headings outside code, with the ids Python-Markdown gives them."""
+    lines = markdown.split("\n")
+    shown = (masked if masked is not None else mask_code(markdown)).split("\n")
+    found: list[tuple[str, int]] = []
+    for i, line in enumerate(shown):
+        if _ATX.match(line):
+            text = _ATX.match(lines[i].rstrip("\r"))
+            found.append((text.group("text") if text else "", i + 1))
+        elif i and _SETEXT.match(line) and shown[i - 1].strip() and (i == 1 or not shown[i - 2].strip()):
+            if not _ATX.match(shown[i - 1]):
+                found.append((lines[i - 1], i))
+    headings = [_heading(text, line) for text, line in found]
+    used = {h.id for h in headings if h.explicit}
+    for n, heading in enumerate(headings):
+        if not heading.explicit:
+            headings[n] = Heading(heading.text, _unique(heading.id, used), heading.line, False)
+            used.add(headings[n].id)
+    return headings
+
+
+def _unique(slug: str, used: set[str]) -> str:
+    """As toc numbers a repeated slug: ``what-helps``, ``what-helps_1``, ``what-helps_2``."""
+    while slug in used or not slug:
+        match = re.match(r"^(.*)_([0-9]+)$", slug)
+        slug = f"{match.group(1)}_{int(match.group(2)) + 1}" if match else f"{slug}_1"
+    return slug
+
+
+def _heading(text: str, line: int) -> Heading:
+    text = text.strip()
+    attrs = _HEADING_ATTRS.search(text)
+    if attrs:
+        text = text[: attrs.start()].strip()
+        explicit = _ATTR_ID.findall(attrs.group(1))
+        if explicit:
+            return Heading(text, explicit[-1], line, True)
+    return Heading(text, toc_slug(text), line, False)
+
+
+def toc_slug(text: str) -> str:
+    """Python-Markdown's default ``toc`` slugify, applied to the text a heading shows."""
+    text = _INLINE_LINK.sub(lambda m: "" if m.group(0).startswith("!") else m.group(1), text)
+    text = _EMPHASIS_UNDERSCORE.sub("", html.unescape(_HTML_TAG.sub("", text)))
+    value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
+    return re.sub(r"[-\s]+", "-", value)
+
+
+def html_id_clashes(claims: list[Claim], headings: list[Heading], path: str) -> list[Diagnostic]:
+    """A card is ``<id>`` with a statement ``<id>-statement``; a second element with the same
+    id on the page breaks the claim's anchor, so links and the evidence map land elsewhere."""
+    diagnostics = []
+    by_id = {claim.id: claim for claim in claims}
+    for claim in claims:
+        owner = by_id.get(claim.id.removesuffix(_STATEMENT)) if claim.id.endswith(_STATEMENT) else None
+        if owner is not None:
+            diagnostics.append(
+                error(
+                    path,
+                    claim.line,
+                    f"claim id '{claim.id}' is also the HTML id of the statement of claim '{owner.id}' "
+                    f"at line {owner.line}; rename one",
+                )
+            )
+        for heading in headings:
+            if heading.id in (claim.id, claim.id + _STATEMENT):
+                diagnostics.append(warning(path, claim.line, _heading_clash(claim, heading)))
+    return diagnostics
+
+
+def _heading_clash(claim: Claim, heading: Heading) -> str:
+    text = " ".join(heading.text.split())
+    if len(text) > _QUOTE_LENGTH:
+        text = text[: _QUOTE_LENGTH - 3] + "..."
+    whose = f"claim '{claim.id}'" if heading.id == claim.id else f"the statement of claim '{claim.id}'"
+    return (
+        f"HTML id '{heading.id}' is used by {whose} and by the heading '{text}' at line {heading.line}; "
+        "rename the claim, or give the heading its own id with {#...}"
+    )
 
 
 def collect_page(
     markdown: str, path: str, config: Config
 ) -> tuple[list[Claim], list[ClaimBlock], list[Citation], list[Diagnostic]]:
-    """Everything one page declares: its claims (with their blocks) and its citations."""
+    """Everything one page declares: its claims (with their blocks) and its citations, with
+    every problem in them, including unreadable citations and clashing HTML ids."""
     blocks, diagnostics = find_claim_blocks(markdown, path)
     claims: list[Claim] = []
     kept: list[ClaimBlock] = []
@@ -304,4 +507,8 @@ def collect_page(
         if claim is not None:
             claims.append(claim)
             kept.append(block)
-    return claims, kept, find_citations(markdown), diagnostics
+    masked = mask_code(markdown)
+    citations, problems = _read_citations(markdown, masked, path)
+    diagnostics.extend(problems)
+    diagnostics.extend(html_id_clashes(claims, find_headings(markdown, masked), path))
+    return claims, kept, citations, diagnostics
