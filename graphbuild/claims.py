@@ -256,11 +256,13 @@ _KEY = r"[A-Za-z0-9_][\w:.#$%&+?<>~/-]*"
 _BRACKET = re.compile(r"(?<![\\!])\[([^\[\]]*)\](?![(\[])")
 _BLANK_LINE = re.compile(r"\n[ \t>]*\r?\n")
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t>]*")
-_LINK_DEFINITION = re.compile(r"^ {0,3}\[([^\]]*)\]:", re.M)
-_ITEM = re.compile(rf"^(?P<prefix>[^@]*?)(?<![\w.+-])-?@(?P<key>{_KEY}?)(?P<rest>(?:[,\s].*)?)$", re.S)
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[([^\[\]]*)\]:", re.M)
 # An "@" that could start a key: not inside an e-mail address, a URL or an attribute.
-_CITATION_AT = re.compile(r"(?<![\w.+\-{/=\"'])-?@")
-_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1", re.S)
+_NOT_AFTER = r"(?<![\w.+\-/{=])"
+_ITEM = re.compile(rf"^(?P<prefix>[^@]*?){_NOT_AFTER}-?@(?P<key>{_KEY}?)(?P<rest>(?:[,\s].*)?)$", re.S)
+_CITATION_AT = re.compile(rf"{_NOT_AFTER}-?@")
+_BACKTICKS = re.compile(r"`+")
+_BLANK = re.compile(r"\n[ \t\r]*(?=\n)")
 _QUOTE_LENGTH = 60
 
 
@@ -278,18 +280,19 @@ def read_citations(markdown: str, path: str) -> tuple[list[Citation], list[Diagn
 def _read_citations(markdown: str, masked: str, path: str) -> tuple[list[Citation], list[Diagnostic]]:
     citations: list[Citation] = []
     diagnostics: list[Diagnostic] = []
-    definitions = {m.start() + len(m.group(0)) - len(m.group(0).lstrip()) for m in _LINK_DEFINITION.finditer(masked)}
-    labels = {_label(m.group(1)) for m in _LINK_DEFINITION.finditer(masked)}
+    found = list(_LINK_DEFINITION.finditer(masked))
+    definitions = {m.start() + len(m.group(0)) - len(m.group(0).lstrip()) for m in found}
+    labels = {_label(m.group(1)) for m in found}
     newlines = [m.start() for m in re.finditer("\n", masked)]
     for match in _BRACKET.finditer(masked):
         inner = match.group(1)
-        if "@" not in inner or match.start() in definitions or _BLANK_LINE.search(inner):
+        if "@" not in inner or match.start() in definitions or not _is_bracket(inner, labels):
             continue
         line = bisect.bisect_right(newlines, match.start()) + 1
         keys = parse_citation_group(inner)
         if keys:
             citations.append(Citation(keys, line, match.start(), match.end()))
-        elif _looks_like_citation(masked, match, labels):
+        elif _CITATION_AT.search(inner) and not masked.startswith("{", match.end()):
             diagnostics.append(warning(path, line, _unreadable(markdown[match.start() : match.end()])))
     return citations, diagnostics
 
@@ -298,15 +301,10 @@ def _label(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _looks_like_citation(masked: str, match: re.Match[str], labels: set[str]) -> bool:
-    """An "@" that could start a key, in a bracket that is not a footnote, a reference
-    link's label or a bracketed span: only then is silence worse than a warning."""
-    inner = match.group(1)
-    if not _CITATION_AT.search(inner) or inner.lstrip().startswith("^") or _label(inner) in labels:
-        return False
-    before = masked[match.start() - 1] if match.start() else ""
-    after = masked[match.end()] if match.end() < len(masked) else ""
-    return before != "]" and after != "{"
+def _is_bracket(inner: str, labels: set[str]) -> bool:
+    """Whether Markdown leaves these brackets as text for a citation to claim: not across a
+    blank line (two paragraphs), not a footnote, not a link label defined on the page."""
+    return not _BLANK_LINE.search(inner) and not inner.startswith("^") and _label(inner) not in labels
 
 
 def _unreadable(bracket: str) -> str:
@@ -346,7 +344,33 @@ def mask_code(markdown: str) -> str:
     for i in code:
         lines[i] = " " * len(lines[i])
     text = "\n".join(lines)
-    return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    pieces, done = [], 0
+    for start, end in code_spans(text):
+        pieces += [text[done:start], re.sub(r"[^\n]", " ", text[start:end])]
+        done = end
+    return "".join(pieces) + text[done:]
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each code span: a run of backticks up to the next run of the same
+    length in the same paragraph, as in Python-Markdown. Runs are looked up by length, not
+    matched by a backtracking pattern, which took seconds on a long run of backticks."""
+    runs: dict[int, list[int]] = {}
+    for match in _BACKTICKS.finditer(text):
+        runs.setdefault(len(match.group()), []).append(match.start())
+    blanks = [m.start() for m in _BLANK.finditer(text)]
+    spans = []
+    end = 0
+    for match in _BACKTICKS.finditer(text):
+        if match.start() < end:
+            continue
+        same = runs[len(match.group())]
+        closing = bisect.bisect_right(same, match.start())
+        paragraph_end = blanks[i] if (i := bisect.bisect_right(blanks, match.start())) < len(blanks) else len(text)
+        if closing < len(same) and same[closing] < paragraph_end:
+            end = same[closing] + len(match.group())
+            spans.append((match.start(), end))
+    return spans
 
 
 # A line that opens a block whose indented continuation is its content, not code: list
@@ -391,11 +415,11 @@ def indented_code_lines(lines: list[str], fences: list[tuple[int, int, str, str,
 
 # -- HTML ids --------------------------------------------------------------------------
 
-_ATX = re.compile(r"^[ \t>]*#{1,6}(?P<text>.*?)#*$")
+_ATX = re.compile(r"^[ \t>]*#{1,6}(?P<text>.*)$")
 _SETEXT = re.compile(r"^[ \t>]*[=-]+[ ]*$")
 _HEADING_ATTRS = re.compile(r"[ ]+\{:?[ ]*([^}\n ][^\n]*?)[ ]*\}[ ]*$")
 _ATTR_ID = re.compile(r"(?:^|\s)(?:#|id=[\"']?)([^\s}\"']+)")
-_INLINE_LINK = re.compile(r"!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
+_INLINE_LINK = re.compile(r"!?\[([^\[\]]*)\](?:\([^()]*\)|\[[^\[\]]*\])")
 _HTML_TAG = re.compile(r"<[^>]*>")
 _EMPHASIS_UNDERSCORE = re.compile(r"(?<!\w)_+|_+(?!\w)")
 _STATEMENT = "-statement"
@@ -419,30 +443,40 @@ def find_headings(markdown: str, masked: str | None = None) -> list[Heading]:
     for i, line in enumerate(shown):
         if _ATX.match(line):
             text = _ATX.match(lines[i].rstrip("\r"))
-            found.append((text.group("text") if text else "", i + 1))
+            found.append((text.group("text").rstrip("#") if text else "", i + 1))
         elif i and _SETEXT.match(line) and shown[i - 1].strip() and (i == 1 or not shown[i - 2].strip()):
             if not _ATX.match(shown[i - 1]):
                 found.append((lines[i - 1], i))
     headings = [_heading(text, line) for text, line in found]
     used = {h.id for h in headings if h.explicit}
+    tried: dict[str, int] = {}
     for n, heading in enumerate(headings):
         if not heading.explicit:
-            headings[n] = Heading(heading.text, _unique(heading.id, used), heading.line, False)
+            headings[n] = Heading(heading.text, _unique(heading.id, used, tried), heading.line, False)
             used.add(headings[n].id)
     return headings
 
 
-def _unique(slug: str, used: set[str]) -> str:
-    """As toc numbers a repeated slug: ``what-helps``, ``what-helps_1``, ``what-helps_2``."""
-    while slug in used or not slug:
-        match = re.match(r"^(.*)_([0-9]+)$", slug)
-        slug = f"{match.group(1)}_{int(match.group(2)) + 1}" if match else f"{slug}_1"
-    return slug
+def _unique(slug: str, used: set[str], tried: dict[str, int]) -> str:
+    """As toc numbers a repeated slug: ``what-helps``, ``what-helps_1``, ``what-helps_2``.
+
+    ``tried`` remembers how far each slug's numbering got, since ``used`` only grows: a page
+    of a thousand equal headings would otherwise count up from 1 a thousand times.
+    """
+    if slug and slug not in used:
+        return slug
+    match = re.match(r"^(.*)_([0-9]+)$", slug)
+    base, n = (match.group(1), int(match.group(2))) if match else (slug, 0)
+    n = max(n, tried.get(slug, 0))
+    while f"{base}_{n + 1}" in used:
+        n += 1
+    tried[slug] = n + 1
+    return f"{base}_{n + 1}"
 
 
 def _heading(text: str, line: int) -> Heading:
     text = text.strip()
-    attrs = _HEADING_ATTRS.search(text)
+    attrs = _HEADING_ATTRS.search(text) if text.endswith("}") else None
     if attrs:
         text = text[: attrs.start()].strip()
         explicit = _ATTR_ID.findall(attrs.group(1))

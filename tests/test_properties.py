@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 
+import markdown
 import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from graphbuild.claims import ClaimBlock, collect_page, find_citations, find_claim_blocks, parse_claim
+from graphbuild.claims import (
+    ClaimBlock,
+    collect_page,
+    find_citations,
+    find_claim_blocks,
+    find_headings,
+    mask_code,
+    parse_claim,
+    read_citations,
+)
 from graphbuild.config import Config
 from graphbuild.diagnostics import Diagnostic
 
@@ -317,3 +329,85 @@ def test_name_splitting_agrees_with_a_character_scan(text: str) -> None:
     assert split_top_level(normalised, "and") == _scan_top_level(normalised, "and")
     assert _words(text) == [w for w in _scan_outside_braces(text, lambda c: c.isspace() or c == "~") if w]
     assert _split_commas(text) == [p.strip() for p in _scan_outside_braces(text, lambda c: c == ",")]
+
+
+@FAST
+@given(any_text)
+def test_masking_code_keeps_offsets_and_lines(text: str) -> None:
+    masked = mask_code(text)
+    assert len(masked) == len(text)
+    assert [i for i, c in enumerate(masked) if c == "\n"] == [i for i, c in enumerate(text) if c == "\n"]
+    assert all(m == t or m == " " for m, t in zip(masked, text, strict=True))
+
+
+@FAST
+@given(any_text)
+def test_unreadable_citations_are_reported_on_one_line_of_their_page(text: str) -> None:
+    citations, diagnostics = read_citations(text, PATH)
+    check_diagnostics(diagnostics, text)
+    for diagnostic in diagnostics:
+        assert "\n" not in diagnostic.message and "\r" not in diagnostic.message
+        assert len(diagnostic.message) < 200
+    assert all(text[c.start] == "[" for c in citations)
+
+
+@FAST
+@given(no_at, emails, no_at, st.sampled_from(["[{}]", "[write to {}]", "[{}, p. 4]", "[see {}; {}]", "[{}\n{}]"]))
+def test_an_email_address_is_never_reported(before: str, email: str, after: str, shape: str) -> None:
+    text = before + shape.format(email, email) + after
+    assert read_citations(text, PATH) == ([], [])
+
+
+keys = st.from_regex(re.compile(r"[a-z][a-z0-9]{0,8}[0-9]{4}"), fullmatch=True)
+wraps = st.sampled_from([" ", "\n", " \n  ", "\r\n", "\n> "])
+
+
+@FAST
+@given(plain, keys, keys, wraps, wraps)
+def test_a_wrapped_group_is_one_citation(before: str, first: str, second: str, wrap: str, wrap2: str) -> None:
+    """Editors wrap prose: a group broken over lines is still one citation, where it stood."""
+    bracket = f"[see{wrap}@{first},{wrap2}p. 4;{wrap}@{second}]"
+    text = f"{before}\n\n{bracket}\n\n"
+    (citation,) = find_citations(text)
+    assert [(k.key, k.locator) for k in citation.keys] == [(first, "p. 4"), (second, "")]
+    assert text[citation.start : citation.end] == bracket
+    assert citation.line == text.count("\n", 0, citation.start) + 1
+
+
+def _seconds(text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        collect_page(text, PATH, CONFIG)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        pytest.param(lambda n: "[" + "@" * n, id="open-bracket-then-ats"),
+        pytest.param(lambda n: "[" + "`" * n, id="run-of-backticks"),
+        pytest.param(lambda n: "[@a\n" * (n // 4), id="unclosed-bracket-on-every-line"),
+        pytest.param(lambda n: "[@a] " * (n // 5), id="many-citations"),
+        pytest.param(lambda n: "# " + "[" * n, id="long-heading"),
+        pytest.param(lambda n: "# " + "{ " * (n // 2) + "}", id="heading-of-braces"),
+        pytest.param(lambda n: "# " + "#" * n + "a", id="heading-of-hashes"),
+        pytest.param(lambda n: "`a" * (n // 2), id="unclosed-code-spans"),
+        pytest.param(lambda n: "# a\n" * (n // 4), id="repeated-headings"),
+        pytest.param(lambda n: "\n    x" * (n // 6), id="indented-lines"),
+    ],
+)
+def test_reading_a_page_takes_time_in_proportion_to_its_length(shape: Callable[[int], str]) -> None:
+    """Twice the text may take about twice as long, not four times: a page is read on every
+    build and every save under ``mkdocs serve``. The slack absorbs timer noise on fast runs."""
+    small, large = _seconds(shape(10_000)), _seconds(shape(20_000))
+    assert large < 3 * small + 0.05, (small, large)
+
+
+@FAST
+@given(st.text(alphabet="aZbé üßÖ19-–,.!?()'/%:;", min_size=1, max_size=30))
+def test_heading_ids_agree_with_python_markdown(text: str) -> None:
+    html = markdown.markdown(f"## {text}", extensions=["toc"])
+    expected = re.findall(r'<h2 id="([^"]*)"', html)
+    assert [h.id for h in find_headings(f"## {text}")] == expected
