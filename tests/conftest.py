@@ -103,7 +103,7 @@ evidence:
     stance: no-effect
 ```
 
-## Hope
+## More hope
 
 ```claim
 id: hope

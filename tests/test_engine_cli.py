@@ -60,7 +60,7 @@ def test_check_fails_naming_file_and_line(site: Path, capsys, case: str) -> None
 
 
 def test_check_duplicate_id_across_pages(site: Path, capsys) -> None:
-    (site / "docs/other.md").write_text("# Other\n\n" + INDEX_MD.split("## Hope\n\n", 1)[1], encoding="utf-8")
+    (site / "docs/other.md").write_text("# Other\n\n" + INDEX_MD.split("## More hope\n\n", 1)[1], encoding="utf-8")
     code, out, _ = run(site, "check", capsys=capsys)
     assert code == 1
     assert "docs/index.md:22: error: duplicate claim id 'hope' (also at docs/other.md:3)" in out
