@@ -91,12 +91,35 @@ def local_graph_data(
     return data
 
 
-def script_json(data: dict[str, Any]) -> str:
-    """Compact, deterministic JSON that can sit inside ``<script>`` and never close it."""
+def script_json(data: dict[str, Any], markdown_safe: bool = False) -> str:
+    """Compact, deterministic JSON that can sit inside ``<script>`` and never close it.
+
+    ``markdown_safe``: the characters Markdown acts on are also written as ``\\uXXXX`` inside
+    strings, for a page that Markdown will read again (``graphbuild render``: a card in a
+    blockquote or list is not a raw HTML block there, and ``_x_`` would become ``<em>``)."""
+    if markdown_safe:
+        data = _parked(data)
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     for char, escaped in _SCRIPT_UNSAFE.items():
         text = text.replace(char, escaped)
+    if markdown_safe:
+        for char in _MARKDOWN_ACTIVE:
+            text = text.replace(chr(_PARK + ord(char)), f"\\u{ord(char):04x}")
     return text
+
+
+_MARKDOWN_ACTIVE = "[]()*_`!{}#|~:\\$^+=-"
+_PARK = 0xF0000  # a private-use plane: each active character stands there while JSON is written
+
+
+def _parked(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.translate({ord(c): chr(_PARK + ord(c)) for c in _MARKDOWN_ACTIVE})
+    if isinstance(value, dict):
+        return {k: _parked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_parked(v) for v in value]
+    return value
 
 
 def default_label(kb: KnowledgeBase) -> Label:

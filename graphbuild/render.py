@@ -91,6 +91,18 @@ def entity_text(text: str) -> str:
     return text.translate(_ENTITIES)
 
 
+def _markdown_inert(value: Any) -> Any:
+    """Every plain value a template prints, HTML-escaped and Markdown-encoded at once; ids,
+    class names and links (letters, digits and ``. / : # -`` only) hold nothing Markdown
+    acts on and are left readable."""
+    if isinstance(value, str) and not isinstance(value, Markup) and not _PLAIN_TOKEN.match(value):
+        return Markup(entity_text(value))
+    return value
+
+
+_PLAIN_TOKEN = re.compile(r"^[A-Za-z0-9./:#-]*$")
+
+
 class _Environment(jinja2.Environment):
     """Templates read their context as ``s.label``, and most values are dicts; Jinja tries an
     attribute first and a key second, so every such lookup raised and caught an exception
@@ -106,8 +118,13 @@ class _Environment(jinja2.Environment):
 class Renderer:
     """Turns the knowledge base into HTML for one site; ``urls`` maps sources to site URLs."""
 
-    def __init__(self, kb: KnowledgeBase, urls: dict[str, str], template_dirs: Sequence[Path] = ()):
+    def __init__(
+        self, kb: KnowledgeBase, urls: dict[str, str], template_dirs: Sequence[Path] = (), markdown_safe: bool = False
+    ):
+        """``markdown_safe``: the HTML will be read by Markdown again (``graphbuild render``),
+        so every value is also entity-encoded against Markdown, not only HTML-escaped."""
         self.kb = kb
+        self.markdown_safe = markdown_safe
         self.urls = urls
         self.labels = citation_labels(list(kb.cited.values()))
         self._study_cache: dict[str, dict] = {}
@@ -120,6 +137,7 @@ class Renderer:
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
             auto_reload=False,  # one renderer per build: no need to stat templates on every use
+            finalize=_markdown_inert if markdown_safe else None,
         )
         self.env.globals.update(
             stance_symbol=lambda s: STANCE_SYMBOLS[Stance(s)],
@@ -271,7 +289,10 @@ class Renderer:
         kind, _, ident = node_id.partition(":")
         slug = ident if kind == "claim" else self.kb.bibliography[ident].slug
         return self._render(
-            "local_graph.html", data_id=f"gb-graph-{kind}-{slug}", data_json=script_json(data), label=label
+            "local_graph.html",
+            data_id=f"gb-graph-{kind}-{slug}",
+            data_json=script_json(data, self.markdown_safe),
+            label=label,
         )
 
     def card(self, claim: Claim, current: str) -> str:

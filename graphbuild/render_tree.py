@@ -49,7 +49,7 @@ def render_tree(project: Project, out: Path, cache: BibliographyCache | None = N
     settings = read_settings(project.config_path)
     directory_urls = settings.get("use_directory_urls", True) is not False
     sources = [p.relative_to(project.docs_dir).as_posix() for p in sorted(project.docs_dir.rglob("*")) if p.is_file()]
-    renderer = Renderer(kb, {}, [project.root / "overrides" / "graphbuild"])
+    renderer = Renderer(kb, {}, [project.root / "overrides" / "graphbuild"], markdown_safe=True)
     renderer.urls.update(
         (src, page_url(src, directory_urls) if is_markdown(src) else src)
         for src in [*sources, *renderer.generated_pages(), *EXPORT_FILES.values(), MAP_DATA]

@@ -512,3 +512,56 @@ def test_control_characters_in_a_label_cannot_turn_the_heading_into_markup(tmp_p
         assert 'src="https://tracker.example' not in markup, f"{page}: an off-site image"
         assert "title:" not in parse(markup).visible_text, f"{page}: front matter rendered as text"
     assert "references.bib:2: warning: entry 'fm2022': field 'title' holds control characters" in caplog.text
+
+
+RENDER_MD = textwrap.dedent("""\
+    # Nested claims
+
+    > ```claim
+    > id: quoted
+    > statement: "Quoted *hover*{ onmouseover=alert(1) } ![t](https://evil.example/t.png) _x_"
+    > type: benefit
+    > evidence:
+    >   - key: evil2022
+    >     note: "[x](javascript:alert(10)) <b>bold</b>"
+    > ```
+
+    !!! note
+
+        ```claim
+        id: admonished
+        statement: "In a note [x](javascript:alert(11)) *y*{ onclick=alert(2) }"
+        type: barrier
+        evidence: [evil2022]
+        ```
+
+    - A list item
+
+        ```claim
+        id: listed
+        statement: "In a list ![i](https://evil.example/i.png) `code`"
+        type: outcome
+        evidence: [evil2022]
+        ```
+    """)
+
+
+def test_the_rendered_tree_stays_inert_when_markdown_reads_it_again(tmp_path: Path) -> None:
+    """``graphbuild render`` writes cards into Markdown; inside a blockquote, an admonition
+    or a list they are not raw HTML blocks, so Markdown reads their text again. A statement
+    must still not become a link, an attribute or an image, and the graph data must parse."""
+    from graphbuild.project import load_project
+    from graphbuild.render_tree import render_tree
+
+    root = write_hostile_site(tmp_path / "src")
+    (root / "docs/nested.md").write_text(RENDER_MD, encoding="utf-8")
+    render_tree(load_project(root), tmp_path / "tree")
+    site = build_site(tmp_path / "tree", tmp_path / "site", strict=False)
+    markup = (site / "nested/index.html").read_text(encoding="utf-8")
+    page = parse(markup)
+    assert_inert(page, "nested/index.html")
+    assert "evil.example" not in "".join(str(attrs) for _, attrs in page.elements)
+    for statement in ("Quoted *hover*{ onmouseover=alert(1) }", "In a note [x](javascript:alert(11))"):
+        assert statement in page.visible_text
+    graphs = [body for attrs, body in page.scripts if (attrs.get("id") or "").startswith("gb-graph-")]
+    assert len(graphs) == 3 and all(json.loads(body)["nodes"] for body in graphs)
