@@ -138,7 +138,8 @@ def page_url(src_path: str, use_directory_urls: bool = True) -> str:
     """Where MkDocs (and engines like it) serve a Markdown source."""
     stem, _ = posixpath.splitext(src_path)
     if not use_directory_urls:
-        return stem + ".html"
+        folder, name = posixpath.split(stem)
+        return posixpath.join(folder, "index.html" if name == "README" else f"{name}.html")
     if posixpath.basename(stem) in ("index", "README"):
         parent = posixpath.dirname(stem)
         return f"{parent}/" if parent else ""

@@ -41,8 +41,10 @@ from .render import (
     MATRIX,
     PAGE_TITLES,
     Renderer,
+    clashes,
     front_matter,
     process_markdown,
+    written_to,
 )
 
 log = get_plugin_logger(__name__)
@@ -137,11 +139,24 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         build that is bound to fail stops here and leaves the last good site in place."""
         if not config.strict:
             return
-        pages = self._pages(get_files(config))
+        files = get_files(config)
+        pages = self._pages(files)
         with _collector_paused():
             kb, diagnostics = self._analyse(pages)
         self._analysed = (pages, kb, diagnostics)
-        if diagnostics:
+        sources = {f.src_uri: f for f in files if f.generated_by is None and self._in_docs(f, config)}
+        found = clashes(list(sources), Renderer(kb, {}).generated_files(), config.use_directory_urls)
+        clashing = [
+            error(
+                self.display(sources[src].abs_src_path or src),
+                1,
+                f"'{src}' would be written to '{written_to(src, config.use_directory_urls)}', where graphbuild writes "
+                f"'{ours}'; rename or remove this file",
+            )
+            for src, ours in found.items()
+        ]
+        if diagnostics or clashing:
+            diagnostics = diagnostics + clashing
             for diagnostic in sorted(set(diagnostics)):
                 log.warning(str(diagnostic))
             count = len(set(diagnostics))

@@ -208,3 +208,20 @@ def test_files_written_where_graphbuild_writes(source: str, clash: str | None) -
     renderer = Renderer(kb, {})
     found = clashes([source], renderer.generated_files())
     assert found == ({source: clash} if clash else {})
+
+
+@pytest.mark.parametrize(
+    ("src", "directory_urls", "url"),
+    [
+        pytest.param("index.md", True, "", id="home"),
+        pytest.param("deep/README.md", True, "deep/", id="readme"),
+        pytest.param("a/b.md", True, "a/b/", id="page"),
+        pytest.param("index.md", False, "index.html", id="home-files"),
+        pytest.param("deep/README.md", False, "deep/index.html", id="readme-files"),
+        pytest.param("a/b.md", False, "a/b.html", id="page-files"),
+    ],
+)
+def test_page_urls_are_where_mkdocs_writes_pages(src: str, directory_urls: bool, url: str) -> None:
+    from graphbuild.formatting import page_url
+
+    assert page_url(src, directory_urls) == url

@@ -208,9 +208,12 @@ def test_text_spelling_a_placeholder_stays_text(site: Path) -> None:
     ],
 )
 def test_a_file_where_graphbuild_writes_is_reported(site: Path, caplog, mine: str, theirs: str) -> None:
+    out = build(site)
+    (out / "MARKER").write_text("the last good build")
     write_site(site, {mine: "# Mine\n"})
     with pytest.raises(Abort):
         build(site)
+    assert (out / "MARKER").is_file(), "a strict build that fails on a clash must not empty site_dir"
     assert f"{mine}:1: error: '{mine[len('docs/') :]}' would be written to '{theirs}', where graphbuild writes" in (
         caplog.text
     )
