@@ -12,7 +12,7 @@ from enum import Enum
 import yaml
 
 from .config import STANCES, Config
-from .diagnostics import Diagnostic, error, warning
+from .diagnostics import Diagnostic, error, has_errors, warning
 
 
 class Stance(str, Enum):
@@ -173,7 +173,11 @@ class _ClaimReader:
         if not isinstance(node, yaml.ScalarNode) or node.tag.endswith(":null"):
             self.fail(node, f"'{name}' must be text")
             return None
-        return str(node.value).strip()
+        value = str(node.value)
+        if _CONTROLS.search(value):  # only YAML escapes such as "\x01" get them this far
+            self.diagnostics.append(warning(self.path, self.line(node), f"'{name}' holds control characters, removed"))
+            value = _CONTROLS.sub("", value)
+        return value.strip()
 
     def choice(self, node: yaml.Node, name: str, allowed: list[str]) -> str | None:
         value = self.scalar(node, name)
@@ -201,7 +205,7 @@ class _ClaimReader:
         group = self.choice(fields["group"][1], "group", self.config.groups) if "group" in fields else None
         tags = self.tags(fields["tags"][1]) if "tags" in fields else []
         evidence = self.evidence(fields["evidence"][1]) if "evidence" in fields else []
-        if self.diagnostics or claim_id is None or not statement or claim_type is None:
+        if has_errors(self.diagnostics) or claim_id is None or not statement or claim_type is None:
             return None, self.diagnostics
         claim = Claim(claim_id, statement, claim_type, group, tags, evidence, self.path, self.first - 1)
         return claim, self.diagnostics
@@ -264,6 +268,7 @@ _CITATION_AT = re.compile(rf"{_NOT_AFTER}-?@")
 _BACKTICKS = re.compile(r"`+")
 _BLANK = re.compile(r"\n[ \t\r]*(?=\n)")
 _QUOTE_LENGTH = 60
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def find_citations(markdown: str) -> list[Citation]:

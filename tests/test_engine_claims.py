@@ -364,3 +364,14 @@ def test_statement_id_on_another_page_is_no_clash() -> None:
 )
 def test_toc_slug(heading: str, slug: str) -> None:
     assert toc_slug(heading) == slug
+
+
+def test_control_characters_in_claim_text_are_removed_with_a_warning() -> None:
+    block = (
+        '```claim\nid: ctl\nstatement: "a\\x01b\\x00c\\x1bd"\ntype: benefit\n'
+        'evidence:\n  - key: k1\n    note: "n\\x7fo"\n```\n'
+    )
+    claims, _, _, diagnostics = collect_page(block, "docs/p.md", Config())
+    assert claims[0].statement == "abcd" and claims[0].evidence[0].note == "no"
+    assert [(d.line, d.severity.value) for d in diagnostics] == [(3, "warning"), (7, "warning")]
+    assert "'statement' holds control characters, removed" in diagnostics[0].message
