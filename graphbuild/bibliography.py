@@ -17,7 +17,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, E
 
 from .config import Config
 from .diagnostics import Diagnostic, error, warning
-from .latex import decode
+from .latex import CONTROL_CHARACTERS, decode
 from .names import Person, parse_names
 
 MONTHS = {
@@ -28,9 +28,6 @@ MONTHS = {
 CONTAINER_FIELDS = ("journal", "journaltitle", "booktitle", "series")
 PUBLISHER_FIELDS = ("publisher", "institution", "organization", "school")
 _ERROR_LINE = re.compile(r"\(line (\d+)\).*?bibtex:\s*(.*)", re.S)
-# Control characters (tab and line breaks apart) and non-characters: never meant as text,
-# usually a file saved in the wrong encoding; removed, with a warning.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _UTF8_REPORTED = 10
 
 
@@ -249,8 +246,8 @@ def _study(entry, path: str, strings: dict[str, str], levels: dict[str, int], di
             diagnostics.append(
                 error(path, field_line, f"entry '{entry.key}': undefined @string macro '{macro}' in field '{name}'")
             )
-        if _CONTROLS.search(value):
-            value = _CONTROLS.sub("", value)
+        if CONTROL_CHARACTERS.search(value):
+            value = CONTROL_CHARACTERS.sub("", value)
             diagnostics.append(
                 warning(
                     path,

@@ -13,6 +13,7 @@ import yaml
 
 from .config import STANCES, Config
 from .diagnostics import Diagnostic, error, has_errors, warning
+from .latex import CONTROL_CHARACTERS
 
 
 class Stance(str, Enum):
@@ -174,9 +175,9 @@ class _ClaimReader:
             self.fail(node, f"'{name}' must be text")
             return None
         value = str(node.value)
-        if _CONTROLS.search(value):  # only YAML escapes such as "\x01" get them this far
+        if CONTROL_CHARACTERS.search(value):  # only YAML escapes such as "\x01" get them this far
             self.diagnostics.append(warning(self.path, self.line(node), f"'{name}' holds control characters, removed"))
-            value = _CONTROLS.sub("", value)
+            value = CONTROL_CHARACTERS.sub("", value)
         return value.strip()
 
     def choice(self, node: yaml.Node, name: str, allowed: list[str]) -> str | None:
@@ -268,7 +269,6 @@ _CITATION_AT = re.compile(rf"{_NOT_AFTER}-?@")
 _BACKTICKS = re.compile(r"`+")
 _BLANK = re.compile(r"\n[ \t\r]*(?=\n)")
 _QUOTE_LENGTH = 60
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def find_citations(markdown: str) -> list[Citation]:

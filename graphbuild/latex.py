@@ -31,6 +31,9 @@ _ESCAPES = {
 _RESTORE = str.maketrans(
     {"\ue000": "&", "\ue001": "%", "\ue002": "$", "\ue003": "_", "\ue004": "#", "\ue005": "{", "\ue006": "}"}
 )
+# Control characters (tab and line breaks apart) and non-characters: never meant as text,
+# usually from a file saved in another encoding. Removed from .bib fields and claims, with a warning.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _UNKNOWN_COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*")
 _SPACES = re.compile(r"\s+")
 

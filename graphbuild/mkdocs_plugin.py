@@ -41,10 +41,10 @@ from .render import (
     MATRIX,
     PAGE_TITLES,
     Renderer,
-    clashes,
+    clash_diagnostics,
+    clash_message,
     front_matter,
     process_markdown,
-    written_to,
 )
 
 log = get_plugin_logger(__name__)
@@ -144,17 +144,12 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         with _collector_paused():
             kb, diagnostics = self._analyse(pages)
         self._analysed = (pages, kb, diagnostics)
-        sources = {f.src_uri: f for f in files if f.generated_by is None and self._in_docs(f, config)}
-        found = clashes(list(sources), Renderer(kb, {}).generated_files(), config.use_directory_urls)
-        clashing = [
-            error(
-                self.display(sources[src].abs_src_path or src),
-                1,
-                f"'{src}' would be written to '{written_to(src, config.use_directory_urls)}', where graphbuild writes "
-                f"'{ours}'; rename or remove this file",
-            )
-            for src, ours in found.items()
-        ]
+        sources = {
+            f.src_uri: self.display(f.abs_src_path or f.src_uri)
+            for f in files
+            if f.generated_by is None and self._in_docs(f, config)
+        }
+        clashing = clash_diagnostics(kb, sources, config.use_directory_urls)
         if diagnostics or clashing:
             diagnostics = diagnostics + clashing
             for diagnostic in sorted(set(diagnostics)):
@@ -240,8 +235,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
                 error(
                     self.display(mine.abs_src_path or mine.src_uri),
                     1,
-                    f"'{mine.src_uri}' would be written to '{file.dest_uri}', where graphbuild writes "
-                    f"'{file.src_uri}'; rename or remove this file",
+                    clash_message(mine.src_uri, file.dest_uri, file.src_uri),
                 )
             )
             return False

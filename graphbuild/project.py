@@ -20,7 +20,7 @@ from .bibliography import BibliographyCache
 from .config import Config, ConfigError, config_from_mapping
 from .diagnostics import Diagnostic, error
 from .knowledge import KnowledgeBase, build_knowledge_base
-from .render import Renderer, clashes, written_to
+from .render import clash_diagnostics
 
 # MkDocs' own list (``mkdocs.utils.markdown_extensions``), matched case-sensitively as it does.
 MARKDOWN_EXTENSIONS = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
@@ -214,16 +214,7 @@ def analyse(project: Project, cache: BibliographyCache | None = None) -> tuple[K
 
 
 def _clashes(project: Project, kb: KnowledgeBase) -> list[Diagnostic]:
-    """Editors' files that the build would overwrite with a page, export or asset of ours
-    (the plugin reports the same, from MkDocs' own file list)."""
-    generated = Renderer(kb, {}).generated_files()
-    found = clashes(site_sources(project), generated, project.directory_urls)
-    return [
-        error(
-            project.display(project.docs_dir / src),
-            1,
-            f"'{src}' would be written to '{written_to(src, project.directory_urls)}', where graphbuild writes "
-            f"'{ours}'; rename or remove this file",
-        )
-        for src, ours in found.items()
-    ]
+    """Editors' files that the build would overwrite (the plugin reports the same, from
+    MkDocs' own file list)."""
+    sources = {src: project.display(project.docs_dir / src) for src in site_sources(project)}
+    return clash_diagnostics(kb, sources, project.directory_urls)

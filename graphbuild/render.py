@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from .bibliography import Study
 from .claims import Citation, Claim, Stance
+from .diagnostics import Diagnostic, error
 from .evidence import EvidenceProfile, design_noun
 from .formatting import (
     citation_labels,
@@ -506,6 +507,20 @@ def clashes(sources: Sequence[str], generated: Sequence[str], use_directory_urls
     return {
         src: ours[written_to(src, use_directory_urls)] for src in sources if written_to(src, use_directory_urls) in ours
     }
+
+
+def clash_message(src: str, dest: str, ours: str) -> str:
+    return f"'{src}' would be written to '{dest}', where graphbuild writes '{ours}'; rename or remove this file"
+
+
+def clash_diagnostics(kb: KnowledgeBase, sources: dict[str, str], use_directory_urls: bool) -> list[Diagnostic]:
+    """An error for each editor's file (source -> the path to show) that the build would
+    overwrite with a page, export or asset of graphbuild's."""
+    found = clashes(list(sources), Renderer(kb, {}).generated_files(), use_directory_urls)
+    return [
+        error(sources[src], 1, clash_message(src, written_to(src, use_directory_urls), ours))
+        for src, ours in found.items()
+    ]
 
 
 def process_markdown(markdown: str, facts: PageFacts, renderer: Renderer, card: Callable[[Claim], str]) -> str:
