@@ -63,8 +63,9 @@ def build_site(src: Path, site: Path) -> float:
 
 def layout_times(src: Path) -> dict:
     from graphbuild import layout
+    from graphbuild.escaping import script_json
     from graphbuild.graph import build_graph
-    from graphbuild.mapdata import evidence_map_data, script_json
+    from graphbuild.mapdata import evidence_map_data
     from graphbuild.project import analyse, load_project
 
     kb, _ = analyse(load_project(src))

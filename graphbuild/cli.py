@@ -27,7 +27,7 @@ def _stats(args: argparse.Namespace) -> int:
     project = load_project(Path(args.root))
     kb, diagnostics = analyse(project)
     cited = kb.cited
-    stances = Counter(e.stance.value for c in kb.claims.values() for e in c.evidence)
+    stances = Counter(e.stance for c in kb.claims.values() for e in c.evidence)
     levels = Counter(s.level for s in cited.values() if s.level is not None)
     print(f"claims: {len(kb.claims)}")
     for name, values in (
@@ -64,10 +64,10 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from .render_tree import render_tree
+    from .markdown_tree import write_markdown_tree
 
     project = load_project(Path(args.root))
-    diagnostics = render_tree(project, Path(args.output))
+    diagnostics = write_markdown_tree(project, Path(args.output))
     for diagnostic in diagnostics:
         print(diagnostic, file=sys.stderr)
     return 1 if has_errors(diagnostics) else 0

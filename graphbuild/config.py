@@ -1,8 +1,14 @@
-"""The evidence scheme and vocabularies, validated once, shared by the CLI and the plugin."""
+"""The site's options, each declared once: its name, its meaning and how it is read.
+
+The CLI reads them from ``mkdocs.yml`` and the MkDocs plugin from its own configuration;
+both hand the raw values to ``config_from_mapping``, so a bad option fails with the same
+message naming it, wherever it is read.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +22,6 @@ DEFAULT_LEVELS: dict[int, list[str]] = {
 }
 DEFAULT_CLAIM_TYPES = ["benefit", "barrier", "facilitator", "outcome"]
 DEFAULT_GROUPS = ["patients", "peer-workers", "services", "organisations"]
-STANCES = ["supports", "contradicts", "mixed", "no-effect"]
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -27,7 +32,7 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Config:
-    """Everything the core needs to know about a site.
+    """Everything the core needs to know about a site (see ``OPTIONS`` for each option).
 
     ``levels`` maps an evidence level (1 is strongest) to the designs graded at it; fields
     grade evidence differently, so a site may replace the whole scheme.
@@ -42,18 +47,83 @@ class Config:
     def __post_init__(self) -> None:
         validate_levels(self.levels)
         for name in ("claim_types", "groups"):
-            values = getattr(self, name)
-            if not values or not all(isinstance(v, str) and _SLUG.match(v) for v in values):
-                raise ConfigError(f"option '{name}': expected a non-empty list of slugs")
-            if len(set(values)) != len(values):
-                raise ConfigError(f"option '{name}': duplicate value")
+            _slugs(name, getattr(self, name))
+        object.__setattr__(self, "_design_levels", {d: level for level, ds in self.levels.items() for d in ds})
 
     @property
     def design_levels(self) -> dict[str, int]:
-        return {d: level for level, designs in self.levels.items() for d in designs}
+        return self._design_levels  # type: ignore[attr-defined, no-any-return]
 
     def level_of(self, design: str | None) -> int | None:
         return self.design_levels.get(design) if design else None
+
+    @property
+    def design_order(self) -> list[str]:
+        """Every design, strongest level first, in the order the scheme lists them."""
+        return [d for level in sorted(self.levels) for d in self.levels[level]]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option: ``read`` turns the value written in ``mkdocs.yml`` into the Config's
+    value, or raises ConfigError naming the option."""
+
+    name: str
+    doc: str
+    read: Callable[[Any], Any]
+
+
+def _path(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"option 'bibliography': expected a file path, not {type(value).__name__}")
+    return value
+
+
+def _flag(name: str) -> Callable[[Any], bool]:
+    def read(value: Any) -> bool:
+        if not isinstance(value, bool):  # "no" in quotes is a string, and bool("no") is True
+            raise ConfigError(f"option '{name}': expected true or false, not {value!r}")
+        return value
+
+    return read
+
+
+def _vocabulary(name: str) -> Callable[[Any], list[str]]:
+    def read(values: Any) -> list[str]:
+        # A bare string would otherwise become a list of its letters, misreported as duplicates.
+        if not isinstance(values, (list, tuple)):
+            raise ConfigError(f"option '{name}': expected a list of slugs, not {type(values).__name__} {values!r}")
+        return _slugs(name, list(values))
+
+    return read
+
+
+def _slugs(name: str, values: list[Any]) -> list[str]:
+    if not values or not all(isinstance(v, str) and _SLUG.match(v) for v in values):
+        raise ConfigError(f"option '{name}': expected a non-empty list of slugs")
+    if len(set(values)) != len(values):
+        raise ConfigError(f"option '{name}': duplicate value")
+    return values
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("bibliography", "path of the BibTeX file, from the folder of mkdocs.yml", _path),
+    Option("levels", "mapping of evidence level (1 strongest) to the designs graded at it", lambda v: _levels(v)),
+    Option("claim_types", "the claim types editors may use", _vocabulary("claim_types")),
+    Option("groups", "who a claim may concern", _vocabulary("groups")),
+    Option("nav", "append an Evidence section to an explicit nav", _flag("nav")),
+)
+OPTION_NAMES = tuple(option.name for option in OPTIONS)
+
+
+def config_from_mapping(options: dict[str, Any]) -> Config:
+    """A Config from the plugin's options in ``mkdocs.yml``; an option given as null (or,
+    for a list, left empty) keeps its default."""
+    unknown = sorted(set(options) - set(OPTION_NAMES))
+    if unknown:
+        raise ConfigError(f"unknown option '{unknown[0]}'")
+    values = {o.name: o.read(options[o.name]) for o in OPTIONS if options.get(o.name) not in (None, [], {})}
+    return Config(**values)
 
 
 def validate_levels(levels: Any) -> None:
@@ -71,37 +141,6 @@ def validate_levels(levels: Any) -> None:
             if design in seen:
                 raise ConfigError(f"option 'levels': design '{design}' is in two levels")
             seen.add(design)
-
-
-def config_from_mapping(options: dict[str, Any]) -> Config:
-    """Build a Config from the plugin's options in ``mkdocs.yml`` (CLI and tests)."""
-    known = {"bibliography", "levels", "claim_types", "groups", "nav"}
-    unknown = sorted(set(options) - known)
-    if unknown:
-        raise ConfigError(f"unknown option '{unknown[0]}'")
-    kwargs: dict[str, Any] = {}
-    bibliography = options.get("bibliography")
-    if bibliography is not None:
-        if not isinstance(bibliography, str):
-            raise ConfigError(f"option 'bibliography': expected a file path, not {type(bibliography).__name__}")
-        kwargs["bibliography"] = bibliography
-    if options.get("levels"):
-        kwargs["levels"] = _levels(options["levels"])
-    for name in ("claim_types", "groups"):
-        if options.get(name):
-            kwargs[name] = _vocabulary(name, options[name])
-    if "nav" in options and options["nav"] is not None:
-        if not isinstance(options["nav"], bool):  # "no" in quotes is a string, and bool("no") is True
-            raise ConfigError(f"option 'nav': expected true or false, not {options['nav']!r}")
-        kwargs["nav"] = options["nav"]
-    return Config(**kwargs)
-
-
-def _vocabulary(name: str, values: Any) -> list[Any]:
-    """A bare string would otherwise become a list of its letters and be misreported as duplicates."""
-    if not isinstance(values, (list, tuple)):
-        raise ConfigError(f"option '{name}': expected a list of slugs, not {type(values).__name__} {values!r}")
-    return list(values)
 
 
 def _levels(levels: Any) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from .bibliography import Study
@@ -31,7 +32,25 @@ def study_author_label(study: Study) -> str:
     return (title[:40] + "…") if len(title) > 40 else (title or study.key)
 
 
-def citation_labels(studies: list[Study]) -> dict[str, str]:
+@dataclass(frozen=True)
+class Label:
+    """A study's author-year label, in its parts: the year carries its a, b, ... suffix."""
+
+    author: str
+    year: str
+
+    @property
+    def inline(self) -> str:
+        """As a citation reads: "Mead & MacNeil, 2006"."""
+        return f"{self.author}, {self.year}"
+
+    @property
+    def heading(self) -> str:
+        """As the study's page is titled: "Mead & MacNeil (2006)"."""
+        return f"{self.author} ({self.year})"
+
+
+def citation_labels(studies: list[Study]) -> dict[str, Label]:
     """Author-year labels, with a, b, ... where two studies would read the same."""
     groups: dict[tuple[str, str], list[Study]] = defaultdict(list)
     for study in studies:
@@ -41,7 +60,7 @@ def citation_labels(studies: list[Study]) -> dict[str, str]:
         members.sort(key=lambda s: (s.title.lower(), s.key))
         for i, study in enumerate(members):
             suffix = chr(ord("a") + i) if len(members) > 1 and i < 26 else ""
-            labels[study.key] = f"{author}, {year}{suffix}"
+            labels[study.key] = Label(author, f"{year}{suffix}")
     return labels
 
 

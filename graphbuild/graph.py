@@ -52,7 +52,7 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
     for claim_id in sorted(kb.claims):
         for item in kb.claims[claim_id].evidence:
             if item.key in kb.bibliography:
-                graph.add_edge(claim_node(claim_id), study_node(item.key), stance=item.stance.value)
+                graph.add_edge(claim_node(claim_id), study_node(item.key), stance=item.stance)
     return graph
 
 
@@ -177,7 +177,7 @@ def to_csv(kb: KnowledgeBase) -> str:
                 kb.claim_page[claim_id],
                 kb.profiles[claim_id].status,
                 study.key,
-                item.stance.value,
+                item.stance,
                 study.design or "unrated",
                 study.level or "",
                 study.year,

@@ -3,35 +3,70 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from .bibliography import Bibliography, Study
-from .claims import Citation, Claim, ClaimBlock, Stance, collect_page, mask_code
+from .citations import Citation, read_citations
+from .claims import Claim, parse_claim
 from .config import Config
 from .diagnostics import Diagnostic, error, warning
 from .evidence import EvidenceProfile, profile
+from .formatting import Label, citation_labels
+from .headings import find_headings, html_id_clashes, page_title
+from .scan import Fence, Source, read_source, scan
 
 
 @dataclass
-class PageFacts:
-    """What one Markdown page declares; ``path`` is how editors see it (``docs/x.md``)."""
+class SourcePage:
+    """What one Markdown page declares. ``path`` is the file as editors name it
+    (``docs/x.md``); ``body`` the Markdown MkDocs renders, which every offset in ``blocks``
+    and ``citations`` is into; ``prefix`` what MkDocs strips before it (front matter)."""
 
     src_path: str
     path: str
     title: str = ""
+    body: str = ""
+    prefix: str = ""
     claims: list[Claim] = field(default_factory=list)
-    blocks: list[ClaimBlock] = field(default_factory=list)
+    blocks: list[Fence] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
+
+    @property
+    def first_line(self) -> int:
+        return self.prefix.count("\n") + 1
+
+
+def read_page(src_path: str, path: str, text: str, config: Config) -> tuple[SourcePage, list[Diagnostic]]:
+    """Everything one page declares, from the file's text, with every problem in it."""
+    return read_body(src_path, path, read_source(text), config)
+
+
+def read_body(src_path: str, path: str, source: Source, config: Config) -> tuple[SourcePage, list[Diagnostic]]:
+    page_scan = scan(source.body, path, source.first_line)
+    diagnostics = list(page_scan.diagnostics)
+    claims: list[Claim] = []
+    blocks: list[Fence] = []
+    for block in page_scan.claim_blocks:
+        claim, problems = parse_claim(block, path, config)
+        diagnostics.extend(problems)
+        if claim is not None:
+            claims.append(claim)
+            blocks.append(block)
+    citations, problems = read_citations(page_scan, path)
+    diagnostics.extend(problems)
+    diagnostics.extend(html_id_clashes(claims, find_headings(page_scan), path))
+    title = page_title(page_scan, source.meta, src_path)
+    page = SourcePage(src_path, path, title, source.body, source.prefix, claims, blocks, citations)
+    return page, diagnostics
 
 
 @dataclass
 class KnowledgeBase:
     config: Config
     bibliography: Bibliography
-    pages: dict[str, PageFacts]
+    pages: dict[str, SourcePage]
     claims: dict[str, Claim]
     profiles: dict[str, EvidenceProfile]
     claim_page: dict[str, str]
@@ -44,30 +79,41 @@ class KnowledgeBase:
         return {k: self.bibliography[k] for k in sorted(keys) if k in self.bibliography}
 
     @cached_property
-    def citing(self) -> dict[str, dict[str, Stance]]:
+    def citing(self) -> dict[str, dict[str, str]]:
         """Study key -> claim id -> stance, claims in page order. As in the graph, a claim that
         lists a study twice keeps the last stance."""
-        citing: dict[str, dict[str, Stance]] = {}
+        citing: dict[str, dict[str, str]] = {}
         for claim in self.claims.values():
             for item in claim.evidence:
                 if item.key in self.bibliography:
                     citing.setdefault(item.key, {})[claim.id] = item.stance
         return citing
 
-    @property
-    def design_order(self) -> list[str]:
-        return [d for level in sorted(self.config.levels) for d in self.config.levels[level]]
+    @cached_property
+    def cited_in_text(self) -> dict[str, list[str]]:
+        """Study key -> the pages whose prose cites it, in source order."""
+        pages: dict[str, set[str]] = {}
+        for page in self.pages.values():
+            for citation in page.citations:
+                for cited in citation.keys:
+                    pages.setdefault(cited.key, set()).add(page.src_path)
+        return {key: sorted(found) for key, found in pages.items()}
 
+    @cached_property
+    def labels(self) -> dict[str, Label]:
+        """Author-year labels of the cited studies, told apart with a, b, ... where two
+        would read the same."""
+        return citation_labels(list(self.cited.values()))
 
-def page_title(markdown: str, src_path: str) -> str:
-    """The first level-one heading, as MkDocs would title the page, else the file name."""
-    match = re.search(r"^#\s+(.+?)\s*#*\s*$", mask_code(markdown), re.M)
-    if match:
-        return match.group(1).strip()
-    stem = src_path.rsplit("/", 1)[-1].removesuffix(".md")
-    if stem in ("index", "README"):
-        stem = src_path.rsplit("/", 2)[-2] if "/" in src_path else "Home"
-    return stem.replace("-", " ").replace("_", " ").capitalize()
+    def label(self, key: str) -> str:
+        """ "Mead & MacNeil, 2006", as citations read; the key for a study never cited."""
+        found = self.labels.get(key)
+        return found.inline if found else key
+
+    @cached_property
+    def ordered_claims(self) -> list[Claim]:
+        """Claims in the order editors read them: by page, then down the page."""
+        return sorted(self.claims.values(), key=lambda c: (c.page, c.line))
 
 
 def suggest(key: str, known: Iterable[str]) -> str:
@@ -84,16 +130,16 @@ def build_knowledge_base(
     bibliography: Bibliography,
     config: Config,
 ) -> tuple[KnowledgeBase, list[Diagnostic]]:
-    """``pages`` holds (src_path, display path, markdown); returns the model and every problem."""
+    """``pages`` holds (src_path, display path, file text); returns the model and every problem."""
     diagnostics: list[Diagnostic] = []
-    facts: dict[str, PageFacts] = {}
+    read: dict[str, SourcePage] = {}
     claims: dict[str, Claim] = {}
     claim_page: dict[str, str] = {}
-    for src_path, path, markdown in sorted(pages):
-        page_claims, blocks, citations, problems = collect_page(markdown, path, config)
+    for src_path, path, text in sorted(pages):
+        page, problems = read_page(src_path, path, text, config)
         diagnostics.extend(problems)
-        facts[src_path] = PageFacts(src_path, path, page_title(markdown, src_path), page_claims, blocks, citations)
-        for claim in page_claims:
+        read[src_path] = page
+        for claim in page.claims:
             twin = claims.get(claim.id)
             if twin is not None:
                 diagnostics.append(
@@ -105,9 +151,9 @@ def build_knowledge_base(
                 continue
             claims[claim.id] = claim
             claim_page[claim.id] = src_path
-    diagnostics.extend(_check_references(facts.values(), bibliography))
-    kb = KnowledgeBase(config, bibliography, facts, claims, {}, claim_page)
-    kb.profiles = {cid: profile(c, bibliography.studies, kb.design_order) for cid, c in claims.items()}
+    diagnostics.extend(_check_references(read.values(), bibliography))
+    kb = KnowledgeBase(config, bibliography, read, claims, {}, claim_page)
+    kb.profiles = {cid: profile(c, bibliography.studies, config.design_order) for cid, c in claims.items()}
     for study in kb.cited.values():
         if study.design is None:
             diagnostics.append(
@@ -118,7 +164,7 @@ def build_knowledge_base(
     return kb, sorted(set(diagnostics))
 
 
-def _check_references(pages: Iterable[PageFacts], bibliography: Bibliography) -> list[Diagnostic]:
+def _check_references(pages: Iterable[SourcePage], bibliography: Bibliography) -> list[Diagnostic]:
     """Every cited key must be in the bibliography; a claim should list a study once."""
     uses: list[tuple[str, int, str]] = []
     diagnostics = []

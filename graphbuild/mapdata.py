@@ -17,7 +17,6 @@ shapes mean the same on every page. Every string is text for ``textContent`` or 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -25,19 +24,16 @@ import networkx as nx
 
 from .bibliography import Study
 from .claims import Claim
-from .config import STANCES
-from .evidence import design_noun
-from .formatting import citation_labels
 from .graph import build_graph, claim_node, study_node
 from .knowledge import KnowledgeBase
 from .layout import evidence_layout, radial_layout
+from .vocabulary import STANCE_VALUES, design_noun
 
 Href = Callable[[str], str]
 Label = Callable[[str], str]
-Facts = Callable[[str], dict[str, Any]]
+Summary = Callable[[str], dict[str, Any]]
 
 TITLE_LIMIT = 160
-_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 def evidence_map_data(
@@ -45,12 +41,12 @@ def evidence_map_data(
     href: Href,
     label: Label | None = None,
     graph: nx.DiGraph | None = None,
-    facts: Facts | None = None,
+    summary: Summary | None = None,
 ) -> dict[str, Any]:
     """The whole graph: the same nodes and edges as ``graph.json`` (pass that graph when it is
-    already built), with positions and URLs. ``facts`` may be a cached ``node_facts``."""
+    already built), with positions and URLs. ``summary`` may be a cached ``node_summary``."""
     graph = build_graph(kb) if graph is None else graph
-    facts = facts or _facts(kb, label)
+    summary = summary or _summaries(kb, label)
     nodes = list(graph.nodes)
     index = {node: i for i, node in enumerate(nodes)}
     edges = [(u, v, d["stance"]) for u, v, d in graph.edges(data=True)]
@@ -62,73 +58,41 @@ def evidence_map_data(
     )
     return _payload(
         kb,
-        [_node(node, positions[node], href, facts) for node in nodes],
-        sorted((index[u], index[v], STANCES.index(stance)) for u, v, stance in edges),
+        [_node(node, positions[node], href, summary) for node in nodes],
+        sorted((index[u], index[v], STANCE_VALUES.index(stance)) for u, v, stance in edges),
     )
 
 
 def local_graph_data(
-    kb: KnowledgeBase, center_node_id: str, href: Href, label: Label | None = None, facts: Facts | None = None
+    kb: KnowledgeBase, center_node_id: str, href: Href, label: Label | None = None, summary: Summary | None = None
 ) -> dict[str, Any]:
     """One hop round a claim (its studies) or a study (the claims citing it); centre first."""
     kind, _, name = center_node_id.partition(":")
     if kind == "claim":
-        listed = {e.key: e.stance.value for e in kb.claims[name].evidence if e.key in kb.bibliography}
+        listed = {e.key: e.stance for e in kb.claims[name].evidence if e.key in kb.bibliography}
         stances = {study_node(key): stance for key, stance in listed.items()}
         neighbours = list(stances)
-        edges = [(0, i + 1, STANCES.index(stances[n])) for i, n in enumerate(neighbours)]
+        edges = [(0, i + 1, STANCE_VALUES.index(stances[n])) for i, n in enumerate(neighbours)]
     elif kind == "study":
-        stances = {claim_node(cid): stance.value for cid, stance in kb.citing.get(name, {}).items()}
+        stances = {claim_node(cid): stance for cid, stance in kb.citing.get(name, {}).items()}
         neighbours = list(stances)
-        edges = [(i + 1, 0, STANCES.index(stances[n])) for i, n in enumerate(neighbours)]
+        edges = [(i + 1, 0, STANCE_VALUES.index(stances[n])) for i, n in enumerate(neighbours)]
     else:
         raise ValueError(f"not a graph node id: {center_node_id!r}")
-    facts = facts or _facts(kb, label)
+    summary = summary or _summaries(kb, label)
     positions = radial_layout(center_node_id, neighbours)
-    nodes = [_node(node, positions[node], href, facts) for node in [center_node_id, *neighbours]]
+    nodes = [_node(node, positions[node], href, summary) for node in [center_node_id, *neighbours]]
     data = _payload(kb, nodes, edges)
     data["c"] = center_node_id
     return data
 
 
-def script_json(data: dict[str, Any], markdown_safe: bool = False) -> str:
-    """Compact, deterministic JSON that can sit inside ``<script>`` and never close it.
-
-    ``markdown_safe``: the characters Markdown acts on are also written as ``\\uXXXX`` inside
-    strings, for a page that Markdown will read again (``graphbuild render``: a card in a
-    blockquote or list is not a raw HTML block there, and ``_x_`` would become ``<em>``)."""
-    if markdown_safe:
-        data = _parked(data)
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    for char, escaped in _SCRIPT_UNSAFE.items():
-        text = text.replace(char, escaped)
-    if markdown_safe:
-        for char in _MARKDOWN_ACTIVE:
-            text = text.replace(chr(_PARK + ord(char)), f"\\u{ord(char):04x}")
-    return text
-
-
-_MARKDOWN_ACTIVE = "[]()*_`!{}#|~:\\$^+=-"
-_PARK = 0xF0000  # a private-use plane: each active character stands there while JSON is written
-
-
-def _parked(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.translate({ord(c): chr(_PARK + ord(c)) for c in _MARKDOWN_ACTIVE})
-    if isinstance(value, dict):
-        return {k: _parked(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_parked(v) for v in value]
-    return value
-
-
 def default_label(kb: KnowledgeBase) -> Label:
     """Claim ids and author-year labels ("Mead & MacNeil, 2006"), as citations read."""
-    labels = citation_labels(list(kb.cited.values()))
 
     def label(node: str) -> str:
         kind, _, name = node.partition(":")
-        return labels.get(name, name) if kind == "study" else name
+        return kb.label(name) if kind == "study" else name
 
     return label
 
@@ -139,22 +103,22 @@ def _payload(kb: KnowledgeBase, nodes: list[dict[str, Any]], edges: list[tuple[i
         "types": list(config.claim_types),
         "groups": list(config.groups),
         "levels": sorted(config.levels),
-        "stances": list(STANCES),
+        "stances": list(STANCE_VALUES),
         "nodes": nodes,
         "edges": [list(edge) for edge in edges],
     }
 
 
-def _facts(kb: KnowledgeBase, label: Label | None) -> Facts:
+def _summaries(kb: KnowledgeBase, label: Label | None) -> Summary:
     label = label or default_label(kb)
-    return lambda node: node_facts(kb, node, label)
+    return lambda node: node_summary(kb, node, label)
 
 
-def _node(node: str, position: tuple[int, int], href: Href, facts: Facts) -> dict[str, Any]:
-    return {**facts(node), "x": position[0], "y": position[1], "u": href(node)}
+def _node(node: str, position: tuple[int, int], href: Href, summary: Summary) -> dict[str, Any]:
+    return {**summary(node), "x": position[0], "y": position[1], "u": href(node)}
 
 
-def node_facts(kb: KnowledgeBase, node: str, label: Label) -> dict[str, Any]:
+def node_summary(kb: KnowledgeBase, node: str, label: Label) -> dict[str, Any]:
     """What a node says wherever it is drawn: everything but its position and its URL."""
     kind, _, name = node.partition(":")
     data: dict[str, Any] = {"id": node, "l": label(node)}

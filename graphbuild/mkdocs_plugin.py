@@ -2,7 +2,9 @@
 
 Collect, then resolve: every page's source is read in ``on_files`` (generated pages must
 exist before the navigation is built), the knowledge base is built once, and each page's
-claim blocks and citations are replaced as MkDocs renders it.
+claim blocks and citations are replaced as MkDocs renders it, at the offsets found when it
+was read (``on_page_markdown`` receives the same string). What the site gains is listed
+once, in ``graphbuild.site``.
 """
 
 from __future__ import annotations
@@ -24,28 +26,15 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files
 from mkdocs.structure.pages import Page
 
-from . import assets
 from .bibliography import BibliographyCache, decode_utf8
 from .claims import Claim
-from .config import Config, ConfigError, config_from_mapping
+from .config import OPTION_NAMES, Config, ConfigError, config_from_mapping
 from .diagnostics import Diagnostic, error
-from .graph import to_csv, to_graphml, to_json
+from .escaping import front_matter
 from .knowledge import KnowledgeBase, build_knowledge_base
-from .render import (
-    ASSET_DIR,
-    BIBLIOGRAPHY,
-    CLAIMS,
-    EVIDENCE_MAP,
-    EXPORT_FILES,
-    MAP_DATA,
-    MATRIX,
-    PAGE_TITLES,
-    Renderer,
-    clash_diagnostics,
-    clash_message,
-    front_matter,
-    process_markdown,
-)
+from .render import Renderer
+from .rewrite import reconcile, rewrite_page
+from .site import clash_diagnostics, clash_message, evidence_nav, plan, scripts, stylesheets
 
 log = get_plugin_logger(__name__)
 _ANCHOR = re.compile(r'\sid="([^"]+)"')
@@ -67,15 +56,12 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-class GraphbuildConfig(base.Config):
-    bibliography = c.Type(str, default="references.bib")
-    levels = c.Optional(c.Type(dict))
-    claim_types = c.Optional(c.ListOfItems(c.Type(str)))
-    groups = c.Optional(c.ListOfItems(c.Type(str)))
-    nav = c.Type(bool, default=True)
+# Each option is declared once, in graphbuild.config.OPTIONS; MkDocs only passes them on,
+# and config_from_mapping reads and checks them, naming a bad one.
+GraphbuildConfig = type("GraphbuildConfig", (base.Config,), {name: c.Optional(c.Type(object)) for name in OPTION_NAMES})
 
 
-class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
+class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type]
     supports_multiple_instances = False
 
     def __init__(self) -> None:
@@ -83,7 +69,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         self._reset()
 
     def _reset(self) -> None:
-        self.core: Config | None = None
+        self.options: Config | None = None
         self.kb: KnowledgeBase | None = None
         self.renderer: Renderer | None = None
         self.fragments: dict[str, str] = {}
@@ -105,27 +91,26 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
         try:
-            self.core = config_from_mapping(
-                {k: self.config[k] for k in ("bibliography", "levels", "claim_types", "groups", "nav")}
-            )
+            given = {name: self.config.get(name) for name in OPTION_NAMES}  # type: ignore[attr-defined]
+            self.options = config_from_mapping({k: v for k, v in given.items() if v is not None})
         except ConfigError as exc:
             raise PluginError(f"graphbuild: {exc}") from exc
         self.root = Path(config.config_file_path or ".").resolve().parent
-        bib = self.root / self.core.bibliography
+        bib = self.root / self.options.bibliography
         if not bib.is_file():
-            raise PluginError(f"graphbuild: bibliography '{self.core.bibliography}' not found at {bib}")
+            raise PluginError(f"graphbuild: bibliography '{self.options.bibliography}' not found at {bib}")
         # Idempotent: a config object may pass through on_config more than once.
         if str(bib) not in config.watch:
             config.watch.append(str(bib))
-        for name in assets.STYLESHEETS:
-            if f"{ASSET_DIR}/{name}" not in config.extra_css:
-                config.extra_css.append(f"{ASSET_DIR}/{name}")
-        scripts = {str(script) for script in config.extra_javascript}
-        for name in assets.SCRIPTS:
-            if f"{ASSET_DIR}/{name}" not in scripts:
-                config.extra_javascript.append(c.ExtraScriptValue(f"{ASSET_DIR}/{name}"))
-        evidence = {"Evidence": [{PAGE_TITLES[src]: src} for src in (CLAIMS, EVIDENCE_MAP, MATRIX, BIBLIOGRAPHY)]}
-        if config.nav is not None and self.core.nav and evidence not in config.nav:
+        for sheet in stylesheets():
+            if sheet not in config.extra_css:
+                config.extra_css.append(sheet)
+        present = {str(script) for script in config.extra_javascript}
+        for script in scripts():
+            if script not in present:
+                config.extra_javascript.append(c.ExtraScriptValue(script))
+        evidence = evidence_nav()
+        if config.nav is not None and self.options.nav and evidence not in config.nav:
             config.nav.append(evidence)
         return config
 
@@ -179,13 +164,13 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
             ) from None
 
     def _analyse(self, pages: list[tuple[str, str, str]]) -> tuple[KnowledgeBase, list[Diagnostic]]:
-        assert self.core is not None
-        bib_file = self.root / self.core.bibliography
-        bibliography, bib_problems = self.bib_cache.load(bib_file, self.display(str(bib_file)), self.core)
+        assert self.options is not None
+        bib_file = self.root / self.options.bibliography
+        bibliography, bib_problems = self.bib_cache.load(bib_file, self.display(str(bib_file)), self.options)
         done = self._analysed
         if done is not None and done[0] == pages and done[1].bibliography is bibliography:  # see on_pre_build
             return done[1], list(done[2])
-        kb, problems = build_knowledge_base(pages, bibliography, self.core)
+        kb, problems = build_knowledge_base(pages, bibliography, self.options)
         return kb, bib_problems + problems
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -193,7 +178,6 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
             return self._collect_and_build(files, config)
 
     def _collect_and_build(self, files: Files, config: MkDocsConfig) -> Files:
-        assert self.core is not None
         kb, diagnostics = self._analyse(self._pages(files))
         self._analysed = None
         self.kb = kb
@@ -202,21 +186,33 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
             template_dirs.insert(0, Path(config.theme.custom_dir) / "graphbuild")
         self.renderer = Renderer(kb, {}, template_dirs)  # its URLs are known once files are
         self._taken = {f.dest_uri: f for f in files if f.generated_by is None and self._in_docs(f, config)}
-        for src, title in self.renderer.generated_pages().items():
-            token = self._token()
-            inclusion = InclusionLevel.NOT_IN_NAV if src.startswith("studies/") else InclusionLevel.UNDEFINED
-            page = File.generated(config, src, content=f"{front_matter(title)}{token}\n", inclusion=inclusion)
-            if self._add(files, page, diagnostics):
-                self.generated[src] = token
+        planned = plan(kb)
+        pages = {}
+        for item in planned:
+            if item.is_page:
+                token = self._token()
+                inclusion = InclusionLevel.UNDEFINED if item.output.nav else InclusionLevel.NOT_IN_NAV  # type: ignore[union-attr]
+                page = File.generated(
+                    config, item.src, content=f"{front_matter(item.title)}{token}\n", inclusion=inclusion
+                )
+                if self._add(files, page, diagnostics):
+                    pages[token] = item
         self.renderer.urls.update({f.src_uri: f.url for f in files.documentation_pages()})
-        self._add_static(files, config, diagnostics)
+        for item in planned:
+            if item.asset is not None:
+                self._add(files, File.generated(config, item.src, abs_src_path=str(item.asset)), diagnostics)
+            elif not item.is_page:
+                self._add(
+                    files, File.generated(config, item.src, content=self.renderer.file_content(item)), diagnostics
+                )
         self.renderer.urls.update({f.src_uri: f.url for f in files})
         for diagnostic in sorted(set(diagnostics)):
             log.warning(str(diagnostic))
         # Every generated page's body now, while the process is small: the same work done
         # page by page later ran into garbage collections of a heap grown by MkDocs' pages.
-        for src, token in self.generated.items():
-            self.fragments[token] = self.renderer.generated_body(src)
+        for token, item in pages.items():
+            self.generated[item.src] = token
+            self.fragments[token] = self.renderer.page_body(item)
         return files
 
     @staticmethod
@@ -242,39 +238,28 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         files.append(file)
         return True
 
-    def _add_static(self, files: Files, config: MkDocsConfig, diagnostics: list[Diagnostic]) -> None:
-        assert self.kb is not None and self.renderer is not None
-        graph = self.renderer.graph
-        exports = {
-            EXPORT_FILES["json"]: to_json(graph),
-            EXPORT_FILES["graphml"]: to_graphml(graph),
-            EXPORT_FILES["csv"]: to_csv(self.kb),
-            MAP_DATA: self.renderer.map_data(),
-        }
-        for src, content in exports.items():
-            self._add(files, File.generated(config, src, content=content), diagnostics)
-        for name, path in assets.files().items():
-            self._add(files, File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(path)), diagnostics)
-
     def _token(self) -> str:
         return f"GBPLACEHOLDER{self._nonce}N{next(self._tokens):06d}X"
 
     # -- resolve, page by page ------------------------------------------------------------
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        assert self.kb is not None and self.renderer is not None
+        assert self.kb is not None and self.renderer is not None and self.options is not None
         renderer = self.renderer
         src = page.file.src_uri
-        facts = self.kb.pages.get(src)
-        if facts is None or src in self.generated:
+        collected = self.kb.pages.get(src)
+        if collected is None or src in self.generated:
             return markdown
+        placed, problems = reconcile(collected, markdown, self.options)
+        for problem in problems:
+            log.error(str(problem))
 
         def card(claim: Claim) -> str:
             token = self._token()
             self.fragments[token] = renderer.card(claim, src)
             return token
 
-        return process_markdown(markdown, facts, renderer, card)
+        return rewrite_page(placed, self.kb, lambda citation: renderer.citation(citation, src), card)
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.renderer is not None

@@ -20,7 +20,7 @@ from .bibliography import BibliographyCache
 from .config import Config, ConfigError, config_from_mapping
 from .diagnostics import Diagnostic, error
 from .knowledge import KnowledgeBase, build_knowledge_base
-from .render import clash_diagnostics
+from .site import clash_diagnostics
 
 # MkDocs' own list (``mkdocs.utils.markdown_extensions``), matched case-sensitively as it does.
 MARKDOWN_EXTENSIONS = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")

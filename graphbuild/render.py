@@ -1,16 +1,13 @@
 """HTML for claim cards, citations and the generated pages, from overridable templates.
 
 Every string from a ``.bib`` file or a claim passes through Jinja's autoescaping; text that
-Markdown will still see (inline citations) is also entity-encoded so that Markdown syntax in
-a hostile title stays text.
+Markdown will still see (inline citations, and everything in the Markdown tree) is also
+entity-encoded so that Markdown syntax in a hostile title stays text.
 """
 
 from __future__ import annotations
 
-import html
-import re
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -20,88 +17,15 @@ import networkx as nx
 from markupsafe import Markup
 
 from .bibliography import Study
-from .claims import Citation, Claim, Stance
-from .diagnostics import Diagnostic, error
-from .evidence import EvidenceProfile, design_noun
-from .formatting import (
-    citation_labels,
-    doi_href,
-    page_url,
-    reference_parts,
-    reference_text,
-    relative_url,
-    safe_href,
-)
+from .citations import Citation
+from .claims import Claim
+from .escaping import entity_text, markdown_inert, script_json
+from .evidence import EvidenceProfile
+from .formatting import doi_href, reference_parts, reference_text, relative_url, safe_href
 from .graph import build_graph, claim_node, study_node
-from .knowledge import KnowledgeBase, PageFacts
-
-BIBLIOGRAPHY = "bibliography/index.md"
-CLAIMS = "claims/index.md"
-EVIDENCE_MAP = "evidence/index.md"
-MATRIX = "evidence/matrix/index.md"
-EXPORT_FILES = {"json": "evidence/graph.json", "graphml": "evidence/graph.graphml", "csv": "evidence/claims.csv"}
-MAP_DATA = "evidence/map.json"
-ASSET_DIR = "assets/graphbuild"
-PAGE_TITLES = {
-    BIBLIOGRAPHY: "Bibliography",
-    CLAIMS: "Claims index",
-    EVIDENCE_MAP: "Evidence map",
-    MATRIX: "Evidence matrix",
-}
-STANCE_SYMBOLS = {Stance.SUPPORTS: "✓", Stance.CONTRADICTS: "✗", Stance.MIXED: "±", Stance.NO_EFFECT: "∅"}
-STANCE_WORDS = {
-    Stance.SUPPORTS: "supports",
-    Stance.CONTRADICTS: "contradicts",
-    Stance.MIXED: "mixed",
-    Stance.NO_EFFECT: "no effect",
-}
-_MARKDOWN_SPECIALS = {c: f"&#{ord(c)};" for c in "[]()*_`!{}#|~:\\$^+=-"}
-_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", **_MARKDOWN_SPECIALS})
-
-
-def study_src(study: Study) -> str:
-    return f"studies/{study.slug}.md"
-
-
-def front_matter(title: str) -> str:
-    """YAML front matter for a generated page. MkDocs themes print ``page.title`` unescaped
-    (their Jinja has no autoescape), so a study's title is HTML-escaped here; and the YAML is
-    printable ASCII only, with every other character escaped. MkDocs drops front matter that
-    PyYAML rejects (a DEL or a C1 control in a .bib field would do) and renders it as
-    Markdown instead, which would turn a hostile title into a link."""
-    text = html.escape(_CONTROLS.sub("", title), quote=False)
-    return f'---\ntitle: "{"".join(map(_yaml_char, text))}"\n---\n\n'
-
-
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def _yaml_char(char: str) -> str:
-    """One character inside a YAML double-quoted scalar."""
-    if char in '"\\':
-        return "\\" + char
-    if " " <= char <= "~":
-        return char
-    code = ord(char)
-    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
-
-def entity_text(text: str) -> str:
-    """HTML-escape and encode everything Markdown or a template engine could act on, in one
-    pass, so that no entity is encoded twice (``O'Brien`` must not show as ``O&#x27;Brien``)."""
-    return text.translate(_ENTITIES)
-
-
-def _markdown_inert(value: Any) -> Any:
-    """Every plain value a template prints, HTML-escaped and Markdown-encoded at once; ids,
-    class names and links (letters, digits and ``. / : # -`` only) hold nothing Markdown
-    acts on and are left readable."""
-    if isinstance(value, str) and not isinstance(value, Markup) and not _PLAIN_TOKEN.match(value):
-        return Markup(entity_text(value))
-    return value
-
-
-_PLAIN_TOKEN = re.compile(r"^[A-Za-z0-9./:#-]*$")
+from .knowledge import KnowledgeBase
+from .site import FILES, PAGE, GeneratedFile, GeneratedPage, Planned, study_src
+from .vocabulary import STANCE, STANCES, STATUS, STATUSES, design_noun, level_mark, type_colour
 
 
 class _Environment(jinja2.Environment):
@@ -127,8 +51,11 @@ class Renderer:
         self.kb = kb
         self.markdown_safe = markdown_safe
         self.urls = urls
-        self.labels = citation_labels(list(kb.cited.values()))
         self._study_cache: dict[str, dict] = {}
+        self._hrefs: dict[tuple[str, str, str], str] = {}
+        self._templates: dict[str, jinja2.Template] = {}
+        self._fragments: dict[tuple, Markup] = {}
+        self._node_summaries: dict[str, dict[str, Any]] = {}
         loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(d) for d in template_dirs if d.is_dir()])]
         loaders.append(jinja2.PackageLoader("graphbuild", "templates"))
         self.env = _Environment(
@@ -138,12 +65,16 @@ class Renderer:
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
             auto_reload=False,  # one renderer per build: no need to stat templates on every use
-            finalize=_markdown_inert if markdown_safe else None,
+            finalize=markdown_inert if markdown_safe else None,
         )
         self.env.globals.update(
-            stance_symbol=lambda s: STANCE_SYMBOLS[Stance(s)],
-            stance_word=lambda s: STANCE_WORDS[Stance(s)],
+            stance_terms=STANCES,
+            stance_term=STANCE,
+            status_terms=STATUSES,
+            status_term=STATUS,
             design_noun=design_noun,
+            level_mark=level_mark,
+            type_colour=type_colour,
             level_label=self.level_label,
             stance_html=self.stance_html,
             status_html=self.status_html,
@@ -152,6 +83,7 @@ class Renderer:
     # -- links ----------------------------------------------------------------------------
 
     def href(self, current: str, target_src: str, fragment: str = "") -> str:
+        """A link from one source's page to another's; a URL once used is never changed."""
         key = (current, target_src, fragment)
         link = self._hrefs.get(key)
         if link is None:
@@ -159,10 +91,9 @@ class Renderer:
             link = self._hrefs[key] = relative_url(self.urls[current], target)
         return link
 
-    @cached_property
-    def _hrefs(self) -> dict[tuple[str, str, str], str]:
-        """Links already made: a URL in ``urls`` may be added, never changed, once used."""
-        return {}
+    def page_href(self, current: str, name: str, fragment: str = "") -> str:
+        """A link to one of the generated pages of ``site.PAGES``, by its name."""
+        return self.href(current, PAGE[name].src, fragment)
 
     def study_href(self, current: str, key: str) -> str:
         return self.href(current, study_src(self.kb.bibliography[key]))
@@ -174,40 +105,18 @@ class Renderer:
         kind, _, ident = node_id.partition(":")
         return self.claim_href(current, ident) if kind == "claim" else self.study_href(current, ident)
 
-    def label(self, key: str) -> str:
-        return self.labels.get(key, key)
-
     def node_label(self, node_id: str) -> str:
         kind, _, ident = node_id.partition(":")
-        return ident if kind == "claim" else self.label(ident)
+        return ident if kind == "claim" else self.kb.label(ident)
 
     def level_label(self, level: int | None) -> str:
-        if level is None:
-            return "unrated"
-        return f"level {level}"
+        return "unrated" if level is None else f"level {level}"
 
     # -- pieces ---------------------------------------------------------------------------
 
-    def _render(self, template: str, **context) -> str:
+    def _render(self, template: str, **context: Any) -> str:
         text = self._template(template).render(**context)
         return "\n".join(line for line in text.splitlines() if line.strip())
-
-    def study_context(self, study: Study, current: str) -> dict:
-        return {**self._study_facts(study), "href": self.study_href(current, study.key)}
-
-    def _study_facts(self, study: Study) -> dict:
-        """What every page says of a study, worked out once: a landmark study appears thousands of times."""
-        facts = self._study_cache.get(study.key)
-        if facts is None:
-            facts = self._study_cache[study.key] = self._study_facts_uncached(study)
-        return facts
-
-    @cached_property
-    def _macros(self) -> Any:
-        """``macros.html`` (a site may override it), whose small pieces are rendered once
-        per study or value and reused: a Jinja macro call per table cell is most of the
-        cost of 6,000 study pages."""
-        return self._template("macros.html").make_module()
 
     def _template(self, name: str) -> jinja2.Template:
         """A template whose globals are one plain dict: Jinja chains them onto the
@@ -220,12 +129,11 @@ class Renderer:
         return template
 
     @cached_property
-    def _templates(self) -> dict[str, jinja2.Template]:
-        return {}
-
-    @cached_property
-    def _fragments(self) -> dict[tuple, Markup]:
-        return {}
+    def _macros(self) -> Any:
+        """``macros.html`` (a site may override it), whose small pieces are rendered once
+        per study or value and reused: a Jinja macro call per table cell is most of the
+        cost of 6,000 study pages."""
+        return self._template("macros.html").make_module()
 
     def _macro(self, name: str, *args: str | int | None) -> Markup:
         """A macro's output for some plain values, rendered once per distinct values."""
@@ -241,23 +149,30 @@ class Renderer:
     def status_html(self, profile: EvidenceProfile) -> Markup:
         return self._macro("status", profile.status)
 
-    def _study_facts_uncached(self, study: Study) -> dict:
-        facts = self._study_fields(study)
-        facts["reference_html"] = self._macros.reference(facts)
-        facts["links_html"] = self._macros.links(facts)
-        facts["badge_html"] = self._macro("level_badge", facts["level"], facts["design_name"])
-        return facts
+    def study_view(self, study: Study, current: str) -> dict:
+        """What a page says of a study, with a link to its page from ``current``."""
+        return {**self._study_parts(study), "href": self.study_href(current, study.key)}
+
+    def _study_parts(self, study: Study) -> dict:
+        """What every page says of a study, worked out once: a landmark study appears thousands of times."""
+        parts = self._study_cache.get(study.key)
+        if parts is None:
+            parts = self._study_cache[study.key] = self._study_fields(study)
+            parts["reference_html"] = self._macros.reference(parts)
+            parts["links_html"] = self._macros.links(parts)
+            parts["badge_html"] = self._macro("level_badge", parts["level"], parts["design_name"])
+        return parts
 
     def _study_fields(self, study: Study) -> dict:
-        parts = reference_parts(study)
+        ref = reference_parts(study)
         return {
             "key": study.key,
-            "label": self.label(study.key),
+            "label": self.kb.label(study.key),
             "design": study.design,
             "design_name": design_noun(study.design, 1) if study.design else "unrated",
             "level": study.level,
-            "ref": parts,
-            "ref_text": reference_text(study, parts),
+            "ref": ref,
+            "ref_text": reference_text(study, ref),
             "doi": study.doi,
             "doi_href": doi_href(study.doi),
             "url": study.url,
@@ -265,28 +180,26 @@ class Renderer:
             "entry_type": study.entry_type,
         }
 
-    def claim_context(self, claim: Claim, current: str) -> dict:
+    def claim_view(self, claim: Claim, current: str) -> dict:
         evidence: list[dict] = []
         for item in claim.evidence:
             study = self.kb.bibliography.studies.get(item.key)
             if study is None:
                 continue
-            evidence.append(
-                {"stance": item.stance.value, "note": item.note, "study": self.study_context(study, current)}
-            )
+            evidence.append({"stance": item.stance, "note": item.note, "study": self.study_view(study, current)})
         evidence.sort(key=lambda e: (e["study"]["level"] or 99, e["study"]["label"]))
         return {
             "claim": claim,
             "profile": self.kb.profiles[claim.id],
             "evidence": evidence,
-            "map_href": self.href(current, EVIDENCE_MAP, f"claim:{claim.id}"),
+            "map_href": self.page_href(current, "map", f"claim:{claim.id}"),
             "page_href": self.claim_href(current, claim.id),
         }
 
     def local_graph(self, current: str, node_id: str, label: str) -> str:
-        from .mapdata import local_graph_data, script_json
+        from .mapdata import local_graph_data
 
-        data = local_graph_data(self.kb, node_id, lambda n: self.node_href(current, n), facts=self.node_facts)
+        data = local_graph_data(self.kb, node_id, lambda n: self.node_href(current, n), summary=self.node_summary)
         kind, _, ident = node_id.partition(":")
         slug = ident if kind == "claim" else self.kb.bibliography[ident].slug
         return self._render(
@@ -298,129 +211,94 @@ class Renderer:
 
     def card(self, claim: Claim, current: str) -> str:
         graph = self.local_graph(current, claim_node(claim.id), f"claim {claim.id} and its studies")
-        return self._render("claim_card.html", graph=graph, **self.claim_context(claim, current))
+        return self._render("claim_card.html", graph=graph, **self.claim_view(claim, current))
 
     def citation(self, citation: Citation, current: str) -> str:
-        """``(Mead & MacNeil, 2006, p. 4; Pitt et al., 2013)``; unknown keys stay visible."""
-        parts = []
+        """``(Mead & MacNeil, 2006, p. 4; Pitt et al., 2013)``, from the ``citation`` macro.
+
+        The citation stays in the Markdown (a heading's table-of-contents entry must read
+        it), so every value is encoded against Markdown as well as HTML."""
+        items = []
         for cited in citation.keys:
-            prefix = entity_text(cited.prefix) + " " if cited.prefix else ""
-            locator = ", " + entity_text(cited.locator) if cited.locator else ""
             study = self.kb.bibliography.studies.get(cited.key)
-            if study is None:
-                parts.append(f'{prefix}<span class="gb-cite-missing">?{entity_text(cited.key)}</span>{locator}')
-                continue
-            ref = entity_text(self._study_facts(study)["ref_text"])
-            parts.append(
-                f'{prefix}<a class="gb-cite" href="{self.study_href(current, study.key)}" '
-                f'data-ref="{ref}" title="{ref}">{entity_text(self.label(study.key))}</a>{locator}'
-            )
-        return "(" + "; ".join(parts) + ")"
+            item = {
+                "key": _inert(cited.key),
+                "prefix": _inert(cited.prefix),
+                "locator": _inert(cited.locator),
+                "found": study is not None,
+            }
+            if study is not None:
+                item.update(
+                    href=self.study_href(current, study.key),
+                    label=_inert(self.kb.label(study.key)),
+                    ref=_inert(self._study_parts(study)["ref_text"]),
+                )
+            items.append(item)
+        return str(self._macros.citation(items)).strip()
 
-    # -- pages ----------------------------------------------------------------------------
+    # -- generated pages and files ---------------------------------------------------------
 
-    def study_page(self, study: Study) -> str:
-        current = study_src(study)
+    def page_body(self, planned: Planned) -> str:
+        """The HTML body of a generated page of ``site.plan``."""
+        page = planned.output
+        assert isinstance(page, GeneratedPage)
+        return self._render(page.template, **page.context(self, planned.src, planned.subject))
+
+    def file_content(self, planned: Planned) -> str:
+        """The text of a generated file of ``site.plan``."""
+        file = planned.output
+        assert isinstance(file, GeneratedFile)
+        return file.build(self)
+
+    def page_title(self, src: str) -> str:
+        page = self.kb.pages.get(src)
+        if page is not None:
+            return page.title
+        return next((p.title for p in PAGE.values() if p.src == src), src)
+
+    def study_context_page(self, study: Study, current: str) -> dict[str, Any]:
         citing = [
             {
                 "claim": self.kb.claims[claim_id],
-                "stance": stance.value,
+                "stance": stance,
                 "href": self.claim_href(current, claim_id),
                 "profile": self.kb.profiles[claim_id],
             }
             for claim_id, stance in self.kb.citing.get(study.key, {}).items()
         ]
-        pages = sorted(self._cited_in_text.get(study.key, ()))
-        inline = [{"title": self.page_title(p), "href": self.href(current, p)} for p in pages]
-        graph = (
-            self.local_graph(current, study_node(study.key), f"{self.label(study.key)} and the claims citing it")
-            if citing
-            else ""
-        )
-        return self._render(
-            "study.html",
-            s=self.study_context(study, current),
-            study=study,
-            abstract=study.abstract,
-            citing=citing,
-            inline=inline,
-            graph=graph,
-            bibliography_href=self.href(current, BIBLIOGRAPHY),
-        )
-
-    @cached_property
-    def _cited_in_text(self) -> dict[str, set[str]]:
-        """The pages whose prose cites each study."""
-        pages: dict[str, set[str]] = defaultdict(set)
-        for page in self.kb.pages.values():
-            for citation in page.citations:
-                for cited in citation.keys:
-                    pages[cited.key].add(page.src_path)
-        return pages
-
-    def generated_pages(self) -> dict[str, str]:
-        """Every page this renderer makes, by source path, with its title."""
-        pages = {src: PAGE_TITLES[src] for src in (BIBLIOGRAPHY, CLAIMS, EVIDENCE_MAP, MATRIX)}
-        for study in self.kb.cited.values():
-            author, _, year = self.label(study.key).rpartition(", ")
-            pages[study_src(study)] = f"{author} ({year})"
-        return pages
-
-    def generated_files(self) -> list[str]:
-        """Every file graphbuild adds to a site: pages, exports, map data and assets."""
-        from . import assets
-
-        return [
-            *self.generated_pages(),
-            *EXPORT_FILES.values(),
-            MAP_DATA,
-            *(f"{ASSET_DIR}/{name}" for name in assets.files()),
+        inline = [
+            {"title": self.page_title(p), "href": self.href(current, p)}
+            for p in self.kb.cited_in_text.get(study.key, ())
         ]
-
-    def generated_body(self, src: str) -> str:
-        """The HTML body of one page from ``generated_pages``."""
-        builders = {
-            BIBLIOGRAPHY: self.bibliography,
-            CLAIMS: self.claims_index,
-            EVIDENCE_MAP: self.evidence_map,
-            MATRIX: self.matrix,
+        label = self.kb.label(study.key)
+        graph = self.local_graph(current, study_node(study.key), f"{label} and the claims citing it") if citing else ""
+        return {
+            "s": self.study_view(study, current),
+            "study": study,
+            "abstract": study.abstract,
+            "citing": citing,
+            "inline": inline,
+            "graph": graph,
+            "bibliography_href": self.page_href(current, "bibliography"),
         }
-        if src in builders:
-            return builders[src]()
-        return self.study_page(self._studies_by_src[src])
 
-    @cached_property
-    def _studies_by_src(self) -> dict[str, Study]:
-        return {study_src(s): s for s in self.kb.cited.values()}
+    def bibliography_context(self, current: str) -> dict[str, Any]:
+        studies = sorted(self.kb.cited.values(), key=lambda s: (self.kb.label(s.key).lower(), s.title.lower()))
+        return {"studies": [self.study_view(s, current) for s in studies]}
 
-    def page_title(self, src: str) -> str:
-        page = self.kb.pages.get(src)
-        return page.title if page else PAGE_TITLES.get(src, src)
-
-    def bibliography(self) -> str:
-        current = BIBLIOGRAPHY
-        studies = sorted(self.kb.cited.values(), key=lambda s: (self.label(s.key).lower(), s.title.lower()))
-        return self._render("bibliography.html", studies=[self.study_context(s, current) for s in studies])
-
-    def claims_index(self) -> str:
-        current = CLAIMS
+    def claims_context(self, current: str) -> dict[str, Any]:
         rows = [
-            self.claim_context(c, current) | {"page_title": self.page_title(self.kb.claim_page[c.id])}
-            for c in self.ordered_claims()
+            self.claim_view(c, current) | {"page_title": self.page_title(self.kb.claim_page[c.id])}
+            for c in self.kb.ordered_claims
         ]
-        return self._render(
-            "claims.html",
-            rows=rows,
-            types=self.kb.config.claim_types,
-            matrix_href=self.href(current, MATRIX),
-            map_href=self.href(current, EVIDENCE_MAP),
-        )
+        return {
+            "rows": rows,
+            "types": self.kb.config.claim_types,
+            "matrix_href": self.page_href(current, "matrix"),
+            "map_href": self.page_href(current, "map"),
+        }
 
-    def ordered_claims(self) -> list[Claim]:
-        return sorted(self.kb.claims.values(), key=lambda c: (c.page, c.line))
-
-    def matrix(self) -> str:
-        current = MATRIX
+    def matrix_context(self, current: str) -> dict[str, Any]:
         levels = sorted(self.kb.config.levels)
         sections = []
         for src in sorted({self.kb.claim_page[c] for c in self.kb.claims}, key=lambda s: self.kb.pages[s].path):
@@ -428,60 +306,51 @@ class Renderer:
             for claim in self.kb.pages[src].claims:
                 if self.kb.claims.get(claim.id) is not claim:
                     continue
-                context = self.claim_context(claim, current)
+                view = self.claim_view(claim, current)
                 cells: dict[int | None, list[dict]] = {level: [] for level in [*levels, None]}
-                for e in context["evidence"]:  # in the card's order: strongest first, then by label
+                for e in view["evidence"]:  # in the card's order: strongest first, then by label
                     cells.setdefault(e["study"]["level"], []).append(e)
-                rows.append(context | {"cells": cells})
+                rows.append(view | {"cells": cells})
             sections.append({"title": self.page_title(src), "href": self.href(current, src), "rows": rows})
-        return self._render(
-            "matrix.html",
-            sections=sections,
-            levels=levels,
-            scheme=self.kb.config.levels,
-            claims_href=self.href(current, CLAIMS),
-        )
+        return {
+            "sections": sections,
+            "levels": levels,
+            "scheme": self.kb.config.levels,
+            "claims_href": self.page_href(current, "claims"),
+        }
 
-    def evidence_map(self) -> str:
-        current = EVIDENCE_MAP
-        graph_edges = self.graph.number_of_edges()
-        exports = [
-            ("Graph (node-link JSON)", self.href(current, EXPORT_FILES["json"])),
-            ("Graph (GraphML)", self.href(current, EXPORT_FILES["graphml"])),
-            ("Claims and evidence (CSV)", self.href(current, EXPORT_FILES["csv"])),
-        ]
-        return self._render(
-            "evidence_map.html",
-            data_src=self.href(current, MAP_DATA),
-            claims_url=self.href(current, CLAIMS),
-            matrix_url=self.href(current, MATRIX),
-            exports=exports,
-            types=self.kb.config.claim_types,
-            groups=self.kb.config.groups,
-            levels=sorted(self.kb.config.levels.items()),
-            stances=[s.value for s in Stance],
-            stats={"claims": len(self.kb.claims), "studies": len(self.kb.cited), "edges": graph_edges},
-        )
+    def map_context(self, current: str) -> dict[str, Any]:
+        exports = [(f.label, self.href(current, f.src)) for f in FILES if f.label]
+        return {
+            "data_src": self.href(current, next(f.src for f in FILES if f.name == "map-data")),
+            "claims_url": self.page_href(current, "claims"),
+            "matrix_url": self.page_href(current, "matrix"),
+            "exports": exports,
+            "types": self.kb.config.claim_types,
+            "groups": self.kb.config.groups,
+            "levels": sorted(self.kb.config.levels.items()),
+            "stats": {
+                "claims": len(self.kb.claims),
+                "studies": len(self.kb.cited),
+                "edges": self.graph.number_of_edges(),
+            },
+        }
 
     def map_data(self) -> str:
-        from .mapdata import evidence_map_data, script_json
+        from .mapdata import evidence_map_data
 
-        href = lambda n: self.node_href(EVIDENCE_MAP, n)  # noqa: E731
-        return script_json(evidence_map_data(self.kb, href, graph=self.graph, facts=self.node_facts))
+        href = lambda n: self.node_href(PAGE["map"].src, n)  # noqa: E731
+        return script_json(evidence_map_data(self.kb, href, graph=self.graph, summary=self.node_summary))
 
-    def node_facts(self, node_id: str) -> dict[str, Any]:
+    def node_summary(self, node_id: str) -> dict[str, Any]:
         """A graph node's label, kind and tooltip, worked out once: a landmark study is drawn
         in the local graph of every claim citing it."""
-        facts = self._node_facts.get(node_id)
-        if facts is None:
-            from .mapdata import node_facts
+        summary = self._node_summaries.get(node_id)
+        if summary is None:
+            from .mapdata import node_summary
 
-            facts = self._node_facts[node_id] = node_facts(self.kb, node_id, self.node_label)
-        return facts
-
-    @cached_property
-    def _node_facts(self) -> dict[str, dict[str, Any]]:
-        return {}
+            summary = self._node_summaries[node_id] = node_summary(self.kb, node_id, self.node_label)
+        return summary
 
     @cached_property
     def graph(self) -> nx.DiGraph:
@@ -489,49 +358,5 @@ class Renderer:
         return build_graph(self.kb)
 
 
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
-
-
-def written_to(src: str, use_directory_urls: bool = True) -> str:
-    """The file a source becomes in the built site (``bibliography.md`` and
-    ``bibliography/index.md`` both become ``bibliography/index.html``)."""
-    if not src.lower().endswith(MARKDOWN_SUFFIXES):
-        return src
-    url = page_url(src, use_directory_urls)
-    return url + "index.html" if url.endswith("/") or not url else url
-
-
-def clashes(sources: Sequence[str], generated: Sequence[str], use_directory_urls: bool = True) -> dict[str, str]:
-    """Editors' files that would be written where graphbuild writes: source -> generated."""
-    ours = {written_to(src, use_directory_urls): src for src in generated}
-    return {
-        src: ours[written_to(src, use_directory_urls)] for src in sources if written_to(src, use_directory_urls) in ours
-    }
-
-
-def clash_message(src: str, dest: str, ours: str) -> str:
-    return f"'{src}' would be written to '{dest}', where graphbuild writes '{ours}'; rename or remove this file"
-
-
-def clash_diagnostics(kb: KnowledgeBase, sources: dict[str, str], use_directory_urls: bool) -> list[Diagnostic]:
-    """An error for each editor's file (source -> the path to show) that the build would
-    overwrite with a page, export or asset of graphbuild's."""
-    found = clashes(list(sources), Renderer(kb, {}).generated_files(), use_directory_urls)
-    return [
-        error(sources[src], 1, clash_message(src, written_to(src, use_directory_urls), ours))
-        for src, ours in found.items()
-    ]
-
-
-def process_markdown(markdown: str, facts: PageFacts, renderer: Renderer, card: Callable[[Claim], str]) -> str:
-    """Replace citations and claim blocks in one page's Markdown; line count may change."""
-    current = facts.src_path
-    for citation in sorted(facts.citations, key=lambda c: c.start, reverse=True):
-        markdown = markdown[: citation.start] + renderer.citation(citation, current) + markdown[citation.end :]
-    lines = markdown.split("\n")
-    for claim, block in sorted(zip(facts.claims, facts.blocks, strict=True), key=lambda p: p[1].start, reverse=True):
-        if renderer.kb.claims.get(claim.id) is not claim:
-            continue
-        html_lines = [block.indent + line for line in card(claim).split("\n")]
-        lines[block.start : block.end + 1] = ["", *html_lines, ""]
-    return "\n".join(lines)
+def _inert(text: str) -> Markup:
+    return Markup(entity_text(text))

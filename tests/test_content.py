@@ -36,7 +36,7 @@ def test_coverage(kb) -> None:
 def test_readmissions_evidence_is_contested_by_the_cochrane_review(kb) -> None:
     contested = [c for c in kb.claims.values() if kb.profiles[c.id].contested]
     assert any(
-        kb.bibliography[e.key].design == "systematic-review" and e.stance.value == "no-effect"
+        kb.bibliography[e.key].design == "systematic-review" and e.stance == "no-effect"
         for c in contested
         for e in c.evidence
     )

@@ -17,9 +17,10 @@ import bibtexparser
 import pytest
 
 from graphbuild.bibliography import load_bibliography, parse_bibliography
-from graphbuild.claims import collect_page
 from graphbuild.config import Config
 from graphbuild.diagnostics import Severity
+
+from .helpers import collect_page
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 FIXTURES = Path(__file__).parent / "fixtures"

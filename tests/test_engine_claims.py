@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from graphbuild.bibliography import parse_bibliography
-from graphbuild.claims import Stance, collect_page, find_citations, mask_code, read_citations, toc_slug
 from graphbuild.config import Config
+from graphbuild.headings import toc_slug
 from graphbuild.knowledge import build_knowledge_base
+
+from .helpers import collect_page, find_citations, mask_code, read_citations
 
 VALID = """\
 # Page
@@ -42,10 +44,10 @@ def test_valid_claim_with_all_forms() -> None:
         3,
     )
     assert [(e.key, e.stance, e.line) for e in claim.evidence] == [
-        ("min2007", Stance.SUPPORTS, 10),
-        ("pitt2013", Stance.NO_EFFECT, 13),
-        ("davidson2006", Stance.SUPPORTS, 15),
-        ("lawn2008", Stance.CONTRADICTS, 16),
+        ("min2007", "supports", 10),
+        ("pitt2013", "no-effect", 13),
+        ("davidson2006", "supports", 15),
+        ("lawn2008", "contradicts", 16),
     ]
     assert claim.evidence[0].note == "Fewer readmissions over three years."
 

@@ -10,12 +10,12 @@ import networkx as nx
 import pytest
 
 from graphbuild.bibliography import parse_bibliography
-from graphbuild.claims import Claim, Evidence, Stance
+from graphbuild.claims import Claim, Evidence
 from graphbuild.config import Config
 from graphbuild.evidence import profile
 from graphbuild.graph import build_graph, to_csv, to_graphml, to_json
 from graphbuild.knowledge import build_knowledge_base
-from graphbuild.render import Renderer, clashes
+from graphbuild.site import clashes, plan
 
 from .conftest import BIB, INDEX_MD
 
@@ -28,7 +28,7 @@ def _bib():
     return bibliography
 
 
-def _claim(*evidence: tuple[str, Stance]) -> Claim:
+def _claim(*evidence: tuple[str, str]) -> Claim:
     items = [Evidence(key, stance, "", 1) for key, stance in evidence]
     return Claim("c", "S.", "outcome", "services", [], items, "docs/x.md", 1)
 
@@ -37,7 +37,7 @@ def _claim(*evidence: tuple[str, Stance]) -> Claim:
     ("evidence", "status", "support", "overall", "sentence"),
     [
         pytest.param(
-            [("min2007", Stance.SUPPORTS), ("pitt2013", Stance.NO_EFFECT)],
+            [("min2007", "supports"), ("pitt2013", "no-effect")],
             "contested",
             (3, "comparison-group"),
             (1, "systematic-review"),
@@ -46,7 +46,7 @@ def _claim(*evidence: tuple[str, Stance]) -> Claim:
             id="contested",
         ),
         pytest.param(
-            [("gillard2014", Stance.SUPPORTS), ("mead2006", Stance.SUPPORTS), ("min2007", Stance.SUPPORTS)],
+            [("gillard2014", "supports"), ("mead2006", "supports"), ("min2007", "supports")],
             "supported",
             (3, "comparison-group"),
             (3, "comparison-group"),
@@ -54,7 +54,7 @@ def _claim(*evidence: tuple[str, Stance]) -> Claim:
             id="supported",
         ),
         pytest.param(
-            [("pitt2013", Stance.SUPPORTS), ("min2007", Stance.CONTRADICTS)],
+            [("pitt2013", "supports"), ("min2007", "contradicts")],
             "supported",
             (1, "systematic-review"),
             (1, "systematic-review"),
@@ -62,7 +62,7 @@ def _claim(*evidence: tuple[str, Stance]) -> Claim:
             id="weaker-contradiction-not-contested",
         ),
         pytest.param(
-            [("pitt2013", Stance.NO_EFFECT)],
+            [("pitt2013", "no-effect")],
             "not-supported",
             None,
             (1, "systematic-review"),
@@ -70,7 +70,7 @@ def _claim(*evidence: tuple[str, Stance]) -> Claim:
             id="not-supported",
         ),
         pytest.param(
-            [("min2007", Stance.MIXED)],
+            [("min2007", "mixed")],
             "not-supported",
             None,
             (3, "comparison-group"),
@@ -87,7 +87,7 @@ def test_profiles(evidence, status, support, overall, sentence) -> None:
         overall,
         sentence,
     )
-    assert result.counts[Stance.SUPPORTS] == sum(1 for _, s in evidence if s is Stance.SUPPORTS)
+    assert result.counts["supports"] == sum(1 for _, s in evidence if s == "supports")
 
 
 def _kb(pages, bib=BIB):
@@ -205,8 +205,7 @@ def test_relative_url(source: str, target: str, expected: str) -> None:
 )
 def test_files_written_where_graphbuild_writes(source: str, clash: str | None) -> None:
     kb, _ = _kb([("index.md", "docs/index.md", INDEX_MD)])
-    renderer = Renderer(kb, {})
-    found = clashes([source], renderer.generated_files())
+    found = clashes([source], [p.src for p in plan(kb)])
     assert found == ({source: clash} if clash else {})
 
 

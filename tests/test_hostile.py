@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from graphbuild.bibliography import load_bibliography
 from graphbuild.config import Config
-from graphbuild.render import front_matter
+from graphbuild.escaping import front_matter
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -550,12 +550,12 @@ def test_the_rendered_tree_stays_inert_when_markdown_reads_it_again(tmp_path: Pa
     """``graphbuild render`` writes cards into Markdown; inside a blockquote, an admonition
     or a list they are not raw HTML blocks, so Markdown reads their text again. A statement
     must still not become a link, an attribute or an image, and the graph data must parse."""
+    from graphbuild.markdown_tree import write_markdown_tree
     from graphbuild.project import load_project
-    from graphbuild.render_tree import render_tree
 
     root = write_hostile_site(tmp_path / "src")
     (root / "docs/nested.md").write_text(RENDER_MD, encoding="utf-8")
-    render_tree(load_project(root), tmp_path / "tree")
+    write_markdown_tree(load_project(root), tmp_path / "tree")
     site = build_site(tmp_path / "tree", tmp_path / "site", strict=False)
     markup = (site / "nested/index.html").read_text(encoding="utf-8")
     page = parse(markup)

@@ -12,10 +12,15 @@ import pytest
 
 from graphbuild import layout
 from graphbuild.bibliography import parse_bibliography
-from graphbuild.config import STANCES, Config
+from graphbuild.config import Config
+from graphbuild.escaping import script_json
+from graphbuild.formatting import page_url
 from graphbuild.graph import build_graph
 from graphbuild.knowledge import build_knowledge_base
-from graphbuild.mapdata import evidence_map_data, local_graph_data, script_json
+from graphbuild.mapdata import evidence_map_data, local_graph_data
+from graphbuild.render import Renderer
+from graphbuild.site import PAGE, plan
+from graphbuild.vocabulary import STANCE_VALUES as STANCES
 
 from .conftest import BIB, INDEX_MD
 
@@ -278,40 +283,16 @@ def test_local_graph_template_escapes_the_label_and_keeps_the_json() -> None:
 
 def test_evidence_map_template() -> None:
     config = Config()
-    html = (
-        _env()
-        .get_template("evidence_map.html")
-        .render(
-            data_src="map.json",
-            claims_url="../claims/",
-            matrix_url="matrix/",
-            exports=[("Graph (JSON)", "graph.json")],
-            types=config.claim_types,
-            groups=config.groups,
-            levels=sorted(config.levels.items()),
-            stances=STANCES,
-            stats={"claims": 1, "studies": 2, "edges": 2},
-        )
-    )
+    kb = _kb()
+    renderer = Renderer(kb, {p.src: page_url(p.src) if p.is_page else p.src for p in plan(kb)})
+    (item,) = [p for p in plan(kb) if p.output is PAGE["map"]]
+    html = renderer.page_body(item)
     assert '<div class="gb-map" id="gb-map" data-src="map.json" role="img"' in html
     assert html.count("<fieldset>") == 4 and html.count("<legend>") == 4
     assert '<label for="gb-map-query">' in html and 'id="gb-map-query"' in html
     for value in config.claim_types + config.groups + STANCES + ["none", "unrated"]:
         assert f'value="{value}"' in html
     assert 'href="../claims/"' in html and 'href="matrix/"' in html and 'href="graph.json"' in html
-    assert "1 claim, 2 studies and 2 links" in html
+    stats = f"{len(kb.claims)} claims, {len(kb.cited)} studies and {renderer.graph.number_of_edges()} links"
+    assert stats in html
     assert "\n\n" not in html
-
-
-def test_legend_words_match_the_drawing() -> None:
-    """The legend says in words what graphbuild.js draws: the same shapes in the same order."""
-    js = (ASSETS / "graphbuild.js").read_text(encoding="utf-8")
-    shapes = json.loads(re.search(r"const SHAPES = (\[[^\]]*\]);", js).group(1))
-    template = (TEMPLATES / "evidence_map.html").read_text(encoding="utf-8")
-    words = re.findall(r'\("([a-z ]+)", "(?:largest|large|medium|smaller|small|smallest)"\)', template)
-    assert [{"triangle pointing down": "triangleDown"}.get(w, w) for w in words] == shapes
-    dashes = re.search(r"const DASHES = \{([^}]*)\}", js).group(1)
-    css = (ASSETS / "graph.css").read_text(encoding="utf-8")
-    for stance in STANCES:
-        assert re.search(rf'(^|[\s"]){re.escape(stance)}"?:', dashes), stance
-        assert f"--gb-stance-{stance}:" in css

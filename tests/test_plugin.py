@@ -25,7 +25,8 @@ def test_config_validates_with_defaults(site: Path) -> None:
     config = load_config(config_file=str(site / "mkdocs.yml"))
     assert "graphbuild" in config.plugins
     plugin = config.plugins["graphbuild"]
-    assert plugin.config.bibliography == "references.bib" and plugin.config.nav is True
+    config.plugins.on_config(config)
+    assert plugin.options.bibliography == "references.bib" and plugin.options.nav is True
 
 
 def test_bad_option_names_the_option(site: Path) -> None:
@@ -73,7 +74,7 @@ def test_generated_pages_exist(built: Path) -> None:
     assert studies == ["dh2011", "gillard2014", "mead2006", "min2007", "pitt2013"]
     study = _html(built, "studies/pitt2013/index.html")
     assert 'href="https://doi.org/10.1002/14651858.CD004807.pub2"' in study
-    assert 'href="../../#fewer-readmissions"' in study and "no effect" in study
+    assert 'href="../../#fewer-readmissions"' in study and "no significant effect" in study
     bibliography = _html(built, "bibliography/index.html")
     order = [bibliography.index(f'id="{k}"') for k in ["dh2011", "gillard2014", "mead2006", "min2007", "pitt2013"]]
     assert order == sorted(order)

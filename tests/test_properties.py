@@ -12,18 +12,12 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from graphbuild.claims import (
-    ClaimBlock,
-    collect_page,
-    find_citations,
-    find_claim_blocks,
-    find_headings,
-    mask_code,
-    parse_claim,
-    read_citations,
-)
+from graphbuild.claims import parse_claim
 from graphbuild.config import Config
 from graphbuild.diagnostics import Diagnostic
+from graphbuild.scan import Fence
+
+from .helpers import collect_page, find_citations, find_claim_blocks, find_headings, mask_code, read_citations
 
 CONFIG = Config()
 PATH = "docs/page.md"
@@ -108,10 +102,10 @@ def check_diagnostics(diagnostics: list[Diagnostic], text: str) -> None:
 def test_find_claim_blocks_never_raises(text: str) -> None:
     blocks, diagnostics = find_claim_blocks(text, PATH)
     check_diagnostics(diagnostics, text)
-    lines = text.split("\n")
     for block in blocks:
-        assert 0 <= block.start < block.end < len(lines)
-        assert block.line == block.start + 1
+        assert 0 <= block.start < block.end <= len(text)
+        assert block.line == text.count("\n", 0, block.start) + 1
+        assert text[block.start : block.end].lstrip(" \t>").startswith(("```", "~~~"))
 
 
 @FAST
@@ -127,7 +121,7 @@ def test_collect_page_never_raises(text: str) -> None:
 @FAST
 @given(any_text)
 def test_parse_claim_on_any_block_text_never_raises(body: str) -> None:
-    block = ClaimBlock(body, line=3, start=2, end=3 + body.count("\n"), indent="")
+    block = Fence(0, len(body), 3, "claim", "", body, True)
     claim, diagnostics = parse_claim(block, PATH, CONFIG)
     assert claim is not None or diagnostics
     for diagnostic in diagnostics:

@@ -11,21 +11,16 @@
   const SELF = document.currentScript || document.querySelector("script[src*='graphbuild.js']");
   const VIS_URL = SELF ? new URL("vis-network.min.js", SELF.src).href : "vis-network.min.js";
 
-  /* By rank of the study's level among the configured levels: strongest first. These must
-     match the words in templates/evidence_map.html. */
-  const SHAPES = ["star", "diamond", "triangle", "square", "triangleDown", "hexagon"];
-  const SIZES = [20, 17, 15, 13, 12, 11];
+  /* Stances, claim types and evidence levels are drawn as the stylesheet made from
+     graphbuild/vocabulary.py says (vocabulary.css): --gb-stance-<value>, --gb-stance-dash-<value>,
+     --gb-type-<index>, --gb-level-shape-<rank> and --gb-level-size-<rank>. This script knows
+     none of their values; the map data lists them in the site's order. */
   const UNRATED_SIZE = 8;
   const CLAIM_SIZE = 14;
-  const DASHES = { supports: false, contradicts: [8, 4], mixed: [8, 3, 2, 3], "no-effect": [2, 3] };
   const BIG = 1500; /* above this many nodes, edges are hidden while dragging or zooming */
+  const MISSING = "#ff00ff"; /* a value the stylesheet does not know: loud, never mistaken for another */
 
   const FALLBACK = {
-    "--gb-type-0": "#009e73", "--gb-type-1": "#d55e00", "--gb-type-2": "#56b4e9",
-    "--gb-type-3": "#e69f00", "--gb-type-4": "#0072b2", "--gb-type-5": "#cc79a7",
-    "--gb-type-6": "#f0e442", "--gb-type-7": "#555555",
-    "--gb-stance-supports": "#0072b2", "--gb-stance-contradicts": "#c45500",
-    "--gb-stance-mixed": "#aa4499", "--gb-stance-no-effect": "#6e6e6e",
     "--gb-study-fill": "#d4d4d4", "--gb-node-border": "#1a1a1a", "--gb-unrated-fill": "#ffffff",
     "--gb-select": "#000000", "--gb-label": "#1a1a1a",
   };
@@ -61,11 +56,21 @@
     return allowed ? resolved.href : null;
   }
 
-  function palette(container) {
+  function palette(container, data) {
     const style = getComputedStyle(container);
+    const read = function (name, fallback) { return style.getPropertyValue(name).trim() || fallback; };
     const colours = {};
-    Object.keys(FALLBACK).forEach(function (name) {
-      colours[name] = style.getPropertyValue(name).trim() || FALLBACK[name];
+    Object.keys(FALLBACK).forEach(function (name) { colours[name] = read(name, FALLBACK[name]); });
+    colours.types = data.types.map(function (_, i) { return read("--gb-type-" + i, MISSING); });
+    colours.stances = {};
+    colours.dashes = {};
+    data.stances.forEach(function (value) {
+      colours.stances[value] = read("--gb-stance-" + value, MISSING);
+      const dash = read("--gb-stance-dash-" + value, "none");
+      colours.dashes[value] = dash === "none" ? false : dash.split(/\s+/).map(Number);
+    });
+    colours.shapes = data.levels.map(function (_, rank) {
+      return { shape: read("--gb-level-shape-" + rank, "dot"), size: Number(read("--gb-level-size-" + rank, "11")) };
     });
     return colours;
   }
@@ -76,14 +81,14 @@
   }
 
   /* Node styles live in vis-network groups, so that a change of colour scheme restyles every
-     node with one setOptions call: t0..t7 claim types, l0..l5 study levels, u unrated. */
+     node with one setOptions call: t<i> claim types, l<rank> study levels, u unrated. */
   function groupOptions(colours) {
     const groups = {};
-    for (let i = 0; i < 8; i += 1) {
-      groups["t" + i] = { shape: "dot", size: CLAIM_SIZE, color: nodeColour(colours["--gb-type-" + i], colours) };
-    }
-    SHAPES.forEach(function (shape, rank) {
-      groups["l" + rank] = { shape: shape, size: SIZES[rank], color: nodeColour(colours["--gb-study-fill"], colours) };
+    colours.types.forEach(function (fill, i) {
+      groups["t" + i] = { shape: "dot", size: CLAIM_SIZE, color: nodeColour(fill, colours) };
+    });
+    colours.shapes.forEach(function (mark, rank) {
+      groups["l" + rank] = { shape: mark.shape, size: mark.size, color: nodeColour(colours["--gb-study-fill"], colours) };
     });
     groups.u = { shape: "dot", size: UNRATED_SIZE, color: nodeColour(colours["--gb-unrated-fill"], colours),
       shapeProperties: { borderDashes: [2, 2] } };
@@ -91,9 +96,9 @@
   }
 
   function groupOf(raw, data) {
-    if (isClaim(raw)) return "t" + Math.min(Math.max(data.types.indexOf(raw.ty), 0), 7);
+    if (isClaim(raw)) return "t" + Math.max(data.types.indexOf(raw.ty), 0);
     if (raw.lv === undefined || raw.lv === null) return "u";
-    return "l" + Math.min(Math.max(data.levels.indexOf(raw.lv), 0), SHAPES.length - 1);
+    return "l" + Math.max(data.levels.indexOf(raw.lv), 0);
   }
 
   function isClaim(raw) {
@@ -105,13 +110,13 @@
       const stance = data.stances[e[2]];
       return {
         id: i, from: data.nodes[e[0]].id, to: data.nodes[e[1]].id, stance: stance,
-        color: colours["--gb-stance-" + stance] || colours["--gb-stance-supports"],
-        dashes: DASHES[stance] === undefined ? false : DASHES[stance],
+        color: colours.stances[stance] || MISSING,
+        dashes: colours.dashes[stance] === undefined ? false : colours.dashes[stance],
       };
     });
   }
 
-  function nodeItems(data) {
+  function nodeItems(data, colours) {
     return data.nodes.map(function (raw) {
       const item = { id: raw.id, label: String(raw.l), title: String(raw.t || raw.l), x: raw.x, y: raw.y,
         group: groupOf(raw, data) };
@@ -119,7 +124,7 @@
         item.borderWidth = 3;
         item.font = { size: 16 };
         item.size = 1.4 * (item.group[0] === "t" ? CLAIM_SIZE
-          : item.group === "u" ? UNRATED_SIZE : SIZES[Number(item.group.slice(1))]);
+          : item.group === "u" ? UNRATED_SIZE : colours.shapes[Number(item.group.slice(1))].size);
       }
       return item;
     });
@@ -145,8 +150,8 @@
   }
 
   function draw(key, container, data, vis) {
-    const colours = palette(container);
-    const nodes = new vis.DataSet(nodeItems(data));
+    const colours = palette(container, data);
+    const nodes = new vis.DataSet(nodeItems(data, colours));
     const edges = new vis.DataSet(edgeItems(data, colours));
     const network = new vis.Network(container, { nodes: nodes, edges: edges },
       networkOptions(colours, data.nodes.length));
@@ -180,7 +185,7 @@
 
   function restyle() {
     drawn.forEach(function (entry) {
-      const colours = palette(entry.container);
+      const colours = palette(entry.container, entry.data);
       entry.network.setOptions({ groups: groupOptions(colours),
         nodes: { font: { color: colours["--gb-label"] } } });
       entry.edges.update(edgeItems(entry.data, colours).map(function (e) {

@@ -14,29 +14,18 @@ from typing import Any
 
 import yaml
 
-from . import assets
 from .bibliography import BibliographyCache
 from .config import ConfigError
 from .diagnostics import Diagnostic
+from .escaping import front_matter
 from .formatting import page_url
-from .graph import to_csv, to_graphml, to_json
 from .project import Project, analyse, is_markdown, read_settings
-from .render import (
-    ASSET_DIR,
-    BIBLIOGRAPHY,
-    CLAIMS,
-    EVIDENCE_MAP,
-    EXPORT_FILES,
-    MAP_DATA,
-    MATRIX,
-    PAGE_TITLES,
-    Renderer,
-    front_matter,
-    process_markdown,
-)
+from .render import Renderer
+from .rewrite import rewrite_page
+from .site import evidence_nav, plan, scripts, stylesheets
 
 
-def render_tree(project: Project, out: Path, cache: BibliographyCache | None = None) -> list[Diagnostic]:
+def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | None = None) -> list[Diagnostic]:
     """Write ``out/mkdocs.yml`` and ``out/docs/``; never touches the source tree."""
     refusal = _refusal(project, out)
     if refusal:
@@ -49,35 +38,33 @@ def render_tree(project: Project, out: Path, cache: BibliographyCache | None = N
     settings = read_settings(project.config_path)
     directory_urls = settings.get("use_directory_urls", True) is not False
     sources = [p.relative_to(project.docs_dir).as_posix() for p in sorted(project.docs_dir.rglob("*")) if p.is_file()]
+    planned = plan(kb)
     renderer = Renderer(kb, {}, [project.root / "overrides" / "graphbuild"], markdown_safe=True)
     renderer.urls.update(
         (src, page_url(src, directory_urls) if is_markdown(src) else src)
-        for src in [*sources, *renderer.generated_pages(), *EXPORT_FILES.values(), MAP_DATA]
+        for src in [*sources, *(p.src for p in planned)]
     )
     for src in sources:
         target = docs / src
         target.parent.mkdir(parents=True, exist_ok=True)
-        if src in kb.pages:
-            text = (project.docs_dir / src).read_text(encoding="utf-8-sig")
-            page = kb.pages[src]
+        page = kb.pages.get(src)
+        if page is None:
+            shutil.copyfile(project.docs_dir / src, target)
+            continue
+        body = rewrite_page(page, kb, partial(renderer.citation, current=src), partial(renderer.card, current=src))
+        target.write_text(page.prefix + body, encoding="utf-8")
+    for item in planned:
+        target = docs / item.src
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if item.asset is not None:
+            shutil.copyfile(item.asset, target)
+        elif item.is_page:
+            body = renderer.page_body(item)
             target.write_text(
-                process_markdown(text, page, renderer, partial(renderer.card, current=src)), encoding="utf-8"
+                f'{front_matter(item.title)}<div class="gb-generated">\n{body}\n</div>\n', encoding="utf-8"
             )
         else:
-            shutil.copyfile(project.docs_dir / src, target)
-    for src, title in renderer.generated_pages().items():
-        _write_page(docs / src, title, renderer.generated_body(src))
-    graph = renderer.graph
-    for src, content in {
-        EXPORT_FILES["json"]: to_json(graph),
-        EXPORT_FILES["graphml"]: to_graphml(graph),
-        EXPORT_FILES["csv"]: to_csv(kb),
-        MAP_DATA: renderer.map_data(),
-    }.items():
-        (docs / src).write_text(content, encoding="utf-8")
-    (docs / ASSET_DIR).mkdir(parents=True, exist_ok=True)
-    for name, path in assets.files().items():
-        shutil.copyfile(path, docs / ASSET_DIR / name)
+            target.write_text(renderer.file_content(item), encoding="utf-8")
     _write_config(project, settings, out)
     return diagnostics
 
@@ -99,27 +86,15 @@ def _refusal(project: Project, out: Path) -> str | None:
     return None
 
 
-def _write_page(path: Path, title: str, body: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        f'{front_matter(title)}<div class="gb-generated">\n{body}\n</div>\n',
-        encoding="utf-8",
-    )
-
-
 def _write_config(project: Project, settings: dict[str, Any], out: Path) -> None:
     """The site's own settings, less the graphbuild plugin, plus its assets and pages."""
     settings = dict(settings)
     settings["docs_dir"] = "docs"
     settings["plugins"] = _other_plugins(settings.get("plugins") or ["search"])
-    settings["extra_css"] = list(settings.get("extra_css") or []) + [f"{ASSET_DIR}/{n}" for n in assets.STYLESHEETS]
-    settings["extra_javascript"] = list(settings.get("extra_javascript") or []) + [
-        f"{ASSET_DIR}/{n}" for n in assets.SCRIPTS
-    ]
+    settings["extra_css"] = list(settings.get("extra_css") or []) + stylesheets()
+    settings["extra_javascript"] = list(settings.get("extra_javascript") or []) + scripts()
     if settings.get("nav") is not None and project.config.nav:
-        settings["nav"] = list(settings["nav"]) + [
-            {"Evidence": [{PAGE_TITLES[s]: s} for s in (CLAIMS, EVIDENCE_MAP, MATRIX, BIBLIOGRAPHY)]}
-        ]
+        settings["nav"] = list(settings["nav"]) + [evidence_nav()]
     theme = settings.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
         source = project.root / theme["custom_dir"]

@@ -1,0 +1,82 @@
+"""Text from a ``.bib`` file or a claim, made inert wherever it is written: in HTML that
+Markdown will read again, in YAML front matter and inside a ``<script>`` element."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+from markupsafe import Markup
+
+_MARKDOWN_ACTIVE = "[]()*_`!{}#|~:\\$^+=-"
+_MARKDOWN_SPECIALS = {c: f"&#{ord(c)};" for c in _MARKDOWN_ACTIVE}
+_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", **_MARKDOWN_SPECIALS})
+_PLAIN_TOKEN = re.compile(r"^[A-Za-z0-9./:#-]*$")
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_PARK = 0xF0000  # a private-use plane: each active character stands there while JSON is written
+_PARKED = {ord(c): chr(_PARK + ord(c)) for c in _MARKDOWN_ACTIVE}
+
+
+def entity_text(text: str) -> str:
+    """HTML-escape and encode everything Markdown or a template engine could act on, in one
+    pass, so that no entity is encoded twice (``O'Brien`` must not show as ``O&#x27;Brien``)."""
+    return text.translate(_ENTITIES)
+
+
+def markdown_inert(value: Any) -> Any:
+    """Every plain value a template prints, HTML-escaped and Markdown-encoded at once; ids,
+    class names and links (letters, digits and ``. / : # -`` only) hold nothing Markdown
+    acts on and are left readable."""
+    if isinstance(value, str) and not isinstance(value, Markup) and not _PLAIN_TOKEN.match(value):
+        return Markup(entity_text(value))
+    return value
+
+
+def front_matter(title: str) -> str:
+    """YAML front matter for a generated page. MkDocs themes print ``page.title`` unescaped
+    (their Jinja has no autoescape), so a study's title is HTML-escaped here; and the YAML is
+    printable ASCII only, with every other character escaped. MkDocs drops front matter that
+    PyYAML rejects (a DEL or a C1 control in a .bib field would do) and renders it as
+    Markdown instead, which would turn a hostile title into a link."""
+    text = html.escape(_CONTROLS.sub("", title), quote=False)
+    return f'---\ntitle: "{"".join(map(_yaml_char, text))}"\n---\n\n'
+
+
+def _yaml_char(char: str) -> str:
+    """One character inside a YAML double-quoted scalar."""
+    if char in '"\\':
+        return "\\" + char
+    if " " <= char <= "~":
+        return char
+    code = ord(char)
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def script_json(data: Any, markdown_safe: bool = False) -> str:
+    """Compact, deterministic JSON that can sit inside ``<script>`` and never close it.
+
+    ``markdown_safe``: the characters Markdown acts on are also written as ``\\uXXXX`` inside
+    strings, for a page that Markdown will read again (``graphbuild render``: a card in a
+    blockquote or list is not a raw HTML block there, and ``_x_`` would become ``<em>``)."""
+    if markdown_safe:
+        data = _parked(data)
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    for char, escaped in _SCRIPT_UNSAFE.items():
+        text = text.replace(char, escaped)
+    if markdown_safe:
+        for char in _MARKDOWN_ACTIVE:
+            text = text.replace(chr(_PARK + ord(char)), f"\\u{ord(char):04x}")
+    return text
+
+
+def _parked(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.translate(_PARKED)
+    if isinstance(value, dict):
+        return {k: _parked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_parked(v) for v in value]
+    return value

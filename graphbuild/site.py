@@ -1,0 +1,207 @@
+"""What a graphbuild site writes, listed once: every generated page, export, asset and the
+*Evidence* navigation section.
+
+The MkDocs plugin, ``graphbuild render`` (the Markdown tree) and the clash check of
+``graphbuild check`` all read ``plan``; adding a generated page is one entry in ``PAGES``
+and one template. Nothing here renders: the builders are called with the renderer by the
+adapters, so reading a project does not import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import assets
+from .bibliography import Study
+from .diagnostics import Diagnostic, error
+from .formatting import page_url
+from .vocabulary import vocabulary_css
+
+if TYPE_CHECKING:
+    from .knowledge import KnowledgeBase
+    from .render import Renderer
+
+ASSET_DIR = "assets/graphbuild"
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page of the site that graphbuild writes. ``each``: one page per cited study, its
+    path made from the study's slug; else one page. ``nav``: listed, in this order, in the
+    *Evidence* section. ``context``: what its template needs besides the renderer's globals."""
+
+    name: str
+    src: str
+    title: str
+    template: str
+    context: Callable[[Renderer, str, Any], dict[str, Any]]
+    nav: bool = False
+    each: str | None = None
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    """A file graphbuild writes: an export (offered for download when it has a ``label``),
+    the map's data, or a stylesheet made from the vocabulary tables."""
+
+    name: str
+    src: str
+    build: Callable[[Renderer], str]
+    label: str = ""
+    stylesheet: bool = False
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One file of a particular site: where it goes and what makes it."""
+
+    src: str
+    output: GeneratedPage | GeneratedFile | None  # None: a static asset, copied from ``asset``
+    title: str = ""
+    subject: Any = None
+    asset: Path | None = None
+
+    @property
+    def is_page(self) -> bool:
+        return isinstance(self.output, GeneratedPage)
+
+
+def _graph_json(r: Renderer) -> str:
+    from .graph import to_json
+
+    return to_json(r.graph)
+
+
+def _graphml(r: Renderer) -> str:
+    from .graph import to_graphml
+
+    return to_graphml(r.graph)
+
+
+def _vocabulary_css(r: Renderer) -> str:
+    return vocabulary_css(r.kb.config.claim_types, sorted(r.kb.config.levels))
+
+
+def _csv(r: Renderer) -> str:
+    from .graph import to_csv
+
+    return to_csv(r.kb)
+
+
+PAGES: tuple[GeneratedPage, ...] = (
+    GeneratedPage(
+        "claims", "claims/index.md", "Claims index", "claims.html", lambda r, c, _: r.claims_context(c), nav=True
+    ),
+    GeneratedPage(
+        "map", "evidence/index.md", "Evidence map", "evidence_map.html", lambda r, c, _: r.map_context(c), nav=True
+    ),
+    GeneratedPage(
+        "matrix",
+        "evidence/matrix/index.md",
+        "Evidence matrix",
+        "matrix.html",
+        lambda r, c, _: r.matrix_context(c),
+        nav=True,
+    ),
+    GeneratedPage(
+        "bibliography",
+        "bibliography/index.md",
+        "Bibliography",
+        "bibliography.html",
+        lambda r, c, _: r.bibliography_context(c),
+        nav=True,
+    ),
+    GeneratedPage(
+        "study", "studies/{slug}.md", "", "study.html", lambda r, c, s: r.study_context_page(s, c), each="study"
+    ),
+)
+FILES: tuple[GeneratedFile, ...] = (
+    GeneratedFile("graph-json", "evidence/graph.json", _graph_json, "Graph (node-link JSON)"),
+    GeneratedFile("graphml", "evidence/graph.graphml", _graphml, "Graph (GraphML)"),
+    GeneratedFile("csv", "evidence/claims.csv", _csv, "Claims and evidence (CSV)"),
+    GeneratedFile("map-data", "evidence/map.json", lambda r: r.map_data()),
+    GeneratedFile("vocabulary", f"{ASSET_DIR}/vocabulary.css", _vocabulary_css, stylesheet=True),
+)
+PAGE = {page.name: page for page in PAGES}
+FILE = {file.name: file for file in FILES}
+
+
+def study_src(study: Study) -> str:
+    return PAGE["study"].src.format(slug=study.slug)
+
+
+def stylesheets() -> list[str]:
+    """Every stylesheet a page loads, in cascade order: the shipped ones, then the generated."""
+    return [f"{ASSET_DIR}/{name}" for name in assets.STYLESHEETS] + [f.src for f in FILES if f.stylesheet]
+
+
+def scripts() -> list[str]:
+    return [f"{ASSET_DIR}/{name}" for name in assets.SCRIPTS]
+
+
+def evidence_nav() -> dict[str, list[dict[str, str]]]:
+    """The *Evidence* section appended to a site's explicit ``nav``."""
+    return {"Evidence": [{page.title: page.src} for page in PAGES if page.nav]}
+
+
+def plan(kb: KnowledgeBase) -> list[Planned]:
+    """Every file graphbuild adds to this site: pages (one per cited study for ``each``),
+    exports, generated stylesheets and the shipped assets."""
+    planned: list[Planned] = []
+    for page in PAGES:
+        if page.each == "study":
+            labels = kb.labels
+            planned += [Planned(study_src(s), page, labels[s.key].heading, s) for s in kb.cited.values()]
+        else:
+            planned.append(Planned(page.src, page, page.title))
+    planned += [Planned(file.src, file) for file in FILES]
+    planned += [Planned(f"{ASSET_DIR}/{name}", None, asset=path) for name, path in assets.files().items()]
+    return planned
+
+
+def written_to(src: str, use_directory_urls: bool = True) -> str:
+    """The file a source becomes in the built site (``bibliography.md`` and
+    ``bibliography/index.md`` both become ``bibliography/index.html``)."""
+    if not src.lower().endswith(MARKDOWN_SUFFIXES):
+        return src
+    url = page_url(src, use_directory_urls)
+    return url + "index.html" if url.endswith("/") or not url else url
+
+
+def _folders(dest: str) -> list[str]:
+    parts = dest.split("/")[:-1]
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def clashes(sources: list[str], generated: list[str], use_directory_urls: bool = True) -> dict[str, str]:
+    """Editors' files that would be written where graphbuild writes, or where graphbuild
+    needs a folder (``docs/studies/x`` beside the page ``studies/x/index.html``), or inside
+    a file of graphbuild's (``docs/evidence/map.json.md`` becomes ``evidence/map.json/...``):
+    source -> graphbuild's source."""
+    ours = {written_to(src, use_directory_urls): src for src in generated}
+    folders = {folder: src for dest, src in ours.items() for folder in _folders(dest)}
+    found = {}
+    for src in sources:
+        dest = written_to(src, use_directory_urls)
+        mine = ours.get(dest) or folders.get(dest) or next((ours[f] for f in _folders(dest) if f in ours), None)
+        if mine is not None:
+            found[src] = mine
+    return found
+
+
+def clash_message(src: str, dest: str, ours: str) -> str:
+    return f"'{src}' would be written to '{dest}', where graphbuild writes '{ours}'; rename or remove this file"
+
+
+def clash_diagnostics(kb: KnowledgeBase, sources: dict[str, str], use_directory_urls: bool) -> list[Diagnostic]:
+    """An error for each editor's file (source -> the path to show) that the build would
+    overwrite with, or that would collide with, a page, export or asset of graphbuild's."""
+    found = clashes(list(sources), [p.src for p in plan(kb)], use_directory_urls)
+    return [
+        error(sources[src], 1, clash_message(src, written_to(src, use_directory_urls), ours))
+        for src, ours in found.items()
+    ]

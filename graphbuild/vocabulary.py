@@ -1,0 +1,210 @@
+"""Every word, symbol, colour and dash the site uses for a value, each defined once.
+
+Templates, the generated stylesheet (``vocabulary_css``), the map's data and the profile
+sentence all read these tables; the JavaScript reads only the stylesheet's custom
+properties. Adding a stance is one entry in ``STANCES`` (and its words in the editors'
+guide); a test proves that every consumer knows every entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class StanceTerm:
+    """How a study bears on a claim.
+
+    ``supports``: whether it counts as support in the claim's direction. ``found``: the
+    clause of the profile sentence for a study that does not support ("two RCTs found no
+    significant effect"). ``line``: the map's line for it, in words, for the legend."""
+
+    value: str
+    word: str
+    symbol: str
+    supports: bool
+    found: str
+    legend: str
+    line: str
+    colour: str
+    dark: str
+    dash: tuple[int, ...] = ()
+
+
+STANCES: tuple[StanceTerm, ...] = (
+    StanceTerm("supports", "supports", "✓", True, "", "supports the claim", "blue solid line", "#0072b2", "#56b4e9"),
+    StanceTerm(
+        "contradicts",
+        "contradicts",
+        "✗",
+        False,
+        "found the opposite",
+        "found the opposite",
+        "vermilion line with long dashes",
+        "#c45500",
+        "#e8743b",
+        (8, 4),
+    ),
+    StanceTerm(
+        "mixed",
+        "mixed results",
+        "±",
+        False,
+        "found mixed results",
+        "found mixed results",
+        "pink line of dashes and dots",
+        "#aa4499",
+        "#cc79a7",
+        (8, 3, 2, 3),
+    ),
+    StanceTerm(
+        "no-effect",
+        "no significant effect",
+        "∅",
+        False,
+        "found no significant effect",
+        "found no significant effect",
+        "grey dotted line",
+        "#6e6e6e",
+        "#a0a0a0",
+        (2, 3),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class StatusTerm:
+    """The direction of a claim's whole body of evidence, in one word for tables and filters."""
+
+    value: str
+    word: str
+    symbol: str
+    meaning: str
+    border: str
+    emphasis: bool = False
+
+
+STATUSES: tuple[StatusTerm, ...] = (
+    StatusTerm("supported", "supported", "", "the strongest evidence supports it", "solid"),
+    StatusTerm("contested", "contested", "⚠", "the strongest evidence does not support it", "dashed", True),
+    StatusTerm("not-supported", "not supported", "", "no study supports it", "dotted"),
+)
+
+
+@dataclass(frozen=True)
+class LevelMark:
+    """How the map draws a study of the level at this rank (strongest first)."""
+
+    shape: str  # vis-network's name for it
+    size: int
+    name: str
+    size_word: str
+    svg: str
+
+
+LEVEL_MARKS: tuple[LevelMark, ...] = (
+    LevelMark(
+        "star", 20, "star", "largest", "M12 2l2.9 6.3 6.9.8-5.1 4.7 1.4 6.8L12 17.2l-6.1 3.4 1.4-6.8-5.1-4.7 6.9-.8z"
+    ),
+    LevelMark("diamond", 17, "diamond", "large", "M12 2l9 10-9 10-9-10z"),
+    LevelMark("triangle", 15, "triangle", "medium", "M12 3l9.5 17h-19z"),
+    LevelMark("square", 13, "square", "smaller", "M4 4h16v16H4z"),
+    LevelMark("triangleDown", 12, "triangle pointing down", "small", "M2.5 4h19L12 21z"),
+    LevelMark("hexagon", 11, "hexagon", "smallest", "M7 3h10l5 9-5 9H7l-5-9z"),
+)
+
+
+@dataclass(frozen=True)
+class Colour:
+    """A claim type's colour on the map, by the type's position in the site's list."""
+
+    name: str
+    light: str
+    dark: str
+
+
+TYPE_COLOURS: tuple[Colour, ...] = (
+    Colour("green", "#009e73", "#009e73"),
+    Colour("vermilion (orange-red)", "#d55e00", "#d55e00"),
+    Colour("sky blue", "#56b4e9", "#56b4e9"),
+    Colour("orange", "#e69f00", "#e69f00"),
+    Colour("blue", "#0072b2", "#0072b2"),
+    Colour("pink", "#cc79a7", "#cc79a7"),
+    Colour("yellow", "#f0e442", "#f0e442"),
+    Colour("grey", "#555555", "#bbbbbb"),
+)
+
+DESIGN_NOUNS: dict[str, tuple[str, str]] = {
+    "systematic-review": ("systematic review", "systematic reviews"),
+    "rct": ("randomised controlled trial", "randomised controlled trials"),
+    "comparison-group": ("comparison-group study", "comparison-group studies"),
+    "cohort": ("cohort study", "cohort studies"),
+    "before-after": ("before-and-after study", "before-and-after studies"),
+    "cross-sectional": ("cross-sectional study", "cross-sectional studies"),
+    "observational": ("observational study", "observational studies"),
+    "qualitative": ("qualitative study", "qualitative studies"),
+    "mixed-methods": ("mixed-methods study", "mixed-methods studies"),
+    "delphi": ("Delphi study", "Delphi studies"),
+    "narrative-review": ("narrative review", "narrative reviews"),
+    "policy": ("policy document", "policy documents"),
+    "guidance": ("guidance document", "guidance documents"),
+    "opinion": ("opinion piece", "opinion pieces"),
+    "theory": ("theoretical paper", "theoretical papers"),
+}
+UNRATED_NOUNS = ("unrated source", "unrated sources")
+
+STANCE = {term.value: term for term in STANCES}
+STATUS = {term.value: term for term in STATUSES}
+STANCE_VALUES = [term.value for term in STANCES]
+
+
+def design_noun(design: str | None, count: int = 1) -> str:
+    """ "randomised controlled trial(s)"; a site's own design reads as "<design> study"."""
+    if design is None:
+        singular, plural = UNRATED_NOUNS
+    elif design in DESIGN_NOUNS:
+        singular, plural = DESIGN_NOUNS[design]
+    else:
+        name = design.replace("-", " ")
+        singular, plural = f"{name} study", f"{name} studies"
+    return singular if count == 1 else plural
+
+
+def type_colour(index: int) -> Colour:
+    return TYPE_COLOURS[min(index, len(TYPE_COLOURS) - 1)]
+
+
+def level_mark(rank: int) -> LevelMark:
+    return LEVEL_MARKS[min(rank, len(LEVEL_MARKS) - 1)]
+
+
+def vocabulary_css(claim_types: Sequence[str], levels: Sequence[int]) -> str:
+    """The stylesheet every drawing reads its colours, dashes and shapes from: the map's
+    script takes them from these custom properties, the legend and badges from the classes."""
+    light, dark, rules = [], [], []
+    for term in STANCES:
+        dash = " ".join(map(str, term.dash)) or "none"
+        light += [f"--gb-stance-{term.value}: {term.colour};", f"--gb-stance-dash-{term.value}: {dash};"]
+        dark.append(f"--gb-stance-{term.value}: {term.dark};")
+        rules.append(
+            f".gb-line .gb-line-{term.value} {{ stroke: var(--gb-stance-{term.value}); "
+            f"stroke-dasharray: {dash if term.dash else 'none'}; }}"
+        )
+    for index in range(len(claim_types)):
+        colour = type_colour(index)
+        light.append(f"--gb-type-{index}: {colour.light};")
+        if colour.dark != colour.light:
+            dark.append(f"--gb-type-{index}: {colour.dark};")
+        rules.append(f".gb-swatch.gb-type-{index} {{ background: var(--gb-type-{index}); }}")
+    for rank in range(len(levels)):
+        mark = level_mark(rank)
+        light += [f"--gb-level-shape-{rank}: {mark.shape};", f"--gb-level-size-{rank}: {mark.size};"]
+    for status in STATUSES:
+        weight = " font-weight: 700;" if status.emphasis else ""
+        rules.append(f".md-typeset .gb-status-{status.value} {{ border-style: {status.border};{weight} }}")
+    return (
+        "/* graphbuild: generated from graphbuild/vocabulary.py; edit the tables there. */\n"
+        ":root {\n  " + "\n  ".join(light) + "\n}\n"
+        '[data-md-color-scheme="slate"] {\n  ' + "\n  ".join(dark) + "\n}\n" + "\n".join(rules) + "\n"
+    )

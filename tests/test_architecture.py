@@ -1,0 +1,174 @@
+"""The design rules that keep one fact in one place: import layers, the registry of what
+the site writes, one table per vocabulary, and a page read as MkDocs reads it."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mkdocs.utils.meta import get_data
+
+from graphbuild import site as registry
+from graphbuild import vocabulary
+from graphbuild.config import OPTION_NAMES
+from graphbuild.scan import normalise_newlines, read_source, split_meta
+
+from .conftest import BIB, INDEX_MD, MKDOCS_YML, REPO, build, write_site
+
+PACKAGE = REPO / "graphbuild"
+ADAPTERS = {"mkdocs_plugin", "cli", "markdown_tree"}
+
+
+def _imports(module: Path) -> set[str]:
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):  # what is imported only for type checkers is not imported
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            node.body = []
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found |= {node.module} if node.module else {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("graphbuild."):
+            found.add(node.module.removeprefix("graphbuild."))
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return found
+
+
+def _closure(name: str) -> set[str]:
+    """The package's modules that ``name`` imports, directly or not (lazy imports included)."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        path = PACKAGE / f"{module}.py"
+        if not path.exists():
+            path = PACKAGE / module / "__init__.py"
+        if path.exists():
+            todo += [m for m in _imports(path) if (PACKAGE / f"{m}.py").exists() or (PACKAGE / m).is_dir()]
+    return seen - {name}
+
+
+@pytest.mark.parametrize("module", sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem not in ADAPTERS))
+def test_core_modules_import_no_adapter_and_no_mkdocs(module: str) -> None:
+    imports = _imports(PACKAGE / f"{module}.py")
+    assert not imports & ADAPTERS
+    assert not any(i == "mkdocs" or i.startswith("mkdocs.") for i in imports)
+
+
+def test_reading_a_project_does_not_import_the_renderer() -> None:
+    assert "render" not in _closure("project")
+    modules = [PACKAGE / f"{m}.py" for m in _closure("project") | {"project"}]
+    assert "jinja2" not in {i for path in modules if path.exists() for i in _imports(path)}
+
+
+# -- a page as MkDocs reads it --------------------------------------------------------------
+
+page_text = st.lists(
+    st.sampled_from(["---", "...", "title: T", "Key: value", "    more", "\t", "", "x", "# H", "a: [", "- b"]),
+    max_size=12,
+).map("\n".join) | st.text(alphabet="-.:\n \tabKy#[", max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(page_text)
+def test_the_body_is_what_mkdocs_hands_to_plugins(text: str) -> None:
+    text = normalise_newlines(text)
+    body, meta = split_meta(text)
+    assert (body, meta) == get_data(text)
+    source = read_source(text)
+    assert text.endswith(source.body) and source.prefix + source.body == text
+
+
+# -- one registry of what the site writes ---------------------------------------------------
+
+
+def test_readme_lists_every_generated_page_and_export() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("The generated pages:") :]
+    section = section[: section.index("\n\n")]
+    listed = set(re.findall(r"`([a-z][a-z/.<>-]*)`", section))
+    pages = {p.src.replace("{slug}.md", "<key>/").removesuffix("index.md") for p in registry.PAGES}
+    exports = {f.src for f in registry.FILES if f.label}
+    assert pages | exports == listed
+
+
+def test_readme_documents_every_option() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("| option | default | what it does |") :]
+    section = section[: section.index("\n\n")]
+    assert re.findall(r"^\| `([a-z_]+)` \|", section, re.M) == list(OPTION_NAMES)
+
+
+def test_a_new_generated_page_is_one_entry_and_one_template(site: Path, monkeypatch, tmp_path: Path) -> None:
+    templates = tmp_path / "overrides" / "graphbuild"
+    templates.mkdir(parents=True)
+    (templates / "contested.html").write_text(
+        "<ul>{% for c in claims %}<li>{{ c.statement }}</li>{% endfor %}</ul>", encoding="utf-8"
+    )
+    extra = site_module_page("contested", "evidence/contested/index.md", "Contested claims", "contested.html")
+    monkeypatch.setattr(registry, "PAGES", (*registry.PAGES, extra))
+    monkeypatch.setattr(registry, "PAGE", {**registry.PAGE, extra.name: extra})
+    (site / "overrides").symlink_to(tmp_path / "overrides")
+    built = build(site)
+    html = (built / "evidence" / "contested" / "index.html").read_text(encoding="utf-8")
+    assert "<li>Peer support is associated with fewer psychiatric readmissions.</li>" in html
+    assert "<title>Contested claims" in html
+
+
+def site_module_page(name: str, src: str, title: str, template: str) -> registry.GeneratedPage:
+    def context(renderer, current, subject):  # what a new page needs, from the knowledge base
+        kb = renderer.kb
+        return {"claims": [c for c in kb.ordered_claims if kb.profiles[c.id].contested]}
+
+    return registry.GeneratedPage(name, src, title, template, context, nav=True)
+
+
+# -- one table per vocabulary ----------------------------------------------------------------
+
+HARMS = vocabulary.StanceTerm(
+    "harms", "harms", "☠", False, "found harm", "found harm", "black line of long dashes", "#000000", "#ffffff", (12, 3)
+)
+
+
+def test_the_script_knows_no_value_of_any_vocabulary() -> None:
+    script = (PACKAGE / "assets" / "graphbuild.js").read_text(encoding="utf-8")
+    values = [t.value for t in vocabulary.STANCES] + [m.shape for m in vocabulary.LEVEL_MARKS]
+    values += [c.light for c in vocabulary.TYPE_COLOURS] + [t.colour for t in vocabulary.STANCES]
+    assert [v for v in values if re.search(rf"['\"]{re.escape(v)}['\"]", script)] == []
+
+
+def test_a_new_stance_is_one_table_entry(tmp_path: Path, monkeypatch) -> None:
+    """Every consumer of the stance table knows an added stance: the claim reader, the card,
+    the profile sentence, the map's legend and filters, the stylesheet the map draws with,
+    the map data and the exports."""
+    stances = (*vocabulary.STANCES, HARMS)
+    monkeypatch.setattr(vocabulary, "STANCES", stances)
+    monkeypatch.setattr(vocabulary, "STANCE", {t.value: t for t in stances})
+    monkeypatch.setattr(vocabulary, "STANCE_VALUES", [t.value for t in stances])
+    for module in ("claims", "evidence", "mapdata", "render"):
+        mod = __import__(f"graphbuild.{module}", fromlist=["x"])
+        for name in ("STANCES", "STANCE", "STANCE_VALUES"):
+            if hasattr(mod, name):
+                monkeypatch.setattr(mod, name, getattr(vocabulary, name))
+    page = INDEX_MD.replace("    stance: no-effect", "    stance: harms")
+    root = write_site(tmp_path / "site", {"mkdocs.yml": MKDOCS_YML, "references.bib": BIB, "docs/index.md": page})
+    built = build(root)
+    home = (built / "index.html").read_text(encoding="utf-8")
+    assert '<span class="gb-stance gb-stance-harms"><span aria-hidden="true">☠</span> harms</span>' in home
+    assert "one systematic review found harm" in home
+    evidence_map = (built / "evidence" / "index.html").read_text(encoding="utf-8")
+    assert 'name="stance" value="harms"' in evidence_map
+    assert "Black line of long dashes: the study found harm" in evidence_map
+    css = (built / "assets" / "graphbuild" / "vocabulary.css").read_text(encoding="utf-8")
+    assert "--gb-stance-harms: #000000;" in css and "--gb-stance-dash-harms: 12 3;" in css
+    assert ".gb-line .gb-line-harms { stroke: var(--gb-stance-harms); stroke-dasharray: 12 3; }" in css
+    assert '"harms"' in (built / "evidence" / "map.json").read_text(encoding="utf-8")
+    assert ",harms," in (built / "evidence" / "claims.csv").read_text(encoding="utf-8")
