@@ -212,6 +212,11 @@ def test_trials_discussion_cites_the_overview(kb) -> None:
         pytest.param("less-social-isolation", "can begin to", id="isolation"),
         pytest.param("peer-workers-own-recovery", "may", id="own-recovery"),
         pytest.param("promote-system-change", "potential", id="system-change"),
+        pytest.param("clinical-boundaries-disagreement", "can undermine", id="clinical-boundaries"),
+        pytest.param("recovery-attitudes-not-shared", "report", id="recovery-attitudes"),
+        pytest.param("unclear-job-description", "can make", id="unclear-job"),
+        pytest.param("unwanted-tasks-dilute-role", "can become", id="unwanted-tasks"),
+        pytest.param("support-misses-role-challenges", "feel", id="support-misses"),
     ],
 )
 def test_claims_keep_the_sources_hedge(kb, claim_id, hedge) -> None:
