@@ -132,7 +132,7 @@ def _claim(kb, claim_id):
 
 
 def _stances(kb, claim_id) -> dict[str, str]:
-    return {e.key: e.stance.value for e in _claim(kb, claim_id).evidence}
+    return {e.key: e.stance for e in _claim(kb, claim_id).evidence}
 
 
 def _note(kb, claim_id, key) -> str:
@@ -183,7 +183,7 @@ def test_no_significant_difference_is_never_counted_as_support(kb) -> None:
     assert _stances(kb, "peers-in-professional-roles") == {"pitt2013": "no-effect"}
     for claim in kb.claims.values():
         for item in claim.evidence:
-            if item.stance.value == "supports":
+            if item.stance == "supports":
                 assert "no significant" not in item.note.lower(), claim.id
 
 
