@@ -128,8 +128,11 @@ def child_bib(path: str) -> None:
 # -- the parent ---------------------------------------------------------------------------
 
 
-def run_child(*args: str) -> tuple[dict, float]:
+def run_child(*args: str, package_from: Path | None = None) -> tuple[dict, float]:
+    """One child process; ``package_from``: a checkout whose ``graphbuild`` it imports."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
+    if package_from is not None:
+        env["PYTHONPATH"] = str(package_from)
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, __file__, "--child", *args], capture_output=True, text=True, env=env, cwd=REPO
@@ -207,6 +210,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile", action="store_true", help="also profile the graphbuild build")
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="another checkout (a git worktree of an earlier commit): its graphbuild builds the same site, "
+        "alternated with this one's, and both hook times are reported",
+    )
     args = parser.parse_args(argv)
 
     from synthetic import generate
@@ -224,10 +233,26 @@ def main(argv: list[str] | None = None) -> None:
 
     print(f"building {args.claims} claims over {args.pages} pages, {args.references} references ...", flush=True)
     runs = []
+    against = []
     for _ in range(max(1, args.builds)):  # alternated, so that a noisy spell hits both kinds
         with_gb, wall_gb = run_child("build", str(source / "mkdocs.yml"), str(out / "site"))
         plain, wall_plain = run_child("build", str(source / "mkdocs-plain.yml"), str(out / "site-plain"))
         runs.append((graphbuild_share(with_gb, wall_gb)["share_of_wall"], with_gb, wall_gb, plain, wall_plain))
+        if args.against:
+            other, wall_other = run_child(
+                "build", str(source / "mkdocs.yml"), str(out / "site-against"), package_from=args.against.resolve()
+            )
+            against.append((graphbuild_share(other, wall_other)["seconds"], wall_other))
+    if against:
+        ours = sorted(graphbuild_share(run[1], run[2])["seconds"] for run in runs)
+        theirs = sorted(seconds for seconds, _ in against)
+        results["against"] = {
+            "checkout": str(args.against),
+            "hook_seconds": theirs,
+            "this_hook_seconds": ours,
+            "median_ratio": statistics.median(ours) / statistics.median(theirs),
+        }
+        print(json.dumps(results["against"], indent=1), flush=True)
     runs.sort(key=lambda run: run[0])
     _, with_gb, wall_gb, plain, wall_plain = runs[len(runs) // 2]  # the median build by share
     results["build"] = {
@@ -310,6 +335,13 @@ def summary(r: dict) -> str:
         lines.append(
             f"| evidence map interactive in chromium ({m['nodes_drawn']} nodes), median of "
             f"{len(m['runs_s'])} | {m['median_s']:.2f} s (first {m['first_s']:.2f} s) | ≤ 2 s |"
+        )
+    if "against" in r:
+        a = r["against"]
+        lines.append(
+            f"| graphbuild's own work, this checkout / `{a['checkout']}` (medians of {len(a['hook_seconds'])}) | "
+            f"{statistics.median(a['this_hook_seconds']):.2f} s / {statistics.median(a['hook_seconds']):.2f} s "
+            f"(ratio {a['median_ratio']:.2f}) | |"
         )
     lines += ["", "Targets met: " + ", ".join(f"{k}: {v}" for k, v in r["targets"].items())]
     lines += ["", "Time in graphbuild's hooks:"]
