@@ -3,30 +3,36 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import yaml
 
 from .config import Config
-from .diagnostics import Diagnostic, error, has_errors, warning
+from .diagnostics import Diagnostic, did_you_mean, error, has_errors, warning
 from .latex import CONTROL_CHARACTERS
 from .scan import Fence
-from .vocabulary import STANCE_VALUES
+from .vocabulary import APPROACH, CERTAINTY_VALUES, DOMAIN, STANCE_VALUES
 
-CLAIM_FIELDS = ("id", "statement", "type", "group", "tags", "evidence")
-EVIDENCE_FIELDS = ("key", "stance", "note")
+CLAIM_FIELDS = (
+    "id", "statement", "type", "group", "tags", "certainty", "approach", "because", "summary", "evidence"
+)  # fmt: skip
+EVIDENCE_FIELDS = ("key", "stance", "note", "design")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml, when present, is 4x faster
 _CLAIM_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """One study listed by a claim; ``stance`` is a value of ``vocabulary.STANCES``."""
+    """One study listed by a claim; ``stance`` is a value of ``vocabulary.STANCES``.
+    ``design``: what the study contributes to this claim, where that differs from its
+    design in the bibliography (a report from the field can be a narrative source for one
+    claim and a comparison-group result for another)."""
 
     key: str
     stance: str
     note: str
     line: int
+    design: str | None = None
 
 
 @dataclass
@@ -42,6 +48,15 @@ class Claim:
     evidence: list[Evidence]
     page: str
     line: int
+    certainty: str | None = None
+    approach: str | None = None
+    because: dict[str, str] = field(default_factory=dict)
+    summary: str = ""
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, name: str) -> int:
+        """The line of one of its fields (``because.<domain>`` for a reason), else its own."""
+        return self.lines.get(name, self.line)
 
 
 def parse_claim(block: Fence, path: str, config: Config) -> tuple[Claim | None, list[Diagnostic]]:
@@ -109,15 +124,22 @@ class _ClaimReader:
     def choice(self, node: yaml.Node, name: str, allowed: list[str]) -> str | None:
         value = self.scalar(node, name)
         if value is not None and value not in allowed:
-            self.fail(node, f"unknown {name} '{value}' (expected one of: {', '.join(allowed)})")
+            hint = did_you_mean(value, allowed)
+            self.fail(node, f"unknown {name} '{value}'{hint} (expected one of: {', '.join(allowed)})")
             return None
         return value
 
+    def unknown_fields(
+        self, fields: dict[str, tuple[yaml.Node, yaml.Node]], known: tuple[str, ...], where: str
+    ) -> None:
+        for name, (key_node, _) in fields.items():
+            if name not in known:
+                hint = did_you_mean(name, known)
+                self.fail(key_node, f"unknown field '{name}' in {where}{hint} (expected: {', '.join(known)})")
+
     def read(self, node: yaml.MappingNode) -> tuple[Claim | None, list[Diagnostic]]:
         fields = self.mapping(node)
-        for name, (key_node, _) in fields.items():
-            if name not in CLAIM_FIELDS:
-                self.fail(key_node, f"unknown field '{name}' in claim (expected: {', '.join(CLAIM_FIELDS)})")
+        self.unknown_fields(fields, CLAIM_FIELDS, "claim")
         for name in ("id", "statement", "type", "evidence"):
             if name not in fields:
                 self.diagnostics.append(error(self.path, self.first - 1, f"claim is missing required field '{name}'"))
@@ -131,11 +153,41 @@ class _ClaimReader:
         claim_type = self.choice(fields["type"][1], "type", self.config.claim_types) if "type" in fields else None
         group = self.choice(fields["group"][1], "group", self.config.groups) if "group" in fields else None
         tags = self.tags(fields["tags"][1]) if "tags" in fields else []
+        lines = {name: self.line(value) for name, (_, value) in fields.items()}
+        certainty = (
+            self.choice(fields["certainty"][1], "certainty", CERTAINTY_VALUES) if "certainty" in fields else None
+        )
+        approach = self.choice(fields["approach"][1], "approach", list(APPROACH)) if "approach" in fields else None
+        because = self.because(fields["because"][1], lines) if "because" in fields else {}
+        summary = (self.scalar(fields["summary"][1], "summary") or "") if "summary" in fields else ""
         evidence = self.evidence(fields["evidence"][1]) if "evidence" in fields else []
         if has_errors(self.diagnostics) or claim_id is None or not statement or claim_type is None:
             return None, self.diagnostics
-        claim = Claim(claim_id, statement, claim_type, group, tags, evidence, self.path, self.first - 1)
+        claim = Claim(
+            claim_id, statement, claim_type, group, tags, evidence, self.path, self.first - 1,
+            certainty, approach, because, summary, lines,
+        )  # fmt: skip
         return claim, self.diagnostics
+
+    def because(self, node: yaml.Node, lines: dict[str, int]) -> dict[str, str]:
+        """``domain: reason`` for each domain that moved the rating; the domain is checked
+        against the claim's approach once its evidence is known."""
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, "'because' must be a mapping of domain to reason, e.g. 'risk-of-bias: Not randomised.'")
+            return {}
+        reasons = {}
+        for name, (key_node, value_node) in self.mapping(node).items():
+            if name not in DOMAIN:
+                hint = did_you_mean(name, DOMAIN)
+                self.fail(key_node, f"unknown domain '{name}'{hint} (expected one of: {', '.join(DOMAIN)})")
+                continue
+            reason = self.scalar(value_node, f"because: {name}")
+            if reason == "":
+                self.fail(value_node, f"the reason for '{name}' is empty: say in a sentence why it moved the rating")
+            if reason:
+                reasons[name] = reason
+                lines[f"because.{name}"] = self.line(key_node)
+        return reasons
 
     def tags(self, node: yaml.Node) -> list[str]:
         if isinstance(node, yaml.ScalarNode):
@@ -161,19 +213,20 @@ class _ClaimReader:
             self.fail(node, "an evidence item is a key, 'key: stance', or a mapping with key: and stance:")
             return None
         fields = self.mapping(node)
-        if "key" not in fields and len(fields) == 1:
+        if "key" not in fields and len(fields) == 1 and next(iter(fields)) not in EVIDENCE_FIELDS:
             ((key, (key_node, value_node)),) = fields.items()
             stance = self.choice(value_node, "stance", STANCE_VALUES)
             return Evidence(key, stance, "", self.line(key_node)) if stance else None
-        for name, (key_node, _) in fields.items():
-            if name not in EVIDENCE_FIELDS:
-                self.fail(key_node, f"unknown field '{name}' in evidence item (expected: key, stance, note)")
+        self.unknown_fields(fields, EVIDENCE_FIELDS, "evidence item")
         if "key" not in fields:
             self.fail(node, "evidence item has no 'key'")
             return None
         key = self.scalar(fields["key"][1], "key")
         stance = self.choice(fields["stance"][1], "stance", STANCE_VALUES) if "stance" in fields else "supports"
         note = self.scalar(fields["note"][1], "note") if "note" in fields else ""
-        if not key or stance is None:
+        design = (
+            self.choice(fields["design"][1], "design", list(self.config.design_levels)) if "design" in fields else None
+        )
+        if not key or stance is None or ("design" in fields and design is None):
             return None
-        return Evidence(key, stance, note or "", self.line(fields["key"][1]))
+        return Evidence(key, stance, note or "", self.line(fields["key"][1]), design)

@@ -8,9 +8,10 @@ from collections import Counter
 from pathlib import Path
 
 from .config import ConfigError
-from .diagnostics import has_errors
+from .diagnostics import Severity, failing, has_errors
 from .graph import EXPORTS, export
 from .project import analyse, load_project
+from .vocabulary import CERTAINTY_VALUES
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -18,9 +19,13 @@ def _check(args: argparse.Namespace) -> int:
     kb, diagnostics = analyse(project)
     for diagnostic in diagnostics:
         print(diagnostic)
-    failed = has_errors(diagnostics) or (args.strict and diagnostics)
-    print(f"{len(kb.claims)} claims, {len(kb.cited)} cited studies, {len(diagnostics)} problem(s)", file=sys.stderr)
-    return 1 if failed else 0
+    notes = sum(1 for d in diagnostics if d.severity is Severity.NOTE)
+    print(
+        f"{len(kb.claims)} claims, {len(kb.cited)} cited studies, {len(diagnostics) - notes} problem(s), "
+        f"{notes} note(s)",
+        file=sys.stderr,
+    )
+    return 1 if failing(diagnostics, args.strict) else 0
 
 
 def _stats(args: argparse.Namespace) -> int:
@@ -36,6 +41,14 @@ def _stats(args: argparse.Namespace) -> int:
     ):
         print(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(values.items())))
     print(f"  contested: {sum(p.contested for p in kb.profiles.values())}")
+    ratings = Counter(a.rating or "not assessed" for a in kb.assessments.values())
+    order = [*CERTAINTY_VALUES, "not assessed"]
+    print("  certainty: " + ", ".join(f"{r} {ratings[r]}" for r in order if ratings[r]))
+    approaches = Counter(a.approach for a in kb.assessments.values())
+    print("  approach: " + ", ".join(f"{k} {v}" for k, v in sorted(approaches.items())))
+    unassessed = [cid for cid, a in kb.assessments.items() if not a.rating]
+    if unassessed:
+        print(f"  not assessed: {', '.join(unassessed[:20])}{' ...' if len(unassessed) > 20 else ''}")
     print(f"studies: {len(kb.bibliography)} in bibliography, {len(cited)} cited")
     print("stances: " + ", ".join(f"{k} {v}" for k, v in sorted(stances.items())))
     print("levels: " + ", ".join(f"{k} {v}" for k, v in sorted(levels.items())))

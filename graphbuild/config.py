@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .vocabulary import APPROACH, CERTAINTY, STARTING_POINTS, VERY_LOW_EITHER
+
 DEFAULT_LEVELS: dict[int, list[str]] = {
     1: ["systematic-review"],
     2: ["rct"],
@@ -43,12 +45,23 @@ class Config:
     claim_types: list[str] = field(default_factory=lambda: list(DEFAULT_CLAIM_TYPES))
     groups: list[str] = field(default_factory=lambda: list(DEFAULT_GROUPS))
     nav: bool = True
+    starting_points: dict[str, dict[str, str]] = field(default_factory=dict)
+    require_certainty: bool = False
 
     def __post_init__(self) -> None:
         validate_levels(self.levels)
         for name in ("claim_types", "groups"):
             _slugs(name, getattr(self, name))
         object.__setattr__(self, "_design_levels", {d: level for level, ds in self.levels.items() for d in ds})
+        for design in self.starting_points:
+            if design not in self.design_levels:
+                raise ConfigError(f"option 'starting_points': design '{design}' is not in the levels")
+
+    def starting_point(self, design: str | None) -> dict[str, str]:
+        """Where evidence of this design starts under each approach that admits it."""
+        if design is None:
+            return VERY_LOW_EITHER
+        return self.starting_points.get(design) or STARTING_POINTS.get(design) or VERY_LOW_EITHER
 
     @property
     def design_levels(self) -> dict[str, int]:
@@ -106,12 +119,33 @@ def _slugs(name: str, values: list[Any]) -> list[str]:
     return values
 
 
+def _starting_points(value: Any) -> dict[str, dict[str, str]]:
+    name = "option 'starting_points'"
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name}: expected a mapping of design to {{approach: certainty}}")
+    for design, points in value.items():
+        if not isinstance(points, dict) or not points:
+            raise ConfigError(f"{name}: design {design!r} needs a mapping such as {{grade: low}}")
+        for approach, certainty in points.items():
+            if approach not in APPROACH:
+                raise ConfigError(f"{name}: unknown approach {approach!r} (expected: {', '.join(APPROACH)})")
+            if certainty not in CERTAINTY:
+                raise ConfigError(f"{name}: unknown certainty {certainty!r} (expected: {', '.join(CERTAINTY)})")
+    return value
+
+
 OPTIONS: tuple[Option, ...] = (
     Option("bibliography", "path of the BibTeX file, from the folder of mkdocs.yml", _path),
     Option("levels", "mapping of evidence level (1 strongest) to the designs graded at it", lambda v: _levels(v)),
     Option("claim_types", "the claim types editors may use", _vocabulary("claim_types")),
     Option("groups", "who a claim may concern", _vocabulary("groups")),
     Option("nav", "append an Evidence section to an explicit nav", _flag("nav")),
+    Option(
+        "starting_points",
+        "where a design's evidence starts, per approach, replacing the default for that design",
+        _starting_points,
+    ),
+    Option("require_certainty", "make a claim without a certainty rating an error", _flag("require_certainty")),
 )
 OPTION_NAMES = tuple(option.name for option in OPTIONS)
 

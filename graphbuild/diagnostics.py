@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -19,8 +21,12 @@ def printable(text: str) -> str:
 
 
 class Severity(str, Enum):
+    """An error fails every build; a warning fails a strict one; a note informs and fails
+    nothing (a claim not yet rated, wording stronger than its rating)."""
+
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"
 
 
 @dataclass(frozen=True, order=True)
@@ -44,5 +50,23 @@ def warning(path: str, line: int, message: str) -> Diagnostic:
     return Diagnostic(path, line, Severity.WARNING, message)
 
 
+def note(path: str, line: int, message: str) -> Diagnostic:
+    return Diagnostic(path, line, Severity.NOTE, message)
+
+
 def has_errors(diagnostics: list[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def failing(diagnostics: list[Diagnostic], strict: bool) -> list[Diagnostic]:
+    """What fails a build: errors, and warnings too when it is strict; never notes."""
+    stops = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return [d for d in diagnostics if d.severity in stops]
+
+
+def did_you_mean(value: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` when something known is close to ``value``, else ``""``."""
+    known = list(known)
+    folded = [k for k in known if k.lower() == value.lower()]
+    close = folded or difflib.get_close_matches(value, known, n=3, cutoff=0.6)
+    return " (did you mean " + " or ".join(f"'{k}'" for k in close) + "?)" if close else ""

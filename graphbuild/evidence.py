@@ -6,8 +6,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .bibliography import Study
+from .certainty import Assessment, link_design
 from .claims import Claim
-from .vocabulary import STANCE, STANCES, design_noun
+from .config import Config
+from .vocabulary import APPROACH, CERTAINTY, STANCE, STANCES, design_noun
 
 NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
@@ -25,14 +27,21 @@ def join_words(items: list[str]) -> str:
 
 @dataclass(frozen=True)
 class EvidenceProfile:
-    """``counts`` by stance value; ``strongest_*`` as (level, design)."""
+    """``counts`` by stance value; ``strongest_*`` as (level, design), each study counted
+    with the design it contributes to this claim. ``direction``: what the evidence says, in
+    a sentence; ``sentence``: that, and how far to trust it."""
 
     counts: dict[str, int]
     strongest_support: tuple[int, str] | None
     strongest_overall: tuple[int, str] | None
     contested: bool
     unrated: int
-    sentence: str
+    direction: str
+    certainty: str
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.direction} {self.certainty}"
 
     @property
     def supported(self) -> bool:
@@ -46,15 +55,28 @@ class EvidenceProfile:
         return "supported" if self.supported else "not-supported"
 
 
-def profile(claim: Claim, studies: dict[str, Study], design_order: list[str]) -> EvidenceProfile:
+@dataclass(frozen=True)
+class _Link:
+    """One study as it bears on one claim: its stance, and the design it contributes."""
+
+    stance: str
+    design: str | None
+    level: int | None
+
+
+def profile(claim: Claim, studies: dict[str, Study], config: Config, assessment: Assessment) -> EvidenceProfile:
     """Summarise a claim's evidence; studies missing from the bibliography are skipped."""
-    rank = {design: i for i, design in enumerate(design_order)}
-    items = [(e, studies[e.key]) for e in claim.evidence if e.key in studies]
+    rank = {design: i for i, design in enumerate(config.design_order)}
+    items = []
+    for e in claim.evidence:
+        if e.key in studies:
+            design = link_design(e.design, studies[e.key])
+            items.append((e, _Link(e.stance, design, config.level_of(design))))
     counts = Counter(e.stance for e, _ in items)
     rated = [
-        (study.level, rank.get(study.design, 0), study.design, STANCE[e.stance].supports)
-        for e, study in items
-        if study.level is not None and study.design is not None
+        (link.level, rank.get(link.design, 0), link.design, STANCE[e.stance].supports)
+        for e, link in items
+        if link.level is not None and link.design is not None
     ]
     best_all = min(rated, default=None)
     best_support = min((r for r in rated if r[3]), default=None)
@@ -66,9 +88,21 @@ def profile(claim: Claim, studies: dict[str, Study], design_order: list[str]) ->
         strongest_support=(best_support[0], best_support[2]) if best_support else None,
         strongest_overall=(best_all[0], best_all[2]) if best_all else None,
         contested=contested,
-        unrated=sum(1 for _, study in items if study.level is None),
-        sentence=_sentence(items, rank, contested, supported),
+        unrated=sum(1 for _, link in items if link.level is None),
+        direction=_sentence(items, rank, contested, supported),
+        certainty=certainty_clause(assessment),
     )
+
+
+def certainty_clause(assessment: Assessment) -> str:
+    """The certainty in words: "Certainty: low (GRADE)." or "Certainty not assessed (starts
+    at low under GRADE)."."""
+    name = APPROACH[assessment.approach].name
+    if assessment.rating:
+        return f"Certainty: {CERTAINTY[assessment.rating].word} ({name})."
+    if assessment.starting_point:
+        return f"Certainty not assessed (starts at {CERTAINTY[assessment.starting_point].word} under {name})."
+    return "Certainty not assessed."
 
 
 def _sentence(items: list, rank: dict[str, int], contested: bool, supported: bool) -> str:

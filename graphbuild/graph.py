@@ -23,11 +23,15 @@ def study_node(key: str) -> str:
 
 
 def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
-    """Claims and the studies they cite; edges run from claim to study with the stance."""
+    """Claims and the studies they cite; edges run from claim to study with the stance, and
+    with the design (and its level) the study contributes where the claim gives its own.
+    A claim's ``certainty`` is "" when the editors have not rated it; ``because`` maps each
+    domain that moved the rating to its reason."""
     graph = nx.DiGraph()
     for claim_id in sorted(kb.claims):
         claim = kb.claims[claim_id]
         page = kb.claim_page[claim_id]
+        assessment = kb.assessments[claim_id]
         graph.add_node(
             claim_node(claim_id),
             kind="claim",
@@ -37,6 +41,11 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
             page=page,
             tags=" ".join(claim.tags),
             status=kb.profiles[claim_id].status,
+            certainty=assessment.rating or "",
+            approach=assessment.approach,
+            starting_point=assessment.starting_point or "",
+            summary=claim.summary,
+            because=dict(assessment.because),
         )
     for key, study in kb.cited.items():
         attrs: dict[str, str | int] = {
@@ -52,7 +61,13 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
     for claim_id in sorted(kb.claims):
         for item in kb.claims[claim_id].evidence:
             if item.key in kb.bibliography:
-                graph.add_edge(claim_node(claim_id), study_node(item.key), stance=item.stance)
+                link: dict[str, str | int] = {"stance": item.stance}
+                if item.design is not None and item.design != kb.bibliography[item.key].design:
+                    link["design"] = item.design
+                    level = kb.config.level_of(item.design)
+                    if level is not None:
+                        link["level"] = level
+                graph.add_edge(claim_node(claim_id), study_node(item.key), **link)
     return graph
 
 
@@ -84,7 +99,14 @@ _GRAPHML_TYPES = {bool: "boolean", int: "int", float: "double", str: "string"}
 
 
 def _xml_text(value: object) -> str:
-    return xml_escape(_XML_INVALID.sub("\ufffd", str(value)), {'"': "&quot;", "\r": "&#13;"})
+    return xml_escape(_XML_INVALID.sub("\ufffd", _scalar(value)), {'"': "&quot;", "\r": "&#13;"})
+
+
+def _scalar(value: object) -> str:
+    """GraphML holds scalars: a mapping (a claim's reasons) is written as JSON text."""
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
 
 
 def _xml_attr(value: object) -> str:
@@ -140,6 +162,11 @@ CSV_COLUMNS = [
     "group",
     "page",
     "status",
+    "certainty",
+    "approach",
+    "starting_point",
+    "summary",
+    "because",
     "study",
     "stance",
     "design",
@@ -159,7 +186,8 @@ def csv_text(value: str) -> str:
 
 
 def to_csv(kb: KnowledgeBase) -> str:
-    """One row per claim-study link; every cell is guarded with ``csv_text``."""
+    """One row per claim-study link, the study with the design it contributes to the claim;
+    every cell is guarded with ``csv_text``."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -169,6 +197,8 @@ def to_csv(kb: KnowledgeBase) -> str:
             study = kb.bibliography.studies.get(item.key)
             if study is None:
                 continue
+            assessment = kb.assessments[claim_id]
+            design = item.design or study.design
             row = [
                 claim.id,
                 claim.statement,
@@ -176,10 +206,15 @@ def to_csv(kb: KnowledgeBase) -> str:
                 claim.group or "",
                 kb.claim_page[claim_id],
                 kb.profiles[claim_id].status,
+                assessment.rating or "",
+                assessment.approach,
+                assessment.starting_point or "",
+                claim.summary,
+                _scalar(assessment.because) if assessment.because else "",
                 study.key,
                 item.stance,
-                study.design or "unrated",
-                study.level or "",
+                design or "unrated",
+                kb.config.level_of(design) or "",
                 study.year,
                 study.title,
             ]

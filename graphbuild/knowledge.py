@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .bibliography import Bibliography, Study
+from .certainty import Assessment, assess
 from .citations import Citation, read_citations
 from .claims import Claim, parse_claim
 from .config import Config
@@ -70,6 +71,7 @@ class KnowledgeBase:
     claims: dict[str, Claim]
     profiles: dict[str, EvidenceProfile]
     claim_page: dict[str, str]
+    assessments: dict[str, Assessment] = field(default_factory=dict)
 
     @cached_property
     def cited(self) -> dict[str, Study]:
@@ -153,7 +155,13 @@ def build_knowledge_base(
             claim_page[claim.id] = src_path
     diagnostics.extend(_check_references(read.values(), bibliography))
     kb = KnowledgeBase(config, bibliography, read, claims, {}, claim_page)
-    kb.profiles = {cid: profile(c, bibliography.studies, config.design_order) for cid, c in claims.items()}
+    for claim_id, claim in claims.items():
+        kb.assessments[claim_id], problems = assess(claim, bibliography.studies, config)
+        diagnostics.extend(problems)
+    kb.profiles = {
+        claim_id: profile(claim, bibliography.studies, config, kb.assessments[claim_id])
+        for claim_id, claim in claims.items()
+    }
     for study in kb.cited.values():
         if study.design is None:
             diagnostics.append(

@@ -7,6 +7,7 @@ single download::
      "nodes": [{"id": "claim:<id>" | "study:<key>", "k": "c" | "s", "l": label,
                 "t": tooltip (plain text), "x": int, "y": int, "u": url,
                 claims: "ty": type, "gr": group (absent if none), "st": status,
+                        "ce": certainty (absent if not assessed),
                 studies: "d": design ("unrated" if none), "lv": level (absent if unrated)}],
      "edges": [[claim node index, study node index, stance index], ...]}
 
@@ -125,6 +126,9 @@ def node_summary(kb: KnowledgeBase, node: str, label: Label) -> dict[str, Any]:
     if kind == "claim":
         claim = kb.claims[name]
         data.update(k="c", ty=claim.type, st=kb.profiles[name].status, t=_claim_title(kb, claim))
+        rating = kb.assessments[name].rating
+        if rating:
+            data["ce"] = rating
         if claim.group:
             data["gr"] = claim.group
     else:

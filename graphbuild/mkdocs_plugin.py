@@ -29,7 +29,7 @@ from mkdocs.structure.pages import Page
 from .bibliography import BibliographyCache, decode_utf8
 from .claims import Claim
 from .config import OPTION_NAMES, Config, ConfigError, config_from_mapping
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, Severity, error, failing
 from .escaping import front_matter
 from .knowledge import KnowledgeBase, build_knowledge_base
 from .render import Renderer
@@ -54,6 +54,12 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _log(diagnostics: list[Diagnostic]) -> None:
+    """Errors and warnings as warnings (``--strict`` fails on them); notes as information."""
+    for diagnostic in sorted(set(diagnostics)):
+        (log.info if diagnostic.severity is Severity.NOTE else log.warning)(str(diagnostic))
 
 
 # Each option is declared once, in graphbuild.config.OPTIONS; MkDocs only passes them on,
@@ -134,12 +140,10 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             for f in files
             if f.generated_by is None and self._in_docs(f, config)
         }
-        clashing = clash_diagnostics(kb, sources, config.use_directory_urls)
-        if diagnostics or clashing:
-            diagnostics = diagnostics + clashing
-            for diagnostic in sorted(set(diagnostics)):
-                log.warning(str(diagnostic))
-            count = len(set(diagnostics))
+        diagnostics = diagnostics + clash_diagnostics(kb, sources, config.use_directory_urls)
+        if failing(diagnostics, strict=True):
+            _log(diagnostics)
+            count = len(set(failing(diagnostics, strict=True)))
             raise PluginError(
                 f"graphbuild: {count} problem{'s' if count != 1 else ''} in the sources (listed above); "
                 f"strict mode stops before writing, so '{self.display(config.site_dir)}' still holds the last build"
@@ -206,8 +210,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
                     files, File.generated(config, item.src, content=self.renderer.file_content(item)), diagnostics
                 )
         self.renderer.urls.update({f.src_uri: f.url for f in files})
-        for diagnostic in sorted(set(diagnostics)):
-            log.warning(str(diagnostic))
+        _log(diagnostics)
         # Every generated page's body now, while the process is small: the same work done
         # page by page later ran into garbage collections of a heap grown by MkDocs' pages.
         for token, item in pages.items():

@@ -17,15 +17,28 @@ import networkx as nx
 from markupsafe import Markup
 
 from .bibliography import Study
+from .certainty import link_design
 from .citations import Citation
 from .claims import Claim
 from .escaping import entity_text, markdown_inert, script_json
-from .evidence import EvidenceProfile
+from .evidence import EvidenceProfile, count_phrase, join_words
 from .formatting import doi_href, reference_parts, reference_text, relative_url, safe_href
 from .graph import build_graph, claim_node, study_node
 from .knowledge import KnowledgeBase
 from .site import FILES, PAGE, GeneratedFile, GeneratedPage, Planned, study_src
-from .vocabulary import STANCE, STANCES, STATUS, STATUSES, design_noun, level_mark, type_colour
+from .vocabulary import (
+    APPROACH,
+    CERTAINTIES,
+    CERTAINTY,
+    DOMAIN,
+    STANCE,
+    STANCES,
+    STATUS,
+    STATUSES,
+    design_noun,
+    level_mark,
+    type_colour,
+)
 
 
 class _Environment(jinja2.Environment):
@@ -72,6 +85,11 @@ class Renderer:
             stance_term=STANCE,
             status_terms=STATUSES,
             status_term=STATUS,
+            certainty_terms=CERTAINTIES,
+            certainty_term=CERTAINTY,
+            domain_term=DOMAIN,
+            approach_term=APPROACH,
+            certainty_html=self.certainty_html,
             design_noun=design_noun,
             level_mark=level_mark,
             type_colour=type_colour,
@@ -149,6 +167,9 @@ class Renderer:
     def status_html(self, profile: EvidenceProfile) -> Markup:
         return self._macro("status", profile.status)
 
+    def certainty_html(self, rating: str | None) -> Markup:
+        return self._macro("certainty", rating)
+
     def study_view(self, study: Study, current: str) -> dict:
         """What a page says of a study, with a link to its page from ``current``."""
         return {**self._study_parts(study), "href": self.study_href(current, study.key)}
@@ -160,7 +181,7 @@ class Renderer:
             parts = self._study_cache[study.key] = self._study_fields(study)
             parts["reference_html"] = self._macros.reference(parts)
             parts["links_html"] = self._macros.links(parts)
-            parts["badge_html"] = self._macro("level_badge", parts["level"], parts["design_name"])
+            parts["badge_html"] = self._badge(parts["level"], parts["design"])
         return parts
 
     def _study_fields(self, study: Study) -> dict:
@@ -181,20 +202,41 @@ class Renderer:
         }
 
     def claim_view(self, claim: Claim, current: str) -> dict:
+        """What a page says of a claim; each study with the design it contributes to it."""
         evidence: list[dict] = []
         for item in claim.evidence:
             study = self.kb.bibliography.studies.get(item.key)
             if study is None:
                 continue
-            evidence.append({"stance": item.stance, "note": item.note, "study": self.study_view(study, current)})
-        evidence.sort(key=lambda e: (e["study"]["level"] or 99, e["study"]["label"]))
+            view = self.study_view(study, current)
+            design = link_design(item.design, study)
+            level = self.kb.config.level_of(design)
+            badge = view["badge_html"] if design == study.design else self._badge(level, design)
+            evidence.append(
+                {
+                    "stance": item.stance,
+                    "note": item.note,
+                    "study": view,
+                    "design": design,
+                    "level": level,
+                    "badge_html": badge,
+                }
+            )
+        evidence.sort(key=lambda e: (e["level"] or 99, e["study"]["label"]))
+        assessment = self.kb.assessments[claim.id]
         return {
             "claim": claim,
             "profile": self.kb.profiles[claim.id],
+            "assessment": assessment,
+            "approach": APPROACH[assessment.approach],
             "evidence": evidence,
             "map_href": self.page_href(current, "map", f"claim:{claim.id}"),
+            "summary_href": self.page_href(current, "summary", f"sof-{claim.id}"),
             "page_href": self.claim_href(current, claim.id),
         }
+
+    def _badge(self, level: int | None, design: str | None) -> Markup:
+        return self._macro("level_badge", level, design_noun(design, 1) if design else "unrated")
 
     def local_graph(self, current: str, node_id: str, label: str) -> str:
         from .mapdata import local_graph_data
@@ -263,6 +305,7 @@ class Renderer:
                 "stance": stance,
                 "href": self.claim_href(current, claim_id),
                 "profile": self.kb.profiles[claim_id],
+                "assessment": self.kb.assessments[claim_id],
             }
             for claim_id, stance in self.kb.citing.get(study.key, {}).items()
         ]
@@ -301,15 +344,13 @@ class Renderer:
     def matrix_context(self, current: str) -> dict[str, Any]:
         levels = sorted(self.kb.config.levels)
         sections = []
-        for src in sorted({self.kb.claim_page[c] for c in self.kb.claims}, key=lambda s: self.kb.pages[s].path):
+        for src, claims in self._claims_by_page():
             rows = []
-            for claim in self.kb.pages[src].claims:
-                if self.kb.claims.get(claim.id) is not claim:
-                    continue
+            for claim in claims:
                 view = self.claim_view(claim, current)
                 cells: dict[int | None, list[dict]] = {level: [] for level in [*levels, None]}
                 for e in view["evidence"]:  # in the card's order: strongest first, then by label
-                    cells.setdefault(e["study"]["level"], []).append(e)
+                    cells.setdefault(e["level"], []).append(e)
                 rows.append(view | {"cells": cells})
             sections.append({"title": self.page_title(src), "href": self.href(current, src), "rows": rows})
         return {
@@ -318,6 +359,27 @@ class Renderer:
             "scheme": self.kb.config.levels,
             "claims_href": self.page_href(current, "claims"),
         }
+
+    def summary_context(self, current: str) -> dict[str, Any]:
+        """The summary of findings: per page, each claim's key message, its studies by design,
+        its certainty with the reasons, and its direction."""
+        sections = []
+        for src, claims in self._claims_by_page():
+            rows = []
+            for claim in claims:
+                view = self.claim_view(claim, current)
+                designs: dict[str | None, int] = {}
+                for e in view["evidence"]:
+                    designs[e["design"]] = designs.get(e["design"], 0) + 1
+                phrase = join_words([count_phrase(n, d) for d, n in designs.items()])
+                rows.append(view | {"studies": phrase[:1].upper() + phrase[1:]})
+            sections.append({"title": self.page_title(src), "href": self.href(current, src), "rows": rows})
+        return {"sections": sections, "claims_href": self.page_href(current, "claims")}
+
+    def _claims_by_page(self) -> list[tuple[str, list[Claim]]]:
+        """Each page with claims, in the order of its path, and its claims down the page."""
+        pages = sorted({self.kb.claim_page[c] for c in self.kb.claims}, key=lambda s: self.kb.pages[s].path)
+        return [(src, [c for c in self.kb.pages[src].claims if self.kb.claims.get(c.id) is c]) for src in pages]
 
     def map_context(self, current: str) -> dict[str, Any]:
         exports = [(f.label, self.href(current, f.src)) for f in FILES if f.label]

@@ -94,6 +94,14 @@ def _csv(r: Renderer) -> str:
 
 PAGES: tuple[GeneratedPage, ...] = (
     GeneratedPage(
+        "summary",
+        "evidence/summary/index.md",
+        "Summary of findings",
+        "summary.html",
+        lambda r, c, _: r.summary_context(c),
+        nav=True,
+    ),
+    GeneratedPage(
         "claims", "claims/index.md", "Claims index", "claims.html", lambda r, c, _: r.claims_context(c), nav=True
     ),
     GeneratedPage(

@@ -135,6 +135,141 @@ TYPE_COLOURS: tuple[Colour, ...] = (
     Colour("grey", "#555555", "#bbbbbb"),
 )
 
+
+@dataclass(frozen=True)
+class CertaintyTerm:
+    """How far a reader can trust a claim's body of evidence, in GRADE's four words (GRADE-
+    CERQual uses the same four). ``marks``: filled circles of four on the meter; its colours
+    run dark to pale in the light scheme and pale to dark in the dark one, each at 4.5:1 or
+    more against the page, and never carry the meaning alone. ``meaning``: the one-line
+    sense of the word under each approach (Balshem et al. 2011 for GRADE; Lewin et al. 2018
+    for CERQual). ``hedge``: the words one of which a GRADE summary at this rating uses
+    (Santesso et al. 2020); none where the plain verb is right."""
+
+    value: str
+    word: str
+    marks: int
+    colour: str
+    dark: str
+    meaning: dict[str, str]
+    hedge: tuple[str, ...] = ()
+
+
+CERTAINTIES: tuple[CertaintyTerm, ...] = (
+    CertaintyTerm(
+        "high",
+        "high",
+        4,
+        "#08306b",
+        "#deebf7",
+        {
+            "grade": "We are very confident that the true effect is close to the estimate.",
+            "cerqual": "It is highly likely that the finding is a reasonable representation of the phenomenon.",
+        },
+    ),
+    CertaintyTerm(
+        "moderate",
+        "moderate",
+        3,
+        "#08519c",
+        "#9ecae1",
+        {
+            "grade": "The true effect is probably close to the estimate, but it may be substantially different.",
+            "cerqual": "It is likely that the finding is a reasonable representation of the phenomenon.",
+        },
+        ("probably", "likely"),
+    ),
+    CertaintyTerm(
+        "low",
+        "low",
+        2,
+        "#2171b5",
+        "#6baed6",
+        {
+            "grade": "The true effect may be substantially different from the estimate.",
+            "cerqual": "It is possible that the finding is a reasonable representation of the phenomenon.",
+        },
+        ("may", "might"),
+    ),
+    CertaintyTerm(
+        "very-low",
+        "very low",
+        1,
+        "#4a6fa5",
+        "#4292c6",
+        {
+            "grade": "The true effect is likely to be substantially different from the estimate.",
+            "cerqual": "It is not clear whether the finding is a reasonable representation of the phenomenon.",
+        },
+        ("very uncertain",),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ApproachTerm:
+    """A system for rating certainty: GRADE for effects, GRADE-CERQual for findings of
+    qualitative research. ``domains``: what may move a rating, by the name editors write."""
+
+    value: str
+    name: str
+    rates: str
+    domains: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DomainTerm:
+    """One reason a rating departs from its starting point: ``up`` for GRADE's three
+    reasons to rate up, else a concern that rates down."""
+
+    value: str
+    approach: str
+    heading: str
+    up: bool = False
+
+
+DOMAINS: tuple[DomainTerm, ...] = (
+    DomainTerm("risk-of-bias", "grade", "Risk of bias"),
+    DomainTerm("inconsistency", "grade", "Inconsistency"),
+    DomainTerm("indirectness", "grade", "Indirectness"),
+    DomainTerm("imprecision", "grade", "Imprecision"),
+    DomainTerm("publication-bias", "grade", "Publication bias"),
+    DomainTerm("large-effect", "grade", "Large effect", up=True),
+    DomainTerm("dose-response", "grade", "Dose-response", up=True),
+    DomainTerm("plausible-confounding", "grade", "Plausible confounding", up=True),
+    DomainTerm("methodological-limitations", "cerqual", "Methodological limitations"),
+    DomainTerm("coherence", "cerqual", "Coherence"),
+    DomainTerm("adequacy", "cerqual", "Adequacy of data"),
+    DomainTerm("relevance", "cerqual", "Relevance"),
+)
+APPROACHES: tuple[ApproachTerm, ...] = (
+    ApproachTerm(
+        "grade", "GRADE", "certainty of the evidence", tuple(d.value for d in DOMAINS if d.approach == "grade")
+    ),
+    ApproachTerm(
+        "cerqual",
+        "GRADE-CERQual",
+        "confidence in the finding",
+        tuple(d.value for d in DOMAINS if d.approach == "cerqual"),
+    ),
+)
+# Where a body of evidence starts, by design and approach, before the domains move it: a
+# design that has no entry for an approach is not evidence of that kind. Mixed methods have
+# both; Delphi panels, policy, guidance, opinion, theory and narrative reviews start at very
+# low under either, and a design a site adds to the levels without a starting point too.
+STARTING_POINTS: dict[str, dict[str, str]] = {
+    "systematic-review": {"grade": "high"},
+    "rct": {"grade": "high"},
+    "comparison-group": {"grade": "low"},
+    "cohort": {"grade": "low"},
+    "before-after": {"grade": "low"},
+    "cross-sectional": {"grade": "low"},
+    "observational": {"grade": "low"},
+    "qualitative": {"cerqual": "high"},
+    "mixed-methods": {"grade": "low", "cerqual": "high"},
+}
+VERY_LOW_EITHER = {"grade": "very-low", "cerqual": "very-low"}
+
 DESIGN_NOUNS: dict[str, tuple[str, str]] = {
     "systematic-review": ("systematic review", "systematic reviews"),
     "rct": ("randomised controlled trial", "randomised controlled trials"),
@@ -157,6 +292,10 @@ UNRATED_NOUNS = ("unrated source", "unrated sources")
 STANCE = {term.value: term for term in STANCES}
 STATUS = {term.value: term for term in STATUSES}
 STANCE_VALUES = [term.value for term in STANCES]
+CERTAINTY = {term.value: term for term in CERTAINTIES}
+CERTAINTY_VALUES = [term.value for term in CERTAINTIES]
+APPROACH = {term.value: term for term in APPROACHES}
+DOMAIN = {term.value: term for term in DOMAINS}
 
 
 def design_noun(design: str | None, count: int = 1) -> str:
@@ -200,6 +339,12 @@ def vocabulary_css(claim_types: Sequence[str], levels: Sequence[int]) -> str:
     for rank in range(len(levels)):
         mark = level_mark(rank)
         light += [f"--gb-level-shape-{rank}: {mark.shape};", f"--gb-level-size-{rank}: {mark.size};"]
+    for rating in CERTAINTIES:
+        light.append(f"--gb-certainty-{rating.value}: {rating.colour};")
+        dark.append(f"--gb-certainty-{rating.value}: {rating.dark};")
+        rules.append(
+            f".md-typeset .gb-certainty-{rating.value} .gb-meter {{ color: var(--gb-certainty-{rating.value}); }}"
+        )
     for status in STATUSES:
         weight = " font-weight: 700;" if status.emphasis else ""
         rules.append(f".md-typeset .gb-status-{status.value} {{ border-style: {status.border};{weight} }}")

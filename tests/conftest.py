@@ -101,6 +101,9 @@ evidence:
     note: Fewer readmissions than a comparison group.
   - key: pitt2013
     stance: no-effect
+certainty: low
+because: {risk-of-bias: The comparison group was not randomised., inconsistency: A review of trials found none.}
+summary: Peer support may reduce readmissions; trials have not confirmed it.
 ```
 
 ## More hope
@@ -113,6 +116,7 @@ group: patients
 evidence:
   - gillard2014
   - mead2006: supports
+certainty: very-low
 ```
 """
 

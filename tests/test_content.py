@@ -293,3 +293,29 @@ def test_home_page_says_how_current_the_evidence_is() -> None:
     home = _page("index.md")
     assert "stops around 2013" in home
     assert "later reviews and randomised trials in the UK" in home
+
+
+def test_every_claim_is_rated_with_its_reasons_and_a_key_message(kb) -> None:
+    for claim_id, assessment in kb.assessments.items():
+        assert assessment.rating, claim_id
+        assert kb.claims[claim_id].summary, claim_id
+        if assessment.rating != assessment.starting_point:
+            assert assessment.because, claim_id
+    approaches = {a.approach for a in kb.assessments.values()}
+    assert approaches == {"grade", "cerqual"}
+    qualitative = [a for a in kb.assessments.values() if a.approach == "cerqual"]
+    assert len(qualitative) > len(kb.assessments) / 2, "most of this field is qualitative"
+
+
+def test_the_self_assessment_quotes_the_sites_own_ratings(kb) -> None:
+    text = (REPO / "docs" / "self-assessment.md").read_text(encoding="utf-8")
+    marks = {"high": "⊕⊕⊕⊕", "moderate": "⊕⊕⊕◯", "low": "⊕⊕◯◯", "very-low": "⊕◯◯◯"}
+    quoted = {
+        "peer-workers-own-recovery": "moderate",
+        "understand-patient-challenges": "low",
+        "fewer-readmissions": "very-low",
+        "lower-costs": "very-low",
+    }
+    for claim_id, rating in quoted.items():
+        assert kb.assessments[claim_id].rating == rating, claim_id
+        assert f"{marks[rating]} *{rating.replace('-', ' ')}*" in text

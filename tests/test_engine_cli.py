@@ -35,11 +35,11 @@ BROKEN = {
     ),
     "bad-type": (
         INDEX_MD.replace("type: benefit", "type: anecdote"),
-        "docs/index.md:25: error: unknown type 'anecdote'",
+        "docs/index.md:28: error: unknown type 'anecdote'",
     ),
     "missing-statement": (
         INDEX_MD.replace("statement: Patients supported by peers report more hope.\n", ""),
-        "docs/index.md:22: error: claim is missing required field 'statement'",
+        "docs/index.md:25: error: claim is missing required field 'statement'",
     ),
     "malformed-yaml": (
         INDEX_MD.replace("tags: [service-use]", "tags: [service-use"),
@@ -63,8 +63,8 @@ def test_check_duplicate_id_across_pages(site: Path, capsys) -> None:
     (site / "docs/other.md").write_text("# Other\n\n" + INDEX_MD.split("## More hope\n\n", 1)[1], encoding="utf-8")
     code, out, _ = run(site, "check", capsys=capsys)
     assert code == 1
-    assert "docs/index.md:22: error: duplicate claim id 'hope' (also at docs/other.md:3)" in out
-    assert "docs/other.md:3: error: duplicate claim id 'hope' (also at docs/index.md:22)" in out
+    assert "docs/index.md:25: error: duplicate claim id 'hope' (also at docs/other.md:3)" in out
+    assert "docs/other.md:3: error: duplicate claim id 'hope' (also at docs/index.md:25)" in out
 
 
 def test_check_duplicate_bib_key(site: Path, capsys) -> None:

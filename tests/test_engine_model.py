@@ -10,6 +10,7 @@ import networkx as nx
 import pytest
 
 from graphbuild.bibliography import parse_bibliography
+from graphbuild.certainty import assess
 from graphbuild.claims import Claim, Evidence
 from graphbuild.config import Config
 from graphbuild.evidence import profile
@@ -80,8 +81,9 @@ def _claim(*evidence: tuple[str, str]) -> Claim:
     ],
 )
 def test_profiles(evidence, status, support, overall, sentence) -> None:
-    result = profile(_claim(*evidence), _bib().studies, DESIGNS)
-    assert (result.status, result.strongest_support, result.strongest_overall, result.sentence) == (
+    claim, studies = _claim(*evidence), _bib().studies
+    result = profile(claim, studies, Config(), assess(claim, studies, Config())[0])
+    assert (result.status, result.strongest_support, result.strongest_overall, result.direction) == (
         status,
         support,
         overall,
@@ -107,8 +109,8 @@ def test_duplicate_claim_id_reported_in_both_places() -> None:
         [("a.md", "docs/a.md", INDEX_MD), ("b.md", "docs/b.md", INDEX_MD.replace("# Peer support", "# B\n"))]
     )
     messages = [str(d) for d in diagnostics if "duplicate claim id 'hope'" in d.message]
-    assert any(m.startswith("docs/a.md:22:") and "also at docs/b.md:23" in m for m in messages), messages
-    assert any(m.startswith("docs/b.md:23:") and "also at docs/a.md:22" in m for m in messages), messages
+    assert any(m.startswith("docs/a.md:25:") and "also at docs/b.md:26" in m for m in messages), messages
+    assert any(m.startswith("docs/b.md:26:") and "also at docs/a.md:25" in m for m in messages), messages
 
 
 def test_unrated_cited_study_is_a_warning() -> None:

@@ -413,11 +413,12 @@ def test_csv_cells_never_start_a_formula(hostile: tuple[Path, Path]) -> None:
     with (site / "evidence" / "claims.csv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
     assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
-    formula = {r[0]: r for r in rows if r[6] == "evil2024"}
-    assert formula["formula-claim"][1] == "'=1+1 and a spreadsheet formula @SUM(A1)"
-    assert formula["formula-claim"][11] == '\'=HYPERLINK("https://example.org/","click me")'
-    assert formula["formula-claim"][10] == "'@SUM(1+1)"
-    assert formula["second-claim"][1].startswith("<svg")
+    header = rows[0]
+    formula = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:] if r[header.index("study")] == "evil2024"}
+    assert formula["formula-claim"]["statement"] == "'=1+1 and a spreadsheet formula @SUM(A1)"
+    assert formula["formula-claim"]["title"] == '\'=HYPERLINK("https://example.org/","click me")'
+    assert formula["formula-claim"]["year"] == "'@SUM(1+1)"
+    assert formula["second-claim"]["statement"].startswith("<svg")
 
 
 def test_csv_round_trips_the_text(hostile: tuple[Path, Path], titles: dict[str, str]) -> None:

@@ -21,12 +21,13 @@ REPO = Path(__file__).resolve().parents[2]
 RULES = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}
 }
-PAGE_TYPES = ["content", "study", "bibliography", "claims", "matrix", "map", "self-assessment", "search"]
+PAGE_TYPES = ["content", "study", "summary", "bibliography", "claims", "matrix", "map", "self-assessment", "search"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 # Colours are the same at every width; the phone layout (drawer navigation, full-screen search)
 # is checked in the light scheme only, to keep the suite quick.
 VARIANTS = [("light", "desktop"), ("dark", "desktop"), ("light", "phone")]
 FIXED = {
+    "summary": "evidence/summary/",
     "bibliography": "bibliography/",
     "claims": "claims/",
     "matrix": "evidence/matrix/",
