@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -13,6 +13,8 @@ from .claims import Citation, Claim, ClaimBlock, Stance, collect_page, mask_code
 from .config import Config
 from .diagnostics import Diagnostic, error, warning
 from .evidence import EvidenceProfile, profile
+
+PageDeclarations = tuple[list[Claim], list[ClaimBlock], list[Citation], list[Diagnostic]]
 
 
 @dataclass
@@ -83,14 +85,18 @@ def build_knowledge_base(
     pages: Iterable[tuple[str, str, str]],
     bibliography: Bibliography,
     config: Config,
+    collect: Callable[[str, str, Config], PageDeclarations] = collect_page,
 ) -> tuple[KnowledgeBase, list[Diagnostic]]:
-    """``pages`` holds (src_path, display path, markdown); returns the model and every problem."""
+    """``pages`` holds (src_path, display path, markdown); returns the model and every problem.
+
+    ``collect`` reads one page; the history of a site passes a memo of it, so that a page
+    that is the same in many commits is read once."""
     diagnostics: list[Diagnostic] = []
     facts: dict[str, PageFacts] = {}
     claims: dict[str, Claim] = {}
     claim_page: dict[str, str] = {}
     for src_path, path, markdown in sorted(pages):
-        page_claims, blocks, citations, problems = collect_page(markdown, path, config)
+        page_claims, blocks, citations, problems = collect(markdown, path, config)
         diagnostics.extend(problems)
         facts[src_path] = PageFacts(src_path, path, page_title(markdown, src_path), page_claims, blocks, citations)
         for claim in page_claims:
