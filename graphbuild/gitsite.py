@@ -175,8 +175,16 @@ class Repository:
         if commit is not None:
             yield commit, changes
 
+    def cut_short(self, commit: Commit) -> bool:
+        """Whether a shallow clone lacks this commit's parents (a real first commit has none)."""
+        if commit.sha not in self.boundary:
+            return False
+        header = self.blob(commit.sha).split(b"\n\n", 1)[0]
+        return any(line.startswith(b"parent ") for line in header.split(b"\n"))
+
     def blob(self, sha: str) -> bytes:
-        """One blob, through a single ``git cat-file --batch`` kept open for the whole run."""
+        """One object (a blob, or a commit's raw text), through a single ``git cat-file --batch``
+        kept open for the whole run."""
         if self._batch is None:
             self._batch = subprocess.Popen(
                 ["git", "cat-file", "--batch"], cwd=self.toplevel, stdin=subprocess.PIPE, stdout=subprocess.PIPE
