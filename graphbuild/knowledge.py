@@ -6,7 +6,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from .bibliography import Bibliography, Study
 from .claims import Citation, Claim, ClaimBlock, Stance, collect_page, mask_code
@@ -61,8 +61,11 @@ class KnowledgeBase:
         return [d for level in sorted(self.config.levels) for d in self.config.levels[level]]
 
 
+@lru_cache(maxsize=1024)
 def page_title(markdown: str, src_path: str) -> str:
-    """The first level-one heading, as MkDocs would title the page, else the file name."""
+    """The first level-one heading, as MkDocs would title the page, else the file name.
+
+    Memoised: a site's history titles the same page text in many commits."""
     match = re.search(r"^#\s+(.+?)\s*#*\s*$", mask_code(markdown), re.M)
     if match:
         return match.group(1).strip()
