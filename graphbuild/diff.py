@@ -53,6 +53,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
+
 from .config import ConfigError
 from .diagnostics import printable
 
@@ -110,6 +112,11 @@ class Snapshot:
         except (KeyError, TypeError, AttributeError) as exc:
             raise StateError(f"not a graph export (networkx node-link data): {exc!r}") from exc
         return cls(claims, evidence, studies)
+
+    @classmethod
+    def from_graph(cls, graph: nx.DiGraph) -> Snapshot:
+        """From ``graph.build_graph(kb)``: the site being built, to compare with a commit."""
+        return cls.from_node_link(nx.node_link_data(graph, edges="edges"))
 
     def citing(self, key: str) -> list[str]:
         return sorted(claim for claim, studies in self.evidence.items() if key in studies)
@@ -303,13 +310,11 @@ def _read_graph(path: Path) -> Snapshot:
 
 
 def _analyse(root: Path, config_file: str) -> Snapshot:
-    import networkx as nx
-
     from .graph import build_graph
     from .project import analyse, load_project
 
     kb, _ = analyse(load_project(root, config_file))
-    return Snapshot.from_node_link(nx.node_link_data(build_graph(kb), edges="edges"))
+    return Snapshot.from_graph(build_graph(kb))
 
 
 # -- reports ---------------------------------------------------------------------------------

@@ -74,9 +74,14 @@ class SiteState:
         return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
+# Settings of the user's that would change what git log prints: signatures, colours, and
+# whether the first commit's files are listed at all.
+_PLAIN = ("-c", "log.showRoot=true", "-c", "log.showSignature=false", "-c", "color.ui=false")
+
+
 def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True)
+        done = subprocess.run(["git", *_PLAIN, *args], cwd=cwd, capture_output=True)
     except OSError as exc:  # git not installed, or the folder does not exist
         raise GitError(f"cannot run git: {exc}") from exc
     if check and done.returncode != 0:
@@ -111,6 +116,8 @@ class Repository:
 
     def commit(self, revision: str) -> Commit | None:
         """The commit a revision names; None when the repository has no commits yet."""
+        if revision.startswith("-"):  # an option to git, not a revision
+            raise GitError(f"unknown revision '{revision}'")
         done = _git(
             self.toplevel, "log", "-1", "--no-walk", "--format=%H%x00%ct%x00%cI%x00%s", revision, "--", check=False
         )

@@ -244,7 +244,10 @@ def site_history(
             return History(notes=[f"claims are not dated: {exc}"])
         if head is None:
             return History(notes=["claims are not dated: the repository has no commits yet"])
-        history = _walk(repository, SiteReader(repository, config_file), head, cache)
+        try:
+            history = _walk(repository, SiteReader(repository, config_file), head, cache)
+        except GitError as exc:  # a blob missing from a partial clone, say
+            return History(head=head, notes=[f"claims are not dated: {exc}"])
     note = cache.save()
     if note:
         history.notes.append(note)

@@ -156,12 +156,13 @@ def test_a_revision_before_the_site_existed_adds_every_claim(tmp_path, capsys) -
         pytest.param("no-such-branch", "no-such-branch: not a file, a folder or a revision", id="unknown-revision"),
         pytest.param("docs", "neither a built site (evidence/graph.json) nor a site's folder", id="other-folder"),
         pytest.param("mkdocs.yml", "not a graph export", id="not-json"),
+        pytest.param("--output=x", "--output=x: not a file, a folder or a revision", id="an-option-to-git"),
     ],
 )
 def test_unreadable_states_are_errors(repo, capsys, monkeypatch, spec, message) -> None:
     root, _ = repo
     monkeypatch.chdir(root)
-    code, _, err = run(root, spec, "HEAD", capsys=capsys)
+    code, _, err = run(root, "HEAD", "--", spec, capsys=capsys)
     assert code == 2 and message in err
 
 

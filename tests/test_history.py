@@ -282,3 +282,25 @@ def test_pages_that_are_symbolic_links_are_noted(repo) -> None:
     history = site_history(root)
     assert history.notes == ["linked.md: symbolic link(s) in the docs folder are not read from history"]
     assert days(history, "peer-hope") == ("2 March 2026", "2 March 2026")
+
+
+def test_the_users_git_settings_do_not_change_the_dates(repo) -> None:
+    root, _ = repo
+    expected = site_history(root, cache=HistoryCache(None))
+    for name, value in (("log.showRoot", "false"), ("color.ui", "always"), ("log.decorate", "full")):
+        git(root, "config", name, value)
+    history = site_history(root, cache=HistoryCache(None))
+    assert (history.claims, history.changes) == (expected.claims, expected.changes)
+
+
+def test_the_working_tree_compared_through_its_graph(repo) -> None:
+    from graphbuild.graph import build_graph
+    from graphbuild.project import analyse, load_project
+
+    root, _ = repo
+    page = root / "docs" / "index.md"
+    page.write_text(page.read_text().replace("key: min2007\n    stance: supports", "key: min2007\n    stance: mixed"))
+    kb, _ = analyse(load_project(root))
+    history = site_history(root, current=Snapshot.from_graph(build_graph(kb)))
+    assert days(history, "peer-hope") == ("2 March 2026", None)
+    assert days(history, "fewer-readmissions") == ("5 March 2026", "9 March 2026")
