@@ -1,4 +1,4 @@
-"""``graphbuild check | stats | export | render``: the same core as the plugin, from a shell."""
+"""``graphbuild check | stats | export | render | diff``: the same core as the plugin, from a shell."""
 
 from __future__ import annotations
 
@@ -86,6 +86,31 @@ def _render(args: argparse.Namespace) -> int:
     return 1 if has_errors(diagnostics) else 0
 
 
+def _fail_on(value: str) -> list[str]:
+    from .diff import fail_on_names
+
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in fail_on_names()]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown event or policy {', '.join(map(repr, unknown))} (expected: {', '.join(fail_on_names())})"
+        )
+    return names
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import FORMATS, breaches, diff, load_state
+
+    root = Path(args.root)
+    old, new = load_state(args.old, root), load_state(args.new, root)
+    events = diff(old.snapshot, new.snapshot)
+    sys.stdout.write(FORMATS[args.format](events, old, new))
+    found = breaches(events, args.fail_on)
+    for name, event in found:
+        print(f"graphbuild: --fail-on {name}: {event.kind} {event.claim or event.study}", file=sys.stderr)
+    return 1 if found else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="graphbuild", description=__doc__)
     parser.add_argument("--root", default=".", help="the site's folder (holding mkdocs.yml)")
@@ -101,6 +126,22 @@ def main(argv: list[str] | None = None) -> int:
     render = commands.add_parser("render", help="write a plain Markdown tree for other engines")
     render.add_argument("--output", required=True, help="folder to write the tree into")
     render.set_defaults(run=_render)
+    differ = commands.add_parser(
+        "diff",
+        help="evidence events between two states (git revisions, built sites, site folders or graph.json files)",
+    )
+    differ.add_argument("old", help="the earlier state: a revision, a folder or a graph.json")
+    differ.add_argument("new", help="the later state, likewise")
+    differ.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    differ.add_argument(
+        "--fail-on",
+        type=_fail_on,
+        default=[],
+        metavar="EVENT[,EVENT]",
+        help="exit 1 when any of these event kinds occurs, or a policy is broken "
+        "(any, contested-without-certainty-change)",
+    )
+    differ.set_defaults(run=_diff)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

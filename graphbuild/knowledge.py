@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -127,20 +127,27 @@ def suggest(key: str, known: Iterable[str]) -> str:
     return " (did you mean " + " or ".join(f"'{k}'" for k in close) + "?)"
 
 
+PageReader = Callable[[str, str, str, Config], tuple[SourcePage, list[Diagnostic]]]
+
+
 def build_knowledge_base(
     pages: Iterable[tuple[str, str, str]],
     bibliography: Bibliography,
     config: Config,
+    read: PageReader = read_page,
 ) -> tuple[KnowledgeBase, list[Diagnostic]]:
-    """``pages`` holds (src_path, display path, file text); returns the model and every problem."""
+    """``pages`` holds (src_path, display path, file text); returns the model and every problem.
+
+    ``read`` reads one page; a site's history passes a memo of ``read_page``, so that a page
+    that is the same in many commits is read once."""
     diagnostics: list[Diagnostic] = []
-    read: dict[str, SourcePage] = {}
+    pages_read: dict[str, SourcePage] = {}
     claims: dict[str, Claim] = {}
     claim_page: dict[str, str] = {}
     for src_path, path, text in sorted(pages):
-        page, problems = read_page(src_path, path, text, config)
+        page, problems = read(src_path, path, text, config)
         diagnostics.extend(problems)
-        read[src_path] = page
+        pages_read[src_path] = page
         for claim in page.claims:
             twin = claims.get(claim.id)
             if twin is not None:
@@ -153,8 +160,8 @@ def build_knowledge_base(
                 continue
             claims[claim.id] = claim
             claim_page[claim.id] = src_path
-    diagnostics.extend(_check_references(read.values(), bibliography))
-    kb = KnowledgeBase(config, bibliography, read, claims, {}, claim_page)
+    diagnostics.extend(_check_references(pages_read.values(), bibliography))
+    kb = KnowledgeBase(config, bibliography, pages_read, claims, {}, claim_page)
     for claim_id, claim in claims.items():
         kb.assessments[claim_id], problems = assess(claim, bibliography.studies, config)
         diagnostics.extend(problems)

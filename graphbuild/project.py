@@ -103,22 +103,30 @@ def read_settings(path: Path) -> dict[str, Any]:
     """``mkdocs.yml`` as a mapping; anything else is the editor's to fix, so a ConfigError."""
     if not path.exists():
         raise ConfigError(f"{path}: no such file (run graphbuild from the site's folder)")
+    return parse_settings(path.read_bytes(), str(path))
+
+
+def parse_settings(data: bytes, path: str) -> dict[str, Any]:
+    """``mkdocs.yml``'s bytes as a mapping: from a file, or from a blob of the site's history."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_TolerantLoader)
+        settings = yaml.load(data.decode("utf-8-sig"), Loader=_TolerantLoader)
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not valid UTF-8 (byte 0x{exc.object[exc.start]:02x})") from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
-    if data is None:
+    if settings is None:
         return {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping of settings at the top level, not a {type(data).__name__}")
-    return data
+    if not isinstance(settings, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings at the top level, not a {type(settings).__name__}")
+    return settings
 
 
 def load_project(root: Path, config_file: str = "mkdocs.yml") -> Project:
+    return project_from_settings(root, read_settings(root / config_file), config_file)
+
+
+def project_from_settings(root: Path, settings: dict[str, Any], config_file: str = "mkdocs.yml") -> Project:
     path = root / config_file
-    settings = read_settings(path)
     try:
         config = config_from_mapping(plugin_options(settings) or {})
         docs_dir = settings.get("docs_dir", "docs")
@@ -151,7 +159,13 @@ def _exclusions(settings: dict[str, Any]) -> tuple[GitIgnoreSpec, ...]:
 
 def page_sources(project: Project) -> list[str]:
     """The pages MkDocs would build, as paths relative to ``docs_dir``, in its walk's order."""
-    return _without_conflicts([src for src in site_sources(project) if is_markdown(src)])
+    return pages_among(site_sources(project))
+
+
+def pages_among(sources: list[str]) -> list[str]:
+    """The pages MkDocs would build from these published files (``site_sources``' or a
+    commit's), in their order."""
+    return _without_conflicts([src for src in sources if is_markdown(src)])
 
 
 def site_sources(project: Project) -> list[str]:
@@ -185,7 +199,7 @@ def read_pages(project: Project) -> tuple[list[tuple[str, str, str]], list[Diagn
     problems: list[Diagnostic] = []
     for src in page_sources(project):
         file = project.docs_dir / src
-        text = _decode(file.read_bytes(), project.display(file))
+        text = decode_page(file.read_bytes(), project.display(file))
         if isinstance(text, Diagnostic):
             problems.append(text)
         else:
@@ -193,7 +207,7 @@ def read_pages(project: Project) -> tuple[list[tuple[str, str, str]], list[Diagn
     return pages, problems
 
 
-def _decode(data: bytes, path: str) -> str | Diagnostic:
+def decode_page(data: bytes, path: str) -> str | Diagnostic:
     """UTF-8 with an optional BOM, as MkDocs reads pages; a bad byte gets the line it is on."""
     try:
         return data.decode("utf-8-sig")

@@ -8,8 +8,8 @@ pytestmark = pytest.mark.browser
 
 CONTRAST = """el => {
   const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
-  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
-    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const linear = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  const lum = rgbs => rgbs.map(linear).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
   let bg = el, colour = 'rgba(0, 0, 0, 0)';
   while (bg && (colour = getComputedStyle(bg).backgroundColor).endsWith(', 0)')) bg = bg.parentElement;
   const a = lum(rgb(getComputedStyle(el).color)), b = lum(rgb(colour));
