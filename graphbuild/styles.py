@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
 from .bibliography import Study
 from .config import ConfigError
 from .exports import CHAPTER_TYPES, field_text, is_organisation, page_range, study_url
-from .formatting import doi_href, reference_parts
+from .formatting import doi_href, work_parts
 from .names import Person
 
 DEFAULT_STYLE = "apa"
@@ -149,6 +150,7 @@ class _BuiltinStyle:
 # -- APA (author-year) -----------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def apa_person(person: Person) -> str:
     """``Mead, S. A.``, ``van Gogh, V.``, ``Smith, J., Jr.``; an organisation as named."""
     if person.is_others:
@@ -200,12 +202,13 @@ def edition_words(edition: str) -> str:
 
 class ApaStyle(_BuiltinStyle):
     """Author-year, after APA 7: ``Mead, S., & MacNeil, C. (2006). Title. Journal, 10(2),
-    29–37.`` The reference a study page has always shown, with APA's author list."""
+    29–37.`` The reference a study page has always shown (``work_parts``), with APA's
+    author list."""
 
     name = "apa"
 
     def reference(self, study: Study) -> Reference:
-        ref = reference_parts(study)
+        ref = work_parts(study)
         parts = _Parts()
         authors = apa_authors(study.creators)
         if authors:
@@ -259,6 +262,7 @@ class ApaStyle(_BuiltinStyle):
 # -- Vancouver (numeric; NLM, ICMJE) ---------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def vancouver_person(person: Person) -> str:
     """``Mead SA``, ``van Gogh V``, ``Gilstrap LC 3rd``; an organisation as named."""
     if is_organisation(person) or not person.given:
