@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -128,6 +127,7 @@ class CslStyle:
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 json.dump(payload, out, ensure_ascii=False, separators=(",", ":"))
+            os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide the cache from a CI cache step run as another user
             os.replace(temporary, self._cache_file)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
@@ -135,23 +135,23 @@ class CslStyle:
         self._stored = dict(self._used)
 
 
+DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi: ", "doi:")
+
+
 def _segments(text: str, item: dict[str, Any]) -> Reference:
     """The processor's plain text, with the DOI and URL it wrote marked as links, so that a
-    page showing its links beside the reference can leave them out."""
-    patterns = []
-    if item.get("DOI"):
-        patterns.append(("doi", r"(?:https?://(?:dx\.)?doi\.org/|doi:\s*)" + re.escape(item["DOI"])))
-    if item.get("URL"):
-        patterns.append(("url", re.escape(item["URL"])))
-    found = sorted(
-        (match.start(), match.end(), role)
-        for role, pattern in patterns
-        for match in [re.search(pattern, text, re.I)]
-        if match
-    )
+    page showing its links beside the reference can leave them out. (Plain string search: a
+    regular expression per study would be compiled per study.)"""
+    lower = text.lower()
+    found = []
+    for role, value, prefixes in (("doi", item.get("DOI", ""), DOI_PREFIXES), ("url", item.get("URL", ""), ())):
+        at = lower.find(str(value).lower()) if value else -1
+        if at >= 0:
+            before = next((p for p in prefixes if lower.endswith(p, 0, at)), "")
+            found.append((at - len(before), at + len(value), role))
     segments: list[tuple[str, str]] = []
     position = 0
-    for start, end, role in found:
+    for start, end, role in sorted(found):
         if start < position:
             continue
         segments += [("", text[position:start]), (role, text[start:end])]

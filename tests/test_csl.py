@@ -151,3 +151,28 @@ def test_csl_processor_failure_is_reported_not_raised(
     assert style.failures == [("dh2011", "KeyError: 'boom'")]
     assert style.reference(bib["dh2011"]) == ApaStyle().reference(bib["dh2011"])
     assert style.misses == 2  # not cached: tried again
+
+
+@pytest.mark.parametrize(
+    ("text", "segments"),
+    [
+        pytest.param(
+            "A. (2000). T. https://doi.org/10.1/AB",
+            (("", "A. (2000). T. "), ("doi", "https://doi.org/10.1/AB")),
+            id="doi-url",
+        ),
+        pytest.param(
+            "A. T. doi:10.1/ab.", (("", "A. T. "), ("doi", "doi:10.1/ab"), ("", ".")), id="doi-prefix-any-case"
+        ),
+        pytest.param(
+            "A. T. Available from: https://x.org/t [cited]. 10.1/ab",
+            (("", "A. T. Available from: "), ("url", "https://x.org/t"), ("", " [cited]. "), ("doi", "10.1/ab")),
+            id="url-and-bare-doi",
+        ),
+        pytest.param("A. T.", (("", "A. T."),), id="no-links-written"),
+    ],
+)
+def test_links_the_processor_wrote_are_marked(text: str, segments: tuple) -> None:
+    from graphbuild.csl import _segments
+
+    assert _segments(text, {"DOI": "10.1/ab", "URL": "https://x.org/t"}).segments == segments
