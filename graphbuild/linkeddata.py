@@ -183,5 +183,14 @@ def jsonld_script(data: dict[str, Any], markdown_safe: bool = False) -> str:
 
 
 def jsonld_text(data: dict[str, Any]) -> str:
-    """The document as a file: deterministic, readable, UTF-8."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    """The document as a file: deterministic, UTF-8, a node of ``@graph`` on each line."""
+    nodes = data.get("@graph")
+    if not isinstance(nodes, list):
+        return _compact(data) + "\n"
+    head = _compact({k: v for k, v in data.items() if k != "@graph"})
+    body = ",\n".join(_compact(node) for node in nodes)
+    return f'{head[:-1]}{"," if len(head) > 2 else ""}"@graph":[\n{body}\n]}}\n'
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
