@@ -52,9 +52,23 @@ class Reference:
         return "".join(text for _, text in self.segments)
 
     def without_links(self) -> Reference:
-        kept = [segment for segment in self.segments if segment[0] not in LINK_ROLES]
+        """The reference less its DOI and URL, and less the full stop that closed them when
+        the text before already ends a sentence (``Journal. doi:10.1/x.``: ``Journal.``)."""
+        kept: list[Segment] = []
+        after_link = False
+        for role, text in self.segments:
+            if role in LINK_ROLES:
+                after_link = True
+                continue
+            if after_link and not role and kept and kept[-1][1].rstrip()[-1:] in (".", "?", "!"):
+                text = text.lstrip(" .")
+            after_link = False
+            if text:
+                kept.append((role, text))
         while kept and not kept[-1][0] and not kept[-1][1].strip():
             kept.pop()
+        if kept and not kept[-1][0]:
+            kept[-1] = ("", kept[-1][1].rstrip())
         return Reference(tuple(kept))
 
 

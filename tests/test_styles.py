@@ -16,6 +16,7 @@ from graphbuild.styles import (
     NUMERIC,
     ApaStyle,
     CiteItem,
+    Reference,
     VancouverStyle,
     apa_authors,
     apa_person,
@@ -329,3 +330,17 @@ def test_vancouver_web_address_of_a_report_without_doi() -> None:
         "@techreport{k, author = {A, B.}, title = {T}, institution = {I}, url = {https://x.org/t}, year = 2013}"
     )
     assert VancouverStyle().reference(study).text == "A B. T [Internet]. I; 2013. Available from: https://x.org/t"
+
+
+@pytest.mark.parametrize(
+    ("segments", "expected"),
+    [
+        pytest.param((("", "J. "), ("doi", "doi:10.1/x"), ("", ".")), "J.", id="closing-stop-dropped"),
+        pytest.param((("", "J"), ("doi", "doi:10.1/x"), ("", ".")), "J.", id="stop-kept-when-needed"),
+        pytest.param((("", "J. "), ("url", "https://x.org"), ("", " [cited]")), "J. [cited]", id="text-after"),
+        pytest.param((("title", "T"), ("", " "), ("doi", "https://doi.org/10.1/x")), "T", id="trailing-space"),
+        pytest.param((("", "Nothing to drop."),), "Nothing to drop.", id="no-links"),
+    ],
+)
+def test_without_links(segments: tuple, expected: str) -> None:
+    assert Reference(segments).without_links().text == expected
