@@ -78,6 +78,8 @@ CSL_TYPES = {
 CSL_DEFAULT_TYPE = "document"
 
 CHAPTER_TYPES = frozenset({"inbook", "incollection", "inproceedings", "conference"})
+THESIS_TYPES = frozenset({"phdthesis", "mastersthesis", "thesis"})
+REPORT_TYPES = frozenset({"techreport", "report"})
 THESIS_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
 _MONTH_NUMBERS = {name.lower(): i for i, name in enumerate(MONTHS.values(), start=1)}
 _DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")

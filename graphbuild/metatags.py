@@ -11,12 +11,18 @@ import html
 from collections.abc import Iterable
 
 from .bibliography import Study
-from .exports import CHAPTER_TYPES, container_title, one_line, page_range, publication_date
+from .exports import (
+    CHAPTER_TYPES,
+    REPORT_TYPES,
+    THESIS_TYPES,
+    container_title,
+    one_line,
+    page_range,
+    publication_date,
+)
 from .names import Person
 
 CONFERENCE_TYPES = frozenset({"inproceedings", "conference"})
-THESIS_TYPES = frozenset({"phdthesis", "mastersthesis", "thesis"})
-REPORT_TYPES = frozenset({"techreport", "report"})
 
 
 def citation_meta(study: Study) -> list[tuple[str, str]]:

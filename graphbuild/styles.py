@@ -21,13 +21,12 @@ from typing import Protocol
 
 from .bibliography import Study
 from .config import ConfigError
-from .exports import CHAPTER_TYPES, field_text, is_organisation, page_range, study_url
+from .exports import CHAPTER_TYPES, REPORT_TYPES, field_text, is_organisation, page_range, study_url
 from .formatting import doi_href, work_parts
 from .names import Person
 
 DEFAULT_STYLE = "apa"
-THESIS_TYPES = {"phdthesis": "Doctoral dissertation", "mastersthesis": "Master's thesis"}
-REPORT_TYPES = frozenset({"report", "techreport"})
+APA_THESES = {"phdthesis": "Doctoral dissertation", "mastersthesis": "Master's thesis"}
 
 Segment = tuple[str, str]
 
@@ -240,7 +239,7 @@ class ApaStyle(_BuiltinStyle):
             parts.add("", "".join(f", {p}" for p in (issue, ref["pages"]) if p)).end_sentence()
         else:
             self._work(study, ref, parts)
-        if ref["publisher"] and ref["publisher"] != authors and study.entry_type not in THESIS_TYPES:
+        if ref["publisher"] and ref["publisher"] != authors and study.entry_type not in APA_THESES:
             parts.add("", " ").add("", ref["publisher"]).end_sentence()
         if ref["note"]:
             parts.add("", " ").add("", ref["note"]).end_sentence()
@@ -267,7 +266,7 @@ class ApaStyle(_BuiltinStyle):
         number = study.text("number") if study.entry_type in REPORT_TYPES else ""
         details = [d for d in (edition_words(ref["edition"]), f"Report No. {number}" if number else "") if d]
         parts.add("", f" ({', '.join(details)})" if details else "")
-        thesis = THESIS_TYPES.get(study.entry_type)
+        thesis = APA_THESES.get(study.entry_type)
         if thesis:
             parts.add("", f" [{thesis}, {ref['publisher']}]" if ref["publisher"] else f" [{thesis}]")
         parts.end_sentence()
