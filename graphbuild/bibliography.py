@@ -43,6 +43,10 @@ class Study:
     design: str | None = None
     level: int | None = None
     slug: str = ""
+    as_written: dict[str, str] = field(default_factory=dict, repr=False)
+    """Each field's value as the editors wrote it (delimiters, LaTeX), for BibTeX export;
+    a value built from ``@string`` macros holds their expansion in braces instead, so that
+    the entry stands alone."""
 
     def raw(self, name: str) -> str:
         return self.fields.get(name, "")
@@ -174,6 +178,18 @@ def resolve_value(raw: str, strings: dict[str, str]) -> tuple[str, list[str]]:
     return "".join(out), undefined
 
 
+def written_value(raw: str, resolved: str) -> str:
+    """``raw`` unless it names an ``@string`` macro (month names are BibTeX's own)."""
+    raw = raw.strip()
+    if raw[:1] == "{" and "#" not in raw:  # nearly every value: one braced string
+        return raw
+    for part in _split_concatenation(raw):
+        bare = part[:1] not in ("{", '"') and not part.isdigit() and part.lower() not in MONTHS
+        if bare and part:
+            return "{" + resolved + "}"
+    return raw
+
+
 def slugify(key: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
     return slug or "study"
@@ -235,19 +251,23 @@ def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliograp
 
 def _study(entry, path: str, strings: dict[str, str], levels: dict[str, int], diagnostics: list[Diagnostic]) -> Study:
     fields: dict[str, str] = {}
+    as_written: dict[str, str] = {}
     line = entry.start_line + 1
     for item in entry.fields:
         name = item.key.lower()
         if name.startswith("%"):
             continue  # a field commented out with %, which BibTeX itself would skip
-        value, undefined = resolve_value(str(item.value), strings)
+        raw = str(item.value)
+        value, undefined = resolve_value(raw, strings)
         field_line = (item.start_line + 1) if item.start_line is not None else line
         for macro in undefined:
             diagnostics.append(
                 error(path, field_line, f"entry '{entry.key}': undefined @string macro '{macro}' in field '{name}'")
             )
+        written = written_value(raw, value)
         if CONTROL_CHARACTERS.search(value):
             value = CONTROL_CHARACTERS.sub("", value)
+            written = CONTROL_CHARACTERS.sub("", written)
             diagnostics.append(
                 warning(
                     path,
@@ -265,7 +285,8 @@ def _study(entry, path: str, strings: dict[str, str], levels: dict[str, int], di
                 )
             )
         fields[name] = value
-    study = Study(entry.key, entry.entry_type.lower(), fields, path, line)
+        as_written[name] = written
+    study = Study(entry.key, entry.entry_type.lower(), fields, path, line, as_written=as_written)
     design = " ".join(fields.get("design", "").split()).lower()
     if design:
         if design in levels:

@@ -80,12 +80,16 @@ def authors_in_list(people: list[Person]) -> str:
 
 def reference_parts(study: Study) -> dict[str, str]:
     """The pieces a reference template arranges; all plain text, escaped by the template."""
+    return {"authors": authors_in_list(study.creators), **work_parts(study)}
+
+
+def work_parts(study: Study) -> dict[str, str]:
+    """``reference_parts`` but the author list, which each citation style writes its own way."""
     pages = study.text("pages")
     volume = study.text("volume")
     number = study.text("number")
     issue = f"{volume}({number})" if volume and number else volume
     return {
-        "authors": authors_in_list(study.creators),
         "editors_only": "yes" if not study.authors and study.editors else "",
         "year": study.year,
         "title": study.title or study.key,
