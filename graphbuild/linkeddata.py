@@ -27,7 +27,7 @@ from typing import Any
 
 from .bibliography import Study
 from .claims import Claim
-from .config import STANCES
+from .escaping import script_json
 from .exports import (
     CHAPTER_TYPES,
     container_title,
@@ -38,21 +38,14 @@ from .exports import (
     study_url,
 )
 from .formatting import doi_href
-from .mapdata import script_json
 from .names import Person
+from .vocabulary import STANCE
 
 SCHEMA_CONTEXT = "https://schema.org/"
 CITO = "http://purl.org/spar/cito/"
 GRAPHBUILD_VOCABULARY = "https://w3id.org/graphbuild/vocab#"
 CONTEXT: list[Any] = [SCHEMA_CONTEXT, {"cito": CITO, "gb": GRAPHBUILD_VOCABULARY}]
 
-STANCE_PROPERTIES: dict[str, tuple[str, ...]] = {
-    "supports": ("cito:obtainsSupportFrom", "cito:citesAsEvidence", "gb:supportingEvidence"),
-    "contradicts": ("cito:disagreesWith", "gb:contradictingEvidence"),
-    "mixed": ("cito:citesAsEvidence", "gb:mixedEvidence"),
-    "no-effect": ("cito:citesAsEvidence", "gb:noEffectEvidence"),
-}
-assert list(STANCE_PROPERTIES) == STANCES
 
 STUDY_TYPES = {
     "book": "Book",
@@ -78,7 +71,7 @@ def claim_jsonld(
     """The claim as a node, its studies as references to their nodes. Studies not in
     ``known`` (the bibliography) are left out, as in the graph; a study listed twice keeps
     its last stance, as in the graph."""
-    stances = {e.key: e.stance.value for e in claim.evidence if known is None or e.key in known}
+    stances = {e.key: e.stance for e in claim.evidence if known is None or e.key in known}
     node: dict[str, Any] = {"@id": iri(f"claim:{claim.id}"), "@type": "Claim", "text": claim.statement}
     node["gb:claimType"] = claim.type
     if claim.group:
@@ -90,7 +83,7 @@ def claim_jsonld(
     if stances:
         node["citation"] = [{"@id": iri(f"study:{key}")} for key in stances]
     for key, stance in stances.items():
-        for prop in STANCE_PROPERTIES[stance]:
+        for prop in STANCE[stance].linked_data:
             node.setdefault(prop, []).append({"@id": iri(f"study:{key}")})
     return node
 

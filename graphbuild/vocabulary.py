@@ -30,10 +30,26 @@ class StanceTerm:
     colour: str
     dark: str
     dash: tuple[int, ...] = ()
+    linked_data: tuple[str, ...] = ("cito:citesAsEvidence",)
 
 
+# Linked data types each claim-study link with CiTO, the Citation Typing Ontology, whose
+# properties run from the citing entity (the claim) to the cited (the study); CiTO has no
+# word for a mixed or null finding, so those cite the study as evidence and say which in
+# graphbuild's own vocabulary ("gb:").
 STANCES: tuple[StanceTerm, ...] = (
-    StanceTerm("supports", "supports", "✓", True, "", "supports the claim", "blue solid line", "#0072b2", "#56b4e9"),
+    StanceTerm(
+        "supports",
+        "supports",
+        "✓",
+        True,
+        "",
+        "supports the claim",
+        "blue solid line",
+        "#0072b2",
+        "#56b4e9",
+        linked_data=("cito:obtainsSupportFrom", "cito:citesAsEvidence", "gb:supportingEvidence"),
+    ),
     StanceTerm(
         "contradicts",
         "contradicts",
@@ -45,6 +61,7 @@ STANCES: tuple[StanceTerm, ...] = (
         "#c45500",
         "#e8743b",
         (8, 4),
+        ("cito:disagreesWith", "gb:contradictingEvidence"),
     ),
     StanceTerm(
         "mixed",
@@ -57,6 +74,7 @@ STANCES: tuple[StanceTerm, ...] = (
         "#aa4499",
         "#cc79a7",
         (8, 3, 2, 3),
+        ("cito:citesAsEvidence", "gb:mixedEvidence"),
     ),
     StanceTerm(
         "no-effect",
@@ -69,6 +87,7 @@ STANCES: tuple[StanceTerm, ...] = (
         "#6e6e6e",
         "#a0a0a0",
         (2, 3),
+        ("cito:citesAsEvidence", "gb:noEffectEvidence"),
     ),
 )
 
