@@ -15,8 +15,15 @@ from .vocabulary import CERTAINTY_VALUES
 
 
 def _check(args: argparse.Namespace) -> int:
+    from .styles import check_style, site_style
+
     project = load_project(Path(args.root))
     kb, diagnostics = analyse(project)
+    try:
+        style = site_style(project.config, project.root)
+    except ConfigError as exc:
+        raise ConfigError(f"{project.config_path}: {exc}") from exc
+    diagnostics = sorted(set(diagnostics + check_style(style, kb.cited)))
     for diagnostic in diagnostics:
         print(diagnostic)
     notes = sum(1 for d in diagnostics if d.severity is Severity.NOTE)

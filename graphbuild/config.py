@@ -24,6 +24,7 @@ DEFAULT_LEVELS: dict[int, list[str]] = {
 }
 DEFAULT_CLAIM_TYPES = ["benefit", "barrier", "facilitator", "outcome"]
 DEFAULT_GROUPS = ["patients", "peer-workers", "services", "organisations"]
+DEFAULT_CITATION_STYLE = "apa"
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -47,6 +48,7 @@ class Config:
     nav: bool = True
     starting_points: dict[str, dict[str, str]] = field(default_factory=dict)
     require_certainty: bool = False
+    citation_style: str = DEFAULT_CITATION_STYLE
 
     def __post_init__(self) -> None:
         validate_levels(self.levels)
@@ -119,6 +121,14 @@ def _slugs(name: str, values: list[Any]) -> list[str]:
     return values
 
 
+def _citation_style(value: Any) -> str:
+    """The style's name or a ``.csl`` path, as written: ``styles.load_style`` knows the
+    built-in names and reads the file, relative to the folder of ``mkdocs.yml``."""
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"option 'citation_style': expected a style's name or a .csl file, not {value!r}")
+    return value.strip()
+
+
 def _starting_points(value: Any) -> dict[str, dict[str, str]]:
     name = "option 'starting_points'"
     if not isinstance(value, dict):
@@ -146,6 +156,11 @@ OPTIONS: tuple[Option, ...] = (
         _starting_points,
     ),
     Option("require_certainty", "make a claim without a certainty rating an error", _flag("require_certainty")),
+    Option(
+        "citation_style",
+        "how references and citations read: apa, vancouver (numbered) or a .csl file, from the folder of mkdocs.yml",
+        _citation_style,
+    ),
 )
 OPTION_NAMES = tuple(option.name for option in OPTIONS)
 

@@ -140,11 +140,13 @@ DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "h
 
 def _segments(text: str, item: dict[str, Any]) -> Reference:
     """The processor's plain text, with the DOI and URL it wrote marked as links, so that a
-    page showing its links beside the reference can leave them out. (Plain string search: a
-    regular expression per study would be compiled per study.)"""
+    page showing its links beside the reference can leave them out, and the title where it
+    is written as in the entry (any case), so that a page may link it. (Plain string search:
+    a regular expression per study would be compiled per study.)"""
     lower = text.lower()
     found = []
-    for role, value, prefixes in (("doi", item.get("DOI", ""), DOI_PREFIXES), ("url", item.get("URL", ""), ())):
+    links = (("doi", item.get("DOI", ""), DOI_PREFIXES), ("url", item.get("URL", ""), ()))
+    for role, value, prefixes in (*links, ("title", item.get("title", ""), ())):
         at = lower.find(str(value).lower()) if value else -1
         if at >= 0:
             before = next((p for p in prefixes if lower.endswith(p, 0, at)), "")

@@ -23,6 +23,7 @@ from .project import Project, analyse, is_markdown, read_settings
 from .render import Renderer
 from .rewrite import rewrite_page
 from .site import evidence_nav, plan, scripts, stylesheets
+from .styles import site_style, style_problems
 
 
 def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | None = None) -> list[Diagnostic]:
@@ -31,6 +32,7 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
     if refusal:
         raise ConfigError(f"will not render into {out}: {refusal}; choose an output folder outside the sources")
     kb, diagnostics = analyse(project, cache)
+    style = site_style(project.config, project.root)
     docs = out / "docs"
     if docs.exists():
         shutil.rmtree(docs)
@@ -39,7 +41,13 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
     directory_urls = settings.get("use_directory_urls", True) is not False
     sources = [p.relative_to(project.docs_dir).as_posix() for p in sorted(project.docs_dir.rglob("*")) if p.is_file()]
     planned = plan(kb)
-    renderer = Renderer(kb, {}, [project.root / "overrides" / "graphbuild"], markdown_safe=True)
+    renderer = Renderer(
+        kb,
+        {},
+        [project.root / "overrides" / "graphbuild"],
+        markdown_safe=True,
+        style=style,
+    )
     renderer.urls.update(
         (src, page_url(src, directory_urls) if is_markdown(src) else src)
         for src in [*sources, *(p.src for p in planned)]
@@ -51,7 +59,14 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
         if page is None:
             shutil.copyfile(project.docs_dir / src, target)
             continue
-        body = rewrite_page(page, kb, partial(renderer.citation, current=src), partial(renderer.card, current=src))
+        numbering = renderer.numbering(page)
+        body = rewrite_page(
+            page,
+            kb,
+            partial(renderer.citation, current=src, numbering=numbering),
+            partial(renderer.card, current=src),
+            renderer.reference_list(numbering, src),
+        )
         target.write_text(page.prefix + body, encoding="utf-8")
     for item in planned:
         target = docs / item.src
@@ -65,8 +80,10 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
             )
         else:
             target.write_text(renderer.file_content(item), encoding="utf-8")
+    style.save()
+    diagnostics += style_problems(style, kb.bibliography.studies)
     _write_config(project, settings, out)
-    return diagnostics
+    return sorted(set(diagnostics))
 
 
 def _refusal(project: Project, out: Path) -> str | None:

@@ -35,6 +35,7 @@ from .knowledge import KnowledgeBase, build_knowledge_base
 from .render import Renderer
 from .rewrite import reconcile, rewrite_page
 from .site import clash_diagnostics, clash_message, evidence_nav, plan, scripts, stylesheets
+from .styles import CitationStyle, site_style, style_problems
 
 log = get_plugin_logger(__name__)
 _ANCHOR = re.compile(r'\sid="([^"]+)"')
@@ -87,6 +88,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         self._nonce = secrets.token_hex(8)
         self._analysed: tuple[list, KnowledgeBase, list[Diagnostic]] | None = None
         self._taken: dict[str, File] = {}
+        self.style: CitationStyle | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declaring this hook makes MkDocs keep one plugin object across ``mkdocs serve``
@@ -105,6 +107,10 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         bib = self.root / self.options.bibliography
         if not bib.is_file():
             raise PluginError(f"graphbuild: bibliography '{self.options.bibliography}' not found at {bib}")
+        try:
+            self.style = site_style(self.options, self.root)
+        except ConfigError as exc:
+            raise PluginError(f"graphbuild: {exc}") from exc
         # Idempotent: a config object may pass through on_config more than once.
         if str(bib) not in config.watch:
             config.watch.append(str(bib))
@@ -188,7 +194,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         template_dirs = [self.root / "overrides" / "graphbuild"]
         if config.theme.custom_dir:
             template_dirs.insert(0, Path(config.theme.custom_dir) / "graphbuild")
-        self.renderer = Renderer(kb, {}, template_dirs)  # its URLs are known once files are
+        self.renderer = Renderer(kb, {}, template_dirs, style=self.style)
         self._taken = {f.dest_uri: f for f in files if f.generated_by is None and self._in_docs(f, config)}
         planned = plan(kb)
         pages = {}
@@ -216,6 +222,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         for token, item in pages.items():
             self.generated[item.src] = token
             self.fragments[token] = self.renderer.page_body(item)
+        _log(style_problems(self.renderer.style, kb.bibliography.studies))
         return files
 
     @staticmethod
@@ -262,7 +269,13 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             self.fragments[token] = renderer.card(claim, src)
             return token
 
-        return rewrite_page(placed, self.kb, lambda citation: renderer.citation(citation, src), card)
+        numbering = renderer.numbering(placed)  # a numeric style's numbers, and the list ending the page
+        references = renderer.reference_list(numbering, src)
+        tail = ""
+        if references:
+            tail = self._token()
+            self.fragments[tail] = references
+        return rewrite_page(placed, self.kb, lambda c: renderer.citation(c, src, numbering), card, tail)
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.renderer is not None
@@ -277,3 +290,10 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             if page.present_anchor_ids is not None:  # so MkDocs' anchor validation sees the cards
                 page.present_anchor_ids.update(_ANCHOR.findall(fragment))
         return html
+
+    # -- after the build ----------------------------------------------------------------
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Keep the references a ``.csl`` style formatted for the next build, once per build."""
+        if self.style is not None:
+            self.style.save()

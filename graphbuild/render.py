@@ -7,7 +7,7 @@ entity-encoded so that Markdown syntax in a hostile title stays text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -22,10 +22,11 @@ from .citations import Citation
 from .claims import Claim
 from .escaping import entity_text, markdown_inert, script_json
 from .evidence import EvidenceProfile, count_phrase, join_words
-from .formatting import doi_href, reference_parts, reference_text, relative_url, safe_href
+from .formatting import doi_href, relative_url, safe_href
 from .graph import build_graph, claim_node, study_node
-from .knowledge import KnowledgeBase
+from .knowledge import KnowledgeBase, SourcePage
 from .site import FILES, PAGE, GeneratedFile, GeneratedPage, Planned, study_src
+from .styles import CitationStyle, InlineForm, PageReferences, Reference, load_style, number_citations
 from .vocabulary import (
     APPROACH,
     CERTAINTIES,
@@ -57,11 +58,18 @@ class Renderer:
     """Turns the knowledge base into HTML for one site; ``urls`` maps sources to site URLs."""
 
     def __init__(
-        self, kb: KnowledgeBase, urls: dict[str, str], template_dirs: Sequence[Path] = (), markdown_safe: bool = False
+        self,
+        kb: KnowledgeBase,
+        urls: dict[str, str],
+        template_dirs: Sequence[Path] = (),
+        markdown_safe: bool = False,
+        style: CitationStyle | None = None,
     ):
         """``markdown_safe``: the HTML will be read by Markdown again (``graphbuild render``),
-        so every value is also entity-encoded against Markdown, not only HTML-escaped."""
+        so every value is also entity-encoded against Markdown, not only HTML-escaped.
+        ``style``: the site's citation style (the default one if not given)."""
         self.kb = kb
+        self.style = style or load_style(None, Path("."))
         self.markdown_safe = markdown_safe
         self.urls = urls
         self._study_cache: dict[str, dict] = {}
@@ -69,6 +77,7 @@ class Renderer:
         self._templates: dict[str, jinja2.Template] = {}
         self._fragments: dict[tuple, Markup] = {}
         self._node_summaries: dict[str, dict[str, Any]] = {}
+        self._references: dict[str, Reference] = {}
         loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(d) for d in template_dirs if d.is_dir()])]
         loaders.append(jinja2.PackageLoader("graphbuild", "templates"))
         self.env = _Environment(
@@ -96,6 +105,7 @@ class Renderer:
             level_label=self.level_label,
             stance_html=self.stance_html,
             status_html=self.status_html,
+            cite_form=_form(self.style.inline),
         )
 
     # -- links ----------------------------------------------------------------------------
@@ -185,15 +195,19 @@ class Renderer:
         return parts
 
     def _study_fields(self, study: Study) -> dict:
-        ref = reference_parts(study)
+        """``segments``: the reference as the site's style writes it, less the DOI and URL
+        (the page links them beside it); ``cite_text``: the whole of it, to copy."""
+        reference = self._reference(study)
+        shown = reference.without_links()
         return {
             "key": study.key,
             "label": self.kb.label(study.key),
             "design": study.design,
             "design_name": design_noun(study.design, 1) if study.design else "unrated",
             "level": study.level,
-            "ref": ref,
-            "ref_text": reference_text(study, ref),
+            "segments": shown.segments,
+            "ref_text": shown.text,
+            "cite_text": reference.text,
             "doi": study.doi,
             "doi_href": doi_href(study.doi),
             "url": study.url,
@@ -255,8 +269,9 @@ class Renderer:
         graph = self.local_graph(current, claim_node(claim.id), f"claim {claim.id} and its studies")
         return self._render("claim_card.html", graph=graph, **self.claim_view(claim, current))
 
-    def citation(self, citation: Citation, current: str) -> str:
-        """``(Mead & MacNeil, 2006, p. 4; Pitt et al., 2013)``, from the ``citation`` macro.
+    def citation(self, citation: Citation, current: str, numbering: PageReferences | None = None) -> str:
+        """``(Mead & MacNeil, 2006, p. 4; Pitt et al., 2013)``, or in a numeric style ``(1, p.
+        4; 3)`` with the page's ``numbering``, from the ``citation`` macro.
 
         The citation stays in the Markdown (a heading's table-of-contents entry must read
         it), so every value is encoded against Markdown as well as HTML."""
@@ -268,15 +283,47 @@ class Renderer:
                 "prefix": _inert(cited.prefix),
                 "locator": _inert(cited.locator),
                 "found": study is not None,
+                "number": None,
             }
             if study is not None:
+                number = numbering.numbers.get(study.key) if numbering is not None else None
                 item.update(
                     href=self.study_href(current, study.key),
-                    label=_inert(self.kb.label(study.key)),
+                    label=_inert(str(number) if number is not None else self.kb.label(study.key)),
                     ref=_inert(self._study_parts(study)["ref_text"]),
+                    number=number,
                 )
             items.append(item)
         return str(self._macros.citation(items)).strip()
+
+    # -- numeric styles: each page's own reference list ----------------------------------
+
+    def numbering(self, page: SourcePage) -> PageReferences | None:
+        """In a numeric style, the page's numbers, in order of first citation in its prose;
+        in an author-year style, None."""
+        if not self.style.numeric:
+            return None
+        keys = (cited.key for citation in page.citations for cited in citation.keys)
+        return number_citations(keys, self.kb.bibliography.studies, _Formatted(self))
+
+    def _reference(self, study: Study) -> Reference:
+        """A study's reference in the site's style, formatted once for every page."""
+        reference = self._references.get(study.key)
+        if reference is None:
+            reference = self._references[study.key] = self.style.reference(study)
+        return reference
+
+    def reference_list(self, numbering: PageReferences | None, current: str) -> str:
+        """The numbered list that ends a page of a numeric style; nothing when it cites nothing."""
+        if numbering is None or not numbering.entries:
+            return ""
+        entries = []
+        for entry in numbering.entries:
+            view = self.study_view(self.kb.bibliography[entry.key], current)
+            titled = any(role == "title" for role, _ in view["segments"])
+            linked = self._macros.reference(view, view["href"]) if titled else ""
+            entries.append({"number": entry.number, "study": view, "linked": linked})
+        return self._render("references.html", entries=entries)
 
     # -- generated pages and files ---------------------------------------------------------
 
@@ -422,3 +469,28 @@ class Renderer:
 
 def _inert(text: str) -> Markup:
     return Markup(entity_text(text))
+
+
+class _Formatted:
+    """The site's style, through the renderer's memo of formatted references."""
+
+    def __init__(self, renderer: Renderer) -> None:
+        self.renderer = renderer
+
+    def references(self, studies: Iterable[Study]) -> dict[str, Reference]:
+        return {study.key: self.renderer._reference(study) for study in studies}
+
+
+_PLAIN_PUNCTUATION = frozenset("(),;. ")
+
+
+def _form(form: InlineForm) -> dict[str, Markup]:
+    """A style's brackets and separators: the built-in styles' parentheses, commas and
+    semicolons as they are, anything else (a ``.csl`` style's ``[``, say) encoded against
+    Markdown as citations' values are."""
+    parts = ("open", "close", "separator", "locator_separator", "separator_with_locators")
+    return {
+        part: Markup(value) if set(value) <= _PLAIN_PUNCTUATION else _inert(value)
+        for part in parts
+        for value in [getattr(form, part)]
+    }

@@ -44,13 +44,18 @@ def rewrite_page(
     kb: KnowledgeBase,
     citation: Callable[[Citation], str],
     card: Callable[[Claim], str],
+    tail: str = "",
 ) -> str:
     """The page body with every citation and every claim of the knowledge base replaced (a
-    claim whose id was taken first, elsewhere, stays as its editor wrote it)."""
+    claim whose id was taken first, elsewhere, stays as its editor wrote it), and ``tail``
+    (a numeric style's reference list) added as a block of its own at the end."""
     replacements = [(c.start, c.end, citation(c)) for c in page.citations]
     for claim, block in zip(page.claims, page.blocks, strict=True):
         if kb.claims.get(claim.id) is claim:
             replacements.append((block.start, block.end, card_block(block, card(claim))))
+    if tail:
+        end = len(page.body)
+        replacements.append((end, end, f"\n\n{tail}\n"))
     return substitute(page.body, replacements)
 
 

@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import Protocol
 
 from .bibliography import Study
-from .config import ConfigError
+from .config import DEFAULT_CITATION_STYLE, Config, ConfigError
+from .diagnostics import Diagnostic, warning
 from .exports import CHAPTER_TYPES, REPORT_TYPES, field_text, is_organisation, page_range, study_url
 from .formatting import doi_href, work_parts
 from .names import Person
 
-DEFAULT_STYLE = "apa"
+DEFAULT_STYLE = DEFAULT_CITATION_STYLE
+CACHE_DIR = ".cache/graphbuild"  # under the site's folder, beside mkdocs.yml: never in docs/
 APA_THESES = {"phdthesis": "Doctoral dissertation", "mastersthesis": "Master's thesis"}
 
 Segment = tuple[str, str]
@@ -144,6 +146,9 @@ class CitationStyle(Protocol):
 
     def references(self, studies: Iterable[Study]) -> dict[str, Reference]: ...
 
+    def save(self) -> None:
+        """Keep what this build formatted for the next (a ``.csl`` style's cache)."""
+
 
 class _BuiltinStyle:
     name = ""
@@ -158,6 +163,9 @@ class _BuiltinStyle:
 
     def references(self, studies: Iterable[Study]) -> dict[str, Reference]:
         return {study.key: self.reference(study) for study in studies}
+
+    def save(self) -> None:
+        """Nothing to keep: a built-in style is quicker to run than to cache."""
 
 
 # -- APA (author-year) -----------------------------------------------------------------------
@@ -391,6 +399,40 @@ def load_style(value: str | None, base_dir: Path, cache_dir: Path | None = None)
     return CslStyle(base_dir / value, cache_dir=cache_dir)
 
 
+def site_style(config: Config, root: Path) -> CitationStyle:
+    """The style a site's options choose, a ``.csl`` file read from the site's folder and its
+    formatted references cached in ``.cache/graphbuild/`` there."""
+    return load_style(config.citation_style, root, root / CACHE_DIR)
+
+
+def check_style(style: CitationStyle, cited: Mapping[str, Study]) -> list[Diagnostic]:
+    """What a build would report of the style (``graphbuild check``): a ``.csl`` style formats
+    every cited study, through its cache, which is then kept for the build."""
+    if isinstance(style, _BuiltinStyle):
+        return []
+    style.references(cited.values())
+    style.save()
+    return style_problems(style, cited)
+
+
+def style_problems(style: CitationStyle, studies: Mapping[str, Study]) -> list[Diagnostic]:
+    """A warning at the entry for each study the style's processor could not format (a
+    ``.csl`` style only; those studies read in the default style meanwhile)."""
+    problems = []
+    for key, reason in getattr(style, "failures", ()):
+        study = studies.get(key)
+        if study is not None:
+            problems.append(
+                warning(
+                    study.path,
+                    study.line,
+                    f"entry '{key}': citation style '{style.name}' could not format it ({reason}); "
+                    f"it reads in the {DEFAULT_STYLE} style",
+                )
+            )
+    return problems
+
+
 # -- numeric styles: each page's own list ----------------------------------------------------
 
 
@@ -411,7 +453,13 @@ class PageReferences:
     unknown: tuple[str, ...]
 
 
-def number_citations(cited_keys: Iterable[str], studies: Mapping[str, Study], style: CitationStyle) -> PageReferences:
+class Formats(Protocol):
+    """Anything that formats references: a style, or a memo of one's references."""
+
+    def references(self, studies: Iterable[Study]) -> dict[str, Reference]: ...
+
+
+def number_citations(cited_keys: Iterable[str], studies: Mapping[str, Study], style: Formats) -> PageReferences:
     """Number the works a page cites in the order it first cites them (``cited_keys`` in
     reading order, repeats and all); unknown keys get no number and are returned, once each."""
     numbers: dict[str, int] = {}

@@ -1,0 +1,274 @@
+"""Issue 16 on the site: the citation style a site chooses, its citation exports, the tags
+reference managers read and the linked data, from real builds of small sites in tmp_path."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
+
+from graphbuild.bibliography import load_bibliography
+from graphbuild.config import Config
+
+from .conftest import BIB, INDEX_MD, MKDOCS_YML, build, write_site
+
+CSL = Path(__file__).parent / "fixtures" / "csl"
+
+NUMBERED_MD = """\
+# Numbered
+
+Peer support began with lived experience [@gillard2014]; its values [@mead2006, p. 4]
+are set out in policy [@dh2011; @gillard2014].
+
+## Evidence from a review [@pitt2013]
+
+Again [@mead2006].
+"""
+PLAIN_MD = "# Without citations\n\nNothing is cited here.\n"
+
+
+def with_options(options: str) -> str:
+    """``mkdocs.yml`` with these plugin options (YAML, one per line)."""
+    indented = textwrap.indent(textwrap.dedent(options).strip(), " " * 6)
+    return MKDOCS_YML.replace("  - graphbuild\n", f"  - graphbuild:\n{indented}\n")
+
+
+def make_site(root: Path, options: str = "", settings: str = "", **pages: str) -> Path:
+    """A site with these plugin options and top-level ``settings`` (YAML), and more pages."""
+    files = {"mkdocs.yml": settings + (with_options(options) if options else MKDOCS_YML), "references.bib": BIB}
+    files["docs/index.md"] = INDEX_MD
+    files.update({f"docs/{name}.md": text for name, text in pages.items()})
+    return write_site(root, files)
+
+
+def html(built: Path, page: str) -> str:
+    return (built / page).read_text(encoding="utf-8")
+
+
+def text_of(markup: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", markup)).split())
+
+
+def article(markup: str) -> str:
+    return markup[markup.index("<article") : markup.index("</article>")]
+
+
+@pytest.fixture(scope="module")
+def bib(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    path = tmp_path_factory.mktemp("bib") / "references.bib"
+    path.write_text(BIB, encoding="utf-8")
+    bibliography, _ = load_bibliography(path, "references.bib", Config())
+    return bibliography
+
+
+@pytest.fixture(scope="module")
+def apa_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default style, with the site's URL known (absolute identifiers in linked data)."""
+    root = make_site(
+        tmp_path_factory.mktemp("apa") / "site", settings="site_url: https://kb.example/\n", numbered=NUMBERED_MD
+    )
+    return build(root)
+
+
+@pytest.fixture(scope="module")
+def vancouver_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = make_site(
+        tmp_path_factory.mktemp("vancouver") / "site", "citation_style: vancouver", numbered=NUMBERED_MD, plain=PLAIN_MD
+    )
+    return build(root)
+
+
+# -- the option -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        pytest.param("chicago", "option 'citation_style': unknown style 'chicago'", id="unknown-name"),
+        pytest.param("3", "option 'citation_style': expected a style's name or a .csl file, not 3", id="a-number"),
+        pytest.param("'3'", "option 'citation_style': unknown style '3'", id="a-string"),
+        pytest.param("[apa]", "option 'citation_style': expected a style's name or a .csl file", id="a-list"),
+        pytest.param("missing.csl", "option 'citation_style': cannot read", id="missing-csl"),
+    ],
+)
+def test_a_bad_citation_style_names_the_option(tmp_path: Path, value: str, message: str) -> None:
+    root = make_site(tmp_path / "site", f"citation_style: {value}")
+    config = load_config(config_file=str(root / "mkdocs.yml"))
+    with pytest.raises(PluginError) as raised:
+        config.plugins.on_config(config)
+    assert message in str(raised.value)
+
+
+def test_check_names_a_bad_style(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from graphbuild.cli import main
+
+    root = make_site(tmp_path / "site", "citation_style: nowhere.csl")
+    assert main(["--root", str(root), "check"]) == 2
+    assert "option 'citation_style': cannot read" in capsys.readouterr().err
+
+
+# -- apa, the default -----------------------------------------------------------------------
+
+
+def test_apa_pages_read_in_apa_7(apa_site: Path) -> None:
+    study = article(html(apa_site, "studies/mead2006/index.html"))
+    assert '<span class="gb-ref-authors">Mead, S., &amp; MacNeil, C.</span>' in study
+    assert "<cite>International Journal of Psychosocial Rehabilitation</cite>, 10(2), 29–37." in study
+    bibliography = text_of(article(html(apa_site, "bibliography/index.html")))
+    assert "Pitt, V., Lowe, D., Hill, S., et al. (2013). Consumer-providers of care" in bibliography
+    assert "Department of Health. (2011). No Health Without Mental Health." in bibliography
+    page = html(apa_site, "numbered/index.html")
+    assert ">Mead &amp; MacNeil, 2006</a>, p. 4)" in page and "gb-references" not in page
+    tooltip = re.search(r'<a class="gb-cite" href="../studies/mead2006/" data-ref="([^"]+)"', page)
+    assert tooltip and unescape(tooltip.group(1)).startswith("Mead, S., & MacNeil, C. (2006). Peer Support")
+
+
+def test_the_repository_site_builds_in_both_styles(tmp_path: Path) -> None:
+    from .conftest import REPO
+
+    for style in ("apa", "vancouver"):
+        settings = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+        settings = settings.replace("  - graphbuild:\n", f"  - graphbuild:\n      citation_style: {style}\n")
+        config_file = REPO / f".mkdocs-{style}.tmp.yml"
+        config_file.write_text(settings, encoding="utf-8")
+        try:
+            from mkdocs.commands.build import build as mkdocs_build
+
+            out = tmp_path / style
+            mkdocs_build(load_config(config_file=str(config_file), site_dir=str(out), strict=True))
+        finally:
+            config_file.unlink()
+        outcomes = html(out, "outcomes/index.html")
+        assert ('class="gb-references"' in outcomes) == (style == "vancouver")
+
+
+# -- vancouver: numbers on the page, author-year elsewhere ----------------------------------
+
+
+def test_numbers_follow_the_first_citation_on_each_page(vancouver_site: Path) -> None:
+    page = html(vancouver_site, "numbered/index.html")
+    cites = re.findall(r'<a class="gb-cite" href="../studies/([a-z0-9]+)/"[^>]*>([^<]+)</a>', page)
+    assert cites == [
+        ("gillard2014", "1"),
+        ("mead2006", "2"),
+        ("dh2011", "3"),
+        ("gillard2014", "1"),
+        ("pitt2013", "4"),  # in the heading, and so in the table of contents
+        ("mead2006", "2"),
+    ]
+    assert ">2</a>, p. 4)" in page and ">3</a>,<a class" in page
+    listed = re.findall(r'<li value="(\d+)" id="gb-ref-\d+">.*?<a class="gb-ref-title" href="../studies/(\w+)/">', page)
+    assert listed == [("1", "gillard2014"), ("2", "mead2006"), ("3", "dh2011"), ("4", "pitt2013")]
+    references = text_of(page[page.index('<section class="gb-references"') :])
+    assert "Mead S, MacNeil C. Peer Support: What Makes It Unique? International Journal of Psychosocial " in references
+    assert "Rehabilitation. 2006;10(2):29-37." in references
+    assert page.index('class="gb-references"') > page.rindex("Again")
+
+
+def test_each_page_numbers_on_its_own(vancouver_site: Path) -> None:
+    home = html(vancouver_site, "index.html")
+    assert re.findall(r'class="gb-cite" href="studies/(\w+)/"[^>]*>(\d+)<', home) == [
+        ("mead2006", "1"),
+        ("gillard2014", "2"),
+        ("dh2011", "3"),
+    ]
+    assert 'id="gb-ref-3"' in home and 'id="gb-ref-4"' not in home
+    assert "gb-references" not in html(vancouver_site, "plain/index.html")
+
+
+def test_cards_titles_and_map_keep_author_year_labels(vancouver_site: Path) -> None:
+    card = html(vancouver_site, "index.html").split('id="fewer-readmissions"', 1)[1]
+    assert '<a href="studies/min2007/">Min et al., 2007</a>' in card
+    assert "<title>Mead &amp; MacNeil (2006)" in html(vancouver_site, "studies/mead2006/index.html")
+    nodes = {n["id"]: n for n in json.loads(html(vancouver_site, "evidence/map.json"))["nodes"]}
+    assert nodes["study:mead2006"]["l"] == "Mead & MacNeil, 2006"
+    bibliography = text_of(article(html(vancouver_site, "bibliography/index.html")))
+    assert "Mead & MacNeil, 2006 Mead S, MacNeil C. Peer Support" in bibliography
+
+
+def test_numbered_list_in_the_markdown_tree(tmp_path: Path) -> None:
+    from graphbuild.cli import main
+
+    root = make_site(tmp_path / "site", "citation_style: vancouver", numbered=NUMBERED_MD)
+    out = tmp_path / "tree"
+    assert main(["--root", str(root), "render", "--output", str(out)]) == 0
+    built = build(out)
+    page = html(built, "numbered/index.html")
+    assert re.findall(r'<li value="(\d+)" id="gb-ref-\d+">', page) == ["1", "2", "3", "4"]
+    assert re.findall(r'class="gb-cite" href="../studies/\w+/"[^>]*>(\d+)<', page) == ["1", "2", "3", "1", "4", "2"]
+
+
+# -- a site's own .csl file -----------------------------------------------------------------
+
+
+def test_a_third_style_from_a_csl_file(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", "citation_style: styles/tiny-numeric.csl", numbered=NUMBERED_MD)
+    (root / "styles").mkdir()
+    (root / "styles/tiny-numeric.csl").write_bytes((CSL / "tiny-numeric.csl").read_bytes())
+    built = build(root)
+    page = html(built, "numbered/index.html")
+    assert "see &#91;<a class=\"gb-cite\" href=\"studies/gillard2014/\"" in html(built, "index.html")
+    assert "[<a" not in page  # the style's brackets, inert in Markdown
+    assert "lived experience [1]; its values [2, p. 4] are set out in policy [3,1]" in text_of(article(page))
+    assert "Peer workers in mental health services: literature overview. 2014." in text_of(page)
+    title = '<a class="gb-ref-title" href="../studies/gillard2014/">Peer workers in mental health services: literature'
+    assert title in page  # found in the processor's text, so linked to the study's page
+    caches = list((root / ".cache" / "graphbuild").glob("csl-*.json"))
+    assert len(caches) == 1 and not list((root / "docs").rglob("*.json"))
+    stored = json.loads(caches[0].read_text(encoding="utf-8"))["references"]
+    assert len(stored) == 5  # every cited study, each formatted once
+
+    from graphbuild.csl import CslStyle
+
+    def no_processor(self, item):
+        raise AssertionError("a warm build must not run citeproc")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(CslStyle, "_format", no_processor)
+        again = build(root, site_dir=tmp_path / "again")
+    assert html(again, "numbered/index.html") == page
+
+
+def test_an_author_date_csl_style(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", f"citation_style: {CSL / 'tiny-author-date.csl'}")
+    built = build(root)
+    home = html(built, "index.html")
+    assert "{<a class" not in home and "&#123;<a" in home  # the style's braces, inert in Markdown
+    assert "gb-references" not in home
+    assert "see {Gillard & Holley, 2014 | Department of Health, 2011}" in text_of(home)
+    assert "Mead S, MacNeil C. 2006. PEER SUPPORT" in text_of(html(built, "studies/mead2006/index.html"))
+
+
+def test_a_study_the_processor_cannot_format_is_a_warning_with_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from graphbuild.csl import CslStyle
+
+    real = CslStyle._format
+
+    def fails_on_pitt(self, item):
+        if item["id"] == "pitt2013":
+            self.failures.append(("pitt2013", "KeyError: 'boom'"))
+            return None
+        return real(self, item)
+
+    monkeypatch.setattr(CslStyle, "_format", fails_on_pitt)
+    root = make_site(tmp_path / "site", f"citation_style: {CSL / 'tiny-numeric.csl'}")
+    built = build(root, strict=False)
+    line = BIB[: BIB.index("@article{pitt2013")].count("\n") + 1
+    assert (
+        f"references.bib:{line}: warning: entry 'pitt2013': citation style 'tiny-numeric' could not format it "
+        "(KeyError: 'boom'); it reads in the apa style" in caplog.text
+    )
+    assert "Pitt, V., Lowe, D., Hill, S., et al. (2013)." in text_of(html(built, "studies/pitt2013/index.html"))
+
+    from graphbuild.cli import main
+
+    assert main(["--root", str(root), "check", "--strict"]) == 1
