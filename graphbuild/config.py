@@ -49,6 +49,7 @@ class Config:
     starting_points: dict[str, dict[str, str]] = field(default_factory=dict)
     require_certainty: bool = False
     citation_style: str = DEFAULT_CITATION_STYLE
+    bibtex_omit_fields: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         validate_levels(self.levels)
@@ -129,6 +130,14 @@ def _citation_style(value: Any) -> str:
     return value.strip()
 
 
+def _field_names(value: Any) -> list[str]:
+    """BibTeX field names, compared without regard to case as BibTeX does."""
+    name = "option 'bibtex_omit_fields'"
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{name}: expected a list of BibTeX field names, not {value!r}")
+    return [v.strip().lower() for v in value]
+
+
 def _starting_points(value: Any) -> dict[str, dict[str, str]]:
     name = "option 'starting_points'"
     if not isinstance(value, dict):
@@ -160,6 +169,11 @@ OPTIONS: tuple[Option, ...] = (
         "citation_style",
         "how references and citations read: apa, vancouver (numbered) or a .csl file, from the folder of mkdocs.yml",
         _citation_style,
+    ),
+    Option(
+        "bibtex_omit_fields",
+        "BibTeX fields left out of the citation exports, besides design, file, owner and timestamp",
+        _field_names,
     ),
 )
 OPTION_NAMES = tuple(option.name for option in OPTIONS)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .bibliography import MONTHS, Study
 from .formatting import safe_href
+from .latex import decode
 from .names import Person
 
 GRAPHBUILD_FIELDS = ("design",)
@@ -97,16 +100,23 @@ def excluded_fields(extra: Iterable[str] = ()) -> frozenset[str]:
 def publication_date(study: Study) -> tuple[int, ...]:
     """(year,), (year, month) or (year, month, day) from ``date``, ``year`` and ``month``;
     empty when the entry has no numeric year ("in press", "n.d.")."""
-    match = _DATE.match(study.text("date"))
+    return _date(study.raw("date"), study.raw("year"), study.raw("month"))
+
+
+@lru_cache(maxsize=65536)
+def _date(date: str, year: str, month: str) -> tuple[int, ...]:
+    """``publication_date`` of the raw fields: each export and the page's tags ask for it,
+    and many entries share a year."""
+    match = _DATE.match(decode(date)) if date else None
     parts = [int(p) for p in match.groups() if p] if match else []
     if not parts:
-        year = study.text("year")
-        if not (len(year) == 4 and year.isdigit()):
+        year_text = decode(year) if year else ""
+        if not (len(year_text) == 4 and year_text.isdigit()):
             return ()
-        parts = [int(year)]
-        month = _month_number(study.text("month"))
-        if month:
-            parts.append(month)
+        parts = [int(year_text)]
+        month_number = _month_number(decode(month) if month else "")
+        if month_number:
+            parts.append(month_number)
     if len(parts) > 1 and not 1 <= parts[1] <= 12:
         parts = parts[:1]
     if len(parts) > 2 and not 1 <= parts[2] <= 31:
@@ -135,7 +145,10 @@ def field_text(study: Study, *names: str) -> str:
     return next((study.text(n) for n in names if study.fields.get(n)), "")
 
 
+@lru_cache(maxsize=65536)
 def one_line(text: str) -> str:
+    """The text with every run of white space one space: a value is one line in every export.
+    Cached: each export and the page's tags ask for the same values."""
     return " ".join(text.split())
 
 
@@ -278,10 +291,50 @@ def _csl_name(person: Person) -> dict[str, str]:
 def csl_json(studies: Iterable[Study]) -> str:
     """A CSL-JSON array, one item per study in the order given, an item a line (indenting
     would cost json's fast encoder: three times slower for a 10,000-entry list)."""
-    return json_lines([csl_item(s) for s in studies])
+    return json_array([csl_json_line(s) for s in studies])
+
+
+def csl_json_line(study: Study) -> str:
+    """One study's CSL-JSON item, on one line, as ``csl_json`` writes each."""
+    return _json_line(csl_item(study))
 
 
 def json_lines(items: list[Any]) -> str:
     """A JSON array with one compact item on each line: readable, diffable and fast."""
-    lines = ",\n".join(json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in items)
-    return f"[\n{lines}\n]\n" if items else "[]\n"
+    return json_array([_json_line(item) for item in items])
+
+
+def json_array(lines: list[str]) -> str:
+    """A JSON array of items already written, one a line."""
+    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+
+
+def _json_line(item: Any) -> str:
+    return json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+
+
+# -- the formats, in one table ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CitationFormat:
+    """A citation export format: ``record`` writes one study as it stands in a file (given
+    the BibTeX fields to leave out), ``join`` makes a file of records. A study's own file is
+    the list of that study alone, so that each record is written once per build."""
+
+    name: str
+    label: str
+    extension: str
+    record: Callable[[Study, frozenset[str]], str]
+    join: Callable[[list[str]], str]
+
+    def file(self, studies: Iterable[Study], exclude: Iterable[str] = ()) -> str:
+        dropped = excluded_fields(exclude)
+        return self.join([self.record(study, dropped) for study in studies])
+
+
+CITATION_FORMATS: tuple[CitationFormat, ...] = (
+    CitationFormat("bibtex", "BibTeX", "bib", bibtex_entry, "\n".join),
+    CitationFormat("ris", "RIS", "ris", lambda study, _: ris_record(study), "\r\n".join),
+    CitationFormat("csl-json", "CSL-JSON", "json", lambda study, _: csl_json_line(study), json_array),
+)

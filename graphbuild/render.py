@@ -22,10 +22,11 @@ from .citations import Citation
 from .claims import Claim
 from .escaping import entity_text, markdown_inert, script_json
 from .evidence import EvidenceProfile, count_phrase, join_words
+from .exports import CitationFormat, excluded_fields
 from .formatting import doi_href, relative_url, safe_href
 from .graph import build_graph, claim_node, study_node
 from .knowledge import KnowledgeBase, SourcePage
-from .site import FILES, PAGE, GeneratedFile, GeneratedPage, Planned, study_src
+from .site import FILES, PAGE, GeneratedFile, GeneratedPage, Planned, offered_on, study_file_src, study_src
 from .styles import CitationStyle, InlineForm, PageReferences, Reference, load_style, number_citations
 from .vocabulary import (
     APPROACH,
@@ -78,6 +79,7 @@ class Renderer:
         self._fragments: dict[tuple, Markup] = {}
         self._node_summaries: dict[str, dict[str, Any]] = {}
         self._references: dict[str, Reference] = {}
+        self._records: dict[tuple[str, str], str] = {}
         loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(d) for d in template_dirs if d.is_dir()])]
         loaders.append(jinja2.PackageLoader("graphbuild", "templates"))
         self.env = _Environment(
@@ -337,7 +339,7 @@ class Renderer:
         """The text of a generated file of ``site.plan``."""
         file = planned.output
         assert isinstance(file, GeneratedFile)
-        return file.build(self)
+        return file.build(self, planned.subject) if file.each else file.build(self)
 
     def page_title(self, src: str) -> str:
         page = self.kb.pages.get(src)
@@ -370,11 +372,32 @@ class Renderer:
             "inline": inline,
             "graph": graph,
             "bibliography_href": self.page_href(current, "bibliography"),
+            "downloads": [
+                {"label": f.label, "href": self.href(current, study_file_src(f, study.slug)), "each": ""}
+                for f in offered_on("study")
+            ],
         }
 
+    def bibliography_order(self) -> list[Study]:
+        """Every cited study, in author-year order: the bibliography's and its exports'."""
+        return sorted(self.kb.cited.values(), key=lambda s: (self.kb.label(s.key).lower(), s.title.lower()))
+
     def bibliography_context(self, current: str) -> dict[str, Any]:
-        studies = sorted(self.kb.cited.values(), key=lambda s: (self.kb.label(s.key).lower(), s.title.lower()))
-        return {"studies": [self.study_view(s, current) for s in studies]}
+        return {
+            "studies": [self.study_view(s, current) for s in self.bibliography_order()],
+            "downloads": self._downloads(current, "bibliography"),
+        }
+
+    def claims_studies(self, claims: Iterable[Claim] | None = None) -> list[Study]:
+        """The studies behind the claims (all of them by default), in the claims index's
+        order and each claim's, each once: the claims index's exports."""
+        found: dict[str, Study] = {}
+        for claim in self.kb.ordered_claims if claims is None else claims:
+            for item in claim.evidence:
+                study = self.kb.bibliography.studies.get(item.key)
+                if study is not None:
+                    found.setdefault(study.key, study)
+        return list(found.values())
 
     def claims_context(self, current: str) -> dict[str, Any]:
         rows = [
@@ -386,7 +409,23 @@ class Renderer:
             "types": self.kb.config.claim_types,
             "matrix_href": self.page_href(current, "matrix"),
             "map_href": self.page_href(current, "map"),
+            "exports": self.claims_exports(current),
         }
+
+    def claims_exports(self, current: str) -> dict[str, Any]:
+        """The claims index's downloads, and what its script needs to offer the references
+        behind only the rows shown: each claim's studies (by slug, in the exports' order)
+        and where each study's own file of each format is (``{slug}`` to fill in)."""
+        each = {f.label: f for f in offered_on("study")}
+        links = [
+            d | {"each": relative_url(self.urls[current], study_file_src(each[d["label"]], "{slug}"))}
+            for d in self._downloads(current, "claims")
+        ]
+        studies = {c.id: [s.slug for s in self.claims_studies([c])] for c in self.kb.ordered_claims}
+        return {"links": links, "studies_json": script_json(studies, self.markdown_safe)}
+
+    def _downloads(self, current: str, page: str) -> list[dict[str, str]]:
+        return [{"label": f.label, "href": self.href(current, f.src), "each": ""} for f in offered_on(page)]
 
     def matrix_context(self, current: str) -> dict[str, Any]:
         levels = sorted(self.kb.config.levels)
@@ -429,7 +468,7 @@ class Renderer:
         return [(src, [c for c in self.kb.pages[src].claims if self.kb.claims.get(c.id) is c]) for src in pages]
 
     def map_context(self, current: str) -> dict[str, Any]:
-        exports = [(f.label, self.href(current, f.src)) for f in FILES if f.label]
+        exports = [(f.label, self.href(current, f.src)) for f in offered_on("map")]
         return {
             "data_src": self.href(current, next(f.src for f in FILES if f.name == "map-data")),
             "claims_url": self.page_href(current, "claims"),
@@ -460,6 +499,21 @@ class Renderer:
 
             summary = self._node_summaries[node_id] = node_summary(self.kb, node_id, self.node_label)
         return summary
+
+    # -- citation exports ------------------------------------------------------------------
+
+    def citation_file(self, fmt: CitationFormat, studies: Iterable[Study]) -> str:
+        """``studies`` in a citation format: each study's record is written once per build,
+        for its own file and for every list it is in."""
+        omit = excluded_fields(self.kb.config.bibtex_omit_fields)
+        records = []
+        for study in studies:
+            key = (fmt.name, study.key)
+            record = self._records.get(key)
+            if record is None:
+                record = self._records[key] = fmt.record(study, omit)
+            records.append(record)
+        return fmt.join(records)
 
     @cached_property
     def graph(self) -> nx.DiGraph:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from . import assets
 from .bibliography import Study
 from .diagnostics import Diagnostic, error
+from .exports import CITATION_FORMATS, CitationFormat
 from .formatting import page_url
 from .vocabulary import vocabulary_css
 
@@ -45,14 +46,18 @@ class GeneratedPage:
 
 @dataclass(frozen=True)
 class GeneratedFile:
-    """A file graphbuild writes: an export (offered for download when it has a ``label``),
-    the map's data, or a stylesheet made from the vocabulary tables."""
+    """A file graphbuild writes: an export (offered for download when it has a ``label``, on
+    the generated page named ``offered_on``), the map's data, or a stylesheet made from the
+    vocabulary tables. ``each``: one file per cited study, its path made from the study's
+    slug, and ``build`` is given the study too."""
 
     name: str
     src: str
-    build: Callable[[Renderer], str]
+    build: Callable[..., str]
     label: str = ""
     stylesheet: bool = False
+    offered_on: str = ""
+    each: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,35 @@ def _csv(r: Renderer) -> str:
     return to_csv(r.kb)
 
 
+# -- citation exports: each study, the bibliography, the studies behind the claims -------------
+
+
+def _each_study(fmt: CitationFormat) -> GeneratedFile:
+    """One study's reference in ``fmt``, beside its page: ``studies/<slug>.bib``."""
+    return GeneratedFile(
+        f"study-{fmt.name}",
+        f"studies/{{slug}}.{fmt.extension}",
+        lambda r, study: r.citation_file(fmt, [study]),
+        fmt.label,
+        offered_on="study",
+        each="study",
+    )
+
+
+def _citation_files(page: str, folder: str, studies: Callable[[Renderer], list[Study]]) -> list[GeneratedFile]:
+    """``studies`` in every format, offered on the generated page ``page``."""
+    return [
+        GeneratedFile(
+            f"{page}-{fmt.name}",
+            f"{folder}/references.{fmt.extension}",
+            lambda r, fmt=fmt: r.citation_file(fmt, studies(r)),
+            fmt.label,
+            offered_on=page,
+        )
+        for fmt in CITATION_FORMATS
+    ]
+
+
 PAGES: tuple[GeneratedPage, ...] = (
     GeneratedPage(
         "summary",
@@ -128,11 +162,15 @@ PAGES: tuple[GeneratedPage, ...] = (
     ),
 )
 FILES: tuple[GeneratedFile, ...] = (
-    GeneratedFile("graph-json", "evidence/graph.json", _graph_json, "Graph (node-link JSON)"),
-    GeneratedFile("graphml", "evidence/graph.graphml", _graphml, "Graph (GraphML)"),
-    GeneratedFile("csv", "evidence/claims.csv", _csv, "Claims and evidence (CSV)"),
+    GeneratedFile("graph-json", "evidence/graph.json", _graph_json, "Graph (node-link JSON)", offered_on="map"),
+    GeneratedFile("graphml", "evidence/graph.graphml", _graphml, "Graph (GraphML)", offered_on="map"),
+    GeneratedFile("csv", "evidence/claims.csv", _csv, "Claims and evidence (CSV)", offered_on="map"),
     GeneratedFile("map-data", "evidence/map.json", lambda r: r.map_data()),
     GeneratedFile("vocabulary", f"{ASSET_DIR}/vocabulary.css", _vocabulary_css, stylesheet=True),
+    # Citation exports (issue 16): each study, the bibliography, the studies behind the claims.
+    *(_each_study(fmt) for fmt in CITATION_FORMATS),
+    *_citation_files("bibliography", "bibliography", lambda r: r.bibliography_order()),
+    *_citation_files("claims", "claims", lambda r: r.claims_studies()),
 )
 PAGE = {page.name: page for page in PAGES}
 FILE = {file.name: file for file in FILES}
@@ -140,6 +178,15 @@ FILE = {file.name: file for file in FILES}
 
 def study_src(study: Study) -> str:
     return PAGE["study"].src.format(slug=study.slug)
+
+
+def offered_on(page: str) -> list[GeneratedFile]:
+    """The files a generated page offers for download, in the registry's order."""
+    return [f for f in FILES if f.label and f.offered_on == page]
+
+
+def study_file_src(file: GeneratedFile, slug: str) -> str:
+    return file.src.format(slug=slug)
 
 
 def stylesheets() -> list[str]:
@@ -166,7 +213,11 @@ def plan(kb: KnowledgeBase) -> list[Planned]:
             planned += [Planned(study_src(s), page, labels[s.key].heading, s) for s in kb.cited.values()]
         else:
             planned.append(Planned(page.src, page, page.title))
-    planned += [Planned(file.src, file) for file in FILES]
+    for file in FILES:
+        if file.each == "study":
+            planned += [Planned(study_file_src(file, s.slug), file, subject=s) for s in kb.cited.values()]
+        else:
+            planned.append(Planned(file.src, file))
     planned += [Planned(f"{ASSET_DIR}/{name}", None, asset=path) for name, path in assets.files().items()]
     return planned
 

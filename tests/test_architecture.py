@@ -96,7 +96,7 @@ def test_readme_lists_every_generated_page_and_export() -> None:
     section = section[: section.index("\n\n")]
     listed = set(re.findall(r"`([a-z][a-z/.<>-]*)`", section))
     pages = {p.src.replace("{slug}.md", "<key>/").removesuffix("index.md") for p in registry.PAGES}
-    exports = {f.src for f in registry.FILES if f.label}
+    exports = {f.src.replace("{slug}", "<key>") for f in registry.FILES if f.label}
     assert pages | exports == listed
 
 

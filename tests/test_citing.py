@@ -10,12 +10,15 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+import bibtexparser
 import pytest
+import rispy
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
 from graphbuild.bibliography import load_bibliography
 from graphbuild.config import Config
+from graphbuild.exports import bibtex_entry, csl_item, ris_record
 
 from .conftest import BIB, INDEX_MD, MKDOCS_YML, build, write_site
 
@@ -104,6 +107,14 @@ def test_a_bad_citation_style_names_the_option(tmp_path: Path, value: str, messa
     with pytest.raises(PluginError) as raised:
         config.plugins.on_config(config)
     assert message in str(raised.value)
+
+
+@pytest.mark.parametrize("value", ["keywords", "[1, 2]", "[' ']"])
+def test_bibtex_omit_fields_wants_field_names(tmp_path: Path, value: str) -> None:
+    root = make_site(tmp_path / "site", f"bibtex_omit_fields: {value}")
+    config = load_config(config_file=str(root / "mkdocs.yml"))
+    with pytest.raises(PluginError, match="option 'bibtex_omit_fields': expected a list of BibTeX field names"):
+        config.plugins.on_config(config)
 
 
 def test_check_names_a_bad_style(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -272,3 +283,80 @@ def test_a_study_the_processor_cannot_format_is_a_warning_with_its_line(
     from graphbuild.cli import main
 
     assert main(["--root", str(root), "check", "--strict"]) == 1
+
+
+# -- citation exports -----------------------------------------------------------------------
+
+
+def test_each_study_page_offers_its_reference_in_three_formats(apa_site: Path, bib: Any) -> None:
+    page = html(apa_site, "studies/pitt2013/index.html")
+    links = re.findall(r'<a href="([^"]+)" download>([^<]+)</a>', page)
+    assert links == [("../pitt2013.bib", "BibTeX"), ("../pitt2013.ris", "RIS"), ("../pitt2013.json", "CSL-JSON")]
+    for href, _ in links:
+        assert (apa_site / "studies" / href.removeprefix("../")).is_file()
+    study = bib["pitt2013"]
+    assert html(apa_site, "studies/pitt2013.bib") == bibtex_entry(study)
+    assert (apa_site / "studies/pitt2013.ris").read_bytes().decode() == ris_record(study)  # CR LF kept
+    assert json.loads(html(apa_site, "studies/pitt2013.json")) == [csl_item(study)]
+    cite = re.search(r'<p class="gb-cite-text" id="gb-cite-text">([^<]+)</p>', page)
+    assert cite and unescape(cite.group(1)).endswith("https://doi.org/10.1002/14651858.CD004807.pub2")
+    assert '<button type="button" class="gb-copy" data-gb-copy="gb-cite-text" hidden>Copy citation</button>' in page
+
+
+def test_exports_read_back_with_real_parsers(apa_site: Path, bib: Any) -> None:
+    cited = ["dh2011", "gillard2014", "mead2006", "min2007", "pitt2013"]
+    for key in cited:
+        library = bibtexparser.parse_string(html(apa_site, f"studies/{key}.bib"))
+        assert not library.failed_blocks and [e.key for e in library.entries] == [key]
+        assert "design" not in library.entries[0].fields_dict
+        (record,) = rispy.loads(html(apa_site, f"studies/{key}.ris"))
+        assert record["title"] == bib[key].title
+    whole = bibtexparser.parse_string(html(apa_site, "bibliography/references.bib"))
+    assert [e.key for e in whole.entries] == cited  # author-year order: Department, Gillard, Mead, Min, Pitt
+    assert [r["title"] for r in rispy.loads(html(apa_site, "bibliography/references.ris"))] == [
+        bib[k].title for k in cited
+    ]
+    assert [item["id"] for item in json.loads(html(apa_site, "bibliography/references.json"))] == cited
+    behind_claims = json.loads(html(apa_site, "claims/references.json"))
+    assert [item["id"] for item in behind_claims] == ["min2007", "pitt2013", "gillard2014", "mead2006"]
+    assert "dh2011" not in html(apa_site, "claims/references.bib")  # cited in prose only
+
+
+def test_pages_link_the_lists(apa_site: Path) -> None:
+    bibliography = html(apa_site, "bibliography/index.html")
+    assert re.findall(r'<a href="([^"]+)" download>', bibliography) == [
+        "references.bib",
+        "references.ris",
+        "references.json",
+    ]
+    claims = html(apa_site, "claims/index.html")
+    assert '<a href="references.bib" download data-gb-each="../studies/{slug}.bib">BibTeX</a>' in claims
+    data = re.search(r'<script type="application/json" class="gb-claim-studies">(.*?)</script>', claims)
+    assert data and json.loads(data.group(1)) == {
+        "fewer-readmissions": ["min2007", "pitt2013"],
+        "hope": ["gillard2014", "mead2006"],
+    }
+    assert re.findall(r'<a href="([^"]+)">Graph \(', html(apa_site, "evidence/index.html")) == [
+        "graph.json",
+        "graph.graphml",
+    ]
+
+
+def test_more_fields_can_be_left_out_of_bibtex(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", "bibtex_omit_fields: [Pages, volume]")
+    built = build(root)
+    entry = html(built, "studies/mead2006.bib")
+    assert "pages" not in entry and "volume" not in entry and "number = {2}" in entry
+    assert "pages" not in html(built, "bibliography/references.bib")
+
+
+def test_an_editors_file_where_an_export_goes_is_reported(site: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (site / "docs" / "studies").mkdir()
+    (site / "docs" / "studies" / "mead2006.bib").write_text("@misc{x, title = {mine}}\n", encoding="utf-8")
+    with pytest.raises(Exception):  # noqa: B017 - strict mode: MkDocs' Abort or the plugin's error
+        build(site)
+    assert "'studies/mead2006.bib' would be written to 'studies/mead2006.bib', where graphbuild writes" in caplog.text
+
+    from graphbuild.cli import main
+
+    assert main(["--root", str(site), "check"]) == 1

@@ -70,7 +70,7 @@ def test_claim_cards_and_citations(built: Path) -> None:
 def test_generated_pages_exist(built: Path) -> None:
     for page in ["bibliography/index.html", "claims/index.html", "evidence/index.html", "evidence/matrix/index.html"]:
         assert (built / page).is_file(), page
-    studies = sorted(p.name for p in (built / "studies").iterdir())
+    studies = sorted(p.name for p in (built / "studies").iterdir() if p.is_dir())
     assert studies == ["dh2011", "gillard2014", "mead2006", "min2007", "pitt2013"]
     study = _html(built, "studies/pitt2013/index.html")
     assert 'href="https://doi.org/10.1002/14651858.CD004807.pub2"' in study

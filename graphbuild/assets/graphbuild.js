@@ -1,6 +1,7 @@
-/* graphbuild: the evidence map and the local graphs, drawn with vis-network.
+/* graphbuild: the evidence map and the local graphs, drawn with vis-network; the "copy
+ * citation" button and the claims index's downloads of the rows shown.
  *
- * Loaded on every page; does nothing unless the page holds a graph. vis-network is loaded
+ * Loaded on every page; does nothing unless the page holds one of these. vis-network is loaded
  * once, from this script's own folder (never another host). Positions come from the build
  * (physics stays off), and every label and tooltip is plain text: the DOM is built with
  * textContent, and vis-network 9 shows a string title as text.
@@ -397,6 +398,108 @@
     open();
   }
 
+  /* -- citation exports: copy a study's citation; the claims index's downloads -------- */
+
+  function say(status, message) {
+    if (!status) return;
+    status.textContent = ""; /* cleared first, so that the same message is announced again */
+    window.setTimeout(function () { status.textContent = message; }, 50);
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) { /* file:// and plain http: the older way */
+      const area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      let done = false;
+      try { done = document.execCommand("copy"); } catch (e) { done = false; }
+      area.remove();
+      if (done) resolve(); else reject(new Error("copy refused"));
+    });
+  }
+
+  /* The button is in the page but hidden: without this script there is nothing to press. */
+  function setupCopy(button) {
+    const source = document.getElementById(button.dataset.gbCopy);
+    const status = button.parentNode.querySelector(".gb-copy-status");
+    if (!source) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      copyText(source.textContent.trim()).then(function () {
+        say(status, "Citation copied.");
+      }, function () {
+        say(status, "Could not copy: select the citation above and copy it.");
+      });
+    });
+  }
+
+  function shownRows(table) {
+    const body = table.tBodies[0];
+    if (!body) return [];
+    return Array.prototype.filter.call(body.rows, function (row) {
+      return !row.hidden && row.getClientRects().length > 0;
+    });
+  }
+
+  /* Joins the studies' own files, in the order of the rows shown and of each claim's studies. */
+  function joinExports(texts, each) {
+    if (/\.json$/.test(each)) {
+      const items = [];
+      texts.forEach(function (text) { JSON.parse(text).forEach(function (item) { items.push(item); }); });
+      if (!items.length) return "[]\n";
+      return "[\n" + items.map(function (item) { return JSON.stringify(item); }).join(",\n") + "\n]\n";
+    }
+    return texts.join(/\.ris$/.test(each) ? "\r\n" : "\n");
+  }
+
+  /* Every row shown: the plain link, to the file of every claim's references. Some rows
+     hidden (by a filter of the claims index): the references behind the rows shown, from
+     each study's own file of the same format, offered as a file made in the browser. */
+  function setupClaimsDownloads(box) {
+    const table = document.querySelector(box.dataset.gbClaimsTable);
+    const data = box.querySelector("script.gb-claim-studies");
+    if (!table || !data) return;
+    const studies = JSON.parse(data.textContent);
+    box.querySelectorAll("a[data-gb-each]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        const rows = shownRows(table);
+        if (rows.length === table.tBodies[0].rows.length) return;
+        event.preventDefault();
+        const slugs = [];
+        const seen = {};
+        rows.forEach(function (row) {
+          (studies[row.id] || []).forEach(function (slug) {
+            if (!seen[slug]) { seen[slug] = true; slugs.push(slug); }
+          });
+        });
+        const each = link.dataset.gbEach;
+        Promise.all(slugs.map(function (slug) {
+          const url = new URL(each.replace("{slug}", encodeURIComponent(slug)), document.baseURI).href;
+          return fetch(url).then(function (response) {
+            if (!response.ok) throw new Error("HTTP " + response.status);
+            return response.text();
+          });
+        })).then(function (texts) {
+          const file = new Blob([joinExports(texts, each)], { type: "application/octet-stream" });
+          const save = document.createElement("a");
+          save.href = URL.createObjectURL(file);
+          save.download = link.getAttribute("href").split("/").pop();
+          document.body.appendChild(save);
+          save.click();
+          save.remove();
+          window.setTimeout(function () { URL.revokeObjectURL(save.href); }, 10000);
+        }, function () {
+          window.location.assign(link.href); /* a study's file is missing: every claim's, then */
+        });
+      });
+    });
+  }
+
   /* -- wiring ----------------------------------------------------------------------- */
 
   function forget() {
@@ -421,6 +524,11 @@
       if (details.dataset.gbBound) return;
       details.dataset.gbBound = "1";
       setupLocal(details);
+    });
+    document.querySelectorAll("button.gb-copy[data-gb-copy], .gb-claims-downloads").forEach(function (element) {
+      if (element.dataset.gbBound) return;
+      element.dataset.gbBound = "1";
+      if (element.matches("button")) setupCopy(element); else setupClaimsDownloads(element);
     });
   }
 
