@@ -14,16 +14,35 @@ from typing import Any
 
 import yaml
 
-from .bibliography import BibliographyCache
+from .bibliography import BibliographyCache, Study
 from .config import ConfigError
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, note
 from .escaping import front_matter
 from .formatting import page_url
+from .metatags import citation_meta
 from .project import Project, analyse, is_markdown, read_settings
 from .render import Renderer
 from .rewrite import rewrite_page
 from .site import evidence_nav, plan, scripts, stylesheets
 from .styles import site_style, style_problems
+
+# Zotero and Google Scholar read citation_* tags in a page's <head> only, which no Markdown
+# reaches: the tree's study pages carry them in their front matter, and a theme override
+# (MkDocs' and Zensical's ``extrahead`` block) writes them into the head.
+CITATION_META = "citation_meta"
+HEAD_PARTIAL = "partials/graphbuild-citation-meta.html"
+HEAD_PARTIAL_TEXT = f"""{{#- graphbuild: a study page's citation_* tags, from its front matter's {CITATION_META}. -#}}
+{{% if page and page.meta and page.meta.{CITATION_META} %}}{{% for tag in page.meta.{CITATION_META} %}}
+<meta name="{{{{ tag[0] | e }}}}" content="{{{{ tag[1] | e }}}}">
+{{% endfor %}}{{% endif %}}
+"""
+MAIN_OVERRIDE = f"""{{% extends "base.html" %}}
+{{% block extrahead %}}
+{{{{ super() }}}}
+{{% include "{HEAD_PARTIAL}" %}}
+{{% endblock %}}
+"""
+DEFAULT_CUSTOM_DIR = "overrides"
 
 
 def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | None = None) -> list[Diagnostic]:
@@ -75,14 +94,15 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
             shutil.copyfile(item.asset, target)
         elif item.is_page:
             body = renderer.page_body(item)
+            head = {CITATION_META: citation_meta(item.subject)} if isinstance(item.subject, Study) else {}
             target.write_text(
-                f'{front_matter(item.title)}<div class="gb-generated">\n{body}\n</div>\n', encoding="utf-8"
+                f'{front_matter(item.title, head)}<div class="gb-generated">\n{body}\n</div>\n', encoding="utf-8"
             )
         else:
             target.write_text(renderer.file_content(item), encoding="utf-8")
     style.save()
     diagnostics += style_problems(style, kb.bibliography.studies)
-    _write_config(project, settings, out)
+    diagnostics += _write_config(project, settings, out)
     return sorted(set(diagnostics))
 
 
@@ -103,8 +123,9 @@ def _refusal(project: Project, out: Path) -> str | None:
     return None
 
 
-def _write_config(project: Project, settings: dict[str, Any], out: Path) -> None:
-    """The site's own settings, less the graphbuild plugin, plus its assets and pages."""
+def _write_config(project: Project, settings: dict[str, Any], out: Path) -> list[Diagnostic]:
+    """The site's own settings, less the graphbuild plugin, plus its assets and pages, and
+    the theme override that puts study pages' citation tags in their ``<head>``."""
     settings = dict(settings)
     settings["docs_dir"] = "docs"
     settings["plugins"] = _other_plugins(settings.get("plugins") or ["search"])
@@ -117,7 +138,37 @@ def _write_config(project: Project, settings: dict[str, Any], out: Path) -> None
         source = project.root / theme["custom_dir"]
         if source.is_dir():
             shutil.copytree(source, out / theme["custom_dir"], dirs_exist_ok=True)
+    problems = _head_override(project, settings, out)
     (out / "mkdocs.yml").write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return problems
+
+
+def _head_override(project: Project, settings: dict[str, Any], out: Path) -> list[Diagnostic]:
+    """Write the partial that puts a study page's ``citation_*`` tags in its ``<head>``, and a
+    ``main.html`` that includes it, into the tree's theme folder (``theme.custom_dir``, made
+    if the site has none). A site's own ``main.html`` is kept, with a note saying what to add."""
+    theme = settings.get("theme")
+    if not isinstance(theme, dict):
+        theme = {"name": theme} if isinstance(theme, str) else {}
+    theme = dict(theme)
+    folder = out / str(theme.setdefault("custom_dir", DEFAULT_CUSTOM_DIR))
+    settings["theme"] = theme
+    (folder / HEAD_PARTIAL).parent.mkdir(parents=True, exist_ok=True)
+    (folder / HEAD_PARTIAL).write_text(HEAD_PARTIAL_TEXT, encoding="utf-8")
+    main = folder / "main.html"
+    if not main.exists():
+        main.write_text(MAIN_OVERRIDE, encoding="utf-8")
+        return []
+    if HEAD_PARTIAL in main.read_text(encoding="utf-8", errors="replace"):
+        return []
+    return [
+        note(
+            project.display(project.root / str(theme["custom_dir"]) / "main.html"),
+            1,
+            f"study pages' citation tags (for Zotero and Google Scholar) reach the <head> only if this template's "
+            f'extrahead block includes "{HEAD_PARTIAL}", which graphbuild render writes beside it',
+        )
+    ]
 
 
 def _other_plugins(plugins: list[Any] | dict[str, Any]) -> list[Any] | dict[str, Any]:

@@ -26,12 +26,13 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files
 from mkdocs.structure.pages import Page
 
-from .bibliography import BibliographyCache, decode_utf8
+from .bibliography import BibliographyCache, Study, decode_utf8
 from .claims import Claim
 from .config import OPTION_NAMES, Config, ConfigError, config_from_mapping
 from .diagnostics import Diagnostic, Severity, error, failing
 from .escaping import front_matter
 from .knowledge import KnowledgeBase, build_knowledge_base
+from .metatags import citation_meta, meta_tags_html
 from .render import Renderer
 from .rewrite import reconcile, rewrite_page
 from .site import clash_diagnostics, clash_message, evidence_nav, plan, scripts, stylesheets
@@ -89,6 +90,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         self._analysed: tuple[list, KnowledgeBase, list[Diagnostic]] | None = None
         self._taken: dict[str, File] = {}
         self.style: CitationStyle | None = None
+        self.study_pages: dict[str, Study] = {}  # a study page's source -> its study, for its <head>
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declaring this hook makes MkDocs keep one plugin object across ``mkdocs serve``
@@ -222,6 +224,8 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         for token, item in pages.items():
             self.generated[item.src] = token
             self.fragments[token] = self.renderer.page_body(item)
+            if isinstance(item.subject, Study):
+                self.study_pages[item.src] = item.subject
         _log(style_problems(self.renderer.style, kb.bibliography.studies))
         return files
 
@@ -291,7 +295,15 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
                 page.present_anchor_ids.update(_ANCHOR.findall(fragment))
         return html
 
-    # -- after the build ----------------------------------------------------------------
+    # -- what reference managers read: a study page's citation tags ----------------------
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Highwire ``citation_*`` meta tags in a study page's ``<head>``, where Zotero and
+        Google Scholar read them (the theme's template has no place for them)."""
+        study = self.study_pages.get(page.file.src_uri)
+        if study is None:
+            return output
+        return output.replace("</head>", meta_tags_html(citation_meta(study)) + "</head>", 1)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Keep the references a ``.csl`` style formatted for the next build, once per build."""

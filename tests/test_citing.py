@@ -7,6 +7,7 @@ import json
 import re
 import textwrap
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from mkdocs.exceptions import PluginError
 from graphbuild.bibliography import load_bibliography
 from graphbuild.config import Config
 from graphbuild.exports import bibtex_entry, csl_item, ris_record
+from graphbuild.metatags import citation_meta
 
 from .conftest import BIB, INDEX_MD, MKDOCS_YML, build, write_site
 
@@ -61,6 +63,43 @@ def text_of(markup: str) -> str:
 
 def article(markup: str) -> str:
     return markup[markup.index("<article") : markup.index("</article>")]
+
+
+class Head(HTMLParser):
+    """The ``<meta>`` elements of a page's head, in order, and every JSON-LD script."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.meta: list[tuple[str, str]] = []
+        self.jsonld: list[str] = []
+        self.in_head = False
+        self._script: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "head":
+            self.in_head = True
+        elif tag == "meta" and self.in_head and (attributes.get("name") or "").startswith("citation_"):
+            self.meta.append((attributes["name"] or "", attributes.get("content") or ""))
+        elif tag == "script" and attributes.get("type") == "application/ld+json":
+            self._script = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "head":
+            self.in_head = False
+        elif tag == "script" and self._script is not None:
+            self.jsonld.append("".join(self._script))
+            self._script = None
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script.append(data)
+
+
+def head(markup: str) -> Head:
+    parsed = Head()
+    parsed.feed(markup)
+    return parsed
 
 
 @pytest.fixture(scope="module")
@@ -360,3 +399,45 @@ def test_an_editors_file_where_an_export_goes_is_reported(site: Path, caplog: py
     from graphbuild.cli import main
 
     assert main(["--root", str(site), "check"]) == 1
+
+
+# -- Zotero and Google Scholar: citation_* tags in the head ---------------------------------
+
+
+def test_study_pages_carry_citation_tags_in_their_head(apa_site: Path, bib: Any) -> None:
+    for key in ("mead2006", "pitt2013", "dh2011"):
+        parsed = head(html(apa_site, f"studies/{key}/index.html"))
+        assert parsed.meta == citation_meta(bib[key]), key
+    mead = dict(head(html(apa_site, "studies/mead2006/index.html")).meta)
+    assert mead["citation_title"] == "Peer Support: What Makes It Unique?"
+    assert (mead["citation_volume"], mead["citation_issue"], mead["citation_firstpage"]) == ("10", "2", "29")
+    assert head(html(apa_site, "index.html")).meta == []
+    assert head(html(apa_site, "bibliography/index.html")).meta == []
+
+
+def test_the_markdown_tree_reaches_the_head_through_a_theme_override(tmp_path: Path, bib: Any) -> None:
+    from graphbuild.cli import main
+
+    root = make_site(tmp_path / "site")
+    out = tmp_path / "tree"
+    assert main(["--root", str(root), "render", "--output", str(out)]) == 0
+    source = (out / "docs/studies/mead2006.md").read_text(encoding="utf-8")
+    assert source.startswith('---\ntitle: "Mead &amp; MacNeil (2006)"\ncitation_meta:\n  - ["citation_title", ')
+    assert (out / "overrides/main.html").is_file()
+    built = build(out)
+    assert head(html(built, "studies/mead2006/index.html")).meta == citation_meta(bib["mead2006"])
+    assert head(html(built, "index.html")).meta == []
+
+
+def test_a_sites_own_main_template_is_kept_with_a_note(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from graphbuild.cli import main
+
+    root = make_site(tmp_path / "site")
+    settings = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(settings.replace("  font: false\n", "  font: false\n  custom_dir: theme\n"))
+    (root / "theme").mkdir()
+    (root / "theme/main.html").write_text('{% extends "base.html" %}\n', encoding="utf-8")
+    assert main(["--root", str(root), "render", "--output", str(tmp_path / "tree")]) == 0
+    assert (tmp_path / "tree/theme/main.html").read_text(encoding="utf-8") == '{% extends "base.html" %}\n'
+    assert (tmp_path / "tree/theme/partials/graphbuild-citation-meta.html").is_file()
+    assert 'theme/main.html:1: note: study pages\' citation tags' in capsys.readouterr().err
