@@ -155,12 +155,17 @@ def _container(study: Study) -> dict[str, Any] | None:
 
 
 def graph_jsonld(
-    claims: Iterable[Claim], studies: Mapping[str, Study], iri: Iri, statuses: Mapping[str, str] | None = None
+    claims: Iterable[Claim],
+    studies: Mapping[str, Study],
+    iri: Iri,
+    statuses: Mapping[str, str] | None = None,
+    study_node: Callable[[Study, Iri], dict[str, Any]] = study_jsonld,
 ) -> dict[str, Any]:
     """Every claim and every study in ``studies`` as one document (``evidence/graph.jsonld``):
-    claims in the order given, then studies in the order given."""
+    claims in the order given, then studies in the order given. ``study_node``: a caller
+    that has made the studies' nodes for their pages may hand them over."""
     graph = [claim_jsonld(c, iri, studies, (statuses or {}).get(c.id)) for c in claims]
-    graph += [study_jsonld(s, iri) for s in studies.values()]
+    graph += [study_node(s, iri) for s in studies.values()]
     return {"@context": CONTEXT, "@graph": graph}
 
 

@@ -66,6 +66,7 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
         [project.root / "overrides" / "graphbuild"],
         markdown_safe=True,
         style=style,
+        site_url=str(settings.get("site_url") or ""),
     )
     renderer.urls.update(
         (src, page_url(src, directory_urls) if is_markdown(src) else src)

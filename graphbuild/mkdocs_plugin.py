@@ -196,7 +196,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         template_dirs = [self.root / "overrides" / "graphbuild"]
         if config.theme.custom_dir:
             template_dirs.insert(0, Path(config.theme.custom_dir) / "graphbuild")
-        self.renderer = Renderer(kb, {}, template_dirs, style=self.style)
+        self.renderer = Renderer(kb, {}, template_dirs, style=self.style, site_url=config.site_url or "")
         self._taken = {f.dest_uri: f for f in files if f.generated_by is None and self._in_docs(f, config)}
         planned = plan(kb)
         pages = {}
@@ -214,9 +214,9 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             if item.asset is not None:
                 self._add(files, File.generated(config, item.src, abs_src_path=str(item.asset)), diagnostics)
             elif not item.is_page:
-                self._add(
-                    files, File.generated(config, item.src, content=self.renderer.file_content(item)), diagnostics
-                )
+                file = File.generated(config, item.src, content="")
+                if self._add(files, file, diagnostics):  # its URL is known now: linked data names it
+                    file.content_string = self.renderer.file_content(item)
         self.renderer.urls.update({f.src_uri: f.url for f in files})
         _log(diagnostics)
         # Every generated page's body now, while the process is small: the same work done

@@ -7,7 +7,7 @@ entity-encoded so that Markdown syntax in a hostile title stays text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,8 @@ from .exports import CitationFormat, excluded_fields
 from .formatting import doi_href, relative_url, safe_href
 from .graph import build_graph, claim_node, study_node
 from .knowledge import KnowledgeBase, SourcePage
+from .linkeddata import claim_jsonld, graph_jsonld, jsonld_script, jsonld_text, study_jsonld
+from .linkeddata import document as jsonld_document
 from .site import FILES, PAGE, GeneratedFile, GeneratedPage, Planned, offered_on, study_file_src, study_src
 from .styles import CitationStyle, InlineForm, PageReferences, Reference, load_style, number_citations
 from .vocabulary import (
@@ -65,12 +67,15 @@ class Renderer:
         template_dirs: Sequence[Path] = (),
         markdown_safe: bool = False,
         style: CitationStyle | None = None,
+        site_url: str = "",
     ):
         """``markdown_safe``: the HTML will be read by Markdown again (``graphbuild render``),
         so every value is also entity-encoded against Markdown, not only HTML-escaped.
-        ``style``: the site's citation style (the default one if not given)."""
+        ``style``: the site's citation style (the default one if not given). ``site_url``:
+        where the site is published, if known, for absolute identifiers in linked data."""
         self.kb = kb
         self.style = style or load_style(None, Path("."))
+        self.site_url = site_url
         self.markdown_safe = markdown_safe
         self.urls = urls
         self._study_cache: dict[str, dict] = {}
@@ -80,6 +85,7 @@ class Renderer:
         self._node_summaries: dict[str, dict[str, Any]] = {}
         self._references: dict[str, Reference] = {}
         self._records: dict[tuple[str, str], str] = {}
+        self._study_nodes: dict[str, dict[str, Any]] = {}
         loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(d) for d in template_dirs if d.is_dir()])]
         loaders.append(jinja2.PackageLoader("graphbuild", "templates"))
         self.env = _Environment(
@@ -269,7 +275,8 @@ class Renderer:
 
     def card(self, claim: Claim, current: str) -> str:
         graph = self.local_graph(current, claim_node(claim.id), f"claim {claim.id} and its studies")
-        return self._render("claim_card.html", graph=graph, **self.claim_view(claim, current))
+        jsonld = self.jsonld(claim_jsonld(claim, self.iri(current), self.kb.bibliography.studies, self._status(claim)))
+        return self._render("claim_card.html", graph=graph, jsonld=jsonld, **self.claim_view(claim, current))
 
     def citation(self, citation: Citation, current: str, numbering: PageReferences | None = None) -> str:
         """``(Mead & MacNeil, 2006, p. 4; Pitt et al., 2013)``, or in a numeric style ``(1, p.
@@ -376,6 +383,7 @@ class Renderer:
                 {"label": f.label, "href": self.href(current, study_file_src(f, study.slug)), "each": ""}
                 for f in offered_on("study")
             ],
+            "jsonld": self.jsonld(self.study_node(study, self.iri(current))),
         }
 
     def bibliography_order(self) -> list[Study]:
@@ -514,6 +522,47 @@ class Renderer:
                 record = self._records[key] = fmt.record(study, omit)
             records.append(record)
         return fmt.join(records)
+
+    # -- linked data -----------------------------------------------------------------------
+
+    def iri(self, current: str) -> Callable[[str], str]:
+        """A graph node's identifier as seen from the page ``current``: its page's absolute
+        URL where the site's URL is known, else a link relative to ``current``."""
+
+        def iri(node_id: str) -> str:
+            kind, _, ident = node_id.partition(":")
+            if kind == "claim":
+                src, fragment = self.kb.claim_page[ident], ident
+            else:
+                src, fragment = study_src(self.kb.bibliography[ident]), ""
+            if self.site_url:
+                path = self.urls[src].removeprefix("./")  # MkDocs' URL of the home page is "./"
+                return self.site_url.rstrip("/") + "/" + path + (f"#{fragment}" if fragment else "")
+            return self.href(current, src, fragment)
+
+        return iri
+
+    def jsonld(self, node: dict[str, Any]) -> Markup:
+        """A node as a page's ``<script type="application/ld+json">``, inert in HTML (and in
+        Markdown, for the Markdown tree)."""
+        return Markup(jsonld_script(jsonld_document(node), self.markdown_safe))
+
+    def study_node(self, study: Study, iri: Callable[[str], str]) -> dict[str, Any]:
+        """A study's linked-data node, made once for its page and ``graph.jsonld``; only its
+        identifier depends on where it is written."""
+        node = self._study_nodes.get(study.key)
+        if node is None:
+            node = self._study_nodes[study.key] = study_jsonld(study, lambda _: "")
+        return {**node, "@id": iri(f"study:{study.key}")}
+
+    def _status(self, claim: Claim) -> str:
+        return self.kb.profiles[claim.id].status
+
+    def graph_jsonld(self, current: str) -> str:
+        """``evidence/graph.jsonld``: every claim and every cited study."""
+        statuses = {c.id: self._status(c) for c in self.kb.ordered_claims}
+        claims, studies, iri = self.kb.ordered_claims, self.kb.cited, self.iri(current)
+        return jsonld_text(graph_jsonld(claims, studies, iri, statuses, study_node=self.study_node))
 
     @cached_property
     def graph(self) -> nx.DiGraph:

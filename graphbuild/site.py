@@ -97,6 +97,10 @@ def _csv(r: Renderer) -> str:
     return to_csv(r.kb)
 
 
+def _graph_jsonld(r: Renderer) -> str:
+    return r.graph_jsonld(FILE["graph-jsonld"].src)
+
+
 # -- citation exports: each study, the bibliography, the studies behind the claims -------------
 
 
@@ -167,7 +171,10 @@ FILES: tuple[GeneratedFile, ...] = (
     GeneratedFile("csv", "evidence/claims.csv", _csv, "Claims and evidence (CSV)", offered_on="map"),
     GeneratedFile("map-data", "evidence/map.json", lambda r: r.map_data()),
     GeneratedFile("vocabulary", f"{ASSET_DIR}/vocabulary.css", _vocabulary_css, stylesheet=True),
-    # Citation exports (issue 16): each study, the bibliography, the studies behind the claims.
+    # Citation exports (issue 16): linked data, each study, the bibliography, the claims' studies.
+    GeneratedFile(
+        "graph-jsonld", "evidence/graph.jsonld", _graph_jsonld, "Graph (JSON-LD: schema.org, CiTO)", offered_on="map"
+    ),
     *(_each_study(fmt) for fmt in CITATION_FORMATS),
     *_citation_files("bibliography", "bibliography", lambda r: r.bibliography_order()),
     *_citation_files("claims", "claims", lambda r: r.claims_studies()),

@@ -153,7 +153,7 @@ def test_a_new_stance_is_one_table_entry(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(vocabulary, "STANCES", stances)
     monkeypatch.setattr(vocabulary, "STANCE", {t.value: t for t in stances})
     monkeypatch.setattr(vocabulary, "STANCE_VALUES", [t.value for t in stances])
-    for module in ("claims", "evidence", "mapdata", "render"):
+    for module in ("claims", "evidence", "mapdata", "render", "linkeddata"):
         mod = __import__(f"graphbuild.{module}", fromlist=["x"])
         for name in ("STANCES", "STANCE", "STANCE_VALUES"):
             if hasattr(mod, name):
@@ -172,3 +172,5 @@ def test_a_new_stance_is_one_table_entry(tmp_path: Path, monkeypatch) -> None:
     assert ".gb-line .gb-line-harms { stroke: var(--gb-stance-harms); stroke-dasharray: 12 3; }" in css
     assert '"harms"' in (built / "evidence" / "map.json").read_text(encoding="utf-8")
     assert ",harms," in (built / "evidence" / "claims.csv").read_text(encoding="utf-8")
+    linked = (built / "evidence" / "graph.jsonld").read_text(encoding="utf-8")
+    assert '"cito:citesAsEvidence":[{"@id":"../studies/min2007/"},{"@id":"../studies/pitt2013/"}]' in linked

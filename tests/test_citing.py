@@ -16,6 +16,7 @@ import pytest
 import rispy
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
+from pyld import jsonld
 
 from graphbuild.bibliography import load_bibliography
 from graphbuild.config import Config
@@ -23,8 +24,11 @@ from graphbuild.exports import bibtex_entry, csl_item, ris_record
 from graphbuild.metatags import citation_meta
 
 from .conftest import BIB, INDEX_MD, MKDOCS_YML, build, write_site
+from .test_linkeddata import load_document
 
 CSL = Path(__file__).parent / "fixtures" / "csl"
+SCHEMA = "http://schema.org/"
+CITO = "http://purl.org/spar/cito/"
 
 NUMBERED_MD = """\
 # Numbered
@@ -378,6 +382,7 @@ def test_pages_link_the_lists(apa_site: Path) -> None:
     assert re.findall(r'<a href="([^"]+)">Graph \(', html(apa_site, "evidence/index.html")) == [
         "graph.json",
         "graph.graphml",
+        "graph.jsonld",
     ]
 
 
@@ -441,3 +446,41 @@ def test_a_sites_own_main_template_is_kept_with_a_note(tmp_path: Path, capsys: p
     assert (tmp_path / "tree/theme/main.html").read_text(encoding="utf-8") == '{% extends "base.html" %}\n'
     assert (tmp_path / "tree/theme/partials/graphbuild-citation-meta.html").is_file()
     assert 'theme/main.html:1: note: study pages\' citation tags' in capsys.readouterr().err
+
+
+# -- linked data ----------------------------------------------------------------------------
+
+
+def expand(text: str) -> list[dict[str, Any]]:
+    return jsonld.expand(json.loads(text), {"documentLoader": load_document})
+
+
+def test_cards_and_study_pages_carry_json_ld(apa_site: Path) -> None:
+    (card,) = [d for d in head(html(apa_site, "index.html")).jsonld if '"Claim"' in d][:1]
+    (claim,) = expand(card)
+    assert claim["@id"] == "https://kb.example/#fewer-readmissions"
+    assert claim[CITO + "obtainsSupportFrom"] == [{"@id": "https://kb.example/studies/min2007/"}]
+    assert claim[CITO + "citesAsEvidence"] == [
+        {"@id": "https://kb.example/studies/min2007/"},
+        {"@id": "https://kb.example/studies/pitt2013/"},
+    ]
+    scripts = head(html(apa_site, "studies/pitt2013/index.html")).jsonld
+    (study,) = [node for text in scripts for node in expand(text) if SCHEMA + "ScholarlyArticle" in node["@type"]]
+    assert study["@id"] == "https://kb.example/studies/pitt2013/"
+    assert study[SCHEMA + "sameAs"] == [{"@id": "https://doi.org/10.1002/14651858.CD004807.pub2"}]
+
+
+def test_graph_jsonld_expands_to_every_claim_and_cited_study(apa_site: Path) -> None:
+    nodes = expand(html(apa_site, "evidence/graph.jsonld"))
+    ids = {node["@id"] for node in nodes}
+    assert {"https://kb.example/#fewer-readmissions", "https://kb.example/#hope"} <= ids
+    assert {f"https://kb.example/studies/{k}/" for k in ("dh2011", "gillard2014", "mead2006")} <= ids
+    assert len(nodes) == 2 + 5
+
+
+def test_without_a_site_url_identifiers_are_relative_to_the_document(site: Path) -> None:
+    built = build(site)
+    nodes = json.loads(html(built, "evidence/graph.jsonld"))["@graph"]
+    assert nodes[0]["@id"] == "../#fewer-readmissions"
+    (card,) = [d for d in head(html(built, "index.html")).jsonld if '"Claim"' in d][:1]
+    assert json.loads(card)["citation"][0] == {"@id": "studies/min2007/"}
