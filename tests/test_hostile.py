@@ -451,6 +451,116 @@ def test_inline_graph_data_cannot_close_a_script(hostile: tuple[Path, Path]) -> 
                 assert "<" not in body, f"{name}: JSON in a script element holds a raw '<'"
 
 
+# -- what other tools read: citation tags, linked data, citation exports ------------------
+
+
+class Head(HTMLParser):
+    """The ``citation_*`` meta elements of a page's ``<head>``, and every other element there."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.meta: list[tuple[str, str]] = []
+        self.elements: list[str] = []
+        self._in_head = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "head":
+            self._in_head = True
+        elif self._in_head:
+            self.elements.append(tag)
+            if tag == "meta" and (attributes.get("name") or "").startswith("citation_"):
+                self.meta.append((attributes.get("name") or "", attributes.get("content") or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "head":
+            self._in_head = False
+
+
+def head_of(markup: str) -> Head:
+    parsed = Head()
+    parsed.feed(markup)
+    return parsed
+
+
+def json_ld(markup: str) -> list[dict]:
+    return [json.loads(body) for attrs, body in parse(markup).scripts if attrs.get("type") == "application/ld+json"]
+
+
+STUDY_PAGES = ["evil2020", "evil2021", "evil2022", "evil2024"]
+
+
+@pytest.fixture(scope="module")
+def studies(hostile: tuple[Path, Path]) -> dict:
+    root, _ = hostile
+    bibliography, _ = load_bibliography(root / "references.bib", "references.bib", Config())
+    return bibliography.studies
+
+
+def test_citation_tags_keep_the_hostile_text_and_make_nothing(hostile: tuple[Path, Path], studies: dict) -> None:
+    """Each tag's content is the entry's text exactly, and the head holds no element the
+    input made: a title that closes the attribute or the element stays inside ``content``."""
+    from graphbuild.metatags import citation_meta
+
+    _, site = hostile
+    plain = head_of((site / "index.html").read_text(encoding="utf-8"))
+    for key in STUDY_PAGES:
+        markup = (site / "studies" / key / "index.html").read_text(encoding="utf-8")
+        found = head_of(markup)
+        assert found.meta == citation_meta(studies[key]), key
+        assert sorted(set(found.elements)) == sorted(set(plain.elements)), key  # meta, link, script, title
+        assert found.elements.count("meta") == plain.elements.count("meta") + len(found.meta)
+    titles = dict(head_of((site / "studies/evil2020/index.html").read_text(encoding="utf-8")).meta)
+    assert SCRIPT in titles["citation_title"] and IMG in titles["citation_journal_title"]
+    book = head_of((site / "studies/evil2022/index.html").read_text(encoding="utf-8"))
+    authors = [value for name, value in book.meta if name == "citation_author"]
+    assert authors == ['Quote, "Double"', "O'Brien, Single"]
+
+
+def test_json_ld_keeps_the_hostile_text_inside_its_script(hostile: tuple[Path, Path], studies: dict) -> None:
+    from graphbuild.exports import one_line
+
+    _, site = hostile
+    for key in STUDY_PAGES:
+        markup = (site / "studies" / key / "index.html").read_text(encoding="utf-8")
+        (node,) = [n for n in json_ld(markup) if n.get("@id") == f"https://example.org/studies/{key}/"]
+        assert node["name"] == one_line(studies[key].title)
+        for attrs, body in parse(markup).scripts:
+            if attrs.get("type") == "application/ld+json":
+                assert "<" not in body and ">" not in body and "&" not in body
+    (claim,) = [n for n in json_ld((site / "index.html").read_text(encoding="utf-8")) if n["@type"] == "Claim"]
+    assert claim["text"] == STATEMENT and claim["keywords"] == TAGS
+    graph = json.loads((site / "evidence" / "graph.jsonld").read_text(encoding="utf-8"))["@graph"]
+    nodes = {node["@id"]: node for node in graph}
+    assert nodes["https://example.org/#hostile-claim"]["text"] == STATEMENT
+    assert nodes["https://example.org/studies/evil2020/"]["name"] == one_line(studies["evil2020"].title)
+    assert "sameAs" not in nodes["https://example.org/studies/evil2021/"]  # a data: URL and a data: DOI
+    assert all("49" not in s for s in strings_in(graph))
+
+
+def test_citation_exports_carry_the_hostile_text_as_data(hostile: tuple[Path, Path], studies: dict) -> None:
+    import bibtexparser
+    import rispy
+
+    from graphbuild.exports import csl_item
+
+    _, site = hostile
+    for key in STUDY_PAGES:
+        library = bibtexparser.parse_string((site / "studies" / f"{key}.bib").read_text(encoding="utf-8"))
+        assert not library.failed_blocks and [e.key for e in library.entries] == [key]
+        ris = (site / "studies" / f"{key}.ris").read_bytes().decode("utf-8")
+        assert all(re.fullmatch(r"[A-Z][A-Z0-9]  - .*", line) for line in ris.split("\r\n")[:-1]), ris
+        (record,) = rispy.loads(ris)
+        assert record["title"] == " ".join(studies[key].title.split())
+        assert json.loads((site / "studies" / f"{key}.json").read_text(encoding="utf-8")) == [csl_item(studies[key])]
+    evil = bibtexparser.parse_string((site / "studies" / "evil2020.bib").read_text(encoding="utf-8")).entries[0]
+    assert "<script>alert(1)</script>" in evil["title"] and "design" not in evil.fields_dict
+    ris = (site / "studies" / "evil2020.ris").read_text(encoding="utf-8")
+    assert "\nUR  - " not in ris and "\nDO  - javascript:alert(1)\n" in ris  # a DOI is data, never a URL
+    everything = (site / "bibliography" / "references.json").read_text(encoding="utf-8")
+    assert {item["id"] for item in json.loads(everything)} == set(studies) - {"uncited"}
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=60))
 @example("[x](javascript:alert(1))\x92")
@@ -566,3 +676,24 @@ def test_the_rendered_tree_stays_inert_when_markdown_reads_it_again(tmp_path: Pa
         assert statement in page.visible_text
     graphs = [body for attrs, body in page.scripts if (attrs.get("id") or "").startswith("gb-graph-")]
     assert len(graphs) == 3 and all(json.loads(body)["nodes"] for body in graphs)
+    cards = [json.loads(body) for attrs, body in page.scripts if attrs.get("type") == "application/ld+json"]
+    ids = [f"https://example.org/nested/#{claim}" for claim in ("quoted", "admonished", "listed")]
+    assert [card["@id"] for card in cards] == ids
+    assert cards[0]["text"].startswith("Quoted *hover*{ onmouseover=alert(1) }")
+
+
+def test_the_rendered_trees_study_pages_carry_inert_citation_tags(tmp_path: Path) -> None:
+    """In the Markdown tree the tags travel in the study pages' front matter, which a theme
+    override writes into the head: escaped there by the template, not by graphbuild."""
+    from graphbuild.markdown_tree import write_markdown_tree
+    from graphbuild.metatags import citation_meta
+    from graphbuild.project import load_project
+
+    root = write_hostile_site(tmp_path / "src")
+    write_markdown_tree(load_project(root), tmp_path / "tree")
+    site = build_site(tmp_path / "tree", tmp_path / "site", strict=False)
+    bibliography, _ = load_bibliography(root / "references.bib", "references.bib", Config())
+    for key in STUDY_PAGES:
+        markup = (site / "studies" / key / "index.html").read_text(encoding="utf-8")
+        assert_inert(parse(markup), key)
+        assert head_of(markup).meta == citation_meta(bibliography.studies[key]), key

@@ -78,6 +78,8 @@ def exercise(watched: Watched, base: str, path: str) -> None:
     for cite in page.locator("a.gb-cite").all():
         cite.hover()
         cite.focus()
+    for button in page.locator("button.gb-copy").all():  # copies the hostile reference as text
+        button.click()
     assert page.evaluate(LIVE_DOM_PROBLEMS) == [], path
 
 
@@ -115,3 +117,26 @@ def test_search_results_show_hostile_text_inertly(watched: Watched, hostile_base
         summary.click()
     assert watched.page.evaluate(LIVE_DOM_PROBLEMS) == []
     watched.assert_clean()
+
+
+
+def test_citation_tags_and_linked_data_stay_text_in_the_live_page(watched: Watched, hostile_base: str) -> None:
+    """What Zotero reads from the live head, and what a crawler reads from the JSON-LD, is the
+    entry's text: no element was made of it, and the script's JSON reads back."""
+    from graphbuild.bibliography import parse_bibliography
+    from graphbuild.config import Config
+    from graphbuild.metatags import citation_meta
+
+    from ..test_hostile import BIB
+
+    bibliography, _ = parse_bibliography(BIB, "references.bib", Config())
+    watched.goto(hostile_base + "studies/evil2020/")
+    tags = watched.page.evaluate(
+        "[...document.head.querySelectorAll('meta[name^=\"citation_\"]')].map(m => [m.name, m.content])"
+    )
+    assert [tuple(tag) for tag in tags] == citation_meta(bibliography["evil2020"])
+    nodes = watched.page.evaluate(
+        "[...document.querySelectorAll('script[type=\"application/ld+json\"]')].map(s => JSON.parse(s.textContent))"
+    )
+    assert any(SCRIPT in node.get("name", "") for node in nodes)
+    assert watched.page.evaluate(LIVE_DOM_PROBLEMS) == []
