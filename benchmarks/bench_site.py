@@ -13,7 +13,10 @@
   the synthetic bibliography;
 - size of the built site, and of its largest pieces;
 - time until the evidence map is interactive in headless chromium (the map container gets
-  ``data-gb-ready="1"`` once drawn), measured from navigation start.
+  ``data-gb-ready="1"`` once drawn), measured from navigation start;
+- with ``--against DIR``, graphbuild's own time of another checkout on the same site; with
+  ``--study-exports``, the same build without the per-study citation exports
+  (``studies/<key>.bib``, ``.ris``, ``.json``), so that their cost is measured, not guessed.
 
 Targets: graphbuild's own work at most 10% of the build's wall time; the warm bibliography
 load under 0.1 s; the map interactive within 2 s. Results go to ``benchmarks/out/``.
@@ -72,6 +75,10 @@ def child_build(config_file: str, site_dir: str, profile: str | None) -> None:
         return register(self, event_name, timed, plugin_name)
 
     PluginCollection._register_event = timed_register  # type: ignore[method-assign]
+    if os.environ.get("BENCH_WITHOUT_STUDY_EXPORTS"):  # --study-exports: the registry less that family
+        from graphbuild import site
+
+        site.FILES = tuple(f for f in site.FILES if getattr(f, "each", None) is None)
     start = time.perf_counter()
     config = load_config(config_file=config_file, site_dir=site_dir)
     if profile:
@@ -128,9 +135,9 @@ def child_bib(path: str) -> None:
 # -- the parent ---------------------------------------------------------------------------
 
 
-def run_child(*args: str, package_from: Path | None = None) -> tuple[dict, float]:
+def run_child(*args: str, package_from: Path | None = None, **extra_env: str) -> tuple[dict, float]:
     """One child process; ``package_from``: a checkout whose ``graphbuild`` it imports."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000", **extra_env)
     if package_from is not None:
         env["PYTHONPATH"] = str(package_from)
     start = time.perf_counter()
@@ -154,15 +161,19 @@ def site_size(site: Path) -> dict:
         "evidence/map.json",
         "evidence/index.html",
         "evidence/graph.json",
+        "evidence/graph.jsonld",
+        "bibliography/references.json",
         "search/search_index.json",
         "claims/index.html",
         "evidence/matrix/index.html",
         "bibliography/index.html",
     ]
+    study_exports = [p for p in files if p.parent == site / "studies" and p.suffix in (".bib", ".ris", ".json")]
     return {
         "files": len(files),
         "html_pages": sum(1 for p in files if p.suffix == ".html"),
         "bytes": sum(p.stat().st_size for p in files),
+        "study_exports": {"files": len(study_exports), "bytes": sum(p.stat().st_size for p in study_exports)},
         "named": {n: (site / n).stat().st_size for n in named if (site / n).exists()},
         "largest": {p.relative_to(site).as_posix(): p.stat().st_size for p in largest},
     }
@@ -216,6 +227,11 @@ def main(argv: list[str] | None = None) -> None:
         help="another checkout (a git worktree of an earlier commit): its graphbuild builds the same site, "
         "alternated with this one's, and both hook times are reported",
     )
+    parser.add_argument(
+        "--study-exports",
+        action="store_true",
+        help="also build without the per-study citation exports, alternated, to report what they cost",
+    )
     args = parser.parse_args(argv)
 
     from synthetic import generate
@@ -234,6 +250,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"building {args.claims} claims over {args.pages} pages, {args.references} references ...", flush=True)
     runs = []
     against = []
+    without_exports = []
     for _ in range(max(1, args.builds)):  # alternated, so that a noisy spell hits both kinds
         with_gb, wall_gb = run_child("build", str(source / "mkdocs.yml"), str(out / "site"))
         plain, wall_plain = run_child("build", str(source / "mkdocs-plain.yml"), str(out / "site-plain"))
@@ -243,6 +260,11 @@ def main(argv: list[str] | None = None) -> None:
                 "build", str(source / "mkdocs.yml"), str(out / "site-against"), package_from=args.against.resolve()
             )
             against.append((graphbuild_share(other, wall_other)["seconds"], wall_other))
+        if args.study_exports:
+            lean, wall_lean = run_child(
+                "build", str(source / "mkdocs.yml"), str(out / "site-lean"), BENCH_WITHOUT_STUDY_EXPORTS="1"
+            )
+            without_exports.append((graphbuild_share(lean, wall_lean)["seconds"], wall_lean))
     if against:
         ours = sorted(graphbuild_share(run[1], run[2])["seconds"] for run in runs)
         theirs = sorted(seconds for seconds, _ in against)
@@ -253,6 +275,16 @@ def main(argv: list[str] | None = None) -> None:
             "median_ratio": statistics.median(ours) / statistics.median(theirs),
         }
         print(json.dumps(results["against"], indent=1), flush=True)
+    if without_exports:
+        ours = sorted(graphbuild_share(run[1], run[2])["seconds"] for run in runs)
+        results["study_exports"] = {
+            "hook_seconds_without": sorted(seconds for seconds, _ in without_exports),
+            "hook_seconds_with": ours,
+            "wall_seconds_without": sorted(wall for _, wall in without_exports),
+            "wall_seconds_with": sorted(run[2] for run in runs),
+            "site_without": site_size(out / "site-lean"),
+        }
+        print(json.dumps({k: v for k, v in results["study_exports"].items() if k != "site_without"}), flush=True)
     runs.sort(key=lambda run: run[0])
     _, with_gb, wall_gb, plain, wall_plain = runs[len(runs) // 2]  # the median build by share
     results["build"] = {
@@ -328,6 +360,12 @@ def summary(r: dict) -> str:
         f"| site size, enabled / disabled | {size['bytes'] / 1e6:.1f} MB in {size['files']:,} files / "
         f"{plain['bytes'] / 1e6:.1f} MB in {plain['files']:,} files | |"
     )
+    exports = size.get("study_exports")
+    if exports and exports["files"]:
+        lines.append(
+            f"| per-study citation exports (`studies/<key>.bib`, `.ris`, `.json`) | {exports['files']:,} files, "
+            f"{exports['bytes'] / 1e6:.1f} MB | |"
+        )
     for name, n in size["named"].items():
         lines.append(f"| `{name}` | {n / 1e3:,.0f} kB | |")
     if "map" in r and "median_s" in r["map"]:
@@ -342,6 +380,15 @@ def summary(r: dict) -> str:
             f"| graphbuild's own work, this checkout / `{a['checkout']}` (medians of {len(a['hook_seconds'])}) | "
             f"{statistics.median(a['this_hook_seconds']):.2f} s / {statistics.median(a['hook_seconds']):.2f} s "
             f"(ratio {a['median_ratio']:.2f}) | |"
+        )
+    if "study_exports" in r:
+        e = r["study_exports"]
+        with_s, without_s = (statistics.median(e[f"hook_seconds_{k}"]) for k in ("with", "without"))
+        wall_with, wall_without = (statistics.median(e[f"wall_seconds_{k}"]) for k in ("with", "without"))
+        lines.append(
+            f"| graphbuild's own work with / without the per-study citation exports (medians of "
+            f"{len(e['hook_seconds_with'])}) | {with_s:.2f} s / {without_s:.2f} s ({with_s - without_s:+.2f} s); "
+            f"`mkdocs build` {wall_with:.1f} s / {wall_without:.1f} s | |"
         )
     lines += ["", "Targets met: " + ", ".join(f"{k}: {v}" for k, v in r["targets"].items())]
     lines += ["", "Time in graphbuild's hooks:"]

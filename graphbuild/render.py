@@ -379,12 +379,22 @@ class Renderer:
             "inline": inline,
             "graph": graph,
             "bibliography_href": self.page_href(current, "bibliography"),
-            "downloads": [
-                {"label": f.label, "href": self.href(current, study_file_src(f, study.slug)), "each": ""}
-                for f in offered_on("study")
-            ],
+            "downloads": self._beside(current, study),
             "jsonld": self.jsonld(self.study_node(study, self.iri(current))),
         }
+
+    def _beside(self, current: str, study: Study) -> list[dict[str, str]]:
+        """The study's own citation files, linked from its page: they share a folder, so one
+        relative link is worked out and the others differ only in their names."""
+        files = offered_on("study")
+        if not files:
+            return []
+        first = study_file_src(files[0], study.slug)
+        folder = self.href(current, first).removesuffix(first.rpartition("/")[2])
+        return [
+            {"label": f.label, "href": folder + study_file_src(f, study.slug).rpartition("/")[2], "each": ""}
+            for f in files
+        ]
 
     def bibliography_order(self) -> list[Study]:
         """Every cited study, in author-year order: the bibliography's and its exports'."""

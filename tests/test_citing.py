@@ -346,6 +346,16 @@ def test_each_study_page_offers_its_reference_in_three_formats(apa_site: Path, b
     assert '<button type="button" class="gb-copy" data-gb-copy="gb-cite-text" hidden>Copy citation</button>' in page
 
 
+def test_links_to_the_files_without_directory_urls(tmp_path: Path) -> None:
+    built = build(make_site(tmp_path / "site", settings="use_directory_urls: false\n"))
+    page = html(built, "studies/mead2006.html")
+    links = re.findall(r'<a href="([^"]+)" download>', page)
+    assert links == ["mead2006.bib", "mead2006.ris", "mead2006.json"]
+    assert all((built / "studies" / link).is_file() for link in links)
+    claims = html(built, "claims/index.html")
+    assert 'data-gb-each="../studies/{slug}.bib"' in claims
+
+
 def test_exports_read_back_with_real_parsers(apa_site: Path, bib: Any) -> None:
     cited = ["dh2011", "gillard2014", "mead2006", "min2007", "pitt2013"]
     for key in cited:
