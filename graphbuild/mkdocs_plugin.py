@@ -113,6 +113,9 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             self.style = site_style(self.options, self.root)
         except ConfigError as exc:
             raise PluginError(f"graphbuild: {exc}") from exc
+        style_file = getattr(self.style, "path", None)  # a .csl style: mkdocs serve rebuilds when it changes
+        if style_file is not None and str(style_file) not in config.watch:
+            config.watch.append(str(style_file))
         # Idempotent: a config object may pass through on_config more than once.
         if str(bib) not in config.watch:
             config.watch.append(str(bib))

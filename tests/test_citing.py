@@ -274,6 +274,9 @@ def test_a_third_style_from_a_csl_file(tmp_path: Path) -> None:
     assert "Peer workers in mental health services: literature overview. 2014." in text_of(page)
     title = '<a class="gb-ref-title" href="../studies/gillard2014/">Peer workers in mental health services: literature'
     assert title in page  # found in the processor's text, so linked to the study's page
+    config = load_config(config_file=str(root / "mkdocs.yml"))
+    config.plugins.on_config(config)
+    assert str(root / "styles/tiny-numeric.csl") in config.watch  # mkdocs serve rebuilds on an edit
     caches = list((root / ".cache" / "graphbuild").glob("csl-*.json"))
     assert len(caches) == 1 and not list((root / "docs").rglob("*.json"))
     stored = json.loads(caches[0].read_text(encoding="utf-8"))["references"]
@@ -494,3 +497,17 @@ def test_without_a_site_url_identifiers_are_relative_to_the_document(site: Path)
     assert nodes[0]["@id"] == "../#fewer-readmissions"
     (card,) = [d for d in head(html(built, "index.html")).jsonld if '"Claim"' in d][:1]
     assert json.loads(card)["citation"][0] == {"@id": "studies/min2007/"}
+
+
+def test_the_readme_maps_each_stance_as_the_vocabulary_does() -> None:
+    from graphbuild.vocabulary import STANCES
+
+    from .conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| stance | properties of the claim |") :]
+    table = table[: table.index("\n\n")]
+    rows = re.findall(r"^\| `([a-z-]+)` \| (.+) \|$", table, re.M)
+    assert {stance: tuple(re.findall(r"`([^`]+)`", props)) for stance, props in rows} == {
+        t.value: t.linked_data for t in STANCES
+    }
