@@ -437,6 +437,8 @@ class Renderer:
         each = {f.label: f for f in offered_on("study")}
         links = [
             d | {"each": relative_url(self.urls[current], study_file_src(each[d["label"]], "{slug}"))}
+            if d["label"] in each
+            else d
             for d in self._downloads(current, "claims")
         ]
         studies = {c.id: [s.slug for s in self.claims_studies([c])] for c in self.kb.ordered_claims}

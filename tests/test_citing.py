@@ -353,6 +353,19 @@ def test_links_to_the_files_without_directory_urls(tmp_path: Path) -> None:
     assert 'data-gb-each="../studies/{slug}.bib"' in claims
 
 
+def test_the_registry_decides_which_files_there_are(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the per-study family in site.FILES, no study file is written or linked, and
+    the claims index offers its lists without the script's per-row joining."""
+    from graphbuild import site as registry
+
+    monkeypatch.setattr(registry, "FILES", tuple(f for f in registry.FILES if f.each is None))
+    built = build(site)
+    assert not list((built / "studies").glob("*.bib")) and (built / "claims/references.bib").is_file()
+    assert "Download the reference" not in html(built, "studies/mead2006/index.html")
+    claims = html(built, "claims/index.html")
+    assert '<a href="references.bib" download>BibTeX</a>' in claims and "data-gb-each" not in claims
+
+
 def test_exports_read_back_with_real_parsers(apa_site: Path, bib: Any) -> None:
     cited = ["dh2011", "gillard2014", "mead2006", "min2007", "pitt2013"]
     for key in cited:
