@@ -164,7 +164,11 @@ class _ClaimReader:
     def mapping(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         found: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            if not isinstance(key_node, yaml.ScalarNode):  # str() of it would expand every alias
+                kind = "list" if isinstance(key_node, yaml.SequenceNode) else "mapping"
+                self.fail(key_node, f"a field name must be text, not a {kind}")
+                continue
+            key = key_node.value
             if key in found:
                 self.fail(key_node, f"field '{key}' is given twice")
             found[key] = (key_node, value_node)
