@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
@@ -130,48 +131,102 @@ def _captured_parser_log() -> Iterator[list[str]]:
         logger.propagate = old_propagate
 
 
-def _split_concatenation(raw: str) -> list[str]:
-    if "#" not in raw:  # nearly every value: no concatenation to look for
-        return [raw.strip()]
-    parts: list[str] = []
+# Ten times the longest abstract a journal allows: a value longer than this is a mistake or
+# an expansion bomb (``@string{s1 = s0 # s0}``, doubling 32 times in 1 kB of .bib).
+MAX_FIELD_LENGTH = 20_000
+_BRACES = re.compile(r"\\[{}]|[{}]")
+_QUOTE_OR_BRACES = re.compile(r'\\[{}]|[{}"]')
+_MACRO_NAME = re.compile(r'[^\s"#%\'(),={}]+')
+_SEPARATOR = re.compile(r"\s*(#?)\s*")
+_QUOTED_PROBLEM = 40
+
+
+class Resolved(NamedTuple):
+    """A field's value as BibTeX reads it. ``problem`` says why it was cut short, if it was:
+    it grew past ``MAX_FIELD_LENGTH``, or text follows the value (a missing comma)."""
+
+    value: str
+    undefined: list[str]
+    problem: str = ""
+
+
+def _closing(raw: str, start: int, pattern: re.Pattern[str]) -> int:
+    """The index of the brace (or quote) that ends the delimited text opening at ``start``,
+    or -1. Escaped braces do not count, as bibtexparser counts them; only the braces are
+    visited, so a long plain value costs one regular-expression scan."""
     depth = 0
-    quoted = False
-    current = ""
-    for char in raw:
-        if char == "{":
+    for match in pattern.finditer(raw, start + 1):
+        token = match.group()
+        if token == "{":
             depth += 1
-        elif char == "}":
+        elif token == "}":
+            if depth == 0:
+                return match.start() if raw[start] == "{" else -1
             depth -= 1
-        elif char == '"' and depth == 0:
-            quoted = not quoted
-        if char == "#" and depth == 0 and not quoted:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += char
-    parts.append(current.strip())
-    return parts
+        elif token == '"' and depth == 0:
+            return match.start()
+    return -1
 
 
-def resolve_value(raw: str, strings: dict[str, str]) -> tuple[str, list[str]]:
-    """Strip delimiters and expand ``@string`` and month macros; return undefined names."""
+def _next_part(raw: str, start: int) -> int:
+    """Where the part of a value starting at ``start`` ends (exclusive), or -1."""
+    char = raw[start]
+    if char in '{"':
+        end = _closing(raw, start, _BRACES if char == "{" else _QUOTE_OR_BRACES)
+        return -1 if end < 0 else end + 1
+    match = _MACRO_NAME.match(raw, start)
+    return match.end() if match else -1
+
+
+def resolve_value(raw: str, strings: dict[str, str | None], limit: int = MAX_FIELD_LENGTH) -> Resolved:
+    """Strip delimiters and expand ``@string`` and month macros, stopping at ``limit``
+    characters before anything longer is built. ``strings`` maps each macro to its value,
+    or to None if it was itself too long."""
+    raw = raw.strip()
+    inner = raw[1:-1]
+    if raw[:1] == "{" and raw[-1:] == "}" and "{" not in inner and "}" not in inner and len(inner) <= limit:
+        return Resolved(inner, [])  # nearly every value: one braced part, nothing to expand
     undefined: list[str] = []
     out: list[str] = []
-    for part in _split_concatenation(raw.strip()):
-        if len(part) >= 2 and part[0] == "{" and part[-1] == "}":
-            out.append(part[1:-1])
-        elif len(part) >= 2 and part[0] == '"' and part[-1] == '"':
-            out.append(part[1:-1])
+    length = 0
+    position = 0
+    while position < len(raw):
+        end = _next_part(raw, position)
+        if end < 0:
+            problem = "is not closed" if raw[position] in '{"' else _trailing(raw[position:])
+            return Resolved("".join(out), undefined, problem)
+        part = raw[position:end]
+        if part[0] in '{"':
+            piece: str | None = part[1:-1]
         elif part.isdigit():
-            out.append(part)
+            piece = part
         elif part.lower() in strings:
-            out.append(strings[part.lower()])
+            piece = strings[part.lower()]
         elif part.lower() in MONTHS:
-            out.append(MONTHS[part.lower()])
-        elif part:
-            undefined.append(part)
-            out.append(part)
-    return "".join(out), undefined
+            piece = MONTHS[part.lower()]
+        else:
+            if part not in undefined:
+                undefined.append(part)
+            piece = part
+        if piece is None or length + len(piece) > limit:
+            return Resolved("".join(out), undefined, f"is longer than {limit:,} characters once expanded")
+        out.append(piece)
+        length += len(piece)
+        separator = _SEPARATOR.match(raw, end)
+        assert separator is not None  # it matches the empty string
+        if separator.end() == len(raw):
+            return Resolved("".join(out), undefined, "ends with '#'" if separator.group(1) else "")
+        if not separator.group(1):
+            return Resolved("".join(out), undefined, _trailing(raw[separator.end() :]))
+        position = separator.end()
+    return Resolved("", [])  # an empty value
+
+
+def _trailing(text: str) -> str:
+    shown = " ".join(text.split())
+    if len(shown) > _QUOTED_PROBLEM:
+        shown = shown[: _QUOTED_PROBLEM - 3] + "..."
+    return f"has text after its value: '{shown}' (a missing comma?)"
 
 
 def slugify(key: str) -> str:
@@ -205,10 +260,13 @@ def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliograp
         else:
             reason = details.get(block.start_line or 0, str(block.error) or "cannot parse this entry")
             diagnostics.append(error(path, line, f"malformed entry: {reason}"))
-    strings: dict[str, str] = {}
+    strings: dict[str, str | None] = {}
     for string in library.strings:
-        value, _ = resolve_value(str(string.value), strings)
-        strings[string.key.lower()] = value
+        value, _, problem = resolve_value(str(string.value), strings)
+        if problem:
+            where = (string.start_line or 0) + 1
+            diagnostics.append(error(path, where, f"@string '{string.key}' {problem}"))
+        strings[string.key.lower()] = None if problem.startswith("is longer") else value
     bibliography = Bibliography(path)
     folded: dict[str, Study] = {}
     levels = config.design_levels
@@ -233,15 +291,19 @@ def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliograp
     return bibliography, sorted(diagnostics)
 
 
-def _study(entry, path: str, strings: dict[str, str], levels: dict[str, int], diagnostics: list[Diagnostic]) -> Study:
+def _study(
+    entry, path: str, strings: dict[str, str | None], levels: dict[str, int], diagnostics: list[Diagnostic]
+) -> Study:
     fields: dict[str, str] = {}
     line = entry.start_line + 1
     for item in entry.fields:
         name = item.key.lower()
         if name.startswith("%"):
             continue  # a field commented out with %, which BibTeX itself would skip
-        value, undefined = resolve_value(str(item.value), strings)
+        value, undefined, problem = resolve_value(str(item.value), strings)
         field_line = (item.start_line + 1) if item.start_line is not None else line
+        if problem:
+            diagnostics.append(error(path, field_line, f"entry '{entry.key}': field '{name}' {problem}"))
         for macro in undefined:
             diagnostics.append(
                 error(path, field_line, f"entry '{entry.key}': undefined @string macro '{macro}' in field '{name}'")

@@ -4,7 +4,6 @@ diagnostic, never a traceback, a hang or a silently different site."""
 
 from __future__ import annotations
 
-import textwrap
 import time
 
 import pytest
@@ -33,3 +32,86 @@ def test_a_yaml_alias_bomb_in_a_key_is_an_error_not_an_expansion(levels: int) ->
     assert [str(d) for d in diagnostics] == [
         f"docs/a.md:{15 + 2 * n}: error: a field name must be text, not a list" for n in range(levels + 1)
     ]
+
+
+# -- the .bib --------------------------------------------------------------------------------
+
+
+def _bib(text: str):
+    from graphbuild.bibliography import parse_bibliography
+
+    return parse_bibliography(text, "references.bib", Config())
+
+
+def doubling_bomb(levels: int) -> str:
+    strings = ["@string{s0 = {Peer support and hope}}"]
+    strings += [f"@string{{s{n} = s{n - 1} # s{n - 1}}}" for n in range(1, levels + 1)]
+    return "\n".join(strings) + f"\n@misc{{bomb2020,\n  title = s{levels},\n  year = {{2020}},\n}}\n"
+
+
+@pytest.mark.parametrize("levels", [pytest.param(19, id="55-MB-site"), pytest.param(32, id="MemoryError")])
+def test_a_string_doubling_bomb_is_capped_while_expanding(levels: int) -> None:
+    """``@string{s1 = s0 # s0}`` 32 levels deep in 1 kB: 2**32 copies. Each macro and each
+    field stops growing at the cap, with an error at its line; nothing huge is built."""
+    from graphbuild.bibliography import MAX_FIELD_LENGTH
+
+    text = doubling_bomb(levels)
+    assert len(text) < 1100
+    started = time.perf_counter()
+    bibliography, diagnostics = _bib(text)
+    assert time.perf_counter() - started < 1
+    too_long = [d for d in diagnostics if "longer than" in d.message]
+    first = next(n for n in range(levels + 1) if 21 * 2**n > MAX_FIELD_LENGTH)
+    assert [d.line for d in too_long] == [*range(first + 1, levels + 2), levels + 3]
+    assert str(too_long[0]) == (
+        f"references.bib:{first + 1}: error: @string 's{first}' is longer than {MAX_FIELD_LENGTH:,} characters "
+        "once expanded"
+    )
+    assert str(too_long[-1]) == (
+        f"references.bib:{levels + 3}: error: entry 'bomb2020': field 'title' is longer than "
+        f"{MAX_FIELD_LENGTH:,} characters once expanded"
+    )
+    assert all(len(value) <= MAX_FIELD_LENGTH for value in bibliography["bomb2020"].fields.values())
+
+
+def test_a_long_field_within_the_cap_is_kept() -> None:
+    abstract = "word " * 3000
+    bibliography, diagnostics = _bib(f"@misc{{long2020,\n  abstract = {{{abstract}}},\n}}\n")
+    assert diagnostics == [] and bibliography["long2020"].fields["abstract"] == abstract
+
+
+@pytest.mark.parametrize(
+    ("fields", "line", "message"),
+    [
+        pytest.param(
+            "  title = {x} year = {2020},\n",
+            2,
+            "field 'title' has text after its value: 'year = {2020}' (a missing comma?)",
+            id="braces",
+        ),
+        pytest.param(
+            '  title = "x" year = {2020},\n',
+            2,
+            "field 'title' has text after its value: 'year = {2020}' (a missing comma?)",
+            id="quotes",
+        ),
+        pytest.param(
+            "  title = {x},\n  journal = apt year = {2020},\n",
+            3,
+            "field 'journal' has text after its value: 'year = {2020}' (a missing comma?)",
+            id="macro",
+        ),
+        pytest.param(
+            "  title = {x} # {y} {z},\n",
+            2,
+            "field 'title' has text after its value: '{z}' (a missing comma?)",
+            id="after-a-concatenation",
+        ),
+    ],
+)
+def test_a_missing_comma_is_an_error(fields: str, line: int, message: str) -> None:
+    """BibTeX stops there; bibtexparser reads on, and the title was "x} year={2020". What
+    was read before the stray text is kept."""
+    bibliography, diagnostics = _bib("@string{apt = {APT}}\n@misc{m2020,\n" + fields + "}\n")
+    assert [str(d) for d in diagnostics] == [f"references.bib:{line + 1}: error: entry 'm2020': {message}"]
+    assert bibliography["m2020"].title == ("xy" if "#" in fields else "x")
