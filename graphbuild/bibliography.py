@@ -260,6 +260,8 @@ def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliograp
         else:
             reason = details.get(block.start_line or 0, str(block.error) or "cannot parse this entry")
             diagnostics.append(error(path, line, f"malformed entry: {reason}"))
+    for entry in entries:
+        diagnostics.extend(_escaped_brace_diagnostics(entry, path))
     strings: dict[str, str | None] = {}
     for string in library.strings:
         value, _, problem = resolve_value(str(string.value), strings)
@@ -291,15 +293,50 @@ def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliograp
     return bibliography, sorted(diagnostics)
 
 
+def _escaped_brace_diagnostics(entry: Entry, path: str) -> list[Diagnostic]:
+    """bibtexparser skips ``\\{`` and ``\\}`` when it balances braces; BibTeX counts them. Where
+    that changes where a value ends (``{A set \\{}}``: bibtexparser closes the entry there
+    and drops the fields after it), the entry reads differently in the two: an error."""
+    raw = entry.raw or ""
+    if "\\{" not in raw and "\\}" not in raw:
+        return []
+    ours = bibtex = 0
+    escape: int | None = None
+    for match in _BRACES.finditer(raw):
+        token = match.group()
+        if len(token) == 2:
+            bibtex += 1 if token[1] == "{" else -1
+            escape = match.start() if escape is None else escape
+            continue
+        step = 1 if token == "{" else -1
+        ours, bibtex = ours + step, bibtex + step
+        if ours <= 1 and escape is not None:  # a value (or the entry) ends here for bibtexparser
+            if bibtex != ours:
+                line = (entry.start_line or 0) + 1 + raw.count("\n", 0, escape)
+                return [error(path, line, f"entry '{entry.key}': {_ESCAPED_BRACES}")]
+            escape = None
+    return []
+
+
+_ESCAPED_BRACES = (
+    "BibTeX counts '\\{' and '\\}' as braces and graphbuild does not, so they end this entry in "
+    "different places (fields may be lost); balance each '\\{' with a '\\}' in the same field"
+)
+
+
 def _study(
     entry, path: str, strings: dict[str, str | None], levels: dict[str, int], diagnostics: list[Diagnostic]
 ) -> Study:
     fields: dict[str, str] = {}
+    spelled: dict[str, str] = {}
     line = entry.start_line + 1
     for item in entry.fields:
         name = item.key.lower()
         if name.startswith("%"):
             continue  # a field commented out with %, which BibTeX itself would skip
+        if spelled.setdefault(name, item.key) != item.key:  # an exact repeat is bibtexparser's to report
+            where = (item.start_line + 1) if item.start_line is not None else line
+            diagnostics.append(error(path, where, f"entry '{entry.key}' repeats field(s) {name}"))
         value, undefined, problem = resolve_value(str(item.value), strings)
         field_line = (item.start_line + 1) if item.start_line is not None else line
         if problem:
@@ -364,12 +401,38 @@ class BibliographyCache:
         digest = hashlib.sha256(data).hexdigest()
         key = (display_path, digest, tuple(sorted(config.design_levels.items())))
         if key not in self._entries:
+            encoding = _wide_encoding(data)
+            if encoding:
+                message = f"the file is encoded as {encoding}, not UTF-8: save it as UTF-8"
+                self._entries = {key: (Bibliography(display_path), [error(display_path, 1, message)])}
+                return self._entries[key]
             text, bad_lines = decode_utf8(data)
             bibliography, diagnostics = parse_bibliography(text, display_path, config)
             diagnostics = sorted(diagnostics + _encoding_diagnostics(display_path, bad_lines))
             self._entries = {key: (bibliography, diagnostics)}
             self.parses += 1
         return self._entries[key]
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32, by its byte-order mark or, without one, by the zero bytes that ASCII
+    text has in every other (or three of four) positions: read as UTF-8, such a file holds
+    no entry at all."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    head = data[:4096]
+
+    def zeros(start: int, step: int) -> bool:
+        column = head[start::step]
+        return bool(column) and column.count(0) * 10 >= len(column) * 9
+
+    if zeros(1, 4) and zeros(2, 4):
+        return "UTF-32"
+    if zeros(0, 2) or zeros(1, 2):
+        return "UTF-16"
+    return None
 
 
 def decode_utf8(data: bytes) -> tuple[str, list[int]]:

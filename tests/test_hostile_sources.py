@@ -115,3 +115,55 @@ def test_a_missing_comma_is_an_error(fields: str, line: int, message: str) -> No
     bibliography, diagnostics = _bib("@string{apt = {APT}}\n@misc{m2020,\n" + fields + "}\n")
     assert [str(d) for d in diagnostics] == [f"references.bib:{line + 1}: error: entry 'm2020': {message}"]
     assert bibliography["m2020"].title == ("xy" if "#" in fields else "x")
+
+
+def test_a_field_repeated_in_another_case_is_an_error_like_an_exact_repeat() -> None:
+    """``title={a}, TITLE={b}`` kept b without a word, while ``title`` twice was an error."""
+    text = "@misc{d2020,\n  title = {a},\n  TITLE = {b},\n  year = {2020},\n}\n"
+    text += "@misc{e2020,\n  title={a}, title={b}\n}\n"
+    _, diagnostics = _bib(text)
+    assert [str(d) for d in diagnostics] == [
+        "references.bib:3: error: entry 'd2020' repeats field(s) title",
+        "references.bib:6: error: entry 'e2020' repeats field(s) title",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        pytest.param("@misc{u2020,\n  title = {x},\n}\n".encode("utf-16"), "UTF-16", id="utf-16-bom"),
+        pytest.param("@misc{u2020,\n  title = {x},\n}\n".encode("utf-16-le"), "UTF-16", id="utf-16-le"),
+        pytest.param("@misc{u2020,\n  title = {x},\n}\n".encode("utf-16-be"), "UTF-16", id="utf-16-be"),
+        pytest.param("@misc{u2020,\n  title = {x},\n}\n".encode("utf-32"), "UTF-32", id="utf-32-bom"),
+    ],
+)
+def test_a_utf16_bib_is_an_error_at_line_1(tmp_path, data: bytes, encoding: str) -> None:
+    """One warning (or none) and every entry vanished; now it says what the file is."""
+    from graphbuild.bibliography import load_bibliography
+
+    bib = tmp_path / "references.bib"
+    bib.write_bytes(data)
+    bibliography, diagnostics = load_bibliography(bib, "references.bib", Config())
+    assert [str(d) for d in diagnostics] == [
+        f"references.bib:1: error: the file is encoded as {encoding}, not UTF-8: save it as UTF-8"
+    ]
+    assert len(bibliography) == 0
+
+
+@pytest.mark.parametrize(
+    ("fields", "line"),
+    [
+        pytest.param("  title = {A set \\{}},\n  journal = {J},\n  design = {rct},\n", 4, id="escaped-open-drops-rest"),
+        pytest.param("  title = {x},\n  note = {a \\}},\n  design = {rct},\n", 5, id="escaped-close"),
+    ],
+)
+def test_an_escaped_brace_that_ends_an_entry_early_is_detected(fields: str, line: int) -> None:
+    """BibTeX counts ``\\{`` as a brace and bibtexparser does not: after ``{A set \\{}}``
+    bibtexparser closes the entry and drops the rest (journal, DOI, design)."""
+    text = "@misc{ok2019, title = {fine \\{x\\}}}\n\n@misc{b2020,\n" + fields + "}\n"
+    _, diagnostics = _bib(text)
+    assert [str(d) for d in diagnostics] == [
+        f"references.bib:{line}: error: entry 'b2020': BibTeX counts '\\{{' and '\\}}' as braces and "
+        "graphbuild does not, so they end this entry in different places (fields may be lost); "
+        "balance each '\\{' with a '\\}' in the same field"
+    ]
