@@ -6,6 +6,7 @@ import codecs
 import hashlib
 import logging
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -229,9 +230,24 @@ def _trailing(text: str) -> str:
     return f"has text after its value: '{shown}' (a missing comma?)"
 
 
+# A study page is studies/<slug>/index.html: the name must stay well under the 255 bytes a
+# file system allows, so a longer key keeps its start and gains a hash of the whole key.
+MAX_SLUG_LENGTH = 80
+_DIGEST_LENGTH = 10
+
+
 def slugify(key: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
-    return slug or "study"
+    """The name of a study's page, from its key alone: lower-case ASCII letters, digits and
+    hyphens, at most ``MAX_SLUG_LENGTH`` characters."""
+    slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") or "study"
+    if len(slug) <= MAX_SLUG_LENGTH:
+        return slug
+    return _with_digest(slug, key)
+
+
+def _with_digest(slug: str, key: str, length: int = _DIGEST_LENGTH) -> str:
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:length]
+    return f"{slug[: MAX_SLUG_LENGTH - length - 1].rstrip('-')}-{digest}"
 
 
 def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliography, list[Diagnostic]]:
@@ -289,7 +305,7 @@ def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliograp
             continue
         folded[study.key.lower()] = study
         bibliography.studies[study.key] = study
-    _assign_slugs(bibliography)
+    diagnostics.extend(assign_slugs(bibliography))
     return bibliography, sorted(diagnostics)
 
 
@@ -378,15 +394,43 @@ def _study(
     return study
 
 
-def _assign_slugs(bibliography: Bibliography) -> None:
-    taken: set[str] = set()
-    for key in sorted(bibliography.studies):
-        base = slugify(key)
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
-        bibliography.studies[key].slug = slug
+def assign_slugs(bibliography: Bibliography) -> list[Diagnostic]:
+    """Give every study its page name, in one pass. A study's page must not move because
+    another entry was added (published study URLs are cited elsewhere): a slug belongs to
+    the key that spells it (in any case), or else to the first such key in sort order; any
+    other key that would share it is an error and, meanwhile, gets a name with a hash."""
+    claimants: defaultdict[str, list[Study]] = defaultdict(list)
+    for study in bibliography.studies.values():
+        claimants[slugify(study.key)].append(study)
+    taken = set(claimants)
+    diagnostics = []
+    for slug, studies in claimants.items():
+        studies.sort(key=lambda s: (s.key.lower() != slug, s.key))
+        owner, *others = studies
+        owner.slug = slug
+        for study in others:
+            study.slug = _free_slug(slug, study.key, taken)
+            taken.add(study.slug)
+            diagnostics.append(
+                error(
+                    study.path,
+                    study.line,
+                    f"entry '{study.key}' would get the study page '{slug}' of entry '{owner.key}' "
+                    f"(line {owner.line}); rename one of them (until then this entry's page is '{study.slug}')",
+                )
+            )
+    return diagnostics
+
+
+def _free_slug(slug: str, key: str, taken: set[str]) -> str:
+    for length in (_DIGEST_LENGTH, 20, 40):
+        candidate = _with_digest(slug, key, length)
+        if candidate not in taken:
+            return candidate
+    n = 2
+    while f"{candidate}-{n}" in taken:  # only keys made to match 40 hex digits of SHA-256 get here
+        n += 1
+    return f"{candidate}-{n}"
 
 
 class BibliographyCache:

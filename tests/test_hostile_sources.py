@@ -167,3 +167,61 @@ def test_an_escaped_brace_that_ends_an_entry_early_is_detected(fields: str, line
         "graphbuild does not, so they end this entry in different places (fields may be lost); "
         "balance each '\\{' with a '\\}' in the same field"
     ]
+
+
+# -- study pages: bounded names that no other entry can take ---------------------------------
+
+
+def test_a_long_key_gets_a_bounded_slug(tmp_path) -> None:
+    """A key of 300 bytes was ``OSError: File name too long`` while ``check`` said 0 problems."""
+    from graphbuild.bibliography import MAX_SLUG_LENGTH, slugify
+
+    from .conftest import MKDOCS_YML, build, write_site
+
+    long_key = "k" * 300
+    twin = "k" * 299 + "j"
+    assert len(slugify(long_key)) <= MAX_SLUG_LENGTH < 100
+    assert slugify(long_key) != slugify(twin) and slugify(long_key) == slugify(long_key)
+    assert slugify("mead2006") == "mead2006"
+    bib = f"@misc{{{long_key},\n  title = {{Long}},\n  year = {{2020}},\n  design = {{rct}},\n}}\n"
+    bib += f"@misc{{{twin},\n  title = {{Twin}},\n  year = {{2020}},\n  design = {{rct}},\n}}\n"
+    root = write_site(
+        tmp_path / "site",
+        {"mkdocs.yml": MKDOCS_YML, "references.bib": bib, "docs/index.md": f"# Home\n\n[@{long_key}; @{twin}]\n"},
+    )
+    site = build(root)
+    pages = sorted(p.relative_to(site).as_posix() for p in (site / "studies").rglob("index.html"))
+    assert pages == sorted(f"studies/{slugify(k)}/index.html" for k in (long_key, twin))
+
+
+def test_a_new_entry_cannot_take_a_studys_page() -> None:
+    """``@misc{_good2020}`` sorted first and took ``studies/good2020/``, moving good2020 to
+    ``good2020-2``. A study's page now depends on its own key only, and two keys that would
+    share a page are an error naming both."""
+    good = "@misc{good2020,\n  title = {Good},\n  year = {2020},\n}\n"
+    alone, _ = _bib(good)
+    for newcomer in ("_good2020", "-good2020", "good2020_", "_good2020_"):
+        bibliography, diagnostics = _bib(f"@misc{{{newcomer},\n  title = {{New}},\n  year = {{2020}},\n}}\n" + good)
+        assert bibliography["good2020"].slug == alone["good2020"].slug == "good2020"
+        assert bibliography[newcomer].slug.startswith("good2020-")
+        assert [str(d) for d in diagnostics] == [
+            f"references.bib:1: error: entry '{newcomer}' would get the study page 'good2020' of entry 'good2020' "
+            f"(line 5); rename one of them (until then this entry's page is '{bibliography[newcomer].slug}')"
+        ]
+
+
+def test_slugs_for_forty_thousand_colliding_keys_are_assigned_in_linear_time() -> None:
+    """40,000 keys that all slugify to ``k`` took 98 s (each counted up past all before it)."""
+    from itertools import product
+
+    from graphbuild.bibliography import Bibliography, Study, assign_slugs
+
+    keys = ["k" + "".join(p) for n in range(1, 7) for p in product("_:.+/", repeat=n)][:40_000]
+    keys = keys + ["k" + "".join(p) for p in product("_:.+/", repeat=7)][: 40_000 - len(keys)]
+    bibliography = Bibliography("references.bib")
+    bibliography.studies = {k: Study(k, "misc", {}, "references.bib", n + 1) for n, k in enumerate(keys)}
+    started = time.perf_counter()
+    diagnostics = assign_slugs(bibliography)
+    assert time.perf_counter() - started < 2
+    slugs = [s.slug for s in bibliography.studies.values()]
+    assert len(set(slugs)) == 40_000 and len(diagnostics) == 39_999
