@@ -21,6 +21,7 @@ from .config import Config
 from .diagnostics import Diagnostic, error, warning
 from .latex import CONTROL_CHARACTERS, decode
 from .names import Person, parse_names
+from .suggestions import KeyIndex
 
 MONTHS = {
     "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May",
@@ -109,6 +110,11 @@ class Bibliography:
 
     def __len__(self) -> int:
         return len(self.studies)
+
+    @cached_property
+    def key_index(self) -> KeyIndex:
+        """Built on the first unknown key, and kept with the parsed file across rebuilds."""
+        return KeyIndex(self.studies)
 
 
 @contextmanager

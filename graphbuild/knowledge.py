@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from .claims import Citation, Claim, ClaimBlock, Stance, collect_page, mask_code
 from .config import Config
 from .diagnostics import Diagnostic, error, warning
 from .evidence import EvidenceProfile, profile
+from .suggestions import KeyIndex
 
 
 @dataclass
@@ -70,10 +70,8 @@ def page_title(markdown: str, src_path: str) -> str:
     return stem.replace("-", " ").replace("_", " ").capitalize()
 
 
-def suggest(key: str, known: Iterable[str]) -> str:
-    known = list(known)
-    folded = [k for k in known if k.lower() == key.lower()]
-    close = folded or difflib.get_close_matches(key, known, n=3, cutoff=0.6)
+def suggest(key: str, known: KeyIndex) -> str:
+    close = known.suggestions(key)
     if not close:
         return ""
     return " (did you mean " + " or ".join(f"'{k}'" for k in close) + "?)"
@@ -133,5 +131,5 @@ def _check_references(pages: Iterable[PageFacts], bibliography: Bibliography) ->
         uses.extend((page.path, c.line, cited.key) for c in page.citations for cited in c.keys)
     for path, line, key in uses:
         if key not in bibliography:
-            diagnostics.append(error(path, line, f"unknown reference '{key}'{suggest(key, bibliography.studies)}"))
+            diagnostics.append(error(path, line, f"unknown reference '{key}'{suggest(key, bibliography.key_index)}"))
     return diagnostics
