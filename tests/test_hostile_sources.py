@@ -287,3 +287,89 @@ def test_three_hundred_unknown_keys_against_ten_thousand_entries_take_well_under
     assert time.perf_counter() - started < 1
     assert len(diagnostics) == 300 and all("unknown reference" in d.message for d in diagnostics)
     assert sum("did you mean" in d.message for d in diagnostics) > 250
+
+
+# -- ids, labels and terminal output ---------------------------------------------------------
+
+
+def _ids(markup: str) -> list[str]:
+    from .test_hostile import parse
+
+    return [attrs["id"] or "" for _, attrs in parse(markup).elements if "id" in attrs]
+
+
+def _site(tmp_path, bib: str, pages: dict[str, str], strict: bool = False):
+    from .conftest import MKDOCS_YML, build, write_site
+
+    files = {"mkdocs.yml": MKDOCS_YML, "references.bib": bib, **{f"docs/{k}": v for k, v in pages.items()}}
+    return build(write_site(tmp_path / "site", files), strict=strict)
+
+
+def test_a_key_cannot_take_an_id_of_the_theme(tmp_path) -> None:
+    """A key ``__config`` gave the bibliography ``<li id="__config">`` before Material's own
+    ``<script id="__config">``, and Material's JavaScript died on that page."""
+    bib = "@misc{__config,\n  title = {Config},\n  year = {2020},\n  design = {rct},\n}\n"
+    bib += "@misc{__search,\n  title = {Search},\n  year = {2021},\n  design = {rct},\n}\n"
+    site = _site(tmp_path, bib, {"index.md": "# Home\n\n[@__config; @__search]\n"}, strict=True)
+    for page in ("bibliography/index.html", "studies/config/index.html", "index.html"):
+        ids = _ids((site / page).read_text(encoding="utf-8"))
+        assert ids.count("__config") == 1 and len(ids) == len(set(ids)), (page, ids)
+
+
+def test_a_claim_id_cannot_take_the_id_of_another_claims_graph(tmp_path) -> None:
+    """A claim ``gb-graph-claim-foo`` beside a claim ``foo`` took the id of foo's graph data,
+    and foo's local graph never drew. graphbuild's ``gb-`` ids are its own."""
+    from graphbuild.claims import find_claim_blocks
+
+    page = "# Home\n\n```claim\nid: foo\nstatement: Foo.\ntype: benefit\nevidence: [k2020]\n```\n\n"
+    page += "```claim\nid: gb-graph-claim-foo\nstatement: Bar.\ntype: benefit\nevidence: [k2020]\n```\n"
+    blocks, _ = find_claim_blocks(page, "docs/index.md")
+    claim, diagnostics = parse_claim(blocks[1], "docs/index.md", Config())
+    assert claim is None
+    assert [str(d) for d in diagnostics] == [
+        "docs/index.md:11: error: claim id 'gb-graph-claim-foo' starts with 'gb-', which graphbuild keeps "
+        "for the ids of its own elements; rename the claim"
+    ]
+    site = _site(tmp_path, "@misc{k2020,\n  title = {K},\n  year = {2020},\n  design = {rct},\n}\n", {"index.md": page})
+    ids = _ids((site / "index.html").read_text(encoding="utf-8"))
+    assert ids.count("gb-graph-claim-foo") == 1 and len(ids) == len(set(ids)), ids
+
+
+def test_more_than_twenty_six_studies_by_one_author_in_one_year_keep_distinct_labels() -> None:
+    """After ``z`` the 27th and later studies all read "Smith, 2020", like an unsuffixed label."""
+    from graphbuild.formatting import citation_labels
+
+    bib = "".join(
+        f"@misc{{s{n:02d},\n  author = {{Smith, A.}},\n  title = {{T{n:02d}}},\n  year = {{2020}},\n}}\n"
+        for n in range(55)
+    )
+    bibliography, _ = _bib(bib)
+    labels = citation_labels(list(bibliography.studies.values()))
+    assert len(set(labels.values())) == 55
+    assert [labels[k] for k in ("s00", "s25", "s26", "s27", "s51", "s52", "s54")] == [
+        "Smith, 2020a",
+        "Smith, 2020z",
+        "Smith, 2020aa",
+        "Smith, 2020ab",
+        "Smith, 2020az",
+        "Smith, 2020ba",
+        "Smith, 2020bc",
+    ]
+
+
+def test_stats_prints_keys_with_control_characters_escaped(tmp_path, capsys) -> None:
+    """A key holding a newline and ``::error::`` forged a GitHub workflow command, and ANSI
+    escapes reached the terminal."""
+    from graphbuild.cli import main
+
+    from .conftest import MKDOCS_YML, write_site
+
+    evil = "evil\x1b[2J\u202e\r::error::forged"
+    bib = f"@misc{{{evil},\n  title = {{T}},\n  year = {{2020}},\n}}\n@misc{{unrated,\n  title = {{U}},\n}}\n"
+    root = write_site(
+        tmp_path / "site", {"mkdocs.yml": MKDOCS_YML, "references.bib": bib, "docs/index.md": "# H\n\n[@unrated]\n"}
+    )
+    assert main(["--root", str(root), "stats"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\r" not in out and "\u202e" not in out
+    assert "evil\\u001b[2J\\u202e\\r::error::forged" in out
