@@ -19,6 +19,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, E
 
 from .config import Config
 from .diagnostics import Diagnostic, error, warning
+from .files import read_regular
 from .latex import CONTROL_CHARACTERS, decode
 from .names import Person, parse_names
 from .suggestions import KeyIndex
@@ -447,7 +448,11 @@ class BibliographyCache:
         self.parses = 0
 
     def load(self, file: Path, display_path: str, config: Config) -> tuple[Bibliography, list[Diagnostic]]:
-        data = file.read_bytes()
+        data = read_regular(file)
+        if isinstance(data, str):
+            target = f"a link to {file.resolve()}, " if file.is_symlink() else ""
+            message = f"cannot be read: it is {target}{data}, not a plain file"
+            return Bibliography(display_path), [error(display_path, 1, message)]
         digest = hashlib.sha256(data).hexdigest()
         key = (display_path, digest, tuple(sorted(config.design_levels.items())))
         if key not in self._entries:

@@ -31,6 +31,7 @@ from .config import Config, ConfigError, config_from_mapping
 from .diagnostics import Diagnostic, error
 from .graph import to_csv, to_graphml, to_json
 from .knowledge import KnowledgeBase, build_knowledge_base
+from .project import DocsScan, scan_docs
 from .render import (
     ASSET_DIR,
     BIBLIOGRAPHY,
@@ -95,6 +96,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         self._nonce = secrets.token_hex(8)
         self._analysed: tuple[list, KnowledgeBase, list[Diagnostic]] | None = None
         self._taken: dict[str, File] = {}
+        self._scan = DocsScan()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declaring this hook makes MkDocs keep one plugin object across ``mkdocs serve``
@@ -112,7 +114,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
             raise PluginError(f"graphbuild: {exc}") from exc
         self.root = Path(config.config_file_path or ".").resolve().parent
         bib = self.root / self.core.bibliography
-        if not bib.is_file():
+        if not bib.exists():
             raise PluginError(f"graphbuild: bibliography '{self.core.bibliography}' not found at {bib}")
         # Idempotent: a config object may pass through on_config more than once.
         if str(bib) not in config.watch:
@@ -135,11 +137,18 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
     # -- collect and build once -----------------------------------------------------------
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """With ``--strict``, check the editors' input before MkDocs empties ``site_dir``: a
-        build that is bound to fail stops here and leaves the last good site in place."""
+        """Before MkDocs walks ``docs_dir``: a link back to a folder above it would keep that
+        walk going for ever, so it stops every build here. With ``--strict``, check the
+        editors' input before MkDocs empties ``site_dir``: a build that is bound to fail stops
+        here and leaves the last good site in place."""
+        self._scan = scan_docs(Path(config.docs_dir), self.root)
+        if self._scan.loops:
+            raise PluginError(
+                "graphbuild: links in the docs folder loop back:\n" + "\n".join(map(str, self._scan.loops))
+            )
         if not config.strict:
             return
-        files = get_files(config)
+        files = self._published(get_files(config))
         pages = self._pages(files)
         with _collector_paused():
             kb, diagnostics = self._analyse(pages)
@@ -149,7 +158,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
             for f in files
             if f.generated_by is None and self._in_docs(f, config)
         }
-        clashing = clash_diagnostics(kb, sources, config.use_directory_urls)
+        clashing = clash_diagnostics(kb, sources, config.use_directory_urls) + self._scan.problems
         if diagnostics or clashing:
             diagnostics = diagnostics + clashing
             for diagnostic in sorted(set(diagnostics)):
@@ -159,6 +168,13 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
                 f"graphbuild: {count} problem{'s' if count != 1 else ''} in the sources (listed above); "
                 f"strict mode stops before writing, so '{self.display(config.site_dir)}' still holds the last build"
             )
+
+    def _published(self, files: Files) -> Files:
+        """``files`` less what the scan of ``docs_dir`` refused: links to files outside the
+        project (a secret would be published) and files that are not plain files."""
+        for file in [f for f in files if f.generated_by is None and self._scan.is_refused(f.src_uri)]:
+            files.remove(file)
+        return files
 
     def _pages(self, files: Files) -> list[tuple[str, str, str]]:
         return [
@@ -194,7 +210,8 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
 
     def _collect_and_build(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.core is not None
-        kb, diagnostics = self._analyse(self._pages(files))
+        kb, diagnostics = self._analyse(self._pages(self._published(files)))
+        diagnostics = diagnostics + self._scan.problems
         self._analysed = None
         self.kb = kb
         template_dirs = [self.root / "overrides" / "graphbuild"]

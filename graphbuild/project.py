@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import posixpath
+import stat
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,8 @@ from pathspec import GitIgnoreSpec
 
 from .bibliography import BibliographyCache
 from .config import Config, ConfigError, config_from_mapping
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, error, warning
+from .files import is_inside, kind
 from .knowledge import KnowledgeBase, build_knowledge_base
 from .render import clash_diagnostics
 
@@ -156,15 +159,84 @@ def page_sources(project: Project) -> list[str]:
 
 def site_sources(project: Project) -> list[str]:
     """Every file of ``docs_dir`` MkDocs would publish, pages or not, in its walk's order."""
-    found = []
-    for folder, dirnames, filenames in os.walk(project.docs_dir, followlinks=True):
+    return scan_docs(project.docs_dir, project.root, project.is_excluded).sources
+
+
+@dataclass
+class DocsScan:
+    """A walk of ``docs_dir`` as MkDocs walks it (following links), less what must not be
+    read: ``refused`` holds the files and folders left out, each with a diagnostic, and
+    ``loops`` the links back to a folder above them, which MkDocs' own walk never leaves."""
+
+    sources: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    loops: list[Diagnostic] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def is_refused(self, src: str) -> bool:
+        return any(src == path or src.startswith(path + "/") for path in self.refused)
+
+
+def scan_docs(docs_dir: Path, root: Path, excluded: Callable[[str], bool] = lambda src: False) -> DocsScan:
+    """``excluded``: sources left out without a word (``exclude_docs`` and the like)."""
+    scan = DocsScan()
+    allowed = (root.resolve(), docs_dir.resolve())
+
+    def refuse(src: str, problem: tuple[Callable[..., Diagnostic], str]) -> Diagnostic:
+        severity, message = problem
+        scan.refused.append(src)
+        scan.problems.append(severity(_shown(docs_dir / src, root), 1, message))
+        return scan.problems[-1]
+
+    for folder, dirnames, filenames in os.walk(docs_dir, followlinks=True):
+        here = Path(folder)
+        relative = here.relative_to(docs_dir).as_posix()
+        prefix = "" if relative == "." else f"{relative}/"
         dirnames.sort()
-        relative = Path(folder).relative_to(project.docs_dir).as_posix()
+        for name in [d for d in dirnames if (here / d).is_symlink()]:
+            target = (here / name).resolve()
+            if here.resolve().is_relative_to(target):
+                scan.loops.append(
+                    refuse(prefix + name, (error, f"a link to '{target}', a folder that holds it: {_LOOP}"))
+                )
+            elif not is_inside(target, allowed) and not excluded(prefix + name):
+                refuse(prefix + name, (warning, f"a link to '{target}', outside the project: {_KEPT_OUT}"))
+            else:
+                continue
+            dirnames.remove(name)
         for name in sorted(filenames):
-            src = name if relative == "." else f"{relative}/{name}"
-            if not project.is_excluded(src):
-                found.append(src)
-    return found
+            src = prefix + name
+            if excluded(src):
+                continue
+            problem = _file_problem(here / name, allowed)
+            if problem:
+                refuse(src, problem)
+            else:
+                scan.sources.append(src)
+    return scan
+
+
+_LOOP = "following it, MkDocs would walk the same folders for ever; remove the link"
+_KEPT_OUT = "it is not published"
+
+
+def _file_problem(path: Path, allowed: tuple[Path, ...]) -> tuple[Callable[..., Diagnostic], str] | None:
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return error, f"cannot be read ({exc.strerror}): {_KEPT_OUT}"
+    if not stat.S_ISREG(mode):
+        return error, f"it is {kind(mode)}, not a plain file: {_KEPT_OUT}"
+    if path.is_symlink() and not is_inside(path.resolve(), allowed):
+        return warning, f"a link to '{path.resolve()}', outside the project: {_KEPT_OUT}"
+    return None
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _without_conflicts(sources: list[str]) -> list[str]:
@@ -182,8 +254,9 @@ def _without_conflicts(sources: list[str]) -> list[str]:
 def read_pages(project: Project) -> tuple[list[tuple[str, str, str]], list[Diagnostic]]:
     """Every page as (src, display path, text); a page that cannot be decoded is reported and skipped."""
     pages: list[tuple[str, str, str]] = []
-    problems: list[Diagnostic] = []
-    for src in page_sources(project):
+    scan = scan_docs(project.docs_dir, project.root, project.is_excluded)
+    problems: list[Diagnostic] = list(scan.problems)
+    for src in _without_conflicts([src for src in scan.sources if is_markdown(src)]):
         file = project.docs_dir / src
         text = _decode(file.read_bytes(), project.display(file))
         if isinstance(text, Diagnostic):

@@ -20,7 +20,7 @@ from .config import ConfigError
 from .diagnostics import Diagnostic
 from .formatting import page_url
 from .graph import to_csv, to_graphml, to_json
-from .project import Project, analyse, is_markdown, read_settings
+from .project import Project, analyse, is_markdown, read_settings, scan_docs
 from .render import (
     ASSET_DIR,
     BIBLIOGRAPHY,
@@ -48,7 +48,7 @@ def render_tree(project: Project, out: Path, cache: BibliographyCache | None = N
     docs.mkdir(parents=True)
     settings = read_settings(project.config_path)
     directory_urls = settings.get("use_directory_urls", True) is not False
-    sources = [p.relative_to(project.docs_dir).as_posix() for p in sorted(project.docs_dir.rglob("*")) if p.is_file()]
+    sources = scan_docs(project.docs_dir, project.root).sources  # links outside the project left out
     renderer = Renderer(kb, {}, [project.root / "overrides" / "graphbuild"], markdown_safe=True)
     renderer.urls.update(
         (src, page_url(src, directory_urls) if is_markdown(src) else src)

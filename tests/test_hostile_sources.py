@@ -373,3 +373,109 @@ def test_stats_prints_keys_with_control_characters_escaped(tmp_path, capsys) -> 
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\r" not in out and "\u202e" not in out
     assert "evil\\u001b[2J\\u202e\\r::error::forged" in out
+
+
+# -- files that are not files, links that loop or leave the project ---------------------------
+
+
+def _cli(root, *args: str, timeout: float = 60):
+    """graphbuild in a child process, so that a hang fails the test instead of stalling it."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "graphbuild.cli", "--root", str(root), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def small_site(tmp_path):
+    from .conftest import BIB, INDEX_MD, MKDOCS_YML, write_site
+
+    return write_site(tmp_path / "site", {"mkdocs.yml": MKDOCS_YML, "references.bib": BIB, "docs/index.md": INDEX_MD})
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "folder"])
+def test_a_bibliography_that_is_not_a_file_is_an_error_not_a_hang(small_site, kind: str) -> None:
+    """A FIFO made ``check`` wait for ever; a link to /dev/zero ran it out of memory."""
+    import os
+
+    bib = small_site / "references.bib"
+    bib.unlink()
+    what = {"fifo": "a named pipe (FIFO)", "dev-zero": "a link to /dev/zero, a character device", "folder": "a folder"}
+    if kind == "fifo":
+        os.mkfifo(bib)
+    elif kind == "dev-zero":
+        bib.symlink_to("/dev/zero")
+    else:
+        bib.mkdir()
+    result = _cli(small_site, "check", timeout=30)
+    assert result.returncode == 1
+    expected = f"references.bib:1: error: cannot be read: it is {what[kind]}, not a plain file"
+    assert expected in result.stdout.splitlines(), result.stdout + result.stderr
+
+
+def test_links_that_loop_in_docs_are_an_error_not_a_hang(small_site) -> None:
+    """``docs/a -> .`` and ``docs/b -> .``: check and build walked for ever."""
+    (small_site / "docs" / "a").symlink_to(".")
+    (small_site / "docs" / "b").symlink_to(".")
+    result = _cli(small_site, "check", timeout=30)
+    assert result.returncode == 1
+    loops = [line for line in result.stdout.splitlines() if "a folder that holds it" in line]
+    assert [line.split(": ", 1)[0] for line in loops] == ["docs/a:1", "docs/b:1"], result.stdout
+    assert loops[0].startswith(
+        f"docs/a:1: error: a link to '{(small_site / 'docs').resolve()}', a folder that holds it"
+    )
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_build_stops_on_links_that_loop(small_site, strict: bool) -> None:
+    import subprocess
+    import sys
+
+    (small_site / "docs" / "a").symlink_to(".")
+    (small_site / "docs" / "b").symlink_to(".")
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(small_site / "mkdocs.yml")]
+    result = subprocess.run(command + (["--strict"] if strict else []), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "graphbuild: links in the docs folder loop back:\ndocs/a:1: error: a link to" in result.stderr
+    assert "\ndocs/b:1: error: a link to" in result.stderr
+
+
+@pytest.fixture
+def leaking_site(small_site):
+    outside = small_site.parent / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("# Secret\n\nSECRET=hunter2\n", encoding="utf-8")
+    (small_site / "docs" / "leak.md").symlink_to(outside / "secret.md")
+    (small_site / "docs" / "leaks").symlink_to(outside)
+    (small_site / "README.md").write_text("# Read me\n\nInside the project.\n", encoding="utf-8")
+    (small_site / "docs" / "readme.md").symlink_to(small_site / "README.md")
+    return small_site
+
+
+def test_check_warns_of_links_to_files_outside_the_project(leaking_site) -> None:
+    """A link in docs/ to a file elsewhere published it (a ``SECRET=`` line)."""
+    result = _cli(leaking_site, "check")
+    outside = (leaking_site.parent / "outside").resolve()
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [
+        f"docs/leak.md:1: warning: a link to '{outside / 'secret.md'}', outside the project: it is not published",
+        f"docs/leaks:1: warning: a link to '{outside}', outside the project: it is not published",
+    ]
+    assert _cli(leaking_site, "check", "--strict").returncode == 1
+
+
+def test_the_build_keeps_links_outside_the_project_out_of_the_site(leaking_site, caplog) -> None:
+    from .conftest import build
+
+    site = build(leaking_site, strict=False)
+    published = [
+        p for p in site.rglob("*") if p.is_file() and "SECRET=" in p.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert published == [] and not (site / "leak").exists() and not (site / "leaks").exists()
+    assert (site / "readme" / "index.html").exists(), "a link inside the project is still published"
+    assert "docs/leak.md:1: warning: a link to" in caplog.text
+    caplog.clear()
+    with pytest.raises(Exception, match="BuildError"):
+        build(leaking_site, strict=True)
+    assert "graphbuild: 2 problems in the sources" in caplog.text
