@@ -31,12 +31,68 @@ MARKDOWN_EXTENSIONS = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
 DEFAULT_EXCLUDE = (".*", "/templates/")
 
 
+@dataclass(frozen=True)
+class Tagged:
+    """A value under a tag of MkDocs' or of an extension's (``!ENV``, ``!relative``,
+    ``!!python/name:``), kept as written: ``graphbuild render`` writes it back, and the
+    engine that reads the rendered ``mkdocs.yml`` resolves it (Material's emoji setup needs
+    its ``!!python/name:`` functions)."""
+
+    tag: str
+    value: Any
+
+
 class _TolerantLoader(yaml.SafeLoader):
-    """mkdocs.yml may hold ``!!python/name:`` and ``!ENV`` tags; we need none of them."""
+    """mkdocs.yml with every tag kept as a ``Tagged`` value; nothing is imported or run."""
 
 
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+def _tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
+    if isinstance(node, yaml.SequenceNode):
+        return Tagged(node.tag, loader.construct_sequence(node, deep=True))
+    if isinstance(node, yaml.MappingNode):
+        return Tagged(node.tag, loader.construct_mapping(node, deep=True))
+    return Tagged(node.tag, loader.construct_scalar(node))
+
+
+_TolerantLoader.add_multi_constructor("", _tagged)
+
+
+class _SettingsDumper(yaml.SafeDumper):
+    """Writes ``Tagged`` values back under their own tags."""
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value)
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    return dumper.represent_scalar(data.tag, data.value)
+
+
+_SettingsDumper.add_representer(Tagged, _represent_tagged)
+
+
+def dump_settings(settings: dict[str, Any]) -> str:
+    return yaml.dump(settings, Dumper=_SettingsDumper, sort_keys=False, allow_unicode=True)
+
+
+def resolve_env(value: Any) -> Any:
+    """``value`` with each ``!ENV`` resolved as MkDocs resolves it (``!ENV VAR`` or
+    ``!ENV [VAR, OTHER, default]``), so that ``check`` reads the options the build gets."""
+    if isinstance(value, dict):
+        return {k: resolve_env(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve_env(v) for v in value]
+    if not isinstance(value, Tagged) or value.tag != "!ENV":
+        return value
+    items = value.value if isinstance(value.value, list) else [value.value]
+    names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+    for name in names:
+        if str(name) in os.environ:
+            text = os.environ[str(name)]
+            loader = yaml.SafeLoader("")
+            return loader.construct_object(yaml.ScalarNode(loader.resolve(yaml.ScalarNode, text, (True, False)), text))
+    return default
 
 
 def _default_exclusions() -> tuple[GitIgnoreSpec, ...]:
@@ -121,7 +177,7 @@ def read_settings(path: Path) -> dict[str, Any]:
 
 def load_project(root: Path, config_file: str = "mkdocs.yml") -> Project:
     path = root / config_file
-    settings = read_settings(path)
+    settings = resolve_env(read_settings(path))
     try:
         config = config_from_mapping(plugin_options(settings) or {})
         docs_dir = settings.get("docs_dir", "docs")

@@ -479,3 +479,92 @@ def test_the_build_keeps_links_outside_the_project_out_of_the_site(leaking_site,
     with pytest.raises(Exception, match="BuildError"):
         build(leaking_site, strict=True)
     assert "graphbuild: 2 problems in the sources" in caplog.text
+
+
+# -- graphbuild render ------------------------------------------------------------------------
+
+
+def _digests(root) -> dict[str, str]:
+    from .test_hostile import tree_digest
+
+    return tree_digest(root)
+
+
+@pytest.mark.parametrize("link", ["mkdocs.yml", "docs"])
+def test_render_does_not_write_through_links_in_out(small_site, tmp_path, link: str) -> None:
+    """An existing ``OUT/mkdocs.yml`` linked to the source config: render overwrote the
+    source with the plugin-less config. ``OUT/docs`` as a link stopped render with an OSError."""
+    out = tmp_path / "tree"
+    out.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("kept", encoding="utf-8")
+    (out / link).symlink_to(small_site / "mkdocs.yml" if link == "mkdocs.yml" else elsewhere)
+    before = _digests(small_site)
+    assert _cli(small_site, "render", "--output", str(out)).returncode == 0
+    assert _digests(small_site) == before and [p.name for p in elsewhere.iterdir()] == ["keep.txt"]
+    assert not (out / "mkdocs.yml").is_symlink() and not (out / "docs").is_symlink()
+    assert "- graphbuild" not in (out / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_render_copies_a_custom_dir_into_out_only(tmp_path) -> None:
+    """``theme.custom_dir: ../x`` was copied to ``OUT/../x``."""
+    from .conftest import BIB, INDEX_MD, MKDOCS_YML, build, write_site
+
+    yml = MKDOCS_YML.replace("  font: false\n", "  font: false\n  custom_dir: ../theme-x\n")
+    root = write_site(tmp_path / "src", {"mkdocs.yml": yml, "references.bib": BIB, "docs/index.md": INDEX_MD})
+    (tmp_path / "theme-x" / "partials").mkdir(parents=True)
+    (tmp_path / "theme-x" / "partials" / "copyright.html").write_text("<p>CUSTOM-FOOTER</p>", encoding="utf-8")
+    out = tmp_path / "a" / "tree"
+    assert _cli(root, "render", "--output", str(out)).returncode == 0
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["tree"], "written beside OUT"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "src", "theme-x"]
+    site = build(out, strict=True)
+    assert "CUSTOM-FOOTER" in (site / "index.html").read_text(encoding="utf-8")
+
+
+EMOJI_YML = """\
+site_name: !ENV [GB_NO_SUCH_VARIABLE, "Emoji site"]
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - graphbuild
+markdown_extensions:
+  - attr_list
+  - pymdownx.emoji:
+      emoji_index: !!python/name:material.extensions.emoji.twemoji
+      emoji_generator: !!python/name:material.extensions.emoji.to_svg
+  - pymdownx.superfences
+"""
+
+
+def test_the_rendered_tree_keeps_yaml_tags_and_builds_as_the_source_does(tmp_path) -> None:
+    """``!!python/name:`` and ``!ENV`` became ``null`` in the rendered mkdocs.yml, and
+    Material's standard emoji setup failed: ``'NoneType' object is not callable``."""
+    from .conftest import BIB, INDEX_MD, build, write_site
+
+    page = INDEX_MD + "\nPeer support :smile: helps.\n"
+    root = write_site(tmp_path / "src", {"mkdocs.yml": EMOJI_YML, "references.bib": BIB, "docs/index.md": page})
+    source_site = build(root, strict=True, site_dir=tmp_path / "source-site")
+    assert 'class="twemoji"' in (source_site / "index.html").read_text(encoding="utf-8")
+    out = tmp_path / "tree"
+    assert _cli(root, "render", "--output", str(out)).returncode == 0
+    rendered = (out / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "!!python/name:material.extensions.emoji.twemoji" in rendered
+    assert "!ENV" in rendered and "GB_NO_SUCH_VARIABLE" in rendered
+    site = build(out, strict=True)
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert 'class="twemoji"' in html and "<title>Emoji site</title>" in html
+
+
+def test_check_reads_env_tags_as_mkdocs_does(small_site, monkeypatch) -> None:
+    from graphbuild.project import load_project
+
+    yml = (small_site / "mkdocs.yml").read_text(encoding="utf-8")
+    (small_site / "mkdocs.yml").write_text(yml + "docs_dir: !ENV [GB_DOCS, docs]\n", encoding="utf-8")
+    assert load_project(small_site).docs_dir == small_site / "docs"
+    (small_site / "pages").mkdir()
+    monkeypatch.setenv("GB_DOCS", "pages")
+    assert load_project(small_site).docs_dir == small_site / "pages"
