@@ -31,7 +31,7 @@ from .config import Config, ConfigError, config_from_mapping
 from .diagnostics import Diagnostic, error
 from .graph import to_csv, to_graphml, to_json
 from .knowledge import KnowledgeBase, build_knowledge_base
-from .project import DocsScan, scan_docs
+from .project import DocsScan, font_diagnostics, scan_docs
 from .render import (
     ASSET_DIR,
     BIBLIOGRAPHY,
@@ -97,6 +97,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         self._analysed: tuple[list, KnowledgeBase, list[Diagnostic]] | None = None
         self._taken: dict[str, File] = {}
         self._scan = DocsScan()
+        self._settings_problems: list[Diagnostic] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declaring this hook makes MkDocs keep one plugin object across ``mkdocs serve``
@@ -126,10 +127,19 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
         for name in assets.SCRIPTS:
             if f"{ASSET_DIR}/{name}" not in scripts:
                 config.extra_javascript.append(c.ExtraScriptValue(f"{ASSET_DIR}/{name}"))
+        self._settings_problems = self._font_diagnostics(config)
         evidence = {"Evidence": [{PAGE_TITLES[src]: src} for src in (CLAIMS, EVIDENCE_MAP, MATRIX, BIBLIOGRAPHY)]}
         if config.nav is not None and self.core.nav and evidence not in config.nav:
             config.nav.append(evidence)
         return config
+
+    def _font_diagnostics(self, config: MkDocsConfig) -> list[Diagnostic]:
+        if not config.config_file_path:
+            return []
+        enabled = [name for name, plugin in config.plugins.items() if plugin.config.get("enabled", True) is not False]
+        text = Path(config.config_file_path).read_text(encoding="utf-8-sig")
+        path = self.display(config.config_file_path)
+        return font_diagnostics(path, text, config.theme.name, config.theme.get("font"), enabled)
 
     def display(self, path: str) -> str:
         return os.path.relpath(path, self.root).replace(os.sep, "/")
@@ -159,6 +169,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
             if f.generated_by is None and self._in_docs(f, config)
         }
         clashing = clash_diagnostics(kb, sources, config.use_directory_urls) + self._scan.problems
+        clashing += self._settings_problems
         if diagnostics or clashing:
             diagnostics = diagnostics + clashing
             for diagnostic in sorted(set(diagnostics)):
@@ -211,7 +222,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):
     def _collect_and_build(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.core is not None
         kb, diagnostics = self._analyse(self._pages(self._published(files)))
-        diagnostics = diagnostics + self._scan.problems
+        diagnostics = diagnostics + self._scan.problems + self._settings_problems
         self._analysed = None
         self.kb = kb
         template_dirs = [self.root / "overrides" / "graphbuild"]

@@ -10,7 +10,7 @@ import os
 import posixpath
 import stat
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,6 +110,7 @@ class Project:
     config_file: str = "mkdocs.yml"
     exclusions: tuple[GitIgnoreSpec, ...] = field(default_factory=_default_exclusions)
     directory_urls: bool = True
+    settings_problems: list[Diagnostic] = field(default_factory=list)
 
     @property
     def config_path(self) -> Path:
@@ -187,7 +188,50 @@ def load_project(root: Path, config_file: str = "mkdocs.yml") -> Project:
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from exc
     directory_urls = settings.get("use_directory_urls", True) is not False
-    return Project(root, root / docs_dir, config, config_file, exclusions, directory_urls)
+    theme = settings.get("theme")
+    name, font = (theme.get("name"), theme.get("font")) if isinstance(theme, dict) else (theme, None)
+    fonts = font_diagnostics(config_file, path.read_text(encoding="utf-8-sig"), name, font, _enabled_plugins(settings))
+    return Project(root, root / docs_dir, config, config_file, exclusions, directory_urls, fonts)
+
+
+def _enabled_plugins(settings: dict[str, Any]) -> list[str]:
+    plugins = settings.get("plugins") or []
+    if isinstance(plugins, dict):
+        entries = list(plugins.items())
+    else:
+        entries = [next(iter(p.items())) if isinstance(p, dict) and p else (p, None) for p in plugins]
+    disabled = {name for name, options in entries if isinstance(options, dict) and options.get("enabled") is False}
+    return [str(name) for name, _ in entries if name not in disabled]
+
+
+def font_diagnostics(path: str, text: str, theme: Any, font: Any, plugins: Collection[str]) -> list[Diagnostic]:
+    """Material fetches its fonts from Google Fonts on every page unless ``theme.font`` is
+    false (or its privacy plugin downloads them at build time): readers' browsers would
+    contact another host, which the site promises they never do."""
+    if theme != "material" or font is False or {"privacy", "material/privacy"} & set(plugins):
+        return []
+    message = (
+        "option 'theme.font': Material loads its fonts from Google Fonts (fonts.googleapis.com) on every page; "
+        "set 'font: false' to use the reader's own fonts, or enable Material's privacy plugin"
+    )
+    return [warning(path, _option_line(text, ("theme", "font")), message)]
+
+
+def _option_line(text: str, names: tuple[str, ...]) -> int:
+    """The line of the deepest of ``names`` (a path of keys) that the YAML holds, else 1."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return 1
+    line = 1
+    for name in names:
+        if not isinstance(node, yaml.MappingNode):
+            break
+        found = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == name), None)
+        if found is None:
+            break
+        line, node = found[0].start_mark.line + 1, found[1]
+    return line
 
 
 def _exclusions(settings: dict[str, Any]) -> tuple[GitIgnoreSpec, ...]:
@@ -339,7 +383,8 @@ def analyse(project: Project, cache: BibliographyCache | None = None) -> tuple[K
     bibliography, bib_problems = (cache or BibliographyCache()).load(file, project.display(file), project.config)
     pages, page_problems = read_pages(project)
     kb, problems = build_knowledge_base(pages, bibliography, project.config)
-    return kb, sorted(set(bib_problems + page_problems + problems + _clashes(project, kb)))
+    found = bib_problems + page_problems + problems + _clashes(project, kb) + project.settings_problems
+    return kb, sorted(set(found))
 
 
 def _clashes(project: Project, kb: KnowledgeBase) -> list[Diagnostic]:

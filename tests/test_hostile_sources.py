@@ -568,3 +568,52 @@ def test_check_reads_env_tags_as_mkdocs_does(small_site, monkeypatch) -> None:
     (small_site / "pages").mkdir()
     monkeypatch.setenv("GB_DOCS", "pages")
     assert load_project(small_site).docs_dir == small_site / "pages"
+
+
+# -- fonts from another host ------------------------------------------------------------------
+
+FONT_WARNING = (
+    "warning: option 'theme.font': Material loads its fonts from Google Fonts (fonts.googleapis.com) on every "
+    "page; set 'font: false' to use the reader's own fonts, or enable Material's privacy plugin"
+)
+
+
+@pytest.mark.parametrize(
+    ("theme", "line"),
+    [
+        pytest.param("theme:\n  name: material\n", 2, id="font-not-set"),
+        pytest.param("theme:\n  name: material\n  font:\n    text: Inter\n", 4, id="font-chosen"),
+        pytest.param("theme: material\n", 2, id="theme-as-a-name"),
+        pytest.param("theme:\n  name: material\n  font: false\n", None, id="font-false"),
+        pytest.param("theme:\n  name: mkdocs\n", None, id="another-theme"),
+    ],
+)
+def test_check_warns_when_the_theme_fetches_fonts_from_another_host(small_site, theme: str, line: int | None) -> None:
+    """Stock Material requests Google Fonts on every page; graphbuild promised nothing from
+    other hosts and said nothing."""
+    from .conftest import MKDOCS_YML
+
+    yml = MKDOCS_YML.replace("theme:\n  name: material\n  font: false\n", theme)
+    (small_site / "mkdocs.yml").write_text(yml, encoding="utf-8")
+    result = _cli(small_site, "check")
+    fonts = [out for out in result.stdout.splitlines() if "theme.font" in out]
+    assert fonts == ([] if line is None else [f"mkdocs.yml:{line}: {FONT_WARNING}"])
+    assert _cli(small_site, "check", "--strict").returncode == (0 if line is None else 1)
+
+
+def test_check_knows_the_privacy_plugin_keeps_fonts_on_the_site(small_site) -> None:
+    from .conftest import MKDOCS_YML
+
+    yml = MKDOCS_YML.replace("  font: false\n", "").replace("  - search\n", "  - search\n  - privacy\n")
+    (small_site / "mkdocs.yml").write_text(yml, encoding="utf-8")
+    assert "theme.font" not in _cli(small_site, "check").stdout
+
+
+def test_the_build_warns_when_the_theme_fetches_fonts_from_another_host(small_site, caplog) -> None:
+    from .conftest import MKDOCS_YML, build
+
+    (small_site / "mkdocs.yml").write_text(MKDOCS_YML.replace("  font: false\n", ""), encoding="utf-8")
+    build(small_site, strict=False)
+    assert f"graphbuild: mkdocs.yml:2: {FONT_WARNING}" in caplog.text
+    with pytest.raises(Exception, match="BuildError"):
+        build(small_site, strict=True)
