@@ -19,6 +19,9 @@ CLAIM_FIELDS = (
 EVIDENCE_FIELDS = ("key", "stance", "note", "design")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml, when present, is 4x faster
 _CLAIM_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# The ids of graphbuild's own elements (a local graph's data is gb-graph-claim-<id>): a
+# claim id with this prefix could take one, and the element it names would break.
+RESERVED_ID_PREFIX = "gb-"
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,13 @@ def parse_claim(block: Fence, path: str, config: Config) -> tuple[Claim | None, 
     return _ClaimReader(path, first, config, block.body).read(node)
 
 
+def _reserved(claim_id: str) -> str:
+    return (
+        f"claim id '{claim_id}' starts with '{RESERVED_ID_PREFIX}', which graphbuild keeps for the ids "
+        "of its own elements; rename the claim"
+    )
+
+
 def _line_of(text: str, mark: yaml.Mark | None) -> int:
     """The 0-based line of a YAML mark as editors count lines: YAML also breaks lines at
     U+0085, U+2028 and U+2029, which Markdown and editors do not."""
@@ -101,9 +111,9 @@ class _ClaimReader:
     def mapping(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         found: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                # Never str() the node: an alias bomb in a complex key expands without bound.
-                self.fail(key_node, "a field name must be plain text")
+            if not isinstance(key_node, yaml.ScalarNode):  # str() of it would expand every alias
+                kind = "list" if isinstance(key_node, yaml.SequenceNode) else "mapping"
+                self.fail(key_node, f"a field name must be text, not a {kind}")
                 continue
             key = key_node.value
             if key in found:
@@ -146,6 +156,9 @@ class _ClaimReader:
         claim_id = self.scalar(fields["id"][1], "id") if "id" in fields else None
         if claim_id is not None and not _CLAIM_ID.match(claim_id):
             self.fail(fields["id"][1], f"claim id '{claim_id}' must be a slug: lower-case letters, digits and hyphens")
+            claim_id = None
+        elif claim_id is not None and claim_id.startswith(RESERVED_ID_PREFIX):
+            self.fail(fields["id"][1], _reserved(claim_id))
             claim_id = None
         statement = self.scalar(fields["statement"][1], "statement") if "statement" in fields else None
         if statement == "":

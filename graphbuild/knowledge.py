@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,6 +16,7 @@ from .evidence import EvidenceProfile, profile
 from .formatting import Label, citation_labels
 from .headings import find_headings, html_id_clashes, page_title
 from .scan import Fence, Source, read_source, scan
+from .suggestions import KeyIndex
 
 
 @dataclass
@@ -118,10 +118,8 @@ class KnowledgeBase:
         return sorted(self.claims.values(), key=lambda c: (c.page, c.line))
 
 
-def suggest(key: str, known: Iterable[str]) -> str:
-    known = list(known)
-    folded = [k for k in known if k.lower() == key.lower()]
-    close = folded or difflib.get_close_matches(key, known, n=3, cutoff=0.6)
+def suggest(key: str, known: KeyIndex) -> str:
+    close = known.suggestions(key)
     if not close:
         return ""
     return " (did you mean " + " or ".join(f"'{k}'" for k in close) + "?)"
@@ -194,5 +192,5 @@ def _check_references(pages: Iterable[SourcePage], bibliography: Bibliography) -
         uses.extend((page.path, c.line, cited.key) for c in page.citations for cited in c.keys)
     for path, line, key in uses:
         if key not in bibliography:
-            diagnostics.append(error(path, line, f"unknown reference '{key}'{suggest(key, bibliography.studies)}"))
+            diagnostics.append(error(path, line, f"unknown reference '{key}'{suggest(key, bibliography.key_index)}"))
     return diagnostics

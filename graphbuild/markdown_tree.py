@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import shutil
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
-
-import yaml
 
 from .bibliography import BibliographyCache
 from .config import ConfigError
 from .diagnostics import Diagnostic
 from .escaping import front_matter
 from .formatting import page_url
-from .project import Project, analyse, is_markdown, read_settings
+from .project import Project, analyse, dump_settings, is_markdown, read_settings, scan_docs
 from .render import Renderer
 from .rewrite import rewrite_page
 from .site import evidence_nav, plan, scripts, stylesheets
@@ -32,12 +30,11 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
         raise ConfigError(f"will not render into {out}: {refusal}; choose an output folder outside the sources")
     kb, diagnostics = analyse(project, cache)
     docs = out / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
+    _clear(docs)
     docs.mkdir(parents=True)
     settings = read_settings(project.config_path)
     directory_urls = settings.get("use_directory_urls", True) is not False
-    sources = [p.relative_to(project.docs_dir).as_posix() for p in sorted(project.docs_dir.rglob("*")) if p.is_file()]
+    sources = scan_docs(project.docs_dir, project.root).sources  # links outside the project left out
     planned = plan(kb)
     renderer = Renderer(kb, {}, [project.root / "overrides" / "graphbuild"], markdown_safe=True)
     renderer.urls.update(
@@ -96,11 +93,45 @@ def _write_config(project: Project, settings: dict[str, Any], out: Path) -> None
     if settings.get("nav") is not None and project.config.nav:
         settings["nav"] = list(settings["nav"]) + [evidence_nav()]
     theme = settings.get("theme")
-    if isinstance(theme, dict) and theme.get("custom_dir"):
-        source = project.root / theme["custom_dir"]
-        if source.is_dir():
-            shutil.copytree(source, out / theme["custom_dir"], dirs_exist_ok=True)
-    (out / "mkdocs.yml").write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
+        settings["theme"] = {**theme, "custom_dir": _copy_custom_dir(project.root, theme["custom_dir"], out)}
+    _clear(out / "mkdocs.yml")
+    (out / "mkdocs.yml").write_text(dump_settings(settings), encoding="utf-8")
+
+
+def _clear(path: Path) -> None:
+    """Remove what ``path`` holds before it is written: a link is removed, never followed,
+    so that nothing is written outside the output folder."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+
+
+def _copy_custom_dir(root: Path, custom_dir: str, out: Path) -> str:
+    """Copy the theme's ``custom_dir`` into ``out`` and return its path there: the same
+    relative path where that stays inside ``out`` and clear of ``docs``, else ``overrides``
+    (``../x`` was copied to ``out/../x``)."""
+    source = root / custom_dir
+    if not source.is_dir():
+        return custom_dir  # MkDocs stops on a missing custom_dir; leave it for MkDocs to say so
+    relative = PurePosixPath(custom_dir)
+    name = relative.as_posix()
+    if relative.is_absolute() or ".." in relative.parts or relative.parts[:1] in ((), ("docs",), ("mkdocs.yml",)):
+        name = "overrides"
+    target = out / name
+    if target.resolve() == source.resolve():
+        return name  # the output folder holds the sources' own custom_dir there already
+    if (
+        not target.parent.resolve().is_relative_to(out.resolve())
+        or target.resolve().is_relative_to(source.resolve())
+        or source.resolve().is_relative_to(target.resolve())
+    ):
+        raise ConfigError(f"will not copy theme.custom_dir {source} to {target}; choose another output folder")
+    _clear(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source, target)
+    return name
 
 
 def _other_plugins(plugins: list[Any] | dict[str, Any]) -> list[Any] | dict[str, Any]:

@@ -32,6 +32,7 @@ from .config import OPTION_NAMES, Config, ConfigError, config_from_mapping
 from .diagnostics import Diagnostic, Severity, error, failing
 from .escaping import front_matter
 from .knowledge import KnowledgeBase, build_knowledge_base
+from .project import DocsScan, font_diagnostics, scan_docs
 from .render import Renderer
 from .rewrite import reconcile, rewrite_page
 from .site import clash_diagnostics, clash_message, evidence_nav, plan, scripts, stylesheets
@@ -87,6 +88,8 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         self._nonce = secrets.token_hex(8)
         self._analysed: tuple[list, KnowledgeBase, list[Diagnostic]] | None = None
         self._taken: dict[str, File] = {}
+        self._scan = DocsScan()
+        self._settings_problems: list[Diagnostic] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declaring this hook makes MkDocs keep one plugin object across ``mkdocs serve``
@@ -103,7 +106,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             raise PluginError(f"graphbuild: {exc}") from exc
         self.root = Path(config.config_file_path or ".").resolve().parent
         bib = self.root / self.options.bibliography
-        if not bib.is_file():
+        if not bib.exists():
             raise PluginError(f"graphbuild: bibliography '{self.options.bibliography}' not found at {bib}")
         # Idempotent: a config object may pass through on_config more than once.
         if str(bib) not in config.watch:
@@ -115,10 +118,23 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         for script in scripts():
             if script not in present:
                 config.extra_javascript.append(c.ExtraScriptValue(script))
+        self._settings_problems = self._font_diagnostics(config)
         evidence = evidence_nav()
         if config.nav is not None and self.options.nav and evidence not in config.nav:
             config.nav.append(evidence)
         return config
+
+    def _font_diagnostics(self, config: MkDocsConfig) -> list[Diagnostic]:
+        if not config.config_file_path:
+            return []
+        enabled = [
+            name
+            for name, plugin in config.plugins.items()
+            if getattr(plugin, "config", {}).get("enabled", True) is not False  # a hook module has no config
+        ]
+        text = Path(config.config_file_path).read_text(encoding="utf-8-sig")
+        path = self.display(config.config_file_path)
+        return font_diagnostics(path, text, config.theme.name, config.theme.get("font"), enabled)
 
     def display(self, path: str) -> str:
         return os.path.relpath(path, self.root).replace(os.sep, "/")
@@ -126,11 +142,18 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
     # -- collect and build once -----------------------------------------------------------
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """With ``--strict``, check the editors' input before MkDocs empties ``site_dir``: a
-        build that is bound to fail stops here and leaves the last good site in place."""
+        """Before MkDocs walks ``docs_dir``: a link back to a folder above it would keep that
+        walk going for ever, so it stops every build here. With ``--strict``, check the
+        editors' input before MkDocs empties ``site_dir``: a build that is bound to fail stops
+        here and leaves the last good site in place."""
+        self._scan = scan_docs(Path(config.docs_dir), self.root)
+        if self._scan.loops:
+            raise PluginError(
+                "graphbuild: links in the docs folder loop back:\n" + "\n".join(map(str, self._scan.loops))
+            )
         if not config.strict:
             return
-        files = get_files(config)
+        files = self._published(get_files(config))
         pages = self._pages(files)
         with _collector_paused():
             kb, diagnostics = self._analyse(pages)
@@ -141,6 +164,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             if f.generated_by is None and self._in_docs(f, config)
         }
         diagnostics = diagnostics + clash_diagnostics(kb, sources, config.use_directory_urls)
+        diagnostics += self._scan.problems + self._settings_problems
         if failing(diagnostics, strict=True):
             _log(diagnostics)
             count = len(set(failing(diagnostics, strict=True)))
@@ -148,6 +172,13 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
                 f"graphbuild: {count} problem{'s' if count != 1 else ''} in the sources (listed above); "
                 f"strict mode stops before writing, so '{self.display(config.site_dir)}' still holds the last build"
             )
+
+    def _published(self, files: Files) -> Files:
+        """``files`` less what the scan of ``docs_dir`` refused: links to files outside the
+        project (a secret would be published) and files that are not plain files."""
+        for file in [f for f in files if f.generated_by is None and self._scan.is_refused(f.src_uri)]:
+            files.remove(file)
+        return files
 
     def _pages(self, files: Files) -> list[tuple[str, str, str]]:
         return [
@@ -182,7 +213,8 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             return self._collect_and_build(files, config)
 
     def _collect_and_build(self, files: Files, config: MkDocsConfig) -> Files:
-        kb, diagnostics = self._analyse(self._pages(files))
+        kb, diagnostics = self._analyse(self._pages(self._published(files)))
+        diagnostics = diagnostics + self._scan.problems + self._settings_problems
         self._analysed = None
         self.kb = kb
         template_dirs = [self.root / "overrides" / "graphbuild"]

@@ -115,3 +115,19 @@ def test_search_results_show_hostile_text_inertly(watched: Watched, hostile_base
         summary.click()
     assert watched.page.evaluate(LIVE_DOM_PROBLEMS) == []
     watched.assert_clean()
+
+
+def test_a_key_named_like_a_theme_element_leaves_the_theme_working(watched: Watched, tmp_path: Path) -> None:
+    """A key ``__config`` once gave the bibliography an element ``id="__config"`` ahead of
+    Material's own ``<script id="__config">``: Material's JavaScript died on that page."""
+    from ..conftest import MKDOCS_YML, build, write_site
+
+    bib = "@misc{__config,\n  title = {Config},\n  year = {2020},\n  design = {rct},\n}\n"
+    files = {"mkdocs.yml": MKDOCS_YML, "references.bib": bib, "docs/index.md": "# Home\n\nSee [@__config].\n"}
+    site = build(write_site(tmp_path / "src", files))
+    for base in serve(site):
+        watched.goto(base + "bibliography/")
+        watched.page.locator(".md-search__input").click()
+        watched.page.keyboard.type("Config")
+        watched.page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    watched.assert_clean()
