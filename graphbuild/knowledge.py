@@ -15,6 +15,7 @@ from .diagnostics import Diagnostic, error, warning
 from .evidence import EvidenceProfile, profile
 from .formatting import Label, citation_labels
 from .headings import find_headings, html_id_clashes, page_title
+from .prose import script_problems
 from .scan import Fence, Source, read_source, scan
 from .suggestions import KeyIndex
 
@@ -57,6 +58,8 @@ def read_body(src_path: str, path: str, source: Source, config: Config) -> tuple
             blocks.append(block)
     citations, problems = read_citations(page_scan, path)
     diagnostics.extend(problems)
+    spans = [(c.start, c.end) for c in citations]
+    diagnostics.extend(script_problems(page_scan, path, config.allowed_hosts, spans))
     diagnostics.extend(html_id_clashes(claims, find_headings(page_scan), path))
     title = page_title(page_scan, source.meta, src_path)
     page = SourcePage(src_path, path, title, source.body, source.prefix, claims, blocks, citations)

@@ -33,6 +33,7 @@ from .diagnostics import Diagnostic, Severity, error, failing
 from .escaping import front_matter
 from .knowledge import KnowledgeBase, build_knowledge_base
 from .project import DocsScan, font_diagnostics, scan_docs
+from .prose import sanitize_html
 from .render import Renderer
 from .rewrite import reconcile, rewrite_page
 from .site import clash_diagnostics, clash_message, evidence_nav, plan, scripts, stylesheets
@@ -297,8 +298,15 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         return rewrite_page(placed, self.kb, lambda citation: renderer.citation(citation, src), card)
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        assert self.renderer is not None
+        assert self.renderer is not None and self.options is not None
         src = page.file.src_uri
+        if src not in self.generated:
+            # Editors' prose: what would run script or fetch from another host was an error
+            # at its line; a build that went on regardless publishes none of it.
+            html, removed = sanitize_html(html, self.options.allowed_hosts)
+            where = self.display(page.file.abs_src_path) if page.file.abs_src_path else src
+            for removal in removed:
+                log.warning(f"{where}: removed from the published page: {removal.what}")
         if src not in self.generated and "GBPLACEHOLDER" not in html:
             return html
         for token in dict.fromkeys(_TOKEN.findall(html)):

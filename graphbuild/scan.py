@@ -144,9 +144,9 @@ def scan(body: str, path: str, first_line: int = 1) -> Scan:
     fences, code_lines = _blocks(lines, starts, first_line)
     opaque = _blank_lines(body, lines, starts, code_lines, fences, _OPAQUE)
     spans = code_spans(opaque)
-    opaque = _blank_ranges(opaque, spans, _OPAQUE)
+    opaque = blank_ranges(opaque, spans, _OPAQUE)
     comments = _comments(opaque)
-    masked = _blank_ranges(opaque, comments, " ").replace(_OPAQUE, " ")
+    masked = blank_ranges(opaque, comments, " ").replace(_OPAQUE, " ")
     result = Scan(body, first_line, masked=masked, _newlines=[m.start() for m in re.finditer("\n", body)])
     comment_starts = [start for start, _ in comments]
     for fence in fences:
@@ -241,10 +241,10 @@ def _blank_lines(
 ) -> str:
     ranges = [(starts[i], starts[i] + len(lines[i])) for i in code]
     ranges += [(fence.start, fence.end) for fence in fences]
-    return _blank_ranges(body, sorted(ranges), filler)
+    return blank_ranges(body, sorted(ranges), filler)
 
 
-def _blank_ranges(text: str, ranges: list[tuple[int, int]], filler: str) -> str:
+def blank_ranges(text: str, ranges: list[tuple[int, int]], filler: str) -> str:
     """``text`` with every character in ``ranges`` (sorted, not overlapping) but newlines
     replaced by ``filler``."""
     if not ranges:

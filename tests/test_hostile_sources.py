@@ -285,7 +285,9 @@ def test_three_hundred_unknown_keys_against_ten_thousand_entries_take_well_under
     big_bibliography.__dict__.pop("key_index", None)
     started = time.perf_counter()
     _, diagnostics = build_knowledge_base([("a.md", "docs/a.md", page)], big_bibliography, Config())
-    assert time.perf_counter() - started < 1
+    # 10.8 s when each typo was compared with every entry; a bound that catches that
+    # without failing on a busy machine.
+    assert time.perf_counter() - started < 5
     assert len(diagnostics) == 300 and all("unknown reference" in d.message for d in diagnostics)
     assert sum("did you mean" in d.message for d in diagnostics) > 250
 
@@ -546,7 +548,7 @@ def test_the_rendered_tree_keeps_yaml_tags_and_builds_as_the_source_does(tmp_pat
     Material's standard emoji setup failed: ``'NoneType' object is not callable``."""
     from .conftest import BIB, INDEX_MD, build, write_site
 
-    page = INDEX_MD + "\nPeer support :smile: helps.\n"
+    page = INDEX_MD + "\nPeer support :material-account: helps.\n"  # an icon, drawn inline
     root = write_site(tmp_path / "src", {"mkdocs.yml": EMOJI_YML, "references.bib": BIB, "docs/index.md": page})
     source_site = build(root, strict=True, site_dir=tmp_path / "source-site")
     assert 'class="twemoji"' in (source_site / "index.html").read_text(encoding="utf-8")

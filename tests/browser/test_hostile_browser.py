@@ -131,3 +131,34 @@ def test_a_key_named_like_a_theme_element_leaves_the_theme_working(watched: Watc
         watched.page.keyboard.type("Config")
         watched.page.wait_for_selector(".md-search-result__item", timeout=15_000)
     watched.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def prose_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Editors' prose that would run script or fetch from another host, built without
+    --strict: the build goes on, and the page must still be inert."""
+    from ..conftest import BIB, MKDOCS_YML, build, write_site
+    from ..test_prose import HOSTILE_PROSE
+
+    page = "# Prose\n\n" + "\n\n".join(markdown for markdown, _ in HOSTILE_PROSE.values()) + "\n"
+    yml = MKDOCS_YML.replace("markdown_extensions:\n", "markdown_extensions:\n  - attr_list\n  - md_in_html\n")
+    root = write_site(
+        tmp_path_factory.mktemp("prose"), {"mkdocs.yml": yml, "references.bib": BIB, "docs/index.md": page}
+    )
+    (root / "docs" / "picture.png").write_bytes(PNG)
+    yield from serve(build(root, strict=False))
+
+
+# The smallest valid PNG: one transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+
+
+def test_hostile_prose_runs_and_fetches_nothing(watched: Watched, prose_url: str) -> None:
+    watched.goto(prose_url)
+    for element in watched.page.locator("article a, article em, article svg").all():
+        element.hover()
+    assert watched.page.evaluate(LIVE_DOM_PROBLEMS) == []
+    watched.assert_clean()
