@@ -62,8 +62,24 @@ class Claim:
         return self.lines.get(name, self.line)
 
 
+@dataclass(frozen=True)
+class ClaimReading:
+    """A claim block as read: the claim (None when it has errors), every problem in it, and
+    the keys of the studies it lists with their lines, so that a broken claim's unknown
+    keys are reported in the same pass as its other problems."""
+
+    claim: Claim | None
+    diagnostics: list[Diagnostic]
+    keys: list[tuple[str, int]]
+
+
 def parse_claim(block: Fence, path: str, config: Config) -> tuple[Claim | None, list[Diagnostic]]:
     """Validate one claim block against the schema; the claim, or ``None``, and its problems."""
+    reading = read_claim(block, path, config)
+    return reading.claim, reading.diagnostics
+
+
+def read_claim(block: Fence, path: str, config: Config) -> ClaimReading:
     first = block.line + 1
     try:
         node = yaml.compose(block.body, Loader=_LOADER)
@@ -75,10 +91,13 @@ def parse_claim(block: Fence, path: str, config: Config) -> tuple[Claim | None, 
         if context and context_mark and _line_of(block.body, context_mark) != _line_of(block.body, mark):
             where = context.removeprefix("while parsing ").removeprefix("while scanning ").removeprefix("a ")
             problem += f" (in the {where} started at line {first + _line_of(block.body, context_mark)})"
-        return None, [error(path, line, f"malformed YAML in claim block: {problem}")]
+        return ClaimReading(None, [error(path, line, f"malformed YAML in claim block: {problem}")], [])
     if not isinstance(node, yaml.MappingNode):
-        return None, [error(path, block.line, "a claim block must be a YAML mapping (id:, statement:, ...)")]
-    return _ClaimReader(path, first, config, block.body).read(node)
+        message = "a claim block must be a YAML mapping (id:, statement:, ...)"
+        return ClaimReading(None, [error(path, block.line, message)], [])
+    reader = _ClaimReader(path, first, config, block.body)
+    claim, diagnostics = reader.read(node)
+    return ClaimReading(claim, diagnostics, reader.keys_read)
 
 
 def _reserved(claim_id: str) -> str:
@@ -101,6 +120,7 @@ class _ClaimReader:
         self.first = first_line
         self.config = config
         self.diagnostics: list[Diagnostic] = []
+        self.keys_read: list[tuple[str, int]] = []
 
     def line(self, node: yaml.Node) -> int:
         return self.first + _line_of(self.text, node.start_mark)
@@ -221,6 +241,8 @@ class _ClaimReader:
     def evidence_item(self, node: yaml.Node) -> Evidence | None:
         if isinstance(node, yaml.ScalarNode):
             key = self.scalar(node, "key")
+            if key:
+                self.keys_read.append((key, self.line(node)))
             return Evidence(key, "supports", "", self.line(node)) if key else None
         if not isinstance(node, yaml.MappingNode):
             self.fail(node, "an evidence item is a key, 'key: stance', or a mapping with key: and stance:")
@@ -228,6 +250,7 @@ class _ClaimReader:
         fields = self.mapping(node)
         if "key" not in fields and len(fields) == 1 and next(iter(fields)) not in EVIDENCE_FIELDS:
             ((key, (key_node, value_node)),) = fields.items()
+            self.keys_read.append((key, self.line(key_node)))
             stance = self.choice(value_node, "stance", STANCE_VALUES)
             return Evidence(key, stance, "", self.line(key_node)) if stance else None
         self.unknown_fields(fields, EVIDENCE_FIELDS, "evidence item")
@@ -235,6 +258,8 @@ class _ClaimReader:
             self.fail(node, "evidence item has no 'key'")
             return None
         key = self.scalar(fields["key"][1], "key")
+        if key:
+            self.keys_read.append((key, self.line(fields["key"][1])))
         stance = self.choice(fields["stance"][1], "stance", STANCE_VALUES) if "stance" in fields else "supports"
         note = self.scalar(fields["note"][1], "note") if "note" in fields else ""
         design = (

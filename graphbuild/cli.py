@@ -20,8 +20,10 @@ def _check(args: argparse.Namespace) -> int:
     for diagnostic in diagnostics:
         print(diagnostic)
     notes = sum(1 for d in diagnostics if d.severity is Severity.NOTE)
+    broken = sum(len(page.broken) for page in kb.pages.values())
+    unread = f" (and {broken} claim block{'s' if broken != 1 else ''} that could not be read)" if broken else ""
     print(
-        f"{len(kb.claims)} claims, {len(kb.cited)} cited studies, {len(diagnostics) - notes} problem(s), "
+        f"{len(kb.claims)} claims{unread}, {len(kb.cited)} cited studies, {len(diagnostics) - notes} problem(s), "
         f"{notes} note(s)",
         file=sys.stderr,
     )

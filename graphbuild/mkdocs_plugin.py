@@ -31,7 +31,7 @@ from .claims import Claim
 from .config import OPTION_NAMES, Config, ConfigError, config_from_mapping
 from .diagnostics import Diagnostic, Severity, error, failing
 from .escaping import front_matter
-from .knowledge import KnowledgeBase, build_knowledge_base
+from .knowledge import BrokenClaim, KnowledgeBase, build_knowledge_base
 from .project import DocsScan, font_diagnostics, scan_docs
 from .prose import sanitize_html
 from .render import Renderer
@@ -74,6 +74,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
 
     def __init__(self) -> None:
         self.bib_cache = BibliographyCache()
+        self.serving = False
         self._reset()
 
     def _reset(self) -> None:
@@ -94,7 +95,9 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declaring this hook makes MkDocs keep one plugin object across ``mkdocs serve``
-        rebuilds, so the bibliography cache survives them."""
+        rebuilds, so the bibliography cache survives them. Under ``serve`` only, a claim that
+        cannot be read shows its problems where its card would be."""
+        self.serving = command == "serve"
 
     # -- configuration --------------------------------------------------------------------
 
@@ -169,9 +172,15 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         if failing(diagnostics, strict=True):
             _log(diagnostics)
             count = len(set(failing(diagnostics, strict=True)))
+            site = Path(config.site_dir)
+            kept = (
+                f"'{self.display(config.site_dir)}' still holds the last build"
+                if site.is_dir() and any(site.iterdir())
+                else f"nothing was written to '{self.display(config.site_dir)}'"
+            )
             raise PluginError(
                 f"graphbuild: {count} problem{'s' if count != 1 else ''} in the sources (listed above); "
-                f"strict mode stops before writing, so '{self.display(config.site_dir)}' still holds the last build"
+                f"strict mode stops before writing, so {kept}"
             )
 
     def _published(self, files: Files) -> Files:
@@ -295,7 +304,13 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             self.fragments[token] = renderer.card(claim, src)
             return token
 
-        return rewrite_page(placed, self.kb, lambda citation: renderer.citation(citation, src), card)
+        def broken(claim: BrokenClaim) -> str:
+            token = self._token()
+            self.fragments[token] = renderer.broken_claim([str(d) for d in claim.diagnostics])
+            return token
+
+        citation = lambda c: renderer.citation(c, src)  # noqa: E731
+        return rewrite_page(placed, self.kb, citation, card, broken if self.serving else None)
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.renderer is not None and self.options is not None

@@ -255,6 +255,11 @@ class Renderer:
         graph = self.local_graph(current, claim_node(claim.id), f"claim {claim.id} and its studies")
         return self._render("claim_card.html", graph=graph, **self.claim_view(claim, current))
 
+    def broken_claim(self, problems: list[str]) -> str:
+        """What a claim block that could not be read shows while an editor previews the site
+        (``mkdocs serve``): its problems, where the card would be."""
+        return self._render("broken_claim.html", problems=problems)
+
     def citation(self, citation: Citation, current: str) -> str:
         """``(Mead & MacNeil, 2006, p. 4; Pitt et al., 2013)``, from the ``citation`` macro.
 
