@@ -35,14 +35,16 @@ def markdown_inert(value: Any) -> Any:
     return value
 
 
-def front_matter(title: str) -> str:
+def front_matter(title: str, hide: tuple[str, ...] = ()) -> str:
     """YAML front matter for a generated page. MkDocs themes print ``page.title`` unescaped
     (their Jinja has no autoescape), so a study's title is HTML-escaped here; and the YAML is
     printable ASCII only, with every other character escaped. MkDocs drops front matter that
     PyYAML rejects (a DEL or a C1 control in a .bib field would do) and renders it as
-    Markdown instead, which would turn a hostile title into a link."""
+    Markdown instead, which would turn a hostile title into a link. ``hide``: parts of the
+    page the theme leaves out (``toc``: a wide table gets the table of contents' column)."""
     text = html.escape(_CONTROLS.sub("", title), quote=False)
-    return f'---\ntitle: "{"".join(map(_yaml_char, text))}"\n---\n\n'
+    hidden = "".join(f"\n  - {part}" for part in hide)
+    return f'---\ntitle: "{"".join(map(_yaml_char, text))}"' + (f"\nhide:{hidden}" if hide else "") + "\n---\n\n"
 
 
 def _yaml_char(char: str) -> str:

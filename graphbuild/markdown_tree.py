@@ -58,7 +58,7 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
         elif item.is_page:
             body = renderer.page_body(item)
             target.write_text(
-                f'{front_matter(item.title)}<div class="gb-generated">\n{body}\n</div>\n', encoding="utf-8"
+                f'{front_matter(item.title, item.hide)}<div class="gb-generated">\n{body}\n</div>\n', encoding="utf-8"
             )
         else:
             target.write_text(renderer.file_content(item), encoding="utf-8")

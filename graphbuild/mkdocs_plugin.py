@@ -239,7 +239,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
                 token = self._token()
                 inclusion = InclusionLevel.UNDEFINED if item.output.nav else InclusionLevel.NOT_IN_NAV  # type: ignore[union-attr]
                 page = File.generated(
-                    config, item.src, content=f"{front_matter(item.title)}{token}\n", inclusion=inclusion
+                    config, item.src, content=f"{front_matter(item.title, item.hide)}{token}\n", inclusion=inclusion
                 )
                 if self._add(files, page, diagnostics):
                     pages[token] = item

@@ -141,7 +141,8 @@ HARMS = vocabulary.StanceTerm(
 def test_the_script_knows_no_value_of_any_vocabulary() -> None:
     script = (PACKAGE / "assets" / "graphbuild.js").read_text(encoding="utf-8")
     values = [t.value for t in vocabulary.STANCES] + [m.shape for m in vocabulary.LEVEL_MARKS]
-    values += [c.light for c in vocabulary.TYPE_COLOURS] + [t.colour for t in vocabulary.STANCES]
+    values += [t.colour for t in vocabulary.STANCES] + [s.colour for s in vocabulary.STATUSES]
+    values += [c.colour for c in vocabulary.CERTAINTIES] + [c.value for c in vocabulary.CERTAINTIES]
     assert [v for v in values if re.search(rf"['\"]{re.escape(v)}['\"]", script)] == []
 
 

@@ -11,12 +11,11 @@ fixes go in ``graphbuild/assets/a11y.css`` and ``overrides/``, never in the chec
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .conftest import open_local_graphs, serve
+from .conftest import open_local_graphs
 
 pytestmark = pytest.mark.browser
 
@@ -37,22 +36,6 @@ FIXED = {
     "map": "evidence/",
     "self-assessment": "self-assessment/",
 }
-
-
-@pytest.fixture(scope="session")
-def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's own site, built from ``mkdocs.yml`` (with its theme overrides)."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    site = tmp_path_factory.mktemp("repo-site")
-    build(load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(site)))
-    return site
-
-
-@pytest.fixture(scope="session")
-def repo_url(repo_site: Path) -> Iterator[str]:
-    yield from serve(repo_site)
 
 
 def page_path(site: Path, kind: str) -> str:
