@@ -10,6 +10,13 @@ text. Everything is found on the body MkDocs hands to ``on_page_markdown`` (fron
 meta lines stripped as ``mkdocs.utils.meta.get_data`` strips them, newlines normalised as
 Python's text mode does), so the offsets found here apply unchanged to that string, and
 ``graphbuild check`` and ``render`` see what the build sees. Line numbers are the file's.
+
+Why not a superfences custom fence for ``claim`` (as mkdocstrings handles ``:::``)? Claims
+must be known before any page is rendered (the graph, the index and every card need all of
+them) and by ``check`` and ``render``, which run no Markdown: a custom fence would add a
+second finder beside this one, the fault this module removes, and collecting with
+Python-Markdown itself parsed the synthetic site's 200 pages in 1.6 s against this scan's
+0.09 s (one measurement on the development machine).
 """
 
 from __future__ import annotations
