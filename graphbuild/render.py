@@ -291,7 +291,19 @@ class Renderer:
         """The HTML body of a generated page of ``site.plan``."""
         page = planned.output
         assert isinstance(page, GeneratedPage)
-        return self._render(page.template, **page.context(self, planned.src, planned.subject))
+        context = page.context(self, planned.src, planned.subject) if page.context else self.plain_context(planned.src)
+        return self._render(page.template, **context)
+
+    def plain_context(self, current: str) -> dict[str, Any]:
+        """What a generated page without a context of its own gets: enough for a new list."""
+        kb = self.kb
+        return {
+            "claims": [
+                self.claim_view(c, current) | {"page_title": self.page_title(kb.claim_page[c.id])}
+                for c in kb.ordered_claims
+            ],
+            "studies": [self.study_view(s, current) for s in sorted(kb.cited.values(), key=lambda s: kb.label(s.key))],
+        }
 
     def file_content(self, planned: Planned) -> str:
         """The text of a generated file of ``site.plan``."""

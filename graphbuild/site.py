@@ -32,13 +32,15 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 class GeneratedPage:
     """A page of the site that graphbuild writes. ``each``: one page per cited study, its
     path made from the study's slug; else one page. ``nav``: listed, in this order, in the
-    *Evidence* section. ``context``: what its template needs besides the renderer's globals."""
+    *Evidence* section. ``context``: what its template needs besides the renderer's globals;
+    without one, the template gets ``claims`` (every claim as cards see it, with its page's
+    ``page_title``, in reading order) and ``studies`` (every cited study, by label)."""
 
     name: str
     src: str
     title: str
     template: str
-    context: Callable[[Renderer, str, Any], dict[str, Any]]
+    context: Callable[[Renderer, str, Any], dict[str, Any]] | None = None
     nav: bool = False
     each: str | None = None
     wide: bool = False  # a page of wide tables: the theme's table of contents column is left out
