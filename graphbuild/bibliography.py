@@ -6,19 +6,23 @@ import codecs
 import hashlib
 import logging
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
 
 from .config import Config
 from .diagnostics import Diagnostic, error, warning
+from .files import read_regular
 from .latex import CONTROL_CHARACTERS, decode
 from .names import Person, parse_names
+from .suggestions import KeyIndex
 
 MONTHS = {
     "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May",
@@ -112,6 +116,11 @@ class Bibliography:
     def __len__(self) -> int:
         return len(self.studies)
 
+    @cached_property
+    def key_index(self) -> KeyIndex:
+        """Built on the first unknown key, and kept with the parsed file across rebuilds."""
+        return KeyIndex(self.studies)
+
 
 @contextmanager
 def _captured_parser_log() -> Iterator[list[str]]:
@@ -134,65 +143,143 @@ def _captured_parser_log() -> Iterator[list[str]]:
         logger.propagate = old_propagate
 
 
-def _split_concatenation(raw: str) -> list[str]:
-    if "#" not in raw:  # nearly every value: no concatenation to look for
-        return [raw.strip()]
-    parts: list[str] = []
+# Ten times the longest abstract a journal allows: a value longer than this is a mistake or
+# an expansion bomb (``@string{s1 = s0 # s0}``, doubling 32 times in 1 kB of .bib).
+MAX_FIELD_LENGTH = 20_000
+_BRACES = re.compile(r"\\[{}]|[{}]")
+_QUOTE_OR_BRACES = re.compile(r'\\[{}]|[{}"]')
+_MACRO_NAME = re.compile(r'[^\s"#%\'(),={}]+')
+_SEPARATOR = re.compile(r"\s*(#?)\s*")
+_QUOTED_PROBLEM = 40
+
+
+class Resolved(NamedTuple):
+    """A field's value as BibTeX reads it. ``problem`` says why it was cut short, if it was:
+    it grew past ``MAX_FIELD_LENGTH``, or text follows the value (a missing comma)."""
+
+    value: str
+    undefined: list[str]
+    problem: str = ""
+
+
+def _closing(raw: str, start: int, pattern: re.Pattern[str]) -> int:
+    """The index of the brace (or quote) that ends the delimited text opening at ``start``,
+    or -1. Escaped braces do not count, as bibtexparser counts them; only the braces are
+    visited, so a long plain value costs one regular-expression scan."""
     depth = 0
-    quoted = False
-    current = ""
-    for char in raw:
-        if char == "{":
+    for match in pattern.finditer(raw, start + 1):
+        token = match.group()
+        if token == "{":
             depth += 1
-        elif char == "}":
+        elif token == "}":
+            if depth == 0:
+                return match.start() if raw[start] == "{" else -1
             depth -= 1
-        elif char == '"' and depth == 0:
-            quoted = not quoted
-        if char == "#" and depth == 0 and not quoted:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += char
-    parts.append(current.strip())
-    return parts
+        elif token == '"' and depth == 0:
+            return match.start()
+    return -1
 
 
-def resolve_value(raw: str, strings: dict[str, str]) -> tuple[str, list[str]]:
-    """Strip delimiters and expand ``@string`` and month macros; return undefined names."""
+def _next_part(raw: str, start: int) -> int:
+    """Where the part of a value starting at ``start`` ends (exclusive), or -1."""
+    char = raw[start]
+    if char in '{"':
+        end = _closing(raw, start, _BRACES if char == "{" else _QUOTE_OR_BRACES)
+        return -1 if end < 0 else end + 1
+    match = _MACRO_NAME.match(raw, start)
+    return match.end() if match else -1
+
+
+def resolve_value(raw: str, strings: dict[str, str | None], limit: int = MAX_FIELD_LENGTH) -> Resolved:
+    """Strip delimiters and expand ``@string`` and month macros, stopping at ``limit``
+    characters before anything longer is built. ``strings`` maps each macro to its value,
+    or to None if it was itself too long."""
+    raw = raw.strip()
+    inner = raw[1:-1]
+    if raw[:1] == "{" and raw[-1:] == "}" and "{" not in inner and "}" not in inner and len(inner) <= limit:
+        return Resolved(inner, [])  # nearly every value: one braced part, nothing to expand
     undefined: list[str] = []
     out: list[str] = []
-    for part in _split_concatenation(raw.strip()):
-        if len(part) >= 2 and part[0] == "{" and part[-1] == "}":
-            out.append(part[1:-1])
-        elif len(part) >= 2 and part[0] == '"' and part[-1] == '"':
-            out.append(part[1:-1])
+    length = 0
+    position = 0
+    while position < len(raw):
+        end = _next_part(raw, position)
+        if end < 0:
+            problem = "is not closed" if raw[position] in '{"' else _trailing(raw[position:])
+            return Resolved("".join(out), undefined, problem)
+        part = raw[position:end]
+        if part[0] in '{"':
+            piece: str | None = part[1:-1]
         elif part.isdigit():
-            out.append(part)
+            piece = part
         elif part.lower() in strings:
-            out.append(strings[part.lower()])
+            piece = strings[part.lower()]
         elif part.lower() in MONTHS:
-            out.append(MONTHS[part.lower()])
-        elif part:
-            undefined.append(part)
-            out.append(part)
-    return "".join(out), undefined
+            piece = MONTHS[part.lower()]
+        else:
+            if part not in undefined:
+                undefined.append(part)
+            piece = part
+        if piece is None or length + len(piece) > limit:
+            return Resolved("".join(out), undefined, f"is longer than {limit:,} characters once expanded")
+        out.append(piece)
+        length += len(piece)
+        separator = _SEPARATOR.match(raw, end)
+        assert separator is not None  # it matches the empty string
+        if separator.end() == len(raw):
+            return Resolved("".join(out), undefined, "ends with '#'" if separator.group(1) else "")
+        if not separator.group(1):
+            return Resolved("".join(out), undefined, _trailing(raw[separator.end() :]))
+        position = separator.end()
+    return Resolved("", [])  # an empty value
+
+
+def _trailing(text: str) -> str:
+    shown = " ".join(text.split())
+    if len(shown) > _QUOTED_PROBLEM:
+        shown = shown[: _QUOTED_PROBLEM - 3] + "..."
+    return f"has text after its value: '{shown}' (a missing comma?)"
+
+
+# A study page is studies/<slug>/index.html: the name must stay well under the 255 bytes a
+# file system allows, so a longer key keeps its start and gains a hash of the whole key.
+MAX_SLUG_LENGTH = 80
+_DIGEST_LENGTH = 10
 
 
 def written_value(raw: str, resolved: str) -> str:
-    """``raw`` unless it names an ``@string`` macro (month names are BibTeX's own)."""
+    """``raw`` unless it names an ``@string`` macro (month names are BibTeX's own): a
+    reference manager given the entry alone would not know the macro."""
     raw = raw.strip()
     if raw[:1] == "{" and "#" not in raw:  # nearly every value: one braced string
         return raw
-    for part in _split_concatenation(raw):
-        bare = part[:1] not in ("{", '"') and not part.isdigit() and part.lower() not in MONTHS
-        if bare and part:
+    position = 0
+    while position < len(raw):
+        end = _next_part(raw, position)
+        if end < 0:
+            return raw
+        part = raw[position:end]
+        if part[:1] not in ("{", '"') and not part.isdigit() and part.lower() not in MONTHS:
             return "{" + resolved + "}"
+        separator = _SEPARATOR.match(raw, end)
+        if separator is None or not separator.group(1):
+            return raw
+        position = separator.end()
     return raw
 
 
 def slugify(key: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
-    return slug or "study"
+    """The name of a study's page, from its key alone: lower-case ASCII letters, digits and
+    hyphens, at most ``MAX_SLUG_LENGTH`` characters."""
+    slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") or "study"
+    if len(slug) <= MAX_SLUG_LENGTH:
+        return slug
+    return _with_digest(slug, key)
+
+
+def _with_digest(slug: str, key: str, length: int = _DIGEST_LENGTH) -> str:
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:length]
+    return f"{slug[: MAX_SLUG_LENGTH - length - 1].rstrip('-')}-{digest}"
 
 
 def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliography, list[Diagnostic]]:
@@ -221,10 +308,15 @@ def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliograp
         else:
             reason = details.get(block.start_line or 0, str(block.error) or "cannot parse this entry")
             diagnostics.append(error(path, line, f"malformed entry: {reason}"))
-    strings: dict[str, str] = {}
+    for entry in entries:
+        diagnostics.extend(_escaped_brace_diagnostics(entry, path))
+    strings: dict[str, str | None] = {}
     for string in library.strings:
-        value, _ = resolve_value(str(string.value), strings)
-        strings[string.key.lower()] = value
+        value, _, problem = resolve_value(str(string.value), strings)
+        if problem:
+            where = (string.start_line or 0) + 1
+            diagnostics.append(error(path, where, f"@string '{string.key}' {problem}"))
+        strings[string.key.lower()] = None if problem.startswith("is longer") else value
     bibliography = Bibliography(path)
     folded: dict[str, Study] = {}
     levels = config.design_levels
@@ -245,21 +337,60 @@ def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliograp
             continue
         folded[study.key.lower()] = study
         bibliography.studies[study.key] = study
-    _assign_slugs(bibliography)
+    diagnostics.extend(assign_slugs(bibliography))
     return bibliography, sorted(diagnostics)
 
 
-def _study(entry, path: str, strings: dict[str, str], levels: dict[str, int], diagnostics: list[Diagnostic]) -> Study:
+def _escaped_brace_diagnostics(entry: Entry, path: str) -> list[Diagnostic]:
+    """bibtexparser skips ``\\{`` and ``\\}`` when it balances braces; BibTeX counts them. Where
+    that changes where a value ends (``{A set \\{}}``: bibtexparser closes the entry there
+    and drops the fields after it), the entry reads differently in the two: an error."""
+    raw = entry.raw or ""
+    if "\\{" not in raw and "\\}" not in raw:
+        return []
+    ours = bibtex = 0
+    escape: int | None = None
+    for match in _BRACES.finditer(raw):
+        token = match.group()
+        if len(token) == 2:
+            bibtex += 1 if token[1] == "{" else -1
+            escape = match.start() if escape is None else escape
+            continue
+        step = 1 if token == "{" else -1
+        ours, bibtex = ours + step, bibtex + step
+        if ours <= 1 and escape is not None:  # a value (or the entry) ends here for bibtexparser
+            if bibtex != ours:
+                line = (entry.start_line or 0) + 1 + raw.count("\n", 0, escape)
+                return [error(path, line, f"entry '{entry.key}': {_ESCAPED_BRACES}")]
+            escape = None
+    return []
+
+
+_ESCAPED_BRACES = (
+    "BibTeX counts '\\{' and '\\}' as braces and graphbuild does not, so they end this entry in "
+    "different places (fields may be lost); balance each '\\{' with a '\\}' in the same field"
+)
+
+
+def _study(
+    entry, path: str, strings: dict[str, str | None], levels: dict[str, int], diagnostics: list[Diagnostic]
+) -> Study:
     fields: dict[str, str] = {}
     as_written: dict[str, str] = {}
+    spelled: dict[str, str] = {}
     line = entry.start_line + 1
     for item in entry.fields:
         name = item.key.lower()
         if name.startswith("%"):
             continue  # a field commented out with %, which BibTeX itself would skip
+        if spelled.setdefault(name, item.key) != item.key:  # an exact repeat is bibtexparser's to report
+            where = (item.start_line + 1) if item.start_line is not None else line
+            diagnostics.append(error(path, where, f"entry '{entry.key}' repeats field(s) {name}"))
         raw = str(item.value)
-        value, undefined = resolve_value(raw, strings)
+        value, undefined, problem = resolve_value(raw, strings)
         field_line = (item.start_line + 1) if item.start_line is not None else line
+        if problem:
+            diagnostics.append(error(path, field_line, f"entry '{entry.key}': field '{name}' {problem}"))
         for macro in undefined:
             diagnostics.append(
                 error(path, field_line, f"entry '{entry.key}': undefined @string macro '{macro}' in field '{name}'")
@@ -300,15 +431,43 @@ def _study(entry, path: str, strings: dict[str, str], levels: dict[str, int], di
     return study
 
 
-def _assign_slugs(bibliography: Bibliography) -> None:
-    taken: set[str] = set()
-    for key in sorted(bibliography.studies):
-        base = slugify(key)
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
-        bibliography.studies[key].slug = slug
+def assign_slugs(bibliography: Bibliography) -> list[Diagnostic]:
+    """Give every study its page name, in one pass. A study's page must not move because
+    another entry was added (published study URLs are cited elsewhere): a slug belongs to
+    the key that spells it (in any case), or else to the first such key in sort order; any
+    other key that would share it is an error and, meanwhile, gets a name with a hash."""
+    claimants: defaultdict[str, list[Study]] = defaultdict(list)
+    for study in bibliography.studies.values():
+        claimants[slugify(study.key)].append(study)
+    taken = set(claimants)
+    diagnostics = []
+    for slug, studies in claimants.items():
+        studies.sort(key=lambda s: (s.key.lower() != slug, s.key))
+        owner, *others = studies
+        owner.slug = slug
+        for study in others:
+            study.slug = _free_slug(slug, study.key, taken)
+            taken.add(study.slug)
+            diagnostics.append(
+                error(
+                    study.path,
+                    study.line,
+                    f"entry '{study.key}' would get the study page '{slug}' of entry '{owner.key}' "
+                    f"(line {owner.line}); rename one of them (until then this entry's page is '{study.slug}')",
+                )
+            )
+    return diagnostics
+
+
+def _free_slug(slug: str, key: str, taken: set[str]) -> str:
+    for length in (_DIGEST_LENGTH, 20, 40):
+        candidate = _with_digest(slug, key, length)
+        if candidate not in taken:
+            return candidate
+    n = 2
+    while f"{candidate}-{n}" in taken:  # only keys made to match 40 hex digits of SHA-256 get here
+        n += 1
+    return f"{candidate}-{n}"
 
 
 class BibliographyCache:
@@ -319,16 +478,46 @@ class BibliographyCache:
         self.parses = 0
 
     def load(self, file: Path, display_path: str, config: Config) -> tuple[Bibliography, list[Diagnostic]]:
-        data = file.read_bytes()
+        data = read_regular(file)
+        if isinstance(data, str):
+            target = f"a link to {file.resolve()}, " if file.is_symlink() else ""
+            message = f"cannot be read: it is {target}{data}, not a plain file"
+            return Bibliography(display_path), [error(display_path, 1, message)]
         digest = hashlib.sha256(data).hexdigest()
         key = (display_path, digest, tuple(sorted(config.design_levels.items())))
         if key not in self._entries:
+            encoding = _wide_encoding(data)
+            if encoding:
+                message = f"the file is encoded as {encoding}, not UTF-8: save it as UTF-8"
+                self._entries = {key: (Bibliography(display_path), [error(display_path, 1, message)])}
+                return self._entries[key]
             text, bad_lines = decode_utf8(data)
             bibliography, diagnostics = parse_bibliography(text, display_path, config)
             diagnostics = sorted(diagnostics + _encoding_diagnostics(display_path, bad_lines))
             self._entries = {key: (bibliography, diagnostics)}
             self.parses += 1
         return self._entries[key]
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32, by its byte-order mark or, without one, by the zero bytes that ASCII
+    text has in every other (or three of four) positions: read as UTF-8, such a file holds
+    no entry at all."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    head = data[:4096]
+
+    def zeros(start: int, step: int) -> bool:
+        column = head[start::step]
+        return bool(column) and column.count(0) * 10 >= len(column) * 9
+
+    if zeros(1, 4) and zeros(2, 4):
+        return "UTF-32"
+    if zeros(0, 2) or zeros(1, 2):
+        return "UTF-16"
+    return None
 
 
 def decode_utf8(data: bytes) -> tuple[str, list[int]]:

@@ -19,6 +19,9 @@ CLAIM_FIELDS = (
 EVIDENCE_FIELDS = ("key", "stance", "note", "design")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml, when present, is 4x faster
 _CLAIM_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# The ids of graphbuild's own elements (a local graph's data is gb-graph-claim-<id>): a
+# claim id with this prefix could take one, and the element it names would break.
+RESERVED_ID_PREFIX = "gb-"
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,24 @@ class Claim:
         return self.lines.get(name, self.line)
 
 
+@dataclass(frozen=True)
+class ClaimReading:
+    """A claim block as read: the claim (None when it has errors), every problem in it, and
+    the keys of the studies it lists with their lines, so that a broken claim's unknown
+    keys are reported in the same pass as its other problems."""
+
+    claim: Claim | None
+    diagnostics: list[Diagnostic]
+    keys: list[tuple[str, int]]
+
+
 def parse_claim(block: Fence, path: str, config: Config) -> tuple[Claim | None, list[Diagnostic]]:
     """Validate one claim block against the schema; the claim, or ``None``, and its problems."""
+    reading = read_claim(block, path, config)
+    return reading.claim, reading.diagnostics
+
+
+def read_claim(block: Fence, path: str, config: Config) -> ClaimReading:
     first = block.line + 1
     try:
         node = yaml.compose(block.body, Loader=_LOADER)
@@ -72,10 +91,20 @@ def parse_claim(block: Fence, path: str, config: Config) -> tuple[Claim | None, 
         if context and context_mark and _line_of(block.body, context_mark) != _line_of(block.body, mark):
             where = context.removeprefix("while parsing ").removeprefix("while scanning ").removeprefix("a ")
             problem += f" (in the {where} started at line {first + _line_of(block.body, context_mark)})"
-        return None, [error(path, line, f"malformed YAML in claim block: {problem}")]
+        return ClaimReading(None, [error(path, line, f"malformed YAML in claim block: {problem}")], [])
     if not isinstance(node, yaml.MappingNode):
-        return None, [error(path, block.line, "a claim block must be a YAML mapping (id:, statement:, ...)")]
-    return _ClaimReader(path, first, config, block.body).read(node)
+        message = "a claim block must be a YAML mapping (id:, statement:, ...)"
+        return ClaimReading(None, [error(path, block.line, message)], [])
+    reader = _ClaimReader(path, first, config, block.body)
+    claim, diagnostics = reader.read(node)
+    return ClaimReading(claim, diagnostics, reader.keys_read)
+
+
+def _reserved(claim_id: str) -> str:
+    return (
+        f"claim id '{claim_id}' starts with '{RESERVED_ID_PREFIX}', which graphbuild keeps for the ids "
+        "of its own elements; rename the claim"
+    )
 
 
 def _line_of(text: str, mark: yaml.Mark | None) -> int:
@@ -91,6 +120,7 @@ class _ClaimReader:
         self.first = first_line
         self.config = config
         self.diagnostics: list[Diagnostic] = []
+        self.keys_read: list[tuple[str, int]] = []
 
     def line(self, node: yaml.Node) -> int:
         return self.first + _line_of(self.text, node.start_mark)
@@ -101,9 +131,9 @@ class _ClaimReader:
     def mapping(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         found: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                # Never str() the node: an alias bomb in a complex key expands without bound.
-                self.fail(key_node, "a field name must be plain text")
+            if not isinstance(key_node, yaml.ScalarNode):  # str() of it would expand every alias
+                kind = "list" if isinstance(key_node, yaml.SequenceNode) else "mapping"
+                self.fail(key_node, f"a field name must be text, not a {kind}")
                 continue
             key = key_node.value
             if key in found:
@@ -146,6 +176,9 @@ class _ClaimReader:
         claim_id = self.scalar(fields["id"][1], "id") if "id" in fields else None
         if claim_id is not None and not _CLAIM_ID.match(claim_id):
             self.fail(fields["id"][1], f"claim id '{claim_id}' must be a slug: lower-case letters, digits and hyphens")
+            claim_id = None
+        elif claim_id is not None and claim_id.startswith(RESERVED_ID_PREFIX):
+            self.fail(fields["id"][1], _reserved(claim_id))
             claim_id = None
         statement = self.scalar(fields["statement"][1], "statement") if "statement" in fields else None
         if statement == "":
@@ -208,6 +241,8 @@ class _ClaimReader:
     def evidence_item(self, node: yaml.Node) -> Evidence | None:
         if isinstance(node, yaml.ScalarNode):
             key = self.scalar(node, "key")
+            if key:
+                self.keys_read.append((key, self.line(node)))
             return Evidence(key, "supports", "", self.line(node)) if key else None
         if not isinstance(node, yaml.MappingNode):
             self.fail(node, "an evidence item is a key, 'key: stance', or a mapping with key: and stance:")
@@ -215,6 +250,7 @@ class _ClaimReader:
         fields = self.mapping(node)
         if "key" not in fields and len(fields) == 1 and next(iter(fields)) not in EVIDENCE_FIELDS:
             ((key, (key_node, value_node)),) = fields.items()
+            self.keys_read.append((key, self.line(key_node)))
             stance = self.choice(value_node, "stance", STANCE_VALUES)
             return Evidence(key, stance, "", self.line(key_node)) if stance else None
         self.unknown_fields(fields, EVIDENCE_FIELDS, "evidence item")
@@ -222,6 +258,8 @@ class _ClaimReader:
             self.fail(node, "evidence item has no 'key'")
             return None
         key = self.scalar(fields["key"][1], "key")
+        if key:
+            self.keys_read.append((key, self.line(fields["key"][1])))
         stance = self.choice(fields["stance"][1], "stance", STANCE_VALUES) if "stance" in fields else "supports"
         note = self.scalar(fields["note"][1], "note") if "note" in fields else ""
         design = (

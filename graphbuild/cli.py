@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from .config import ConfigError
-from .diagnostics import Severity, failing, has_errors
+from .diagnostics import Severity, failing, has_errors, printable
 from .graph import EXPORTS, export
 from .project import analyse, load_project
 from .vocabulary import CERTAINTY_VALUES
@@ -27,8 +27,10 @@ def _check(args: argparse.Namespace) -> int:
     for diagnostic in diagnostics:
         print(diagnostic)
     notes = sum(1 for d in diagnostics if d.severity is Severity.NOTE)
+    broken = sum(len(page.broken) for page in kb.pages.values())
+    unread = f" (and {broken} claim block{'s' if broken != 1 else ''} that could not be read)" if broken else ""
     print(
-        f"{len(kb.claims)} claims, {len(kb.cited)} cited studies, {len(diagnostics) - notes} problem(s), "
+        f"{len(kb.claims)} claims{unread}, {len(kb.cited)} cited studies, {len(diagnostics) - notes} problem(s), "
         f"{notes} note(s)",
         file=sys.stderr,
     )
@@ -59,9 +61,9 @@ def _stats(args: argparse.Namespace) -> int:
     print(f"studies: {len(kb.bibliography)} in bibliography, {len(cited)} cited")
     print("stances: " + ", ".join(f"{k} {v}" for k, v in sorted(stances.items())))
     print("levels: " + ", ".join(f"{k} {v}" for k, v in sorted(levels.items())))
-    unrated = [k for k, s in cited.items() if s.design is None]
+    unrated = [printable(k) for k, s in cited.items() if s.design is None]
     print(f"unrated studies: {len(unrated)}" + (f" ({', '.join(unrated)})" if unrated else ""))
-    uncited = sorted(set(kb.bibliography.studies) - set(cited))
+    uncited = [printable(k) for k in sorted(set(kb.bibliography.studies) - set(cited))]
     print(
         f"uncited entries: {len(uncited)}"
         + (f" ({', '.join(uncited[:20])}{' ...' if len(uncited) > 20 else ''})" if uncited else "")

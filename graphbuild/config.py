@@ -48,6 +48,7 @@ class Config:
     nav: bool = True
     starting_points: dict[str, dict[str, str]] = field(default_factory=dict)
     require_certainty: bool = False
+    allowed_hosts: list[str] = field(default_factory=list)
     citation_style: str = DEFAULT_CITATION_STYLE
     bibtex_omit_fields: list[str] = field(default_factory=list)
 
@@ -153,6 +154,12 @@ def _starting_points(value: Any) -> dict[str, dict[str, str]]:
     return value
 
 
+def _hosts(value: Any) -> list[str]:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(h, str) and h and "/" not in h for h in value):
+        raise ConfigError("option 'allowed_hosts': expected a list of host names, such as [images.example.org]")
+    return [host.lower() for host in value]
+
+
 OPTIONS: tuple[Option, ...] = (
     Option("bibliography", "path of the BibTeX file, from the folder of mkdocs.yml", _path),
     Option("levels", "mapping of evidence level (1 strongest) to the designs graded at it", lambda v: _levels(v)),
@@ -165,6 +172,7 @@ OPTIONS: tuple[Option, ...] = (
         _starting_points,
     ),
     Option("require_certainty", "make a claim without a certainty rating an error", _flag("require_certainty")),
+    Option("allowed_hosts", "hosts that pages may load images and media from", lambda v: _hosts(v)),
     Option(
         "citation_style",
         "how references and citations read: apa, vancouver (numbered) or a .csl file, from the folder of mkdocs.yml",

@@ -35,17 +35,19 @@ def markdown_inert(value: Any) -> Any:
     return value
 
 
-def front_matter(title: str, lists: dict[str, list[tuple[str, str]]] | None = None) -> str:
+def front_matter(title: str, hide: tuple[str, ...] = (), lists: dict[str, list[tuple[str, str]]] | None = None) -> str:
     """YAML front matter for a generated page. MkDocs themes print ``page.title`` unescaped
     (their Jinja has no autoescape), so a study's title is HTML-escaped here; and the YAML is
     printable ASCII only, with every other character escaped. MkDocs drops front matter that
     PyYAML rejects (a DEL or a C1 control in a .bib field would do) and renders it as
-    Markdown instead, which would turn a hostile title into a link.
-
+    Markdown instead, which would turn a hostile title into a link. ``hide``: parts of the
+    page the theme leaves out (``toc``: a wide table gets the table of contents' column).
     ``lists``: further keys, each a list of pairs of plain text (a study page's citation
     tags), which the template that reads them must escape."""
     text = html.escape(_CONTROLS.sub("", title), quote=False)
     lines = [f"title: {_yaml_string(text)}"]
+    if hide:
+        lines += ["hide:", *(f"  - {part}" for part in hide)]
     for key, pairs in (lists or {}).items():
         lines.append(f"{key}:")
         lines += [f"  - [{_yaml_string(a)}, {_yaml_string(b)}]" for a, b in pairs]

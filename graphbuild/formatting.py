@@ -59,9 +59,19 @@ def citation_labels(studies: list[Study]) -> dict[str, Label]:
     for (author, year), members in groups.items():
         members.sort(key=lambda s: (s.title.lower(), s.key))
         for i, study in enumerate(members):
-            suffix = chr(ord("a") + i) if len(members) > 1 and i < 26 else ""
-            labels[study.key] = Label(author, f"{year}{suffix}")
+            labels[study.key] = Label(author, f"{year}{year_suffix(i) if len(members) > 1 else ''}")
     return labels
+
+
+def year_suffix(index: int) -> str:
+    """a, b, ..., z, aa, ab, ...: letters for the ``index``-th study of one author and year,
+    never running out (the 27th is ``aa``)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
 
 
 def person_in_list(person: Person) -> str:

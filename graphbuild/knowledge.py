@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -10,13 +9,25 @@ from functools import cached_property
 from .bibliography import Bibliography, Study
 from .certainty import Assessment, assess
 from .citations import Citation, read_citations
-from .claims import Claim, parse_claim
+from .claims import Claim, read_claim
 from .config import Config
 from .diagnostics import Diagnostic, error, warning
 from .evidence import EvidenceProfile, profile
 from .formatting import Label, citation_labels
 from .headings import find_headings, html_id_clashes, page_title
+from .prose import script_problems
 from .scan import Fence, Source, read_source, scan
+from .suggestions import KeyIndex
+
+
+@dataclass(frozen=True)
+class BrokenClaim:
+    """A claim block that could not be read: where it is, its problems, and the keys it
+    lists with their lines (still checked against the bibliography)."""
+
+    block: Fence
+    diagnostics: list[Diagnostic]
+    keys: list[tuple[str, int]]
 
 
 @dataclass
@@ -33,6 +44,7 @@ class SourcePage:
     claims: list[Claim] = field(default_factory=list)
     blocks: list[Fence] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
+    broken: list[BrokenClaim] = field(default_factory=list)
 
     @property
     def first_line(self) -> int:
@@ -49,17 +61,22 @@ def read_body(src_path: str, path: str, source: Source, config: Config) -> tuple
     diagnostics = list(page_scan.diagnostics)
     claims: list[Claim] = []
     blocks: list[Fence] = []
+    broken: list[BrokenClaim] = []
     for block in page_scan.claim_blocks:
-        claim, problems = parse_claim(block, path, config)
-        diagnostics.extend(problems)
-        if claim is not None:
-            claims.append(claim)
+        reading = read_claim(block, path, config)
+        diagnostics.extend(reading.diagnostics)
+        if reading.claim is not None:
+            claims.append(reading.claim)
             blocks.append(block)
+        else:
+            broken.append(BrokenClaim(block, reading.diagnostics, reading.keys))
     citations, problems = read_citations(page_scan, path)
     diagnostics.extend(problems)
+    spans = [(c.start, c.end) for c in citations]
+    diagnostics.extend(script_problems(page_scan, path, config.allowed_hosts, spans))
     diagnostics.extend(html_id_clashes(claims, find_headings(page_scan), path))
     title = page_title(page_scan, source.meta, src_path)
-    page = SourcePage(src_path, path, title, source.body, source.prefix, claims, blocks, citations)
+    page = SourcePage(src_path, path, title, source.body, source.prefix, claims, blocks, citations, broken)
     return page, diagnostics
 
 
@@ -118,10 +135,8 @@ class KnowledgeBase:
         return sorted(self.claims.values(), key=lambda c: (c.page, c.line))
 
 
-def suggest(key: str, known: Iterable[str]) -> str:
-    known = list(known)
-    folded = [k for k in known if k.lower() == key.lower()]
-    close = folded or difflib.get_close_matches(key, known, n=3, cutoff=0.6)
+def suggest(key: str, known: KeyIndex) -> str:
+    close = known.suggestions(key)
     if not close:
         return ""
     return " (did you mean " + " or ".join(f"'{k}'" for k in close) + "?)"
@@ -191,8 +206,9 @@ def _check_references(pages: Iterable[SourcePage], bibliography: Bibliography) -
                 if item.key in seen:
                     diagnostics.append(warning(page.path, item.line, f"claim '{claim.id}' lists '{item.key}' twice"))
                 seen.add(item.key)
+        uses.extend((page.path, line, key) for broken in page.broken for key, line in broken.keys)
         uses.extend((page.path, c.line, cited.key) for c in page.citations for cited in c.keys)
     for path, line, key in uses:
         if key not in bibliography:
-            diagnostics.append(error(path, line, f"unknown reference '{key}'{suggest(key, bibliography.studies)}"))
+            diagnostics.append(error(path, line, f"unknown reference '{key}'{suggest(key, bibliography.key_index)}"))
     return diagnostics

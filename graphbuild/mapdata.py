@@ -35,6 +35,7 @@ Label = Callable[[str], str]
 Summary = Callable[[str], dict[str, Any]]
 
 TITLE_LIMIT = 160
+LABEL_LIMIT = 48  # a claim's label on the map: its statement, cut at a word
 
 
 def evidence_map_data(
@@ -48,15 +49,13 @@ def evidence_map_data(
     already built), with positions and URLs. ``summary`` may be a cached ``node_summary``."""
     graph = build_graph(kb) if graph is None else graph
     summary = summary or _summaries(kb, label)
-    nodes = list(graph.nodes)
+    # Studies cited only in prose are linked to no claim: the map leaves them out (its page
+    # says how many), rather than leave them floating.
+    nodes = [node for node in graph.nodes if node.startswith("claim:") or graph.in_degree(node)]
     index = {node: i for i, node in enumerate(nodes)}
     edges = [(u, v, d["stance"]) for u, v, d in graph.edges(data=True)]
     clusters = {node: kb.claim_page[node[len("claim:") :]] for node in nodes if node.startswith("claim:")}
-    positions = evidence_layout(
-        clusters,
-        [(u, v) for u, v, _ in edges],
-        [node for node in nodes if node.startswith("study:")],
-    )
+    positions = evidence_layout(clusters, [(u, v) for u, v, _ in edges], [n for n in nodes if n.startswith("study:")])
     return _payload(
         kb,
         [_node(node, positions[node], href, summary) for node in nodes],
@@ -89,13 +88,22 @@ def local_graph_data(
 
 
 def default_label(kb: KnowledgeBase) -> Label:
-    """Claim ids and author-year labels ("Mead & MacNeil, 2006"), as citations read."""
+    """Claims' statements, short, and studies' author-year labels ("Mead & MacNeil, 2006")."""
 
     def label(node: str) -> str:
         kind, _, name = node.partition(":")
-        return kb.label(name) if kind == "study" else name
+        return kb.label(name) if kind == "study" else short_label(kb.claims[name].statement)
 
     return label
+
+
+def short_label(text: str, limit: int = LABEL_LIMIT) -> str:
+    """``text`` on one line, cut at the last word that fits in ``limit`` characters."""
+    text = " ".join(text.split()).rstrip(".")
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
 
 
 def _payload(kb: KnowledgeBase, nodes: list[dict[str, Any]], edges: list[tuple[int, int, int]]) -> dict[str, Any]:

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import shutil
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
-
-import yaml
 
 from .bibliography import BibliographyCache, Study
 from .config import ConfigError
@@ -20,7 +18,7 @@ from .diagnostics import Diagnostic, note
 from .escaping import front_matter
 from .formatting import page_url
 from .metatags import citation_meta
-from .project import Project, analyse, is_markdown, read_settings
+from .project import Project, analyse, dump_settings, is_markdown, read_settings, scan_docs
 from .render import Renderer
 from .rewrite import rewrite_page
 from .site import evidence_nav, plan, scripts, stylesheets
@@ -53,12 +51,11 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
     kb, diagnostics = analyse(project, cache)
     style = site_style(project.config, project.root)
     docs = out / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
+    _clear(docs)
     docs.mkdir(parents=True)
     settings = read_settings(project.config_path)
     directory_urls = settings.get("use_directory_urls", True) is not False
-    sources = [p.relative_to(project.docs_dir).as_posix() for p in sorted(project.docs_dir.rglob("*")) if p.is_file()]
+    sources = scan_docs(project.docs_dir, project.root).sources  # links outside the project left out
     planned = plan(kb)
     renderer = Renderer(
         kb,
@@ -85,7 +82,7 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
             kb,
             partial(renderer.citation, current=src, numbering=numbering),
             partial(renderer.card, current=src),
-            renderer.reference_list(numbering, src),
+            tail=renderer.reference_list(numbering, src),
         )
         target.write_text(page.prefix + body, encoding="utf-8")
     for item in planned:
@@ -97,7 +94,8 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
             body = renderer.page_body(item)
             head = {CITATION_META: citation_meta(item.subject)} if isinstance(item.subject, Study) else {}
             target.write_text(
-                f'{front_matter(item.title, head)}<div class="gb-generated">\n{body}\n</div>\n', encoding="utf-8"
+                f'{front_matter(item.title, item.hide, head)}<div class="gb-generated">\n{body}\n</div>\n',
+                encoding="utf-8",
             )
         else:
             target.write_text(renderer.file_content(item), encoding="utf-8")
@@ -135,13 +133,47 @@ def _write_config(project: Project, settings: dict[str, Any], out: Path) -> list
     if settings.get("nav") is not None and project.config.nav:
         settings["nav"] = list(settings["nav"]) + [evidence_nav()]
     theme = settings.get("theme")
-    if isinstance(theme, dict) and theme.get("custom_dir"):
-        source = project.root / theme["custom_dir"]
-        if source.is_dir():
-            shutil.copytree(source, out / theme["custom_dir"], dirs_exist_ok=True)
+    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
+        settings["theme"] = {**theme, "custom_dir": _copy_custom_dir(project.root, theme["custom_dir"], out)}
     problems = _head_override(project, settings, out)
-    (out / "mkdocs.yml").write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    _clear(out / "mkdocs.yml")
+    (out / "mkdocs.yml").write_text(dump_settings(settings), encoding="utf-8")
     return problems
+
+
+def _clear(path: Path) -> None:
+    """Remove what ``path`` holds before it is written: a link is removed, never followed,
+    so that nothing is written outside the output folder."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+
+
+def _copy_custom_dir(root: Path, custom_dir: str, out: Path) -> str:
+    """Copy the theme's ``custom_dir`` into ``out`` and return its path there: the same
+    relative path where that stays inside ``out`` and clear of ``docs``, else ``overrides``
+    (``../x`` was copied to ``out/../x``)."""
+    source = root / custom_dir
+    if not source.is_dir():
+        return custom_dir  # MkDocs stops on a missing custom_dir; leave it for MkDocs to say so
+    relative = PurePosixPath(custom_dir)
+    name = relative.as_posix()
+    if relative.is_absolute() or ".." in relative.parts or relative.parts[:1] in ((), ("docs",), ("mkdocs.yml",)):
+        name = "overrides"
+    target = out / name
+    if target.resolve() == source.resolve():
+        return name  # the output folder holds the sources' own custom_dir there already
+    if (
+        not target.parent.resolve().is_relative_to(out.resolve())
+        or target.resolve().is_relative_to(source.resolve())
+        or source.resolve().is_relative_to(target.resolve())
+    ):
+        raise ConfigError(f"will not copy theme.custom_dir {source} to {target}; choose another output folder")
+    _clear(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source, target)
+    return name
 
 
 def _head_override(project: Project, settings: dict[str, Any], out: Path) -> list[Diagnostic]:
@@ -152,7 +184,10 @@ def _head_override(project: Project, settings: dict[str, Any], out: Path) -> lis
     if not isinstance(theme, dict):
         theme = {"name": theme} if isinstance(theme, str) else {}
     theme = dict(theme)
-    folder = out / str(theme.setdefault("custom_dir", DEFAULT_CUSTOM_DIR))
+    if not theme.get("custom_dir"):
+        theme["custom_dir"] = DEFAULT_CUSTOM_DIR
+        _clear(out / DEFAULT_CUSTOM_DIR)  # the tree's own folder: emptied, a link never followed
+    folder = out / str(theme["custom_dir"])
     settings["theme"] = theme
     (folder / HEAD_PARTIAL).parent.mkdir(parents=True, exist_ok=True)
     (folder / HEAD_PARTIAL).write_text(HEAD_PARTIAL_TEXT, encoding="utf-8")

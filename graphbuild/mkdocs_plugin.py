@@ -31,8 +31,10 @@ from .claims import Claim
 from .config import OPTION_NAMES, Config, ConfigError, config_from_mapping
 from .diagnostics import Diagnostic, Severity, error, failing
 from .escaping import front_matter
-from .knowledge import KnowledgeBase, build_knowledge_base
+from .knowledge import BrokenClaim, KnowledgeBase, build_knowledge_base
 from .metatags import citation_meta, meta_tags_html
+from .project import DocsScan, font_diagnostics, scan_docs
+from .prose import sanitize_html
 from .render import Renderer
 from .rewrite import reconcile, rewrite_page
 from .site import clash_diagnostics, clash_message, evidence_nav, plan, scripts, stylesheets
@@ -74,6 +76,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
 
     def __init__(self) -> None:
         self.bib_cache = BibliographyCache()
+        self.serving = False
         self._reset()
 
     def _reset(self) -> None:
@@ -89,12 +92,16 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         self._nonce = secrets.token_hex(8)
         self._analysed: tuple[list, KnowledgeBase, list[Diagnostic]] | None = None
         self._taken: dict[str, File] = {}
+        self._scan = DocsScan()
+        self._settings_problems: list[Diagnostic] = []
         self.style: CitationStyle | None = None
         self.study_pages: dict[str, Study] = {}  # a study page's source -> its study, for its <head>
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declaring this hook makes MkDocs keep one plugin object across ``mkdocs serve``
-        rebuilds, so the bibliography cache survives them."""
+        rebuilds, so the bibliography cache survives them. Under ``serve`` only, a claim that
+        cannot be read shows its problems where its card would be."""
+        self.serving = command == "serve"
 
     # -- configuration --------------------------------------------------------------------
 
@@ -107,7 +114,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             raise PluginError(f"graphbuild: {exc}") from exc
         self.root = Path(config.config_file_path or ".").resolve().parent
         bib = self.root / self.options.bibliography
-        if not bib.is_file():
+        if not bib.exists():
             raise PluginError(f"graphbuild: bibliography '{self.options.bibliography}' not found at {bib}")
         try:
             self.style = site_style(self.options, self.root)
@@ -126,10 +133,23 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         for script in scripts():
             if script not in present:
                 config.extra_javascript.append(c.ExtraScriptValue(script))
+        self._settings_problems = self._font_diagnostics(config)
         evidence = evidence_nav()
         if config.nav is not None and self.options.nav and evidence not in config.nav:
             config.nav.append(evidence)
         return config
+
+    def _font_diagnostics(self, config: MkDocsConfig) -> list[Diagnostic]:
+        if not config.config_file_path:
+            return []
+        enabled = [
+            name
+            for name, plugin in config.plugins.items()
+            if getattr(plugin, "config", {}).get("enabled", True) is not False  # a hook module has no config
+        ]
+        text = Path(config.config_file_path).read_text(encoding="utf-8-sig")
+        path = self.display(config.config_file_path)
+        return font_diagnostics(path, text, config.theme.name, config.theme.get("font"), enabled)
 
     def display(self, path: str) -> str:
         return os.path.relpath(path, self.root).replace(os.sep, "/")
@@ -137,11 +157,18 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
     # -- collect and build once -----------------------------------------------------------
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """With ``--strict``, check the editors' input before MkDocs empties ``site_dir``: a
-        build that is bound to fail stops here and leaves the last good site in place."""
+        """Before MkDocs walks ``docs_dir``: a link back to a folder above it would keep that
+        walk going for ever, so it stops every build here. With ``--strict``, check the
+        editors' input before MkDocs empties ``site_dir``: a build that is bound to fail stops
+        here and leaves the last good site in place."""
+        self._scan = scan_docs(Path(config.docs_dir), self.root)
+        if self._scan.loops:
+            raise PluginError(
+                "graphbuild: links in the docs folder loop back:\n" + "\n".join(map(str, self._scan.loops))
+            )
         if not config.strict:
             return
-        files = get_files(config)
+        files = self._published(get_files(config))
         pages = self._pages(files)
         with _collector_paused():
             kb, diagnostics = self._analyse(pages)
@@ -152,13 +179,27 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             if f.generated_by is None and self._in_docs(f, config)
         }
         diagnostics = diagnostics + clash_diagnostics(kb, sources, config.use_directory_urls)
+        diagnostics += self._scan.problems + self._settings_problems
         if failing(diagnostics, strict=True):
             _log(diagnostics)
             count = len(set(failing(diagnostics, strict=True)))
+            site = Path(config.site_dir)
+            kept = (
+                f"'{self.display(config.site_dir)}' still holds the last build"
+                if site.is_dir() and any(site.iterdir())
+                else f"nothing was written to '{self.display(config.site_dir)}'"
+            )
             raise PluginError(
                 f"graphbuild: {count} problem{'s' if count != 1 else ''} in the sources (listed above); "
-                f"strict mode stops before writing, so '{self.display(config.site_dir)}' still holds the last build"
+                f"strict mode stops before writing, so {kept}"
             )
+
+    def _published(self, files: Files) -> Files:
+        """``files`` less what the scan of ``docs_dir`` refused: links to files outside the
+        project (a secret would be published) and files that are not plain files."""
+        for file in [f for f in files if f.generated_by is None and self._scan.is_refused(f.src_uri)]:
+            files.remove(file)
+        return files
 
     def _pages(self, files: Files) -> list[tuple[str, str, str]]:
         return [
@@ -193,7 +234,8 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             return self._collect_and_build(files, config)
 
     def _collect_and_build(self, files: Files, config: MkDocsConfig) -> Files:
-        kb, diagnostics = self._analyse(self._pages(files))
+        kb, diagnostics = self._analyse(self._pages(self._published(files)))
+        diagnostics = diagnostics + self._scan.problems + self._settings_problems
         self._analysed = None
         self.kb = kb
         template_dirs = [self.root / "overrides" / "graphbuild"]
@@ -208,7 +250,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
                 token = self._token()
                 inclusion = InclusionLevel.UNDEFINED if item.output.nav else InclusionLevel.NOT_IN_NAV  # type: ignore[union-attr]
                 page = File.generated(
-                    config, item.src, content=f"{front_matter(item.title)}{token}\n", inclusion=inclusion
+                    config, item.src, content=f"{front_matter(item.title, item.hide)}{token}\n", inclusion=inclusion
                 )
                 if self._add(files, page, diagnostics):
                     pages[token] = item
@@ -276,17 +318,30 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             self.fragments[token] = renderer.card(claim, src)
             return token
 
+        def broken(claim: BrokenClaim) -> str:
+            token = self._token()
+            self.fragments[token] = renderer.broken_claim([str(d) for d in claim.diagnostics])
+            return token
+
         numbering = renderer.numbering(placed)  # a numeric style's numbers, and the list ending the page
         references = renderer.reference_list(numbering, src)
         tail = ""
         if references:
             tail = self._token()
             self.fragments[tail] = references
-        return rewrite_page(placed, self.kb, lambda c: renderer.citation(c, src, numbering), card, tail)
+        citation = lambda c: renderer.citation(c, src, numbering)  # noqa: E731
+        return rewrite_page(placed, self.kb, citation, card, broken if self.serving else None, tail=tail)
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        assert self.renderer is not None
+        assert self.renderer is not None and self.options is not None
         src = page.file.src_uri
+        if src not in self.generated:
+            # Editors' prose: what would run script or fetch from another host was an error
+            # at its line; a build that went on regardless publishes none of it.
+            html, removed = sanitize_html(html, self.options.allowed_hosts)
+            where = self.display(page.file.abs_src_path) if page.file.abs_src_path else src
+            for removal in removed:
+                log.warning(f"{where}: removed from the published page: {removal.what}")
         if src not in self.generated and "GBPLACEHOLDER" not in html:
             return html
         for token in dict.fromkeys(_TOKEN.findall(html)):

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import posixpath
+import stat
 from collections import defaultdict
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,8 @@ from pathspec import GitIgnoreSpec
 
 from .bibliography import BibliographyCache
 from .config import Config, ConfigError, config_from_mapping
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, error, warning
+from .files import is_inside, kind
 from .knowledge import KnowledgeBase, build_knowledge_base
 from .site import clash_diagnostics
 
@@ -28,12 +31,68 @@ MARKDOWN_EXTENSIONS = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
 DEFAULT_EXCLUDE = (".*", "/templates/")
 
 
+@dataclass(frozen=True)
+class Tagged:
+    """A value under a tag of MkDocs' or of an extension's (``!ENV``, ``!relative``,
+    ``!!python/name:``), kept as written: ``graphbuild render`` writes it back, and the
+    engine that reads the rendered ``mkdocs.yml`` resolves it (Material's emoji setup needs
+    its ``!!python/name:`` functions)."""
+
+    tag: str
+    value: Any
+
+
 class _TolerantLoader(yaml.SafeLoader):
-    """mkdocs.yml may hold ``!!python/name:`` and ``!ENV`` tags; we need none of them."""
+    """mkdocs.yml with every tag kept as a ``Tagged`` value; nothing is imported or run."""
 
 
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+def _tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
+    if isinstance(node, yaml.SequenceNode):
+        return Tagged(node.tag, loader.construct_sequence(node, deep=True))
+    if isinstance(node, yaml.MappingNode):
+        return Tagged(node.tag, loader.construct_mapping(node, deep=True))
+    return Tagged(node.tag, loader.construct_scalar(node))
+
+
+_TolerantLoader.add_multi_constructor("", _tagged)
+
+
+class _SettingsDumper(yaml.SafeDumper):
+    """Writes ``Tagged`` values back under their own tags."""
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value)
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    return dumper.represent_scalar(data.tag, data.value)
+
+
+_SettingsDumper.add_representer(Tagged, _represent_tagged)
+
+
+def dump_settings(settings: dict[str, Any]) -> str:
+    return yaml.dump(settings, Dumper=_SettingsDumper, sort_keys=False, allow_unicode=True)
+
+
+def resolve_env(value: Any) -> Any:
+    """``value`` with each ``!ENV`` resolved as MkDocs resolves it (``!ENV VAR`` or
+    ``!ENV [VAR, OTHER, default]``), so that ``check`` reads the options the build gets."""
+    if isinstance(value, dict):
+        return {k: resolve_env(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve_env(v) for v in value]
+    if not isinstance(value, Tagged) or value.tag != "!ENV":
+        return value
+    items = value.value if isinstance(value.value, list) else [value.value]
+    names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+    for name in names:
+        if str(name) in os.environ:
+            text = os.environ[str(name)]
+            loader = yaml.SafeLoader("")
+            return loader.construct_object(yaml.ScalarNode(loader.resolve(yaml.ScalarNode, text, (True, False)), text))
+    return default
 
 
 def _default_exclusions() -> tuple[GitIgnoreSpec, ...]:
@@ -51,6 +110,7 @@ class Project:
     config_file: str = "mkdocs.yml"
     exclusions: tuple[GitIgnoreSpec, ...] = field(default_factory=_default_exclusions)
     directory_urls: bool = True
+    settings_problems: list[Diagnostic] = field(default_factory=list)
 
     @property
     def config_path(self) -> Path:
@@ -127,6 +187,7 @@ def load_project(root: Path, config_file: str = "mkdocs.yml") -> Project:
 
 def project_from_settings(root: Path, settings: dict[str, Any], config_file: str = "mkdocs.yml") -> Project:
     path = root / config_file
+    settings = resolve_env(settings)
     try:
         config = config_from_mapping(plugin_options(settings) or {})
         docs_dir = settings.get("docs_dir", "docs")
@@ -136,7 +197,52 @@ def project_from_settings(root: Path, settings: dict[str, Any], config_file: str
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from exc
     directory_urls = settings.get("use_directory_urls", True) is not False
-    return Project(root, root / docs_dir, config, config_file, exclusions, directory_urls)
+    theme = settings.get("theme")
+    name, font = (theme.get("name"), theme.get("font")) if isinstance(theme, dict) else (theme, None)
+    # The settings of a commit in the site's history come from a blob, not a file there.
+    text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+    fonts = font_diagnostics(config_file, text, name, font, _enabled_plugins(settings))
+    return Project(root, root / docs_dir, config, config_file, exclusions, directory_urls, fonts)
+
+
+def _enabled_plugins(settings: dict[str, Any]) -> list[str]:
+    plugins = settings.get("plugins") or []
+    if isinstance(plugins, dict):
+        entries = list(plugins.items())
+    else:
+        entries = [next(iter(p.items())) if isinstance(p, dict) and p else (p, None) for p in plugins]
+    disabled = {name for name, options in entries if isinstance(options, dict) and options.get("enabled") is False}
+    return [str(name) for name, _ in entries if name not in disabled]
+
+
+def font_diagnostics(path: str, text: str, theme: Any, font: Any, plugins: Collection[str]) -> list[Diagnostic]:
+    """Material fetches its fonts from Google Fonts on every page unless ``theme.font`` is
+    false (or its privacy plugin downloads them at build time): readers' browsers would
+    contact another host, which the site promises they never do."""
+    if theme != "material" or font is False or {"privacy", "material/privacy"} & set(plugins):
+        return []
+    message = (
+        "option 'theme.font': Material loads its fonts from Google Fonts (fonts.googleapis.com) on every page; "
+        "set 'font: false' to use the reader's own fonts, or enable Material's privacy plugin"
+    )
+    return [warning(path, _option_line(text, ("theme", "font")), message)]
+
+
+def _option_line(text: str, names: tuple[str, ...]) -> int:
+    """The line of the deepest of ``names`` (a path of keys) that the YAML holds, else 1."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return 1
+    line = 1
+    for name in names:
+        if not isinstance(node, yaml.MappingNode):
+            break
+        found = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == name), None)
+        if found is None:
+            break
+        line, node = found[0].start_mark.line + 1, found[1]
+    return line
 
 
 def _exclusions(settings: dict[str, Any]) -> tuple[GitIgnoreSpec, ...]:
@@ -170,15 +276,84 @@ def pages_among(sources: list[str]) -> list[str]:
 
 def site_sources(project: Project) -> list[str]:
     """Every file of ``docs_dir`` MkDocs would publish, pages or not, in its walk's order."""
-    found = []
-    for folder, dirnames, filenames in os.walk(project.docs_dir, followlinks=True):
+    return scan_docs(project.docs_dir, project.root, project.is_excluded).sources
+
+
+@dataclass
+class DocsScan:
+    """A walk of ``docs_dir`` as MkDocs walks it (following links), less what must not be
+    read: ``refused`` holds the files and folders left out, each with a diagnostic, and
+    ``loops`` the links back to a folder above them, which MkDocs' own walk never leaves."""
+
+    sources: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    loops: list[Diagnostic] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def is_refused(self, src: str) -> bool:
+        return any(src == path or src.startswith(path + "/") for path in self.refused)
+
+
+def scan_docs(docs_dir: Path, root: Path, excluded: Callable[[str], bool] = lambda src: False) -> DocsScan:
+    """``excluded``: sources left out without a word (``exclude_docs`` and the like)."""
+    scan = DocsScan()
+    allowed = (root.resolve(), docs_dir.resolve())
+
+    def refuse(src: str, problem: tuple[Callable[..., Diagnostic], str]) -> Diagnostic:
+        severity, message = problem
+        scan.refused.append(src)
+        scan.problems.append(severity(_shown(docs_dir / src, root), 1, message))
+        return scan.problems[-1]
+
+    for folder, dirnames, filenames in os.walk(docs_dir, followlinks=True):
+        here = Path(folder)
+        relative = here.relative_to(docs_dir).as_posix()
+        prefix = "" if relative == "." else f"{relative}/"
         dirnames.sort()
-        relative = Path(folder).relative_to(project.docs_dir).as_posix()
+        for name in [d for d in dirnames if (here / d).is_symlink()]:
+            target = (here / name).resolve()
+            if here.resolve().is_relative_to(target):
+                scan.loops.append(
+                    refuse(prefix + name, (error, f"a link to '{target}', a folder that holds it: {_LOOP}"))
+                )
+            elif not is_inside(target, allowed) and not excluded(prefix + name):
+                refuse(prefix + name, (warning, f"a link to '{target}', outside the project: {_KEPT_OUT}"))
+            else:
+                continue
+            dirnames.remove(name)
         for name in sorted(filenames):
-            src = name if relative == "." else f"{relative}/{name}"
-            if not project.is_excluded(src):
-                found.append(src)
-    return found
+            src = prefix + name
+            if excluded(src):
+                continue
+            problem = _file_problem(here / name, allowed)
+            if problem:
+                refuse(src, problem)
+            else:
+                scan.sources.append(src)
+    return scan
+
+
+_LOOP = "following it, MkDocs would walk the same folders for ever; remove the link"
+_KEPT_OUT = "it is not published"
+
+
+def _file_problem(path: Path, allowed: tuple[Path, ...]) -> tuple[Callable[..., Diagnostic], str] | None:
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return error, f"cannot be read ({exc.strerror}): {_KEPT_OUT}"
+    if not stat.S_ISREG(mode):
+        return error, f"it is {kind(mode)}, not a plain file: {_KEPT_OUT}"
+    if path.is_symlink() and not is_inside(path.resolve(), allowed):
+        return warning, f"a link to '{path.resolve()}', outside the project: {_KEPT_OUT}"
+    return None
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _without_conflicts(sources: list[str]) -> list[str]:
@@ -196,8 +371,9 @@ def _without_conflicts(sources: list[str]) -> list[str]:
 def read_pages(project: Project) -> tuple[list[tuple[str, str, str]], list[Diagnostic]]:
     """Every page as (src, display path, text); a page that cannot be decoded is reported and skipped."""
     pages: list[tuple[str, str, str]] = []
-    problems: list[Diagnostic] = []
-    for src in page_sources(project):
+    scan = scan_docs(project.docs_dir, project.root, project.is_excluded)
+    problems: list[Diagnostic] = list(scan.problems)
+    for src in _without_conflicts([src for src in scan.sources if is_markdown(src)]):
         file = project.docs_dir / src
         text = decode_page(file.read_bytes(), project.display(file))
         if isinstance(text, Diagnostic):
@@ -224,7 +400,8 @@ def analyse(project: Project, cache: BibliographyCache | None = None) -> tuple[K
     bibliography, bib_problems = (cache or BibliographyCache()).load(file, project.display(file), project.config)
     pages, page_problems = read_pages(project)
     kb, problems = build_knowledge_base(pages, bibliography, project.config)
-    return kb, sorted(set(bib_problems + page_problems + problems + _clashes(project, kb)))
+    found = bib_problems + page_problems + problems + _clashes(project, kb) + project.settings_problems
+    return kb, sorted(set(found))
 
 
 def _clashes(project: Project, kb: KnowledgeBase) -> list[Diagnostic]:

@@ -7,6 +7,7 @@ entity-encoded so that Markdown syntax in a hostile title stays text.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -41,7 +42,6 @@ from .vocabulary import (
     STATUSES,
     design_noun,
     level_mark,
-    type_colour,
 )
 
 
@@ -109,7 +109,6 @@ class Renderer:
             certainty_html=self.certainty_html,
             design_noun=design_noun,
             level_mark=level_mark,
-            type_colour=type_colour,
             level_label=self.level_label,
             stance_html=self.stance_html,
             status_html=self.status_html,
@@ -142,8 +141,10 @@ class Renderer:
         return self.claim_href(current, ident) if kind == "claim" else self.study_href(current, ident)
 
     def node_label(self, node_id: str) -> str:
+        from .mapdata import short_label
+
         kind, _, ident = node_id.partition(":")
-        return ident if kind == "claim" else self.kb.label(ident)
+        return short_label(self.kb.claims[ident].statement) if kind == "claim" else self.kb.label(ident)
 
     def level_label(self, level: int | None) -> str:
         return "unrated" if level is None else f"level {level}"
@@ -271,12 +272,18 @@ class Renderer:
             data_id=f"gb-graph-{kind}-{slug}",
             data_json=script_json(data, self.markdown_safe),
             label=label,
+            map_src=self.href(current, next(f.src for f in FILES if f.name == "map-data")),
         )
 
     def card(self, claim: Claim, current: str) -> str:
         graph = self.local_graph(current, claim_node(claim.id), f"claim {claim.id} and its studies")
         jsonld = self.jsonld(claim_jsonld(claim, self.iri(current), self.kb.bibliography.studies, self._status(claim)))
         return self._render("claim_card.html", graph=graph, jsonld=jsonld, **self.claim_view(claim, current))
+
+    def broken_claim(self, problems: list[str]) -> str:
+        """What a claim block that could not be read shows while an editor previews the site
+        (``mkdocs serve``): its problems, where the card would be."""
+        return self._render("broken_claim.html", problems=problems)
 
     def citation(self, citation: Citation, current: str, numbering: PageReferences | None = None) -> str:
         """``(Mead & MacNeil, 2006, p. 4; Pitt et al., 2013)``, or in a numeric style ``(1, p.
@@ -340,7 +347,19 @@ class Renderer:
         """The HTML body of a generated page of ``site.plan``."""
         page = planned.output
         assert isinstance(page, GeneratedPage)
-        return self._render(page.template, **page.context(self, planned.src, planned.subject))
+        context = page.context(self, planned.src, planned.subject) if page.context else self.plain_context(planned.src)
+        return self._render(page.template, **context)
+
+    def plain_context(self, current: str) -> dict[str, Any]:
+        """What a generated page without a context of its own gets: enough for a new list."""
+        kb = self.kb
+        return {
+            "claims": [
+                self.claim_view(c, current) | {"page_title": self.page_title(kb.claim_page[c.id])}
+                for c in kb.ordered_claims
+            ],
+            "studies": [self.study_view(s, current) for s in sorted(kb.cited.values(), key=lambda s: kb.label(s.key))],
+        }
 
     def file_content(self, planned: Planned) -> str:
         """The text of a generated file of ``site.plan``."""
@@ -374,6 +393,12 @@ class Renderer:
         return {
             "s": self.study_view(study, current),
             "study": study,
+            "about": {
+                "summary": study.text("summary"),
+                "population": study.text("population"),
+                "setting": ", ".join(p for p in (study.text("setting"), study.text("country")) if p),
+                "sample": study.text("sample"),
+            },
             "abstract": study.abstract,
             "citing": citing,
             "inline": inline,
@@ -418,13 +443,49 @@ class Renderer:
         return list(found.values())
 
     def claims_context(self, current: str) -> dict[str, Any]:
+        """The claims index: every claim as a row a script can filter and sort by its data
+        attributes (the whole table stands without it), and counts that link to the filters."""
+        kb = self.kb
         rows = [
-            self.claim_view(c, current) | {"page_title": self.page_title(self.kb.claim_page[c.id])}
-            for c in self.kb.ordered_claims
+            self.claim_view(c, current)
+            | {"page_title": self.page_title(kb.claim_page[c.id]), "page_src": kb.claim_page[c.id]}
+            for c in kb.ordered_claims
+        ]
+        statuses = Counter(r["profile"].status for r in rows)
+        ratings = Counter(r["assessment"].rating or "none" for r in rows)
+        counts = [
+            {"query": f"direction={s.value}", "count": statuses[s.value], "label": s.word}
+            for s in STATUSES
+            if statuses[s.value]
+        ]
+        counts += [
+            {"query": f"certainty={c.value}", "count": ratings[c.value], "label": f"{c.word} certainty"}
+            for c in CERTAINTIES
+            if ratings[c.value]
+        ]
+        if ratings["none"]:
+            counts.append({"query": "certainty=none", "count": ratings["none"], "label": "not assessed"})
+        pages = sorted({kb.claim_page[c.id] for c in kb.claims.values()}, key=lambda src: kb.pages[src].path)
+        filters = [
+            {"name": "direction", "label": "Direction", "options": [(s.value, s.word) for s in STATUSES]},
+            {
+                "name": "certainty",
+                "label": "Certainty",
+                "options": [(c.value, c.word) for c in CERTAINTIES] + [("none", "not assessed")],
+            },
+            {"name": "type", "label": "Type", "options": [(t, t.replace("-", " ")) for t in kb.config.claim_types]},
+            {
+                "name": "group",
+                "label": "Who",
+                "options": [(g, g.replace("-", " ")) for g in kb.config.groups] + [("none", "not stated")],
+            },
+            {"name": "page", "label": "Page", "options": [(src, self.page_title(src)) for src in pages]},
         ]
         return {
             "rows": rows,
-            "types": self.kb.config.claim_types,
+            "counts": counts,
+            "filters": filters,
+            "summary_href": self.page_href(current, "summary"),
             "matrix_href": self.page_href(current, "matrix"),
             "map_href": self.page_href(current, "map"),
             "exports": self.claims_exports(current),
@@ -464,7 +525,47 @@ class Renderer:
             "levels": levels,
             "scheme": self.kb.config.levels,
             "claims_href": self.page_href(current, "claims"),
+            "gap": self.gap_map(current),
         }
+
+    def gap_map(self, current: str) -> dict[str, Any]:
+        """Claim types against who the claims concern: in each cell the number of claims and
+        of the studies behind them, their certainty and how many are contested, and a link
+        to those claims in the index. An empty cell is a gap in the evidence."""
+        kb = self.kb
+        groups: list[str | None] = list(kb.config.groups)
+        if any(c.group is None for c in kb.claims.values()):
+            groups.append(None)
+        index = self.page_href(current, "claims")
+        rows: list[dict[str, Any]] = []
+        for claim_type in kb.config.claim_types:
+            cells: list[dict[str, Any]] = []
+            for group in groups:
+                claims = [c for c in kb.ordered_claims if c.type == claim_type and c.group == group]
+                ratings = Counter(kb.assessments[c.id].rating or "none" for c in claims)
+                studies = {e.key for c in claims for e in c.evidence if e.key in kb.bibliography}
+                # the certainty most of them have (on a tie, the lower): a cell of one
+                # moderate and eight very low claims is not moderate evidence
+                rated = [t.value for t in reversed(CERTAINTIES) if ratings[t.value]]
+                typical = max(rated, key=lambda value: ratings[value]) if rated else None
+                cells.append(
+                    {
+                        "group": group,
+                        "claims": len(claims),
+                        "studies": len(studies),
+                        "contested": sum(kb.profiles[c.id].contested for c in claims),
+                        "ratings": [(t.value, ratings[t.value]) for t in CERTAINTIES if ratings[t.value]],
+                        "unrated": ratings["none"],
+                        "typical": typical,
+                        "href": f"{index}?type={claim_type}&group={group or 'none'}",
+                    }
+                )
+            rows.append({"type": claim_type, "cells": cells})
+        most = max((cell["claims"] for row in rows for cell in row["cells"]), default=0) or 1
+        for row in rows:
+            for cell in row["cells"]:
+                cell["size"] = round(1.2 + 2.3 * (cell["claims"] / most) ** 0.5, 2)  # bubble diameter, rem
+        return {"groups": groups, "rows": rows}
 
     def summary_context(self, current: str) -> dict[str, Any]:
         """The summary of findings: per page, each claim's key message, its studies by design,
@@ -499,9 +600,11 @@ class Renderer:
             "levels": sorted(self.kb.config.levels.items()),
             "stats": {
                 "claims": len(self.kb.claims),
-                "studies": len(self.kb.cited),
+                "studies": sum(1 for key in self.kb.cited if key in self.kb.citing),
                 "edges": self.graph.number_of_edges(),
+                "unlinked": sum(1 for key in self.kb.cited if key not in self.kb.citing),
             },
+            "bibliography_href": self.page_href(current, "bibliography"),
         }
 
     def map_data(self) -> str:

@@ -12,7 +12,7 @@ from .citations import Citation
 from .claims import Claim
 from .config import Config
 from .diagnostics import Diagnostic, error
-from .knowledge import KnowledgeBase, SourcePage, read_body
+from .knowledge import BrokenClaim, KnowledgeBase, SourcePage, read_body
 from .scan import Fence, Source
 
 Replacement = tuple[int, int, str]
@@ -44,15 +44,19 @@ def rewrite_page(
     kb: KnowledgeBase,
     citation: Callable[[Citation], str],
     card: Callable[[Claim], str],
+    broken: Callable[[BrokenClaim], str] | None = None,
     tail: str = "",
 ) -> str:
     """The page body with every citation and every claim of the knowledge base replaced (a
-    claim whose id was taken first, elsewhere, stays as its editor wrote it), and ``tail``
-    (a numeric style's reference list) added as a block of its own at the end."""
+    claim whose id was taken first, elsewhere, stays as its editor wrote it). ``broken``, if
+    given, is what a claim block that could not be read shows instead of its YAML; ``tail``
+    (a numeric style's reference list) is added as a block of its own at the end."""
     replacements = [(c.start, c.end, citation(c)) for c in page.citations]
     for claim, block in zip(page.claims, page.blocks, strict=True):
         if kb.claims.get(claim.id) is claim:
             replacements.append((block.start, block.end, card_block(block, card(claim))))
+    if broken is not None:
+        replacements += [(b.block.start, b.block.end, card_block(b.block, broken(b))) for b in page.broken]
     if tail:
         end = len(page.body)
         replacements.append((end, end, f"\n\n{tail}\n"))
@@ -87,5 +91,6 @@ def reconcile(page: SourcePage, markdown: str, config: Config) -> tuple[SourcePa
         kept,
         [found[claim.id] for claim in kept],
         fresh.citations,
+        fresh.broken,
     )
     return placed, diagnostics

@@ -10,6 +10,13 @@ text. Everything is found on the body MkDocs hands to ``on_page_markdown`` (fron
 meta lines stripped as ``mkdocs.utils.meta.get_data`` strips them, newlines normalised as
 Python's text mode does), so the offsets found here apply unchanged to that string, and
 ``graphbuild check`` and ``render`` see what the build sees. Line numbers are the file's.
+
+Why not a superfences custom fence for ``claim`` (as mkdocstrings handles ``:::``)? Claims
+must be known before any page is rendered (the graph, the index and every card need all of
+them) and by ``check`` and ``render``, which run no Markdown: a custom fence would add a
+second finder beside this one, the fault this module removes; and collecting with
+Python-Markdown itself would parse every page once more, an order of magnitude more work
+than this scan.
 """
 
 from __future__ import annotations
@@ -144,9 +151,9 @@ def scan(body: str, path: str, first_line: int = 1) -> Scan:
     fences, code_lines = _blocks(lines, starts, first_line)
     opaque = _blank_lines(body, lines, starts, code_lines, fences, _OPAQUE)
     spans = code_spans(opaque)
-    opaque = _blank_ranges(opaque, spans, _OPAQUE)
+    opaque = blank_ranges(opaque, spans, _OPAQUE)
     comments = _comments(opaque)
-    masked = _blank_ranges(opaque, comments, " ").replace(_OPAQUE, " ")
+    masked = blank_ranges(opaque, comments, " ").replace(_OPAQUE, " ")
     result = Scan(body, first_line, masked=masked, _newlines=[m.start() for m in re.finditer("\n", body)])
     comment_starts = [start for start, _ in comments]
     for fence in fences:
@@ -241,10 +248,10 @@ def _blank_lines(
 ) -> str:
     ranges = [(starts[i], starts[i] + len(lines[i])) for i in code]
     ranges += [(fence.start, fence.end) for fence in fences]
-    return _blank_ranges(body, sorted(ranges), filler)
+    return blank_ranges(body, sorted(ranges), filler)
 
 
-def _blank_ranges(text: str, ranges: list[tuple[int, int]], filler: str) -> str:
+def blank_ranges(text: str, ranges: list[tuple[int, int]], filler: str) -> str:
     """``text`` with every character in ``ranges`` (sorted, not overlapping) but newlines
     replaced by ``filler``."""
     if not ranges:

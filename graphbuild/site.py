@@ -33,15 +33,18 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 class GeneratedPage:
     """A page of the site that graphbuild writes. ``each``: one page per cited study, its
     path made from the study's slug; else one page. ``nav``: listed, in this order, in the
-    *Evidence* section. ``context``: what its template needs besides the renderer's globals."""
+    *Evidence* section. ``context``: what its template needs besides the renderer's globals;
+    without one, the template gets ``claims`` (every claim as cards see it, with its page's
+    ``page_title``, in reading order) and ``studies`` (every cited study, by label)."""
 
     name: str
     src: str
     title: str
     template: str
-    context: Callable[[Renderer, str, Any], dict[str, Any]]
+    context: Callable[[Renderer, str, Any], dict[str, Any]] | None = None
     nav: bool = False
     each: str | None = None
+    wide: bool = False  # a page of wide tables: the theme's table of contents column is left out
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,11 @@ class Planned:
     def is_page(self) -> bool:
         return isinstance(self.output, GeneratedPage)
 
+    @property
+    def hide(self) -> tuple[str, ...]:
+        """What the theme leaves out of this page (its front matter's ``hide``)."""
+        return ("toc",) if isinstance(self.output, GeneratedPage) and self.output.wide else ()
+
 
 def _graph_json(r: Renderer) -> str:
     from .graph import to_json
@@ -88,7 +96,7 @@ def _graphml(r: Renderer) -> str:
 
 
 def _vocabulary_css(r: Renderer) -> str:
-    return vocabulary_css(r.kb.config.claim_types, sorted(r.kb.config.levels))
+    return vocabulary_css(sorted(r.kb.config.levels))
 
 
 def _csv(r: Renderer) -> str:
@@ -138,12 +146,25 @@ PAGES: tuple[GeneratedPage, ...] = (
         "summary.html",
         lambda r, c, _: r.summary_context(c),
         nav=True,
+        wide=True,
     ),
     GeneratedPage(
-        "claims", "claims/index.md", "Claims index", "claims.html", lambda r, c, _: r.claims_context(c), nav=True
+        "claims",
+        "claims/index.md",
+        "Claims index",
+        "claims.html",
+        lambda r, c, _: r.claims_context(c),
+        nav=True,
+        wide=True,
     ),
     GeneratedPage(
-        "map", "evidence/index.md", "Evidence map", "evidence_map.html", lambda r, c, _: r.map_context(c), nav=True
+        "map",
+        "evidence/index.md",
+        "Evidence map",
+        "evidence_map.html",
+        lambda r, c, _: r.map_context(c),
+        nav=True,
+        wide=True,
     ),
     GeneratedPage(
         "matrix",
@@ -152,6 +173,7 @@ PAGES: tuple[GeneratedPage, ...] = (
         "matrix.html",
         lambda r, c, _: r.matrix_context(c),
         nav=True,
+        wide=True,
     ),
     GeneratedPage(
         "bibliography",

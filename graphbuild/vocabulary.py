@@ -94,7 +94,9 @@ STANCES: tuple[StanceTerm, ...] = (
 
 @dataclass(frozen=True)
 class StatusTerm:
-    """The direction of a claim's whole body of evidence, in one word for tables and filters."""
+    """The direction of a claim's whole body of evidence, in one word for tables and filters.
+    On the map it is the claim's outline: ``colour``/``dark`` and ``outline_dash``, described
+    in words by ``outline``."""
 
     value: str
     word: str
@@ -102,12 +104,40 @@ class StatusTerm:
     meaning: str
     border: str
     emphasis: bool = False
+    rank: int = 0  # where "contested first" puts it
+    colour: str = "#202020"
+    dark: str = "#e0e0e0"
+    outline_dash: tuple[int, ...] = ()
+    outline: str = "a thin solid outline"
 
 
 STATUSES: tuple[StatusTerm, ...] = (
-    StatusTerm("supported", "supported", "", "the strongest evidence supports it", "solid"),
-    StatusTerm("contested", "contested", "⚠", "the strongest evidence does not support it", "dashed", True),
-    StatusTerm("not-supported", "not supported", "", "no study supports it", "dotted"),
+    StatusTerm("supported", "supported", "", "the strongest evidence supports it", "solid", rank=2),
+    StatusTerm(
+        "contested",
+        "contested",
+        "⚠",
+        "the strongest evidence does not support it",
+        "dashed",
+        True,
+        0,
+        "#c45500",
+        "#e8743b",
+        (6, 3),
+        "a thick vermilion dashed outline",
+    ),
+    StatusTerm(
+        "not-supported",
+        "not supported",
+        "",
+        "no study supports it",
+        "dotted",
+        rank=1,
+        colour="#6e6e6e",
+        dark="#a0a0a0",
+        outline_dash=(2, 3),
+        outline="a grey dotted outline",
+    ),
 )
 
 
@@ -135,27 +165,6 @@ LEVEL_MARKS: tuple[LevelMark, ...] = (
 
 
 @dataclass(frozen=True)
-class Colour:
-    """A claim type's colour on the map, by the type's position in the site's list."""
-
-    name: str
-    light: str
-    dark: str
-
-
-TYPE_COLOURS: tuple[Colour, ...] = (
-    Colour("green", "#009e73", "#009e73"),
-    Colour("vermilion (orange-red)", "#d55e00", "#d55e00"),
-    Colour("sky blue", "#56b4e9", "#56b4e9"),
-    Colour("orange", "#e69f00", "#e69f00"),
-    Colour("blue", "#0072b2", "#0072b2"),
-    Colour("pink", "#cc79a7", "#cc79a7"),
-    Colour("yellow", "#f0e442", "#f0e442"),
-    Colour("grey", "#555555", "#bbbbbb"),
-)
-
-
-@dataclass(frozen=True)
 class CertaintyTerm:
     """How far a reader can trust a claim's body of evidence, in GRADE's four words (GRADE-
     CERQual uses the same four). ``marks``: filled circles of four on the meter; its colours
@@ -172,6 +181,8 @@ class CertaintyTerm:
     dark: str
     meaning: dict[str, str]
     hedge: tuple[str, ...] = ()
+    fill: str = ""  # a shape's fill (the map's claims, the gap map's bubbles): paler when less sure
+    fill_dark: str = ""
 
 
 CERTAINTIES: tuple[CertaintyTerm, ...] = (
@@ -185,6 +196,8 @@ CERTAINTIES: tuple[CertaintyTerm, ...] = (
             "grade": "We are very confident that the true effect is close to the estimate.",
             "cerqual": "It is highly likely that the finding is a reasonable representation of the phenomenon.",
         },
+        fill="#08306b",
+        fill_dark="#deebf7",
     ),
     CertaintyTerm(
         "moderate",
@@ -197,6 +210,8 @@ CERTAINTIES: tuple[CertaintyTerm, ...] = (
             "cerqual": "It is likely that the finding is a reasonable representation of the phenomenon.",
         },
         ("probably", "likely"),
+        fill="#2171b5",
+        fill_dark="#9ecae1",
     ),
     CertaintyTerm(
         "low",
@@ -209,6 +224,8 @@ CERTAINTIES: tuple[CertaintyTerm, ...] = (
             "cerqual": "It is possible that the finding is a reasonable representation of the phenomenon.",
         },
         ("may", "might"),
+        fill="#6baed6",
+        fill_dark="#4292c6",
     ),
     CertaintyTerm(
         "very-low",
@@ -221,6 +238,8 @@ CERTAINTIES: tuple[CertaintyTerm, ...] = (
             "cerqual": "It is not clear whether the finding is a reasonable representation of the phenomenon.",
         },
         ("very uncertain",),
+        fill="#c6dbef",
+        fill_dark="#1f4e79",
     ),
 )
 
@@ -329,15 +348,11 @@ def design_noun(design: str | None, count: int = 1) -> str:
     return singular if count == 1 else plural
 
 
-def type_colour(index: int) -> Colour:
-    return TYPE_COLOURS[min(index, len(TYPE_COLOURS) - 1)]
-
-
 def level_mark(rank: int) -> LevelMark:
     return LEVEL_MARKS[min(rank, len(LEVEL_MARKS) - 1)]
 
 
-def vocabulary_css(claim_types: Sequence[str], levels: Sequence[int]) -> str:
+def vocabulary_css(levels: Sequence[int]) -> str:
     """The stylesheet every drawing reads its colours, dashes and shapes from: the map's
     script takes them from these custom properties, the legend and badges from the classes."""
     light, dark, rules = [], [], []
@@ -349,22 +364,28 @@ def vocabulary_css(claim_types: Sequence[str], levels: Sequence[int]) -> str:
             f".gb-line .gb-line-{term.value} {{ stroke: var(--gb-stance-{term.value}); "
             f"stroke-dasharray: {dash if term.dash else 'none'}; }}"
         )
-    for index in range(len(claim_types)):
-        colour = type_colour(index)
-        light.append(f"--gb-type-{index}: {colour.light};")
-        if colour.dark != colour.light:
-            dark.append(f"--gb-type-{index}: {colour.dark};")
-        rules.append(f".gb-swatch.gb-type-{index} {{ background: var(--gb-type-{index}); }}")
     for rank in range(len(levels)):
         mark = level_mark(rank)
         light += [f"--gb-level-shape-{rank}: {mark.shape};", f"--gb-level-size-{rank}: {mark.size};"]
     for rating in CERTAINTIES:
         light.append(f"--gb-certainty-{rating.value}: {rating.colour};")
+        light.append(f"--gb-certainty-fill-{rating.value}: {rating.fill};")
         dark.append(f"--gb-certainty-{rating.value}: {rating.dark};")
+        dark.append(f"--gb-certainty-fill-{rating.value}: {rating.fill_dark};")
         rules.append(
             f".md-typeset .gb-certainty-{rating.value} .gb-meter {{ color: var(--gb-certainty-{rating.value}); }}"
         )
+        fill = f"var(--gb-certainty-fill-{rating.value})"
+        rules.append(f".md-typeset .gb-bubble.gb-certainty-{rating.value} {{ background: {fill}; }}")
+        rules.append(f".gb-swatch.gb-fill-{rating.value} {{ background: {fill}; }}")
     for status in STATUSES:
+        outline = " ".join(map(str, status.outline_dash)) or "none"
+        light += [f"--gb-status-{status.value}: {status.colour};", f"--gb-status-dash-{status.value}: {outline};"]
+        dark.append(f"--gb-status-{status.value}: {status.dark};")
+        rules.append(
+            f".gb-swatch.gb-outline-{status.value} {{ border: {3 if status.emphasis else 2}px "
+            f"{status.border} var(--gb-status-{status.value}); background: var(--gb-unrated-fill); }}"
+        )
         weight = " font-weight: 700;" if status.emphasis else ""
         rules.append(f".md-typeset .gb-status-{status.value} {{ border-style: {status.border};{weight} }}")
     return (

@@ -111,9 +111,10 @@ def test_a_new_generated_page_is_one_entry_and_one_template(site: Path, monkeypa
     templates = tmp_path / "overrides" / "graphbuild"
     templates.mkdir(parents=True)
     (templates / "contested.html").write_text(
-        "<ul>{% for c in claims %}<li>{{ c.statement }}</li>{% endfor %}</ul>", encoding="utf-8"
+        "<ul>{% for c in claims if c.profile.contested %}<li>{{ c.claim.statement }}</li>{% endfor %}</ul>",
+        encoding="utf-8",
     )
-    extra = site_module_page("contested", "evidence/contested/index.md", "Contested claims", "contested.html")
+    extra = registry.GeneratedPage("contested", "evidence/contested/index.md", "Contested claims", "contested.html")
     monkeypatch.setattr(registry, "PAGES", (*registry.PAGES, extra))
     monkeypatch.setattr(registry, "PAGE", {**registry.PAGE, extra.name: extra})
     (site / "overrides").symlink_to(tmp_path / "overrides")
@@ -121,14 +122,6 @@ def test_a_new_generated_page_is_one_entry_and_one_template(site: Path, monkeypa
     html = (built / "evidence" / "contested" / "index.html").read_text(encoding="utf-8")
     assert "<li>Peer support is associated with fewer psychiatric readmissions.</li>" in html
     assert "<title>Contested claims" in html
-
-
-def site_module_page(name: str, src: str, title: str, template: str) -> registry.GeneratedPage:
-    def context(renderer, current, subject):  # what a new page needs, from the knowledge base
-        kb = renderer.kb
-        return {"claims": [c for c in kb.ordered_claims if kb.profiles[c.id].contested]}
-
-    return registry.GeneratedPage(name, src, title, template, context, nav=True)
 
 
 # -- one table per vocabulary ----------------------------------------------------------------
@@ -141,7 +134,8 @@ HARMS = vocabulary.StanceTerm(
 def test_the_script_knows_no_value_of_any_vocabulary() -> None:
     script = (PACKAGE / "assets" / "graphbuild.js").read_text(encoding="utf-8")
     values = [t.value for t in vocabulary.STANCES] + [m.shape for m in vocabulary.LEVEL_MARKS]
-    values += [c.light for c in vocabulary.TYPE_COLOURS] + [t.colour for t in vocabulary.STANCES]
+    values += [t.colour for t in vocabulary.STANCES] + [s.colour for s in vocabulary.STATUSES]
+    values += [c.colour for c in vocabulary.CERTAINTIES] + [c.value for c in vocabulary.CERTAINTIES]
     assert [v for v in values if re.search(rf"['\"]{re.escape(v)}['\"]", script)] == []
 
 

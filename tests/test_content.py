@@ -319,3 +319,12 @@ def test_the_self_assessment_quotes_the_sites_own_ratings(kb) -> None:
     for claim_id, rating in quoted.items():
         assert kb.assessments[claim_id].rating == rating, claim_id
         assert f"{marks[rating]} *{rating.replace('-', ' ')}*" in text
+
+
+def test_gates_is_graded_as_the_overview_describes_it(kb) -> None:
+    """The rule: a study's design is the overview's own description of it ("a survey"); the
+    claims that draw on its interview findings say so on their evidence items."""
+    assert kb.bibliography["gates2007"].design == "cross-sectional"
+    for claim_id in ("role-conflict-and-confusion", "role-in-mission-statement"):
+        (item,) = [e for e in kb.claims[claim_id].evidence if e.key == "gates2007"]
+        assert item.design == "qualitative"

@@ -71,7 +71,7 @@ def test_decode(latex: str, text: str) -> None:
     ],
 )
 def test_resolve_value(raw: str, value: str, undefined: list[str]) -> None:
-    assert resolve_value(raw, {"apt": "Advances"}) == (value, undefined)
+    assert resolve_value(raw, {"apt": "Advances"}) == (value, undefined, "")
 
 
 def _problems(text: str) -> list[tuple[int, str]]:

@@ -79,7 +79,8 @@ def test_map_has_the_same_nodes_and_edges_as_the_graph() -> None:
     kb = _kb()
     data = evidence_map_data(kb, _href)
     graph = build_graph(kb)
-    assert _ids(data) == list(graph.nodes)
+    linked = [n for n in graph.nodes if n.startswith("claim:") or graph.in_degree(n)]
+    assert _ids(data) == linked and len(linked) < graph.number_of_nodes()  # a study cited only in prose is left out
     assert _edges(data) == {(u, v, d["stance"]) for u, v, d in graph.edges(data=True)}
     assert len(data["edges"]) == graph.number_of_edges()
 
@@ -275,7 +276,11 @@ def _env() -> jinja2.Environment:
 
 def test_local_graph_template_escapes_the_label_and_keeps_the_json() -> None:
     data_json = script_json({"t": HOSTILE})
-    html = _env().get_template("local_graph.html").render(data_id="gb-graph-1", data_json=data_json, label=HOSTILE)
+    html = (
+        _env()
+        .get_template("local_graph.html")
+        .render(data_id="gb-graph-1", data_json=data_json, label=HOSTILE, map_src="../evidence/map.json")
+    )
     assert "<img" not in html and html.count("</script>") == 1
     assert f'<script type="application/json" id="gb-graph-1">{data_json}</script>' in html
     assert '<details class="gb-local-graph"><summary>Show as a graph</summary>' in html
@@ -293,6 +298,7 @@ def test_evidence_map_template() -> None:
     for value in config.claim_types + config.groups + STANCES + ["none", "unrated"]:
         assert f'value="{value}"' in html
     assert 'href="../claims/"' in html and 'href="matrix/"' in html and 'href="graph.json"' in html
-    stats = f"{len(kb.claims)} claims, {len(kb.cited)} studies and {renderer.graph.number_of_edges()} links"
+    linked = sum(1 for key in kb.cited if key in kb.citing)
+    stats = f"{len(kb.claims)} claims, {linked} studies and {renderer.graph.number_of_edges()} links"
     assert stats in html
     assert "\n\n" not in html

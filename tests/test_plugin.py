@@ -76,10 +76,11 @@ def test_generated_pages_exist(built: Path) -> None:
     assert 'href="https://doi.org/10.1002/14651858.CD004807.pub2"' in study
     assert 'href="../../#fewer-readmissions"' in study and "no significant effect" in study
     bibliography = _html(built, "bibliography/index.html")
-    order = [bibliography.index(f'id="{k}"') for k in ["dh2011", "gillard2014", "mead2006", "min2007", "pitt2013"]]
+    order = [bibliography.index(f'id="ref-{k}"') for k in ["dh2011", "gillard2014", "mead2006", "min2007", "pitt2013"]]
     assert order == sorted(order)
     matrix = _html(built, "evidence/matrix/index.html")
-    assert matrix.count('<tr><th scope="row">') == 2
+    by_level = matrix[matrix.index('<table class="gb-matrix">') :]
+    assert by_level.count('<tr><th scope="row">') == 2
 
 
 def test_study_pages_are_out_of_the_navigation(built: Path) -> None:

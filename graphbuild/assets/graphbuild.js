@@ -12,18 +12,22 @@
   const SELF = document.currentScript || document.querySelector("script[src*='graphbuild.js']");
   const VIS_URL = SELF ? new URL("vis-network.min.js", SELF.src).href : "vis-network.min.js";
 
-  /* Stances, claim types and evidence levels are drawn as the stylesheet made from
+  /* Stances, certainty, directions and evidence levels are drawn as the stylesheet made from
      graphbuild/vocabulary.py says (vocabulary.css): --gb-stance-<value>, --gb-stance-dash-<value>,
-     --gb-type-<index>, --gb-level-shape-<rank> and --gb-level-size-<rank>. This script knows
-     none of their values; the map data lists them in the site's order. */
+     --gb-certainty-fill-<value>, --gb-status-<value>, --gb-status-dash-<value>,
+     --gb-level-shape-<rank> and --gb-level-size-<rank>. This script knows none of their
+     values: it reads the ones the data names. */
   const UNRATED_SIZE = 8;
   const CLAIM_SIZE = 14;
-  const BIG = 1500; /* above this many nodes, edges are hidden while dragging or zooming */
+  const BIG = 1500; /* above this many nodes, edges and labels are hidden while the view moves */
+  const MIN_NODE_PX = 5; /* no node is drawn smaller than this on screen, whatever the zoom */
+  const LABEL_PX = 12; /* labels are drawn at this size on screen, where they do not overlap */
+  const MAX_LABELS = 400;
   const MISSING = "#ff00ff"; /* a value the stylesheet does not know: loud, never mistaken for another */
 
   const FALLBACK = {
     "--gb-study-fill": "#d4d4d4", "--gb-node-border": "#1a1a1a", "--gb-unrated-fill": "#ffffff",
-    "--gb-select": "#000000", "--gb-label": "#1a1a1a",
+    "--gb-select": "#000000", "--gb-label": "#1a1a1a", "--md-default-bg-color": "#ffffff",
   };
 
   const api = (window.graphbuild = window.graphbuild || {});
@@ -62,42 +66,63 @@
     const read = function (name, fallback) { return style.getPropertyValue(name).trim() || fallback; };
     const colours = {};
     Object.keys(FALLBACK).forEach(function (name) { colours[name] = read(name, FALLBACK[name]); });
-    colours.types = data.types.map(function (_, i) { return read("--gb-type-" + i, MISSING); });
     colours.stances = {};
     colours.dashes = {};
     data.stances.forEach(function (value) {
       colours.stances[value] = read("--gb-stance-" + value, MISSING);
-      const dash = read("--gb-stance-dash-" + value, "none");
-      colours.dashes[value] = dash === "none" ? false : dash.split(/\s+/).map(Number);
+      colours.dashes[value] = dashes(read("--gb-stance-dash-" + value, "none"));
     });
     colours.shapes = data.levels.map(function (_, rank) {
       return { shape: read("--gb-level-shape-" + rank, "dot"), size: Number(read("--gb-level-size-" + rank, "11")) };
     });
+    colours.claims = {}; /* one style per certainty and direction the data holds */
+    data.nodes.forEach(function (raw) {
+      if (!isClaim(raw)) return;
+      const key = claimGroup(raw);
+      if (colours.claims[key]) return;
+      colours.claims[key] = {
+        fill: raw.ce ? read("--gb-certainty-fill-" + raw.ce, MISSING) : colours["--gb-unrated-fill"],
+        outline: read("--gb-status-" + raw.st, colours["--gb-node-border"]),
+        dash: dashes(read("--gb-status-dash-" + raw.st, "none")),
+      };
+    });
     return colours;
   }
 
-  function nodeColour(fill, colours) {
-    const select = { background: fill, border: colours["--gb-select"] };
-    return { background: fill, border: colours["--gb-node-border"], highlight: select, hover: select };
+  function dashes(value) {
+    return value === "none" ? false : value.split(/\s+/).map(Number);
   }
 
-  /* Node styles live in vis-network groups, so that a change of colour scheme restyles every
-     node with one setOptions call: t<i> claim types, l<rank> study levels, u unrated. */
-  function groupOptions(colours) {
+  function claimGroup(raw) {
+    return "c-" + (raw.ce || "none") + "-" + raw.st;
+  }
+
+  function nodeColour(fill, colours, border) {
+    const select = { background: fill, border: colours["--gb-select"] };
+    return { background: fill, border: border || colours["--gb-node-border"], highlight: select, hover: select };
+  }
+
+  /* Node styles live in vis-network groups, so that a change of colour scheme (or of the
+     zoom's minimum size) restyles every node with one setOptions call: c-<certainty>-<direction>
+     claims, l<rank> study levels, u unrated. ``factor`` keeps nodes visible when zoomed out. */
+  function groupOptions(colours, factor) {
     const groups = {};
-    colours.types.forEach(function (fill, i) {
-      groups["t" + i] = { shape: "dot", size: CLAIM_SIZE, color: nodeColour(fill, colours) };
+    Object.keys(colours.claims).forEach(function (key) {
+      const style = colours.claims[key];
+      groups[key] = { shape: "dot", size: CLAIM_SIZE * factor, color: nodeColour(style.fill, colours, style.outline),
+        borderWidth: style.dash ? 3 : 1.5, shapeProperties: { borderDashes: style.dash } };
     });
     colours.shapes.forEach(function (mark, rank) {
-      groups["l" + rank] = { shape: mark.shape, size: mark.size, color: nodeColour(colours["--gb-study-fill"], colours) };
+      groups["l" + rank] = { shape: mark.shape, size: mark.size * factor,
+        color: nodeColour(colours["--gb-study-fill"], colours) };
     });
-    groups.u = { shape: "dot", size: UNRATED_SIZE, color: nodeColour(colours["--gb-unrated-fill"], colours),
+    groups.u = { shape: "dot", size: UNRATED_SIZE * factor, color: nodeColour(colours["--gb-unrated-fill"], colours),
       shapeProperties: { borderDashes: [2, 2] } };
     return groups;
   }
 
   function groupOf(raw, data) {
-    if (isClaim(raw)) return "t" + Math.max(data.types.indexOf(raw.ty), 0);
+    if (isClaim(raw)) return claimGroup(raw);
     if (raw.lv === undefined || raw.lv === null) return "u";
     return "l" + Math.max(data.levels.indexOf(raw.lv), 0);
   }
@@ -117,31 +142,24 @@
     });
   }
 
-  function nodeItems(data, colours) {
+  /* Labels are drawn by this script (see drawLabels), not by vis-network: the data's "l" is
+     kept for them and the node itself has none. */
+  function nodeItems(data) {
     return data.nodes.map(function (raw) {
-      const item = { id: raw.id, label: String(raw.l), title: String(raw.t || raw.l), x: raw.x, y: raw.y,
-        group: groupOf(raw, data) };
-      if (raw.id === data.c) {
-        item.borderWidth = 3;
-        item.font = { size: 16 };
-        item.size = 1.4 * (item.group[0] === "t" ? CLAIM_SIZE
-          : item.group === "u" ? UNRATED_SIZE : colours.shapes[Number(item.group.slice(1))].size);
-      }
+      const item = { id: raw.id, title: String(raw.t || raw.l), x: raw.x, y: raw.y, group: groupOf(raw, data) };
+      if (raw.id === data.c) item.borderWidth = 4;
       return item;
     });
   }
 
-  function networkOptions(colours, count) {
+  function networkOptions(colours, count, factor) {
     const big = count > BIG;
     return {
       autoResize: true,
       physics: { enabled: false },
       layout: { improvedLayout: false, randomSeed: 1 },
-      groups: groupOptions(colours),
-      nodes: {
-        borderWidth: 1.5, borderWidthSelected: 4, shapeProperties: { interpolation: false },
-        font: { face: "sans-serif", size: 13, color: colours["--gb-label"] },
-      },
+      groups: groupOptions(colours, factor),
+      nodes: { borderWidth: 1.5, borderWidthSelected: 4, shapeProperties: { interpolation: false } },
       edges: { smooth: false, width: 2, selectionWidth: 1.5, arrows: { to: { enabled: false } } },
       interaction: {
         dragNodes: false, hover: false, tooltipDelay: 150, multiselect: false,
@@ -150,12 +168,133 @@
     };
   }
 
-  function draw(key, container, data, vis) {
+  /* Which labels come first where there is no room for all: the centre of a local graph and
+     the selected node, then claims, then studies by the strength of their design. */
+  function labelOrder(data) {
+    const order = data.nodes.map(function (raw, i) { return i; });
+    const rank = function (raw) {
+      if (raw.id === data.c) return -1;
+      if (isClaim(raw)) return 0;
+      return raw.lv === undefined || raw.lv === null ? 99 : 1 + data.levels.indexOf(raw.lv);
+    };
+    order.sort(function (a, b) { return rank(data.nodes[a]) - rank(data.nodes[b]) || a - b; });
+    return order;
+  }
+
+  /* Labels at LABEL_PX on screen wherever the zoom is, each placed under its node only where
+     it overlaps no label already placed (a grid of screen cells keeps the check cheap): a
+     small map is labelled at once, a large one gains labels as it is zoomed into. */
+  function drawLabels(entry, ctx) {
+    const network = entry.network;
+    const container = entry.container;
+    if (entry.moving) return;
+    const scale = network.getScale();
+    const width = container.clientWidth, height = container.clientHeight;
+    const topLeft = network.DOMtoCanvas({ x: 0, y: 0 });
+    const font = LABEL_PX / scale;
+    const cell = 64;
+    const grid = new Map();
+    const free = function (box) {
+      for (let gx = Math.floor(box[0] / cell); gx <= Math.floor(box[2] / cell); gx += 1) {
+        for (let gy = Math.floor(box[1] / cell); gy <= Math.floor(box[3] / cell); gy += 1) {
+          const taken = grid.get(gx + ":" + gy);
+          if (taken && taken.some(function (b) { return b[0] < box[2] && box[0] < b[2] && b[1] < box[3] && box[1] < b[3]; })) {
+            return false;
+          }
+        }
+      }
+      return true;
+    };
+    const take = function (box) {
+      for (let gx = Math.floor(box[0] / cell); gx <= Math.floor(box[2] / cell); gx += 1) {
+        for (let gy = Math.floor(box[1] / cell); gy <= Math.floor(box[3] / cell); gy += 1) {
+          const key = gx + ":" + gy;
+          if (!grid.has(key)) grid.set(key, []);
+          grid.get(key).push(box);
+        }
+      }
+    };
+    ctx.save();
+    ctx.font = font + "px sans-serif";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 3 / scale;
+    ctx.strokeStyle = entry.colours["--md-default-bg-color"];
+    ctx.fillStyle = entry.colours["--gb-label"];
+    let placed = 0;
+    entry.data.nodes.forEach(function (raw, i) { /* labels keep off the nodes */
+      if (!entry.nodeShown[i]) return;
+      const sx = (raw.x - topLeft.x) * scale, sy = (raw.y - topLeft.y) * scale;
+      if (sx < -50 || sy < -50 || sx > width + 50 || sy > height + 50) return;
+      const r = entry.nodeRadius(raw) * scale;
+      take([sx - r, sy - r, sx + r, sy + r]);
+    });
+    const selected = container.dataset.gbSelected;
+    const order = selected && entry.index[selected] !== undefined
+      ? [entry.index[selected]].concat(entry.labelOrder) : entry.labelOrder;
+    const seen = new Set();
+    for (let n = 0; n < order.length && placed < MAX_LABELS; n += 1) {
+      const i = order[n];
+      if (seen.has(i) || !entry.nodeShown[i]) continue;
+      seen.add(i);
+      const raw = entry.data.nodes[i];
+      const sx = (raw.x - topLeft.x) * scale, sy = (raw.y - topLeft.y) * scale;
+      if (sx < -100 || sy < -20 || sx > width + 100 || sy > height + 20) continue;
+      const text = String(raw.l);
+      const w = ctx.measureText(text).width * scale + 4;
+      const r = entry.nodeRadius(raw) * scale + 2;
+      const h = LABEL_PX + 2;
+      /* below, above, right of, left of the node: the first place that is free */
+      const spots = [[sx - w / 2, sy + r], [sx - w / 2, sy - r - h], [sx + r, sy - h / 2], [sx - r - w, sy - h / 2]];
+      const spot = spots.find(function (p) {
+        return p[0] >= 0 && p[1] >= 0 && p[0] + w <= width && p[1] + h <= height && free([p[0], p[1], p[0] + w, p[1] + h]);
+      });
+      if (!spot) continue;
+      take([spot[0], spot[1], spot[0] + w, spot[1] + h]);
+      const x = topLeft.x + (spot[0] + w / 2) / scale, y = topLeft.y + (spot[1] + 1) / scale;
+      ctx.strokeText(text, x, y);
+      ctx.fillText(text, x, y);
+      placed += 1;
+    }
+    ctx.restore();
+    container.dataset.gbLabels = String(placed);
+    container.dataset.gbLabelPx = String(LABEL_PX);
+  }
+
+  /* Nodes keep at least MIN_NODE_PX on screen: when zoomed out that far, every node style is
+     scaled up once the zoom comes to rest. */
+  function neededFactor(entry) {
+    const factor = Math.max(1, MIN_NODE_PX / (UNRATED_SIZE * entry.network.getScale()));
+    return Math.abs(factor - entry.factor) / entry.factor < 0.1 ? entry.factor : factor;
+  }
+
+  function keepNodesVisible(entry) {
+    const factor = neededFactor(entry);
+    if (factor === entry.factor) return;
+    entry.factor = factor;
+    entry.network.setOptions({ groups: groupOptions(entry.colours, factor) });
+  }
+
+  function previewNode(entry, id) {
+    const panel = entry.panel;
+    if (panel) { showSelection(entry, panel, id); return; }
+    let preview = entry.container.parentNode.querySelector(".gb-graph-preview");
+    if (!preview) {
+      preview = document.createElement("p");
+      preview.className = "gb-graph-preview";
+      preview.setAttribute("aria-live", "polite");
+      entry.container.after(preview);
+    }
+    preview.textContent = String(entry.meta[id].t || entry.meta[id].l) + "\nTap again to open it.";
+  }
+
+  function draw(key, container, data, vis, panel) {
     const colours = palette(container, data);
-    const nodes = new vis.DataSet(nodeItems(data, colours));
+    const nodes = new vis.DataSet(nodeItems(data));
     const edges = new vis.DataSet(edgeItems(data, colours));
     const network = new vis.Network(container, { nodes: nodes, edges: edges },
-      networkOptions(colours, data.nodes.length));
+      networkOptions(colours, data.nodes.length, 1));
     const frame = container.querySelector(".vis-network");
     if (frame) frame.tabIndex = -1; /* inside role=img; search and filters are the keyboard path */
     const meta = {};
@@ -163,9 +302,15 @@
     data.nodes.forEach(function (raw, i) { meta[raw.id] = raw; index[raw.id] = i; });
     const entry = {
       key: key, container: container, network: network, nodes: nodes, edges: edges, meta: meta,
-      index: index, data: data,
+      index: index, data: data, colours: colours, factor: 1, panel: panel || null, moving: false,
+      labelOrder: labelOrder(data),
       nodeShown: data.nodes.map(function () { return true; }),
       edgeShown: data.edges.map(function () { return true; }),
+    };
+    entry.nodeRadius = function (raw) {
+      const group = groupOf(raw, data);
+      const base = group[0] === "c" ? CLAIM_SIZE : group === "u" ? UNRATED_SIZE : colours.shapes[Number(group.slice(1))].size;
+      return base * entry.factor;
     };
     drawn.push(entry);
     api.networks[key] = network;
@@ -173,13 +318,40 @@
 
     network.on("click", function (params) {
       if (params.nodes.length !== 1) return;
-      const url = safeUrl(meta[params.nodes[0]].u);
+      const id = params.nodes[0];
+      const event = params.event || {};
+      const pointer = event.pointerType || (event.srcEvent && event.srcEvent.pointerType);
+      if (pointer === "touch" && container.dataset.gbSelected !== id) {
+        container.dataset.gbSelected = id; /* the first tap shows what it is; the second opens it */
+        previewNode(entry, id);
+        network.redraw();
+        return;
+      }
+      const url = safeUrl(meta[id].u);
       if (url) window.location.assign(url);
     });
+    network.on("afterDrawing", function (ctx) {
+      drawLabels(entry, ctx);
+      if (!entry.moving && neededFactor(entry) !== entry.factor) window.setTimeout(function () { keepNodesVisible(entry); }, 0);
+    });
+    let rest = null;
+    const moved = function () {
+      if (data.nodes.length > BIG) entry.moving = true;
+      window.clearTimeout(rest);
+      rest = window.setTimeout(function () {
+        entry.moving = false;
+        keepNodesVisible(entry);
+        network.redraw();
+      }, 150);
+    };
+    network.on("zoom", moved);
+    network.on("dragStart", function () { if (data.nodes.length > BIG) entry.moving = true; });
+    network.on("dragEnd", moved);
     container.dataset.gbNodes = String(data.nodes.length);
     container.dataset.gbEdges = String(data.edges.length);
     network.once("afterDrawing", function () { container.dataset.gbReady = "1"; });
     network.fit({ animation: false });
+    keepNodesVisible(entry);
     network.redraw();
     return entry;
   }
@@ -187,8 +359,8 @@
   function restyle() {
     drawn.forEach(function (entry) {
       const colours = palette(entry.container, entry.data);
-      entry.network.setOptions({ groups: groupOptions(colours),
-        nodes: { font: { color: colours["--gb-label"] } } });
+      entry.colours = colours;
+      entry.network.setOptions({ groups: groupOptions(colours, entry.factor) });
       entry.edges.update(edgeItems(entry.data, colours).map(function (e) {
         return { id: e.id, color: e.color };
       }));
@@ -286,6 +458,7 @@
     if (i === undefined || !entry.nodeShown[i]) return false;
     entry.network.selectNodes([id]);
     entry.network.focus(id, { scale: Math.max(entry.network.getScale(), 1.2), animation: false });
+    keepNodesVisible(entry);
     showSelection(entry, panel, id);
     entry.container.dataset.gbSelected = id;
     return true;
@@ -353,8 +526,9 @@
     });
     /* Load failures are shown in the page; a bug after loading stays an error in the console. */
     Promise.all([data, loadVis()]).then(function (loaded) {
-      const entry = draw(key, container, loaded[0], loaded[1]);
+      const entry = draw(key, container, loaded[0], loaded[1], panel);
       container.dataset.gbState = "drawn";
+      setupTools(page, entry);
       if (filters) {
         const update = function () { applyFilters(entry, filters, status); };
         filters.addEventListener("change", update);
@@ -364,7 +538,9 @@
       if (search && status) setupSearch(entry, search, status, panel);
       const fromHash = function () {
         const id = hashNode();
-        if (id && entry.meta[id]) select(entry, panel, id);
+        if (id && entry.meta[id] && select(entry, panel, id)) {
+          container.scrollIntoView({ block: "center" }); /* "Show in the evidence map" lands on it */
+        }
       };
       fromHash();
       window.addEventListener("hashchange", fromHash);
@@ -378,7 +554,93 @@
     });
   }
 
+  /* Full screen, and back to the whole map; both only where the map has been drawn. */
+  function setupTools(page, entry) {
+    const full = page.querySelector(".gb-map-fullscreen");
+    const fit = page.querySelector(".gb-map-fit");
+    const container = entry.container;
+    if (fit) {
+      fit.hidden = false;
+      fit.addEventListener("click", function () { entry.network.fit({ animation: false }); });
+    }
+    if (!full) return;
+    full.hidden = false;
+    const native = typeof container.requestFullscreen === "function";
+    full.addEventListener("click", function () {
+      if (native && !document.fullscreenElement) { container.requestFullscreen(); return; }
+      if (native && document.fullscreenElement) { document.exitFullscreen(); return; }
+      container.classList.toggle("gb-map-full");
+      entry.network.fit({ animation: false });
+    });
+    document.addEventListener("fullscreenchange", function () {
+      full.textContent = document.fullscreenElement === container ? "Leave full screen" : "Full screen";
+      window.setTimeout(function () { entry.network.fit({ animation: false }); }, 50);
+    });
+  }
+
   /* -- local graphs ----------------------------------------------------------------- */
+
+  /* The neighbours of a node's neighbours, from the whole map's data: a claim with the other
+     claims its studies are cited for; a study with the other studies behind its claims. The
+     map's links are relative to the map's page, so each is made absolute here. */
+  function neighbourhood(map, mapUrl, centre) {
+    const index = {};
+    map.nodes.forEach(function (raw, i) { index[raw.id] = i; });
+    const start = index[centre];
+    if (start === undefined) return null;
+    const around = {};
+    map.edges.forEach(function (e) {
+      (around[e[0]] = around[e[0]] || []).push(e[1]);
+      (around[e[1]] = around[e[1]] || []).push(e[0]);
+    });
+    const keep = new Set([start]);
+    (around[start] || []).forEach(function (n) {
+      keep.add(n);
+      (around[n] || []).forEach(function (m) { keep.add(m); });
+    });
+    const order = Array.from(keep).sort(function (a, b) { return (a !== start) - (b !== start) || a - b; });
+    const position = {};
+    order.forEach(function (i, n) { position[i] = n; });
+    const nodes = order.map(function (i) {
+      const raw = Object.assign({}, map.nodes[i]);
+      raw.u = new URL(raw.u, mapUrl).href;
+      return raw;
+    });
+    const edges = map.edges.filter(function (e) { return keep.has(e[0]) && keep.has(e[1]); })
+      .map(function (e) { return [position[e[0]], position[e[1]], e[2]]; });
+    return Object.assign({}, map, { nodes: nodes, edges: edges, c: centre });
+  }
+
+  function setupDepth(details, container, data, vis) {
+    const box = details.querySelector(".gb-depth input");
+    const mapSrc = container.dataset.map;
+    if (!box || !mapSrc) return;
+    box.closest(".gb-depth").hidden = false;
+    let wide = null;
+    const redraw = function (graph) {
+      forgetOne(container.dataset.graph);
+      draw(container.dataset.graph, container, graph, vis);
+    };
+    box.addEventListener("change", function () {
+      if (!box.checked) { redraw(data); return; }
+      if (wide) { redraw(wide); return; }
+      const url = new URL(mapSrc, document.baseURI).href;
+      fetch(url).then(function (response) { return response.json(); }).then(function (map) {
+        wide = neighbourhood(map, url, data.c);
+        if (wide && box.checked) redraw(wide);
+      });
+    });
+  }
+
+  function forgetOne(key) {
+    for (let i = drawn.length - 1; i >= 0; i -= 1) {
+      if (drawn[i].key !== key) continue;
+      drawn[i].network.destroy();
+      delete api.networks[key];
+      delete api.datasets[key];
+      drawn.splice(i, 1);
+    }
+  }
 
   function setupLocal(details) {
     const container = details.querySelector(".gb-graph[data-graph]");
@@ -392,6 +654,7 @@
       loadVis().then(function (vis) {
         draw(container.dataset.graph, container, data, vis);
         container.dataset.gbState = "drawn";
+        setupDepth(details, container, data, vis);
       }, function () { container.dataset.gbState = "failed"; });
     };
     details.addEventListener("toggle", open);
@@ -525,6 +788,11 @@
       details.dataset.gbBound = "1";
       setupLocal(details);
     });
+    document.querySelectorAll(".gb-claims-page").forEach(function (page) {
+      if (page.dataset.gbBound) return;
+      page.dataset.gbBound = "1";
+      setupIndex(page);
+    });
     document.querySelectorAll("button.gb-copy[data-gb-copy], .gb-claims-downloads").forEach(function (element) {
       if (element.dataset.gbBound) return;
       element.dataset.gbBound = "1";
@@ -541,5 +809,73 @@
     document.addEventListener("DOMContentLoaded", scan);
   } else {
     scan();
+  }
+
+  /* -- the claims index: filter and sort its rows ---------------------------------------
+     The whole table stands without this script. Each row carries its values as data
+     attributes; the filters' state lives in the address (?direction=contested&type=...), so
+     the counts above the table and any bookmark open the filtered view. */
+
+  function setupIndex(page) {
+    const form = page.querySelector(".gb-index-filters");
+    const body = page.querySelector("table.gb-claims tbody");
+    const status = page.querySelector(".gb-index-status");
+    if (!form || !body) return;
+    const rows = Array.prototype.slice.call(body.rows);
+    const selects = Array.prototype.slice.call(form.querySelectorAll("select"));
+    const sorts = {
+      "": function (a, b) { return Number(a.dataset.order) - Number(b.dataset.order); },
+      certainty: function (a, b) { return Number(b.dataset.certaintyRank) - Number(a.dataset.certaintyRank); },
+      "-certainty": function (a, b) { return Number(a.dataset.certaintyRank) - Number(b.dataset.certaintyRank); },
+      direction: function (a, b) { return Number(a.dataset.directionRank) - Number(b.dataset.directionRank); },
+    };
+
+    function apply(push) {
+      const wanted = {};
+      let order = "";
+      selects.forEach(function (select) {
+        if (select.name === "sort") order = select.value;
+        else if (select.value) wanted[select.name] = select.value;
+      });
+      let shown = 0;
+      rows.forEach(function (row) {
+        const match = Object.keys(wanted).every(function (name) { return row.dataset[name] === wanted[name]; });
+        row.hidden = !match;
+        if (match) shown += 1;
+      });
+      const compare = sorts[order] || sorts[""];
+      rows.slice().sort(function (a, b) { return compare(a, b) || sorts[""](a, b); })
+        .forEach(function (row) { body.appendChild(row); });
+      if (status) {
+        status.textContent = shown === rows.length ? "Showing all " + rows.length + " claims."
+          : "Showing " + shown + " of " + rows.length + " claims.";
+      }
+      if (push) {
+        const params = new URLSearchParams();
+        selects.forEach(function (select) { if (select.value) params.set(select.name, select.value); });
+        const query = params.toString();
+        history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+      }
+    }
+
+    const params = new URLSearchParams(window.location.search);
+    selects.forEach(function (select) {
+      const value = params.get(select.name);
+      if (value !== null && Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
+        select.value = value;
+      }
+    });
+    form.hidden = false;
+    form.addEventListener("change", function () { apply(true); });
+    form.addEventListener("reset", function () { setTimeout(function () { apply(true); }, 0); });
+    page.querySelectorAll(".gb-index-counts a").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        const chosen = new URLSearchParams(link.getAttribute("href").slice(1));
+        selects.forEach(function (select) { select.value = chosen.get(select.name) || ""; });
+        apply(true);
+      });
+    });
+    apply(false);
   }
 })();

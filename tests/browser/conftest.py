@@ -242,3 +242,22 @@ def watched(browser) -> Iterator[Watched]:
     yield record
     context.close()
     record.assert_clean()
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own site, built from ``mkdocs.yml`` (with its theme overrides)."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    site = tmp_path_factory.mktemp("repo-site")
+    mkdocs_build(load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(site)))
+    return site
+
+
+@pytest.fixture(scope="session")
+def repo_url(repo_site: Path) -> Iterator[str]:
+    yield from serve(repo_site)

@@ -283,12 +283,13 @@ def test_graph_pages_have_no_serious_accessibility_violation(watched: Watched, s
 def test_switching_to_the_dark_scheme_restyles_the_drawing(watched: Watched, site_url: str) -> None:
     _open_map(watched, site_url)
     colours = """() => { const body = window.graphbuild.networks['gb-map'].body;
-      return [body.nodes['claim:hope'].options.color.border, body.nodes['claim:hope'].options.font.color,
+      return [body.nodes['claim:hope'].options.color.border, body.nodes['claim:hope'].options.color.background,
               body.edges[0].options.color.color]; }"""
-    assert watched.page.evaluate(colours) == ["#1a1a1a", "#1a1a1a", "#0072b2"]
+    # hope is supported (its outline) and rated very low (its fill)
+    assert watched.page.evaluate(colours) == ["#202020", "#c6dbef", "#0072b2"]
     watched.page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
-    watched.page.wait_for_function(f"({colours})()[0] === '#e6e6e6'")
-    assert watched.page.evaluate(colours) == ["#e6e6e6", "#e6e6e6", "#56b4e9"]
+    watched.page.wait_for_function(f"({colours})()[0] === '#e0e0e0'")
+    assert watched.page.evaluate(colours) == ["#e0e0e0", "#1f4e79", "#56b4e9"]
 
 
 def test_on_a_phone_the_map_comes_before_the_filters(watched: Watched, site_url: str) -> None:

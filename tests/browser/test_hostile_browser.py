@@ -119,6 +119,52 @@ def test_search_results_show_hostile_text_inertly(watched: Watched, hostile_base
     watched.assert_clean()
 
 
+def test_a_key_named_like_a_theme_element_leaves_the_theme_working(watched: Watched, tmp_path: Path) -> None:
+    """A key ``__config`` once gave the bibliography an element ``id="__config"`` ahead of
+    Material's own ``<script id="__config">``: Material's JavaScript died on that page."""
+    from ..conftest import MKDOCS_YML, build, write_site
+
+    bib = "@misc{__config,\n  title = {Config},\n  year = {2020},\n  design = {rct},\n}\n"
+    files = {"mkdocs.yml": MKDOCS_YML, "references.bib": bib, "docs/index.md": "# Home\n\nSee [@__config].\n"}
+    site = build(write_site(tmp_path / "src", files))
+    for base in serve(site):
+        watched.goto(base + "bibliography/")
+        watched.page.locator(".md-search__input").click()
+        watched.page.keyboard.type("Config")
+        watched.page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    watched.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def prose_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Editors' prose that would run script or fetch from another host, built without
+    --strict: the build goes on, and the page must still be inert."""
+    from ..conftest import BIB, MKDOCS_YML, build, write_site
+    from ..test_prose import HOSTILE_PROSE
+
+    page = "# Prose\n\n" + "\n\n".join(markdown for markdown, _ in HOSTILE_PROSE.values()) + "\n"
+    yml = MKDOCS_YML.replace("markdown_extensions:\n", "markdown_extensions:\n  - attr_list\n  - md_in_html\n")
+    root = write_site(
+        tmp_path_factory.mktemp("prose"), {"mkdocs.yml": yml, "references.bib": BIB, "docs/index.md": page}
+    )
+    (root / "docs" / "picture.png").write_bytes(PNG)
+    yield from serve(build(root, strict=False))
+
+
+# The smallest valid PNG: one transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+
+
+def test_hostile_prose_runs_and_fetches_nothing(watched: Watched, prose_url: str) -> None:
+    watched.goto(prose_url)
+    for element in watched.page.locator("article a, article em, article svg").all():
+        element.hover()
+    assert watched.page.evaluate(LIVE_DOM_PROBLEMS) == []
+    watched.assert_clean()
+
 
 def test_citation_tags_and_linked_data_stay_text_in_the_live_page(watched: Watched, hostile_base: str) -> None:
     """What Zotero reads from the live head, and what a crawler reads from the JSON-LD, is the

@@ -1,0 +1,41 @@
+"""Editors' files read without hanging or reaching outside the project.
+
+``references.bib`` may be a named pipe (reading it waits for a writer for ever) or a link to
+``/dev/zero`` (reading it never ends); ``docs/`` may hold a link back to a folder above it (a
+walk that follows links never ends) or a link to a file elsewhere on the machine, which would
+be published. Each is found by looking before reading.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a plain file")
+
+
+def read_regular(path: Path) -> bytes | str:
+    """The bytes of a regular file, or why it is not one. Opened without blocking, so that a
+    named pipe is seen for what it is instead of waited on."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        return kind(mode)
+    with os.fdopen(descriptor, "rb") as file:
+        return file.read()
+
+
+def is_inside(path: Path, folders: tuple[Path, ...]) -> bool:
+    return any(path.is_relative_to(folder) for folder in folders)
