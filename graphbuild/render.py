@@ -26,7 +26,7 @@ from .evidence import EvidenceProfile, count_phrase, join_words
 from .formatting import doi_href, reference_parts, reference_text, relative_url, safe_href
 from .graph import build_graph, claim_node, study_node
 from .knowledge import KnowledgeBase
-from .site import FILES, PAGE, GeneratedFile, GeneratedPage, Planned, study_src
+from .site import FILES, PAGE, GeneratedFile, GeneratedPage, Planned, SiteSettings, claim_stub_src, study_src
 from .vocabulary import (
     APPROACH,
     CERTAINTIES,
@@ -57,11 +57,17 @@ class Renderer:
     """Turns the knowledge base into HTML for one site; ``urls`` maps sources to site URLs."""
 
     def __init__(
-        self, kb: KnowledgeBase, urls: dict[str, str], template_dirs: Sequence[Path] = (), markdown_safe: bool = False
+        self,
+        kb: KnowledgeBase,
+        urls: dict[str, str],
+        template_dirs: Sequence[Path] = (),
+        markdown_safe: bool = False,
+        site: SiteSettings | None = None,
     ):
         """``markdown_safe``: the HTML will be read by Markdown again (``graphbuild render``),
         so every value is also entity-encoded against Markdown, not only HTML-escaped."""
         self.kb = kb
+        self.site = site or SiteSettings()
         self.markdown_safe = markdown_safe
         self.urls = urls
         self._study_cache: dict[str, dict] = {}
@@ -117,6 +123,11 @@ class Renderer:
 
     def claim_href(self, current: str, claim_id: str) -> str:
         return self.href(current, self.kb.claim_page[claim_id], claim_id)
+
+    def claim_permalink(self, current: str, claim_id: str) -> str:
+        """A link to the claim's permanent address, ``claims/<id>/``, which leads to its card."""
+        link = self.href(current, claim_stub_src(claim_id))
+        return link.removesuffix("index.html") if self.site.directory_urls else link
 
     def node_href(self, current: str, node_id: str) -> str:
         kind, _, ident = node_id.partition(":")
@@ -234,7 +245,24 @@ class Renderer:
             "map_href": self.page_href(current, "map", f"claim:{claim.id}"),
             "summary_href": self.page_href(current, "summary", f"sof-{claim.id}"),
             "page_href": self.claim_href(current, claim.id),
+            "permalink": self.claim_permalink(current, claim.id),
+            "dates_html": self.claim_dates_html(claim.id),
         }
+
+    def claim_dates_html(self, claim_id: str) -> Markup:
+        """When the claim's evidence last changed and when it was added, from the site's
+        history; empty where the history cannot say."""
+        if self.kb.history is None:
+            return Markup("")
+        dates = self.kb.history.dates(claim_id)
+        changed, added = dates.evidence_changed, dates.added
+        return self._macro(
+            "claim_dates",
+            changed.day if changed else None,
+            changed.date[:10] if changed else None,
+            added.day if added else None,
+            added.date[:10] if added else None,
+        )
 
     def _badge(self, level: int | None, design: str | None) -> Markup:
         return self._macro("level_badge", level, design_noun(design, 1) if design else "unrated")
@@ -309,7 +337,7 @@ class Renderer:
         """The text of a generated file of ``site.plan``."""
         file = planned.output
         assert isinstance(file, GeneratedFile)
-        return file.build(self)
+        return file.build(self) if file.each is None else file.build(self, planned.subject)
 
     def page_title(self, src: str) -> str:
         page = self.kb.pages.get(src)

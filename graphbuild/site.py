@@ -49,13 +49,35 @@ class GeneratedPage:
 @dataclass(frozen=True)
 class GeneratedFile:
     """A file graphbuild writes: an export (offered for download when it has a ``label``),
-    the map's data, or a stylesheet made from the vocabulary tables."""
+    the map's data, a stylesheet made from the vocabulary tables, or a feed (``feed``: the
+    title of the link in every page's head that lets browsers and readers find it).
+
+    ``each``: a family of files, one per subject (``"claim"``: every claim, ``{id}`` in
+    ``src``; ``"removed-claim"``: every claim the site's history saw that is gone;
+    ``"claim-type"``: every claim type, ``{type}``), whose ``build`` is called with the
+    subject too. ``dated``: written only when the site's git
+    history is known (a feed must carry a date, and there is none to give it otherwise)."""
 
     name: str
     src: str
-    build: Callable[[Renderer], str]
+    build: Callable[..., str]  # (renderer) or, for a family, (renderer, subject)
     label: str = ""
     stylesheet: bool = False
+    feed: str = ""
+    each: str | None = None
+    dated: bool = False
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What the adapters tell the renderer of the site as a whole (``mkdocs.yml``): its name
+    and address (``site_url``, for the feed's absolute links), its language, and whether
+    pages are folders (``use_directory_urls``)."""
+
+    name: str = ""
+    url: str = ""
+    language: str = "en"
+    directory_urls: bool = True
 
 
 @dataclass(frozen=True)
@@ -98,6 +120,37 @@ def _csv(r: Renderer) -> str:
     from .graph import to_csv
 
     return to_csv(r.kb)
+
+
+def _changes_context(r: Renderer, current: str, _: Any) -> dict[str, Any]:
+    from .living import changes_context
+
+    return changes_context(r, current)
+
+
+def _changes_feed(r: Renderer) -> str:
+    from .living import changes_feed
+
+    return changes_feed(r, FILE["changes-feed"].src, PAGE["changes"].src)
+
+
+def _changes_feed_of_type(r: Renderer, claim_type: str) -> str:
+    from .living import changes_feed
+
+    src = FILE["changes-feed-of-type"].src.format(type=claim_type)
+    return changes_feed(r, src, PAGE["changes"].src, claim_type)
+
+
+def _claim_stub(r: Renderer, claim_id: str) -> str:
+    from .living import claim_stub
+
+    return claim_stub(r, claim_id, claim_stub_src(claim_id))
+
+
+def _removed_claim_stub(r: Renderer, claim_id: str) -> str:
+    from .living import removed_claim_stub
+
+    return removed_claim_stub(r, claim_id, claim_stub_src(claim_id), PAGE["changes"].src)
 
 
 PAGES: tuple[GeneratedPage, ...] = (
@@ -146,6 +199,9 @@ PAGES: tuple[GeneratedPage, ...] = (
         nav=True,
     ),
     GeneratedPage(
+        "changes", "evidence/changes/index.md", "Changes to the evidence", "changes.html", _changes_context, nav=True
+    ),
+    GeneratedPage(
         "study", "studies/{slug}.md", "", "study.html", lambda r, c, s: r.study_context_page(s, c), each="study"
     ),
 )
@@ -155,6 +211,13 @@ FILES: tuple[GeneratedFile, ...] = (
     GeneratedFile("csv", "evidence/claims.csv", _csv, "Claims and evidence (CSV)"),
     GeneratedFile("map-data", "evidence/map.json", lambda r: r.map_data()),
     GeneratedFile("vocabulary", f"{ASSET_DIR}/vocabulary.css", _vocabulary_css, stylesheet=True),
+    GeneratedFile("changes-feed", "evidence/changes.xml", _changes_feed, feed="Changes to the evidence", dated=True),
+    GeneratedFile(
+        "changes-feed-of-type", "evidence/changes/{type}.xml", _changes_feed_of_type, each="claim-type", dated=True
+    ),
+    # A claim's permanent address, outside the theme, out of the navigation and of search.
+    GeneratedFile("claim-stub", "claims/{id}/index.html", _claim_stub, each="claim"),
+    GeneratedFile("removed-claim-stub", "claims/{id}/index.html", _removed_claim_stub, each="removed-claim"),
 )
 PAGE = {page.name: page for page in PAGES}
 FILE = {file.name: file for file in FILES}
@@ -162,6 +225,11 @@ FILE = {file.name: file for file in FILES}
 
 def study_src(study: Study) -> str:
     return PAGE["study"].src.format(slug=study.slug)
+
+
+def claim_stub_src(claim_id: str) -> str:
+    """The file at a claim's permanent address, ``claims/<id>/``."""
+    return FILE["claim-stub"].src.format(id=claim_id)
 
 
 def stylesheets() -> list[str]:
@@ -180,7 +248,8 @@ def evidence_nav() -> dict[str, list[dict[str, str]]]:
 
 def plan(kb: KnowledgeBase) -> list[Planned]:
     """Every file graphbuild adds to this site: pages (one per cited study for ``each``),
-    exports, generated stylesheets and the shipped assets."""
+    exports, generated stylesheets, the changes feed (when the history is known), the
+    pages at claims' permanent addresses (of removed claims too) and the shipped assets."""
     planned: list[Planned] = []
     for page in PAGES:
         if page.each == "study":
@@ -188,9 +257,40 @@ def plan(kb: KnowledgeBase) -> list[Planned]:
             planned += [Planned(study_src(s), page, labels[s.key].heading, s) for s in kb.cited.values()]
         else:
             planned.append(Planned(page.src, page, page.title))
-    planned += [Planned(file.src, file) for file in FILES]
+    for file in FILES:
+        if file.dated and (kb.history is None or kb.history.head is None):
+            continue
+        if file.each is None:
+            planned.append(Planned(file.src, file))
+        else:
+            key = FAMILY_KEYS[file.each]
+            planned += [Planned(file.src.format(**{key: s}), file, subject=s) for s in _family(kb, file.each)]
     planned += [Planned(f"{ASSET_DIR}/{name}", None, asset=path) for name, path in assets.files().items()]
     return planned
+
+
+# What names each member of a family of files in its path.
+FAMILY_KEYS = {"claim": "id", "removed-claim": "id", "claim-type": "type"}
+
+
+def _family(kb: KnowledgeBase, each: str) -> list[str]:
+    if each == "claim":
+        return sorted(kb.claims)
+    if each == "removed-claim":
+        return removed_claims(kb)
+    return list(kb.config.claim_types)
+
+
+def removed_claims(kb: KnowledgeBase) -> list[str]:
+    """Claims the site's history saw that it no longer has: their addresses say so."""
+    if kb.history is None:
+        return []
+    return sorted(claim for claim in kb.history.removed if claim not in kb.claims)
+
+
+def feed_links(planned: list[Planned]) -> list[tuple[str, str]]:
+    """(source, title) of each feed this site has, for the link in every page's head."""
+    return [(p.src, p.output.feed) for p in planned if isinstance(p.output, GeneratedFile) and p.output.feed]
 
 
 def written_to(src: str, use_directory_urls: bool = True) -> str:
