@@ -16,7 +16,7 @@ from .vocabulary import CERTAINTY_VALUES
 
 def _check(args: argparse.Namespace) -> int:
     project = load_project(Path(args.root))
-    kb, diagnostics = analyse(project)
+    kb, diagnostics = analyse(project, dated=True)
     for diagnostic in diagnostics:
         print(diagnostic)
     notes = sum(1 for d in diagnostics if d.severity is Severity.NOTE)
@@ -67,7 +67,7 @@ def _stats(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     project = load_project(Path(args.root))
-    kb, diagnostics = analyse(project)
+    kb, diagnostics = analyse(project, dated=True)
     for diagnostic in diagnostics:
         print(diagnostic, file=sys.stderr)
     text = export(kb, args.format)

@@ -7,6 +7,7 @@ asset; the engine only has to render Markdown with raw HTML in it.
 
 from __future__ import annotations
 
+import html
 import shutil
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -16,11 +17,12 @@ from .bibliography import BibliographyCache
 from .config import ConfigError
 from .diagnostics import Diagnostic
 from .escaping import front_matter
+from .feed import autodiscovery_link
 from .formatting import page_url
 from .project import Project, analyse, dump_settings, is_markdown, read_settings, scan_docs
 from .render import Renderer
 from .rewrite import rewrite_page
-from .site import evidence_nav, plan, scripts, stylesheets
+from .site import SiteSettings, evidence_nav, feed_links, plan, scripts, stylesheets
 
 
 def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | None = None) -> list[Diagnostic]:
@@ -28,7 +30,7 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
     refusal = _refusal(project, out)
     if refusal:
         raise ConfigError(f"will not render into {out}: {refusal}; choose an output folder outside the sources")
-    kb, diagnostics = analyse(project, cache)
+    kb, diagnostics = analyse(project, cache, dated=True)
     docs = out / "docs"
     _clear(docs)
     docs.mkdir(parents=True)
@@ -36,7 +38,9 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
     directory_urls = settings.get("use_directory_urls", True) is not False
     sources = scan_docs(project.docs_dir, project.root).sources  # links outside the project left out
     planned = plan(kb)
-    renderer = Renderer(kb, {}, [project.root / "overrides" / "graphbuild"], markdown_safe=True)
+    renderer = Renderer(
+        kb, {}, [project.root / "overrides" / "graphbuild"], markdown_safe=True, site=_site_settings(settings)
+    )
     renderer.urls.update(
         (src, page_url(src, directory_urls) if is_markdown(src) else src)
         for src in [*sources, *(p.src for p in planned)]
@@ -62,8 +66,19 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
             )
         else:
             target.write_text(renderer.file_content(item), encoding="utf-8")
-    _write_config(project, settings, out)
+    _write_config(project, settings, out, feed_links(planned))
     return diagnostics
+
+
+def _site_settings(settings: dict[str, Any]) -> SiteSettings:
+    theme = settings.get("theme")
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return SiteSettings(
+        str(settings.get("site_name") or ""),
+        str(settings.get("site_url") or ""),
+        str(language or "en"),
+        settings.get("use_directory_urls", True) is not False,
+    )
 
 
 def _refusal(project: Project, out: Path) -> str | None:
@@ -83,8 +98,9 @@ def _refusal(project: Project, out: Path) -> str | None:
     return None
 
 
-def _write_config(project: Project, settings: dict[str, Any], out: Path) -> None:
-    """The site's own settings, less the graphbuild plugin, plus its assets and pages."""
+def _write_config(project: Project, settings: dict[str, Any], out: Path, feeds: list[tuple[str, str]]) -> None:
+    """The site's own settings, less the graphbuild plugin, plus its assets and pages, and
+    a theme override that links every page's head to the feeds."""
     settings = dict(settings)
     settings["docs_dir"] = "docs"
     settings["plugins"] = _other_plugins(settings.get("plugins") or ["search"])
@@ -95,6 +111,10 @@ def _write_config(project: Project, settings: dict[str, Any], out: Path) -> None
     theme = settings.get("theme")
     if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
         settings["theme"] = {**theme, "custom_dir": _copy_custom_dir(project.root, theme["custom_dir"], out)}
+    if feeds:
+        site_url = str(settings.get("site_url") or "")
+        own = project.root / theme["custom_dir"] if isinstance(theme, dict) and theme.get("custom_dir") else None
+        settings["theme"] = _feed_links_in_head(settings.get("theme"), out, feeds, site_url, own)
     _clear(out / "mkdocs.yml")
     (out / "mkdocs.yml").write_text(dump_settings(settings), encoding="utf-8")
 
@@ -132,6 +152,48 @@ def _copy_custom_dir(root: Path, custom_dir: str, out: Path) -> str:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(source, target)
     return name
+
+
+FEED_OVERRIDE = "main.html"
+
+
+def _feed_links_in_head(
+    theme: Any, out: Path, feeds: list[tuple[str, str]], site_url: str, sources_theme: Path | None
+) -> Any:
+    """Without the plugin nothing writes into a page's head, so the tree's theme gets a
+    ``main.html`` that adds the feeds' links to the ``extrahead`` block (Material's, and
+    MkDocs' own themes'), in the ``custom_dir`` copied into ``out`` or in a new one. A site
+    whose ``custom_dir`` has its own ``main.html`` keeps it unchanged: add the link there
+    (README)."""
+    theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "mkdocs"}
+    if "custom_dir" not in theme:
+        theme["custom_dir"] = "overrides"
+        _clear(out / "overrides")
+        (out / "overrides").mkdir()
+    folder = out / str(theme["custom_dir"])
+    if (
+        not isinstance(theme["custom_dir"], str)
+        or folder.is_symlink()
+        or not folder.is_dir()  # a custom_dir that is missing: MkDocs will say so
+        or not folder.resolve().is_relative_to(out.resolve())
+        or (sources_theme is not None and folder.resolve() == sources_theme.resolve())  # never into the sources
+    ):
+        return theme
+    override = folder / FEED_OVERRIDE
+    if override.exists() or override.is_symlink():
+        return theme
+    links = [
+        autodiscovery_link(site_url.rstrip("/") + "/" + src, title)
+        if site_url
+        else f'<link rel="alternate" type="application/atom+xml" title="{html.escape(title)}" '
+        f"href=\"{{{{ '{src}' | url }}}}\">"
+        for src, title in feeds
+    ]
+    override.write_text(
+        '{% extends "base.html" %}\n{% block extrahead %}\n{{ super() }}\n' + "\n".join(links) + "\n{% endblock %}\n",
+        encoding="utf-8",
+    )
+    return theme
 
 
 def _other_plugins(plugins: list[Any] | dict[str, Any]) -> list[Any] | dict[str, Any]:
