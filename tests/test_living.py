@@ -184,6 +184,20 @@ def test_every_claim_has_a_permanent_address_that_leads_to_its_card(built: Path)
     assert "Permanent link" in read(built, "index.html")
 
 
+def test_hostile_statements_stay_inert_at_claims_addresses(tmp_path: Path) -> None:
+    from .test_feed import Page
+    from .test_hostile import write_hostile_site
+
+    out = build(write_hostile_site(tmp_path / "src"), strict=False, site_dir=tmp_path / "out")
+    stubs = sorted((out / "claims").glob("*/index.html"))
+    assert stubs
+    for stub in stubs:
+        page = Page(stub.read_text(encoding="utf-8"))
+        assert {tag for tag, _ in page.tags} <= {"html", "head", "meta", "title", "link", "body", "p", "a"}, stub
+        assert not any(name.startswith("on") for _, attrs in page.tags for name in attrs), stub
+        assert all(a["href"].startswith("../../") for t, a in page.tags if t == "a"), stub
+
+
 def test_a_removed_claims_address_says_when_it_went(built: Path) -> None:
     stub = text(read(built, "claims/peer-hope/index.html"))
     assert "was removed from this site on 20 March 2026" in stub
