@@ -78,7 +78,7 @@ def child_build(config_file: str, site_dir: str, profile: str | None) -> None:
     if os.environ.get("BENCH_WITHOUT_STUDY_EXPORTS"):  # --study-exports: the registry less that family
         from graphbuild import site
 
-        site.FILES = tuple(f for f in site.FILES if getattr(f, "each", None) is None)
+        site.FILES = tuple(f for f in site.FILES if getattr(f, "each", None) != "study")
     start = time.perf_counter()
     config = load_config(config_file=config_file, site_dir=site_dir)
     if profile:

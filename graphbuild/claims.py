@@ -22,6 +22,9 @@ _CLAIM_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # The ids of graphbuild's own elements (a local graph's data is gb-graph-claim-<id>): a
 # claim id with this prefix could take one, and the element it names would break.
 RESERVED_ID_PREFIX = "gb-"
+# Ids a claim may not have: every claim has a permanent address ``claims/<id>/`` (see
+# ``site.FILES``), and ``claims/`` is the claims index, so ``claims/index`` reads as the index.
+RESERVED_IDS = ("index",)
 
 
 @dataclass(frozen=True)
@@ -179,6 +182,13 @@ class _ClaimReader:
             claim_id = None
         elif claim_id is not None and claim_id.startswith(RESERVED_ID_PREFIX):
             self.fail(fields["id"][1], _reserved(claim_id))
+            claim_id = None
+        elif claim_id in RESERVED_IDS:
+            self.fail(
+                fields["id"][1],
+                f"claim id '{claim_id}' is reserved: a claim's permanent address is claims/<id>/, "
+                "and claims/ is the claims index; choose another id",
+            )
             claim_id = None
         statement = self.scalar(fields["statement"][1], "statement") if "statement" in fields else None
         if statement == "":

@@ -18,7 +18,7 @@ def _check(args: argparse.Namespace) -> int:
     from .styles import check_style, site_style
 
     project = load_project(Path(args.root))
-    kb, diagnostics = analyse(project)
+    kb, diagnostics = analyse(project, dated=True)
     try:
         style = site_style(project.config, project.root)
     except ConfigError as exc:
@@ -74,7 +74,7 @@ def _stats(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     project = load_project(Path(args.root))
-    kb, diagnostics = analyse(project)
+    kb, diagnostics = analyse(project, dated=True)
     for diagnostic in diagnostics:
         print(diagnostic, file=sys.stderr)
     text = export(kb, args.format)

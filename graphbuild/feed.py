@@ -97,6 +97,7 @@ def changes_feed(
     updated: str | None = None,
     lang: str = "en",
     link: Callable[[Event], str] = _target,
+    site_name: str | None = None,
 ) -> str:
     """An Atom feed with an entry per evidence event, in the order given (newest first, as
     ``History.dated_events`` gives them).
@@ -105,8 +106,9 @@ def changes_feed(
     in every build and in every feed that carries it (one per claim type or group, say).
     ``updated`` is the feed's date when it has no entries (the head commit's date); otherwise
     the newest entry's. ``link`` maps an event to a path under the site (default: the claim's
-    permanent address, or the study's page)."""
-    site = _Site(site_url, title, feed_path)
+    permanent address, or the study's page). ``site_name`` (default: ``title``) names the
+    site in the ids when there is no ``site_url``: feeds with other titles share it."""
+    site = _Site(site_url, title if site_name is None else site_name, feed_path)
     dates = [commit.date for commit, _ in events]
     newest = max(dates, default=updated)
     if newest is None:

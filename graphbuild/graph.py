@@ -12,6 +12,7 @@ from xml.sax.saxutils import quoteattr
 import networkx as nx
 
 from .knowledge import KnowledgeBase
+from .site import claim_stub_src
 
 
 def claim_node(claim_id: str) -> str:
@@ -22,13 +23,30 @@ def study_node(key: str) -> str:
     return f"study:{key}"
 
 
+def claim_url(claim_id: str) -> str:
+    """The claim's permanent address, from the site's root."""
+    return claim_stub_src(claim_id).removesuffix("index.html")
+
+
+def claim_dates(kb: KnowledgeBase, claim_id: str) -> tuple[str, str]:
+    """(added, evidence last changed) as ISO dates of their commits, "" where not known."""
+    if kb.history is None:
+        return "", ""
+    dates = kb.history.dates(claim_id)
+    added, changed = dates.added, dates.evidence_changed
+    return (added.date[:10] if added else "", changed.date[:10] if changed else "")
+
+
 def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
     """Claims and the studies they cite; edges run from claim to study with the stance, and
     with the design (and its level) the study contributes where the claim gives its own.
     A claim's ``certainty`` is "" when the editors have not rated it; ``because`` maps each
-    domain that moved the rating to its reason."""
+    domain that moved the rating to its reason; ``added`` and ``evidence_changed`` are the
+    days of the commits that added it and last changed its evidence, "" where the history
+    cannot tell; ``url`` its permanent address, from the site's root."""
     graph = nx.DiGraph()
     for claim_id in sorted(kb.claims):
+        added, changed = claim_dates(kb, claim_id)
         claim = kb.claims[claim_id]
         page = kb.claim_page[claim_id]
         assessment = kb.assessments[claim_id]
@@ -46,6 +64,9 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
             starting_point=assessment.starting_point or "",
             summary=claim.summary,
             because=dict(assessment.because),
+            added=added,
+            evidence_changed=changed,
+            url=claim_url(claim_id),
         )
     for key, study in kb.cited.items():
         attrs: dict[str, str | int] = {
@@ -173,6 +194,9 @@ CSV_COLUMNS = [
     "level",
     "year",
     "title",
+    "added",
+    "evidence_changed",
+    "url",
 ]
 
 
@@ -217,6 +241,8 @@ def to_csv(kb: KnowledgeBase) -> str:
                 kb.config.level_of(design) or "",
                 study.year,
                 study.title,
+                *claim_dates(kb, claim_id),
+                claim_url(claim_id),
             ]
             writer.writerow([csv_text(str(cell)) for cell in row])
     return out.getvalue()

@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -223,14 +223,15 @@ def site_history(
     config_file: str = "mkdocs.yml",
     revision: str = "HEAD",
     cache: HistoryCache | None = None,
-    current: Snapshot | None = None,
+    current: Snapshot | Callable[[], Snapshot] | None = None,
 ) -> History:
     """The dated claims and dated events of the site at ``root`` up to ``revision``.
 
     ``cache``: a ``HistoryCache``, by default one in ``.cache/graphbuild/history.json`` under
     the site's root. ``current``: the site as it is being built (the working tree); a claim
     whose evidence there differs from the commit's gets no ``evidence_changed`` date, as the
-    change has none yet. Never raises for a missing repository or history: it notes it."""
+    change has none yet; a function giving it is called only when there is a history to
+    compare it with. Never raises for a missing repository or history: it notes it."""
     if cache is None:
         cache = HistoryCache(root / CACHE_FILE)
     try:
@@ -252,7 +253,7 @@ def site_history(
     if note:
         history.notes.append(note)
     if current is not None:
-        _apply_working_tree(history, current)
+        _apply_working_tree(history, current() if callable(current) else current)
     return history
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .bibliography import Bibliography, Study
 from .certainty import Assessment, assess
@@ -18,6 +19,9 @@ from .headings import find_headings, html_id_clashes, page_title
 from .prose import script_problems
 from .scan import Fence, Source, read_source, scan
 from .suggestions import KeyIndex
+
+if TYPE_CHECKING:
+    from .history import History
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,9 @@ class KnowledgeBase:
     profiles: dict[str, EvidenceProfile]
     claim_page: dict[str, str]
     assessments: dict[str, Assessment] = field(default_factory=dict)
+    # When each claim was added and its evidence last changed, from the site's git history
+    # (``living.date_claims``); None until dated, or where the build does not date claims.
+    history: History | None = None
 
     @cached_property
     def cited(self) -> dict[str, Study]:

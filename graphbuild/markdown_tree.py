@@ -7,6 +7,7 @@ asset; the engine only has to render Markdown with raw HTML in it.
 
 from __future__ import annotations
 
+import html
 import shutil
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -16,12 +17,13 @@ from .bibliography import BibliographyCache, Study
 from .config import ConfigError
 from .diagnostics import Diagnostic, note
 from .escaping import front_matter
+from .feed import autodiscovery_link
 from .formatting import page_url
 from .metatags import citation_meta
 from .project import Project, analyse, dump_settings, is_markdown, read_settings, scan_docs
 from .render import Renderer
 from .rewrite import rewrite_page
-from .site import evidence_nav, plan, scripts, stylesheets
+from .site import SiteSettings, evidence_nav, feed_links, plan, scripts, stylesheets
 from .styles import site_style, style_problems
 
 # Zotero and Google Scholar read citation_* tags in a page's <head> only, which no Markdown
@@ -34,13 +36,6 @@ HEAD_PARTIAL_TEXT = f"""{{#- graphbuild: a study page's citation_* tags, from it
 <meta name="{{{{ tag[0] | e }}}}" content="{{{{ tag[1] | e }}}}">
 {{% endfor %}}{{% endif %}}
 """
-MAIN_OVERRIDE = f"""{{% extends "base.html" %}}
-{{% block extrahead %}}
-{{{{ super() }}}}
-{{% include "{HEAD_PARTIAL}" %}}
-{{% endblock %}}
-"""
-DEFAULT_CUSTOM_DIR = "overrides"
 
 
 def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | None = None) -> list[Diagnostic]:
@@ -48,7 +43,7 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
     refusal = _refusal(project, out)
     if refusal:
         raise ConfigError(f"will not render into {out}: {refusal}; choose an output folder outside the sources")
-    kb, diagnostics = analyse(project, cache)
+    kb, diagnostics = analyse(project, cache, dated=True)
     style = site_style(project.config, project.root)
     docs = out / "docs"
     _clear(docs)
@@ -62,8 +57,8 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
         {},
         [project.root / "overrides" / "graphbuild"],
         markdown_safe=True,
+        site=_site_settings(settings),
         style=style,
-        site_url=str(settings.get("site_url") or ""),
     )
     renderer.urls.update(
         (src, page_url(src, directory_urls) if is_markdown(src) else src)
@@ -101,8 +96,19 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
             target.write_text(renderer.file_content(item), encoding="utf-8")
     style.save()
     diagnostics += style_problems(style, kb.bibliography.studies)
-    diagnostics += _write_config(project, settings, out)
+    diagnostics += _write_config(project, settings, out, feed_links(planned))
     return sorted(set(diagnostics))
+
+
+def _site_settings(settings: dict[str, Any]) -> SiteSettings:
+    theme = settings.get("theme")
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return SiteSettings(
+        str(settings.get("site_name") or ""),
+        str(settings.get("site_url") or ""),
+        str(language or "en"),
+        settings.get("use_directory_urls", True) is not False,
+    )
 
 
 def _refusal(project: Project, out: Path) -> str | None:
@@ -122,9 +128,12 @@ def _refusal(project: Project, out: Path) -> str | None:
     return None
 
 
-def _write_config(project: Project, settings: dict[str, Any], out: Path) -> list[Diagnostic]:
+def _write_config(
+    project: Project, settings: dict[str, Any], out: Path, feeds: list[tuple[str, str]]
+) -> list[Diagnostic]:
     """The site's own settings, less the graphbuild plugin, plus its assets and pages, and
-    the theme override that puts study pages' citation tags in their ``<head>``."""
+    a theme override that writes into pages' heads: every page's links to the feeds, and a
+    study page's citation tags."""
     settings = dict(settings)
     settings["docs_dir"] = "docs"
     settings["plugins"] = _other_plugins(settings.get("plugins") or ["search"])
@@ -135,7 +144,9 @@ def _write_config(project: Project, settings: dict[str, Any], out: Path) -> list
     theme = settings.get("theme")
     if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
         settings["theme"] = {**theme, "custom_dir": _copy_custom_dir(project.root, theme["custom_dir"], out)}
-    problems = _head_override(project, settings, out)
+    site_url = str(settings.get("site_url") or "")
+    own = project.root / theme["custom_dir"] if isinstance(theme, dict) and theme.get("custom_dir") else None
+    settings["theme"], problems = _head_override(project, settings.get("theme"), out, feeds, site_url, own)
     _clear(out / "mkdocs.yml")
     (out / "mkdocs.yml").write_text(dump_settings(settings), encoding="utf-8")
     return problems
@@ -176,35 +187,60 @@ def _copy_custom_dir(root: Path, custom_dir: str, out: Path) -> str:
     return name
 
 
-def _head_override(project: Project, settings: dict[str, Any], out: Path) -> list[Diagnostic]:
-    """Write the partial that puts a study page's ``citation_*`` tags in its ``<head>``, and a
-    ``main.html`` that includes it, into the tree's theme folder (``theme.custom_dir``, made
-    if the site has none). A site's own ``main.html`` is kept, with a note saying what to add."""
-    theme = settings.get("theme")
-    if not isinstance(theme, dict):
-        theme = {"name": theme} if isinstance(theme, str) else {}
-    theme = dict(theme)
-    if not theme.get("custom_dir"):
-        theme["custom_dir"] = DEFAULT_CUSTOM_DIR
-        _clear(out / DEFAULT_CUSTOM_DIR)  # the tree's own folder: emptied, a link never followed
+HEAD_OVERRIDE = "main.html"
+
+
+def _head_override(
+    project: Project, theme: Any, out: Path, feeds: list[tuple[str, str]], site_url: str, sources_theme: Path | None
+) -> tuple[Any, list[Diagnostic]]:
+    """Without the plugin nothing writes into a page's head, so the tree's theme gets a
+    ``main.html`` whose ``extrahead`` block (Material's, MkDocs' own themes' and Zensical's)
+    adds the feeds' links to every page and, through ``HEAD_PARTIAL``, a study page's
+    ``citation_*`` tags from its front matter; in the ``custom_dir`` copied into ``out``, or
+    in a new one. A site whose ``custom_dir`` has its own ``main.html`` keeps it unchanged,
+    with a note: add the links and the partial there (README)."""
+    theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "mkdocs"}
+    if "custom_dir" not in theme:
+        theme["custom_dir"] = "overrides"
+        _clear(out / "overrides")
+        (out / "overrides").mkdir()
     folder = out / str(theme["custom_dir"])
-    settings["theme"] = theme
-    (folder / HEAD_PARTIAL).parent.mkdir(parents=True, exist_ok=True)
-    (folder / HEAD_PARTIAL).write_text(HEAD_PARTIAL_TEXT, encoding="utf-8")
-    main = folder / "main.html"
-    if not main.exists():
-        main.write_text(MAIN_OVERRIDE, encoding="utf-8")
-        return []
-    if HEAD_PARTIAL in main.read_text(encoding="utf-8", errors="replace"):
-        return []
-    return [
-        note(
-            project.display(project.root / str(theme["custom_dir"]) / "main.html"),
-            1,
+    if (
+        not isinstance(theme["custom_dir"], str)
+        or folder.is_symlink()
+        or not folder.is_dir()  # a custom_dir that is missing: MkDocs will say so
+        or not folder.resolve().is_relative_to(out.resolve())
+        or (sources_theme is not None and folder.resolve() == sources_theme.resolve())  # never into the sources
+    ):
+        return theme, []
+    partial_file = folder / HEAD_PARTIAL
+    _clear(partial_file)
+    partial_file.parent.mkdir(parents=True, exist_ok=True)
+    partial_file.write_text(HEAD_PARTIAL_TEXT, encoding="utf-8")
+    override = folder / HEAD_OVERRIDE
+    if override.exists() or override.is_symlink():
+        if override.is_file() and HEAD_PARTIAL in override.read_text(encoding="utf-8", errors="replace"):
+            return theme, []
+        where = sources_theme / HEAD_OVERRIDE if sources_theme is not None else override
+        message = (
             f"study pages' citation tags (for Zotero and Google Scholar) reach the <head> only if this template's "
-            f'extrahead block includes "{HEAD_PARTIAL}", which graphbuild render writes beside it',
+            f'extrahead block includes "{HEAD_PARTIAL}", which graphbuild render writes beside it'
         )
+        return theme, [note(project.display(where), 1, message)]
+    links = [
+        autodiscovery_link(site_url.rstrip("/") + "/" + src, title)
+        if site_url
+        else f'<link rel="alternate" type="application/atom+xml" title="{html.escape(title)}" '
+        f"href=\"{{{{ '{src}' | url }}}}\">"
+        for src, title in feeds
     ]
+    override.write_text(
+        '{% extends "base.html" %}\n{% block extrahead %}\n{{ super() }}\n'
+        + "".join(link + "\n" for link in links)
+        + f'{{% include "{HEAD_PARTIAL}" %}}\n{{% endblock %}}\n',
+        encoding="utf-8",
+    )
+    return theme, []
 
 
 def _other_plugins(plugins: list[Any] | dict[str, Any]) -> list[Any] | dict[str, Any]:

@@ -31,13 +31,26 @@ from .claims import Claim
 from .config import OPTION_NAMES, Config, ConfigError, config_from_mapping
 from .diagnostics import Diagnostic, Severity, error, failing
 from .escaping import front_matter
+from .feed import autodiscovery_link
+from .formatting import relative_url
+from .history import CACHE_FILE, HistoryCache
 from .knowledge import BrokenClaim, KnowledgeBase, build_knowledge_base
+from .living import date_claims
 from .metatags import citation_meta, meta_tags_html
 from .project import DocsScan, font_diagnostics, scan_docs
 from .prose import sanitize_html
 from .render import Renderer
 from .rewrite import reconcile, rewrite_page
-from .site import clash_diagnostics, clash_message, evidence_nav, plan, scripts, stylesheets
+from .site import (
+    SiteSettings,
+    clash_diagnostics,
+    clash_message,
+    evidence_nav,
+    feed_links,
+    plan,
+    scripts,
+    stylesheets,
+)
 from .styles import CitationStyle, site_style, style_problems
 
 log = get_plugin_logger(__name__)
@@ -77,6 +90,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
     def __init__(self) -> None:
         self.bib_cache = BibliographyCache()
         self.serving = False
+        self.history_cache: HistoryCache | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -94,13 +108,14 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         self._taken: dict[str, File] = {}
         self._scan = DocsScan()
         self._settings_problems: list[Diagnostic] = []
+        self._feeds: list[tuple[str, str]] = []
         self.style: CitationStyle | None = None
         self.study_pages: dict[str, Study] = {}  # a study page's source -> its study, for its <head>
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declaring this hook makes MkDocs keep one plugin object across ``mkdocs serve``
-        rebuilds, so the bibliography cache survives them. Under ``serve`` only, a claim that
-        cannot be read shows its problems where its card would be."""
+        rebuilds, so the bibliography and history caches survive them. Under ``serve`` only, a
+        claim that cannot be read shows its problems where its card would be."""
         self.serving = command == "serve"
 
     # -- configuration --------------------------------------------------------------------
@@ -126,6 +141,8 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         # Idempotent: a config object may pass through on_config more than once.
         if str(bib) not in config.watch:
             config.watch.append(str(bib))
+        if self.history_cache is None or self.history_cache.path != self.root / CACHE_FILE:
+            self.history_cache = HistoryCache(self.root / CACHE_FILE)
         for sheet in stylesheets():
             if sheet not in config.extra_css:
                 config.extra_css.append(sheet)
@@ -238,10 +255,15 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         diagnostics = diagnostics + self._scan.problems + self._settings_problems
         self._analysed = None
         self.kb = kb
+        config_file = self.display(config.config_file_path or "mkdocs.yml")
+        diagnostics += date_claims(kb, self.root, config_file, self.history_cache)
         template_dirs = [self.root / "overrides" / "graphbuild"]
         if config.theme.custom_dir:
             template_dirs.insert(0, Path(config.theme.custom_dir) / "graphbuild")
-        self.renderer = Renderer(kb, {}, template_dirs, style=self.style, site_url=config.site_url or "")
+        settings = SiteSettings(
+            config.site_name, config.site_url or "", config.theme.get("language") or "en", config.use_directory_urls
+        )
+        self.renderer = Renderer(kb, {}, template_dirs, site=settings, style=self.style)  # URLs: once files are
         self._taken = {f.dest_uri: f for f in files if f.generated_by is None and self._in_docs(f, config)}
         planned = plan(kb)
         pages = {}
@@ -260,8 +282,10 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
                 self._add(files, File.generated(config, item.src, abs_src_path=str(item.asset)), diagnostics)
             elif not item.is_page:
                 file = File.generated(config, item.src, content="")
-                if self._add(files, file, diagnostics):  # its URL is known now: linked data names it
+                added = self._add(files, file, diagnostics)
+                if added:  # its URL is known now: linked data names it
                     file.content_string = self.renderer.file_content(item)
+                self._feeds += feed_links([item]) if added else []
         self.renderer.urls.update({f.src_uri: f.url for f in files})
         _log(diagnostics)
         # Every generated page's body now, while the process is small: the same work done
@@ -353,15 +377,24 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
                 page.present_anchor_ids.update(_ANCHOR.findall(fragment))
         return html
 
-    # -- what reference managers read: a study page's citation tags ----------------------
+    # -- what feed readers and reference managers read in a page's head -----------------
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        """Highwire ``citation_*`` meta tags in a study page's ``<head>``, where Zotero and
-        Google Scholar read them (the theme's template has no place for them)."""
+        """Every page's head gets the links by which browsers and feed readers find the feeds
+        (absolute under ``site_url``, as the feed's own links are); a study page's also gets
+        its Highwire ``citation_*`` meta tags, where Zotero and Google Scholar read them. The
+        theme's templates have a place for neither."""
         study = self.study_pages.get(page.file.src_uri)
-        if study is None:
+        head = output.find("</head>") if self._feeds or study is not None else -1
+        if head < 0:
             return output
-        return output.replace("</head>", meta_tags_html(citation_meta(study)) + "</head>", 1)
+        base = config.site_url or ""
+        links = "".join(
+            autodiscovery_link(base + src if base else relative_url(page.url, src), title) + "\n"
+            for src, title in self._feeds
+        )
+        tags = meta_tags_html(citation_meta(study)) if study is not None else ""
+        return output[:head] + links + tags + output[head:]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Keep the references a ``.csl`` style formatted for the next build, once per build."""

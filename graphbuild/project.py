@@ -393,13 +393,21 @@ def decode_page(data: bytes, path: str) -> str | Diagnostic:
         return error(path, line, f"not valid UTF-8 (byte 0x{body[exc.start]:02x}); save the file as UTF-8")
 
 
-def analyse(project: Project, cache: BibliographyCache | None = None) -> tuple[KnowledgeBase, list[Diagnostic]]:
+def analyse(
+    project: Project, cache: BibliographyCache | None = None, dated: bool = False
+) -> tuple[KnowledgeBase, list[Diagnostic]]:
+    """The knowledge base and every problem; ``dated``: with the claims' dates from the
+    site's git history (``living.date_claims``), as the plugin builds the site."""
     file = project.bibliography_file
     if not file.exists():
         raise ConfigError(f"bibliography '{project.config.bibliography}' not found at {file}")
     bibliography, bib_problems = (cache or BibliographyCache()).load(file, project.display(file), project.config)
     pages, page_problems = read_pages(project)
     kb, problems = build_knowledge_base(pages, bibliography, project.config)
+    if dated:
+        from .living import date_claims
+
+        problems += date_claims(kb, project.root, project.config_file)
     found = bib_problems + page_problems + problems + _clashes(project, kb) + project.settings_problems
     return kb, sorted(set(found))
 

@@ -29,7 +29,18 @@ from .graph import build_graph, claim_node, study_node
 from .knowledge import KnowledgeBase, SourcePage
 from .linkeddata import claim_jsonld, graph_jsonld, jsonld_script, jsonld_text, study_jsonld
 from .linkeddata import document as jsonld_document
-from .site import FILES, PAGE, GeneratedFile, GeneratedPage, Planned, offered_on, study_file_src, study_src
+from .site import (
+    FILES,
+    PAGE,
+    GeneratedFile,
+    GeneratedPage,
+    Planned,
+    SiteSettings,
+    claim_stub_src,
+    offered_on,
+    study_file_src,
+    study_src,
+)
 from .styles import CitationStyle, InlineForm, PageReferences, Reference, load_style, number_citations
 from .vocabulary import (
     APPROACH,
@@ -66,16 +77,16 @@ class Renderer:
         urls: dict[str, str],
         template_dirs: Sequence[Path] = (),
         markdown_safe: bool = False,
+        site: SiteSettings | None = None,
         style: CitationStyle | None = None,
-        site_url: str = "",
     ):
         """``markdown_safe``: the HTML will be read by Markdown again (``graphbuild render``),
         so every value is also entity-encoded against Markdown, not only HTML-escaped.
-        ``style``: the site's citation style (the default one if not given). ``site_url``:
-        where the site is published, if known, for absolute identifiers in linked data."""
+        ``site``: what ``mkdocs.yml`` says of the whole site (its ``url`` makes linked data's
+        identifiers absolute). ``style``: the site's citation style (the default if not given)."""
         self.kb = kb
+        self.site = site or SiteSettings()
         self.style = style or load_style(None, Path("."))
-        self.site_url = site_url
         self.markdown_safe = markdown_safe
         self.urls = urls
         self._study_cache: dict[str, dict] = {}
@@ -135,6 +146,11 @@ class Renderer:
 
     def claim_href(self, current: str, claim_id: str) -> str:
         return self.href(current, self.kb.claim_page[claim_id], claim_id)
+
+    def claim_permalink(self, current: str, claim_id: str) -> str:
+        """A link to the claim's permanent address, ``claims/<id>/``, which leads to its card."""
+        link = self.href(current, claim_stub_src(claim_id))
+        return link.removesuffix("index.html") if self.site.directory_urls else link
 
     def node_href(self, current: str, node_id: str) -> str:
         kind, _, ident = node_id.partition(":")
@@ -256,7 +272,24 @@ class Renderer:
             "map_href": self.page_href(current, "map", f"claim:{claim.id}"),
             "summary_href": self.page_href(current, "summary", f"sof-{claim.id}"),
             "page_href": self.claim_href(current, claim.id),
+            "permalink": self.claim_permalink(current, claim.id),
+            "dates_html": self.claim_dates_html(claim.id),
         }
+
+    def claim_dates_html(self, claim_id: str) -> Markup:
+        """When the claim's evidence last changed and when it was added, from the site's
+        history; empty where the history cannot say."""
+        if self.kb.history is None:
+            return Markup("")
+        dates = self.kb.history.dates(claim_id)
+        changed, added = dates.evidence_changed, dates.added
+        return self._macro(
+            "claim_dates",
+            changed.day if changed else None,
+            changed.date[:10] if changed else None,
+            added.day if added else None,
+            added.date[:10] if added else None,
+        )
 
     def _badge(self, level: int | None, design: str | None) -> Markup:
         return self._macro("level_badge", level, design_noun(design, 1) if design else "unrated")
@@ -365,7 +398,7 @@ class Renderer:
         """The text of a generated file of ``site.plan``."""
         file = planned.output
         assert isinstance(file, GeneratedFile)
-        return file.build(self, planned.subject) if file.each else file.build(self)
+        return file.build(self) if file.each is None else file.build(self, planned.subject)
 
     def page_title(self, src: str) -> str:
         page = self.kb.pages.get(src)
@@ -650,9 +683,9 @@ class Renderer:
                 src, fragment = self.kb.claim_page[ident], ident
             else:
                 src, fragment = study_src(self.kb.bibliography[ident]), ""
-            if self.site_url:
+            if self.site.url:
                 path = self.urls[src].removeprefix("./")  # MkDocs' URL of the home page is "./"
-                return self.site_url.rstrip("/") + "/" + path + (f"#{fragment}" if fragment else "")
+                return self.site.url.rstrip("/") + "/" + path + (f"#{fragment}" if fragment else "")
             return self.href(current, src, fragment)
 
         return iri

@@ -50,17 +50,38 @@ class GeneratedPage:
 @dataclass(frozen=True)
 class GeneratedFile:
     """A file graphbuild writes: an export (offered for download when it has a ``label``, on
-    the generated page named ``offered_on``), the map's data, or a stylesheet made from the
-    vocabulary tables. ``each``: one file per cited study, its path made from the study's
-    slug, and ``build`` is given the study too."""
+    the generated page named ``offered_on``), the map's data, a stylesheet made from the
+    vocabulary tables, or a feed (``feed``: the title of the link in every page's head that
+    lets browsers and readers find it).
+
+    ``each``: a family of files, one per subject (``"claim"``: every claim, ``{id}`` in
+    ``src``; ``"removed-claim"``: every claim the site's history saw that is gone;
+    ``"claim-type"``: every claim type, ``{type}``; ``"study"``: every cited study,
+    ``{slug}``), whose ``build`` is called with the subject too. ``dated``: written only
+    when the site's git history is known (a feed must carry a date, and there is none to
+    give it otherwise)."""
 
     name: str
     src: str
-    build: Callable[..., str]
+    build: Callable[..., str]  # (renderer) or, for a family, (renderer, subject)
     label: str = ""
     stylesheet: bool = False
-    offered_on: str = ""
+    feed: str = ""
     each: str | None = None
+    dated: bool = False
+    offered_on: str = ""
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What the adapters tell the renderer of the site as a whole (``mkdocs.yml``): its name
+    and address (``site_url``, for the feed's absolute links), its language, and whether
+    pages are folders (``use_directory_urls``)."""
+
+    name: str = ""
+    url: str = ""
+    language: str = "en"
+    directory_urls: bool = True
 
 
 @dataclass(frozen=True)
@@ -103,6 +124,37 @@ def _csv(r: Renderer) -> str:
     from .graph import to_csv
 
     return to_csv(r.kb)
+
+
+def _changes_context(r: Renderer, current: str, _: Any) -> dict[str, Any]:
+    from .living import changes_context
+
+    return changes_context(r, current)
+
+
+def _changes_feed(r: Renderer) -> str:
+    from .living import changes_feed
+
+    return changes_feed(r, FILE["changes-feed"].src, PAGE["changes"].src)
+
+
+def _changes_feed_of_type(r: Renderer, claim_type: str) -> str:
+    from .living import changes_feed
+
+    src = FILE["changes-feed-of-type"].src.format(type=claim_type)
+    return changes_feed(r, src, PAGE["changes"].src, claim_type)
+
+
+def _claim_stub(r: Renderer, claim_id: str) -> str:
+    from .living import claim_stub
+
+    return claim_stub(r, claim_id, claim_stub_src(claim_id))
+
+
+def _removed_claim_stub(r: Renderer, claim_id: str) -> str:
+    from .living import removed_claim_stub
+
+    return removed_claim_stub(r, claim_id, claim_stub_src(claim_id), PAGE["changes"].src)
 
 
 def _graph_jsonld(r: Renderer) -> str:
@@ -184,6 +236,9 @@ PAGES: tuple[GeneratedPage, ...] = (
         nav=True,
     ),
     GeneratedPage(
+        "changes", "evidence/changes/index.md", "Changes to the evidence", "changes.html", _changes_context, nav=True
+    ),
+    GeneratedPage(
         "study", "studies/{slug}.md", "", "study.html", lambda r, c, s: r.study_context_page(s, c), each="study"
     ),
 )
@@ -193,6 +248,13 @@ FILES: tuple[GeneratedFile, ...] = (
     GeneratedFile("csv", "evidence/claims.csv", _csv, "Claims and evidence (CSV)", offered_on="map"),
     GeneratedFile("map-data", "evidence/map.json", lambda r: r.map_data()),
     GeneratedFile("vocabulary", f"{ASSET_DIR}/vocabulary.css", _vocabulary_css, stylesheet=True),
+    GeneratedFile("changes-feed", "evidence/changes.xml", _changes_feed, feed="Changes to the evidence", dated=True),
+    GeneratedFile(
+        "changes-feed-of-type", "evidence/changes/{type}.xml", _changes_feed_of_type, each="claim-type", dated=True
+    ),
+    # A claim's permanent address, outside the theme, out of the navigation and of search.
+    GeneratedFile("claim-stub", "claims/{id}/index.html", _claim_stub, each="claim"),
+    GeneratedFile("removed-claim-stub", "claims/{id}/index.html", _removed_claim_stub, each="removed-claim"),
     # Citation exports (issue 16): linked data, each study, the bibliography, the claims' studies.
     GeneratedFile(
         "graph-jsonld", "evidence/graph.jsonld", _graph_jsonld, "Graph (JSON-LD: schema.org, CiTO)", offered_on="map"
@@ -207,6 +269,11 @@ FILE = {file.name: file for file in FILES}
 
 def study_src(study: Study) -> str:
     return PAGE["study"].src.format(slug=study.slug)
+
+
+def claim_stub_src(claim_id: str) -> str:
+    """The file at a claim's permanent address, ``claims/<id>/``."""
+    return FILE["claim-stub"].src.format(id=claim_id)
 
 
 def offered_on(page: str) -> list[GeneratedFile]:
@@ -234,7 +301,8 @@ def evidence_nav() -> dict[str, list[dict[str, str]]]:
 
 def plan(kb: KnowledgeBase) -> list[Planned]:
     """Every file graphbuild adds to this site: pages (one per cited study for ``each``),
-    exports, generated stylesheets and the shipped assets."""
+    exports, generated stylesheets, the changes feed (when the history is known), the
+    pages at claims' permanent addresses (of removed claims too) and the shipped assets."""
     planned: list[Planned] = []
     for page in PAGES:
         if page.each == "study":
@@ -243,12 +311,48 @@ def plan(kb: KnowledgeBase) -> list[Planned]:
         else:
             planned.append(Planned(page.src, page, page.title))
     for file in FILES:
-        if file.each == "study":
-            planned += [Planned(study_file_src(file, s.slug), file, subject=s) for s in kb.cited.values()]
-        else:
+        if file.dated and (kb.history is None or kb.history.head is None):
+            continue
+        if file.each is None:
             planned.append(Planned(file.src, file))
+        else:
+            key = FAMILY_KEYS[file.each]
+            planned += [
+                Planned(file.src.format(**{key: _member_name(s)}), file, subject=s) for s in _family(kb, file.each)
+            ]
     planned += [Planned(f"{ASSET_DIR}/{name}", None, asset=path) for name, path in assets.files().items()]
     return planned
+
+
+# What names each member of a family of files in its path.
+FAMILY_KEYS = {"claim": "id", "removed-claim": "id", "claim-type": "type", "study": "slug"}
+
+
+def _family(kb: KnowledgeBase, each: str) -> list[Any]:
+    if each == "study":
+        return list(kb.cited.values())
+    if each == "claim":
+        return sorted(kb.claims)
+    if each == "removed-claim":
+        return removed_claims(kb)
+    return list(kb.config.claim_types)
+
+
+def _member_name(subject: Any) -> str:
+    """What a family member's path is made from: a study's slug, else the subject itself."""
+    return subject.slug if isinstance(subject, Study) else str(subject)
+
+
+def removed_claims(kb: KnowledgeBase) -> list[str]:
+    """Claims the site's history saw that it no longer has: their addresses say so."""
+    if kb.history is None:
+        return []
+    return sorted(claim for claim in kb.history.removed if claim not in kb.claims)
+
+
+def feed_links(planned: list[Planned]) -> list[tuple[str, str]]:
+    """(source, title) of each feed this site has, for the link in every page's head."""
+    return [(p.src, p.output.feed) for p in planned if isinstance(p.output, GeneratedFile) and p.output.feed]
 
 
 def written_to(src: str, use_directory_urls: bool = True) -> str:

@@ -96,8 +96,13 @@ def test_readme_lists_every_generated_page_and_export() -> None:
     section = section[: section.index("\n\n")]
     listed = set(re.findall(r"`([a-z][a-z/.<>-]*)`", section))
     pages = {p.src.replace("{slug}.md", "<key>/").removesuffix("index.md") for p in registry.PAGES}
-    exports = {f.src.replace("{slug}", "<key>") for f in registry.FILES if f.label}
-    assert pages | exports == listed
+    exports = {f.src for f in registry.FILES if (f.label or f.feed) and not f.each}
+    families = {
+        f.src.replace("{id}/index.html", "<id>/").replace("{type}", "<type>").replace("{slug}", "<key>")
+        for f in registry.FILES
+        if f.each and (f.label or f.feed or f.each != "study")
+    }
+    assert pages | exports | families == listed
 
 
 def test_readme_documents_every_option() -> None:

@@ -95,6 +95,12 @@ BASE = "id: x\nstatement: S.\ntype: benefit\nevidence:\n  - a2000\n"
             id="unknown-evidence-field",
         ),
         pytest.param(block(BASE.replace("id: x", "id: Not A Slug")), 4, "must be a slug", id="bad-id"),
+        pytest.param(
+            block(BASE.replace("id: x", "id: index")),
+            4,
+            "claim id 'index' is reserved: a claim's permanent",
+            id="index",
+        ),
         pytest.param(block(BASE + "id: y\n"), 9, "field 'id' is given twice", id="duplicate-field"),
         pytest.param(block(BASE.replace("  - a2000\n", "  []\n")), 8, "at least one study", id="empty-evidence"),
         pytest.param(block("id: [unclosed\n"), 4, "malformed YAML", id="malformed-yaml"),

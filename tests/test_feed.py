@@ -199,3 +199,13 @@ def test_a_removed_claim_says_so_and_when() -> None:
     assert not page.find("meta", http_equiv="refresh")
     assert page.find("meta", name="robots")[0]["content"] == "noindex"
     assert len(html.encode()) < 700
+
+
+def test_feeds_of_one_site_share_entry_ids_without_a_site_url() -> None:
+    """Without site_url the ids are minted under the site's name, not the feed's title."""
+    first = feedparser.parse(changes_feed(events(), None, "Peer KB: changes", site_name="Peer KB"))
+    other = feedparser.parse(
+        changes_feed(events()[2:], None, "Peer KB: outcome claims", feed_path="evidence/o.xml", site_name="Peer KB")
+    )
+    assert first.entries[2].id == other.entries[0].id
+    assert first.entries[2].id.startswith("tag:graphbuild.invalid,2026-03-09:/peer-kb/evidence/changes/")

@@ -461,7 +461,7 @@ def test_check_warns_of_links_to_files_outside_the_project(leaking_site) -> None
     result = _cli(leaking_site, "check")
     outside = (leaking_site.parent / "outside").resolve()
     assert result.returncode == 0
-    assert result.stdout.splitlines() == [
+    assert [line for line in result.stdout.splitlines() if "claims are not dated" not in line] == [
         f"docs/leak.md:1: warning: a link to '{outside / 'secret.md'}', outside the project: it is not published",
         f"docs/leaks:1: warning: a link to '{outside}', outside the project: it is not published",
     ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -125,6 +126,21 @@ def test_hostile_site_builds_reproducibly(tmp_path: Path) -> None:
     root = write_hostile_site(tmp_path / "src")
     first = build_in_subprocess(root / "mkdocs.yml", tmp_path / "one", hash_seed="11")
     second = build_in_subprocess(root / "mkdocs.yml", tmp_path / "two", hash_seed="12")
+    assert_identical(first, second)
+
+
+def test_a_dated_site_builds_reproducibly(tmp_path: Path) -> None:
+    """Dates, the changes page, the feeds and the claims' addresses come from the commits:
+    two builds of one commit, each with its own history cache, are the same."""
+    from .living_repo import make_repo
+
+    root = tmp_path / "src"
+    make_repo(root)
+    first = build_in_subprocess(root / "mkdocs.yml", tmp_path / "one", hash_seed="31")
+    shutil.rmtree(root / ".cache")  # the second build reads the history afresh
+    second = build_in_subprocess(root / "mkdocs.yml", tmp_path / "two", hash_seed="32")
+    assert "Evidence last changed" in (first / "outcomes" / "index.html").read_text(encoding="utf-8")
+    assert (first / "evidence" / "changes.xml").exists() and (first / "claims" / "peer-hope" / "index.html").exists()
     assert_identical(first, second)
 
 

@@ -23,7 +23,9 @@ REPO = Path(__file__).resolve().parents[2]
 RULES = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}
 }
-PAGE_TYPES = ["content", "study", "summary", "bibliography", "claims", "matrix", "map", "self-assessment", "search"]
+PAGE_TYPES = [
+    "content", "study", "summary", "bibliography", "claims", "matrix", "map", "changes", "self-assessment", "search"
+]  # fmt: skip
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 # Colours are the same at every width; the phone layout (drawer navigation, full-screen search)
 # is checked in the light scheme only, to keep the suite quick.
@@ -34,6 +36,7 @@ FIXED = {
     "claims": "claims/",
     "matrix": "evidence/matrix/",
     "map": "evidence/",
+    "changes": "evidence/changes/",
     "self-assessment": "self-assessment/",
 }
 
@@ -91,7 +94,13 @@ def describe(serious: list[dict]) -> str:
 
 
 def site_pages(site: Path) -> list[str]:
-    return sorted(p.relative_to(site).as_posix().removesuffix("index.html") for p in site.rglob("*.html"))
+    """Every page, less the claims' permanent addresses that send the reader straight on to
+    the claim's card (whose page is checked); a removed claim's address is checked."""
+    return sorted(
+        p.relative_to(site).as_posix().removesuffix("index.html")
+        for p in site.rglob("*.html")
+        if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")
+    )
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
