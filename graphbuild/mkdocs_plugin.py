@@ -90,7 +90,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         self._analysed: tuple[list, KnowledgeBase, list[Diagnostic]] | None = None
         self._taken: dict[str, File] = {}
         self.style: CitationStyle | None = None
-        self.study_pages: dict[str, Study] = {}  # a study page's source -> its study, for its <head>
+        self.heads: dict[str, str] = {}  # a study page's source -> the citation tags for its <head>
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declaring this hook makes MkDocs keep one plugin object across ``mkdocs serve``
@@ -227,8 +227,8 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         for token, item in pages.items():
             self.generated[item.src] = token
             self.fragments[token] = self.renderer.page_body(item)
-            if isinstance(item.subject, Study):
-                self.study_pages[item.src] = item.subject
+            if isinstance(item.subject, Study):  # made now, while the collector rests, not page by page later
+                self.heads[item.src] = meta_tags_html(citation_meta(item.subject))
         _log(style_problems(self.renderer.style, kb.bibliography.studies))
         return files
 
@@ -303,10 +303,8 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Highwire ``citation_*`` meta tags in a study page's ``<head>``, where Zotero and
         Google Scholar read them (the theme's template has no place for them)."""
-        study = self.study_pages.get(page.file.src_uri)
-        if study is None:
-            return output
-        return output.replace("</head>", meta_tags_html(citation_meta(study)) + "</head>", 1)
+        tags = self.heads.get(page.file.src_uri)
+        return output if tags is None else output.replace("</head>", tags + "</head>", 1)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Keep the references a ``.csl`` style formatted for the next build, once per build."""
