@@ -6,6 +6,7 @@ import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 from .bibliography import Study
@@ -130,6 +131,7 @@ def reference_text(study: Study, parts: dict[str, str] | None = None) -> str:
     return text.strip()
 
 
+@lru_cache(maxsize=65536)
 def safe_href(url: str) -> str | None:
     """Only http(s) URLs become links; ``javascript:``, ``data:`` and the rest stay text."""
     url = url.strip()
@@ -141,6 +143,7 @@ def safe_href(url: str) -> str | None:
     return url
 
 
+@lru_cache(maxsize=65536)
 def doi_href(doi: str) -> str | None:
     doi = doi.strip()
     if not re.match(r"^10\.\d{4,9}/\S+$", doi):
