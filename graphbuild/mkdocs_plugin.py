@@ -295,6 +295,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             self.fragments[token] = self.renderer.page_body(item)
             if isinstance(item.subject, Study):  # made now, while the collector rests, not page by page later
                 self.heads[item.src] = meta_tags_html(citation_meta(item.subject))
+        self.renderer.release_exports()
         _log(style_problems(self.renderer.style, kb.bibliography.studies))
         return files
 

@@ -671,6 +671,12 @@ class Renderer:
             records.append(record)
         return fmt.join(records)
 
+    def release_exports(self) -> None:
+        """Forget the citation records and linked-data nodes kept for the generated files,
+        once they are written: a large site keeps tens of megabytes in them."""
+        self._records.clear()
+        self._study_nodes.clear()
+
     # -- linked data -----------------------------------------------------------------------
 
     def iri(self, current: str) -> Callable[[str], str]:
