@@ -285,7 +285,8 @@ def _study(entry, path: str, strings: dict[str, str], levels: dict[str, int], di
                 )
             )
         fields[name] = value
-        as_written[name] = written
+        if written != "{" + value + "}":  # the usual form goes without saying (exports.bibtex_entry)
+            as_written[name] = written
     study = Study(entry.key, entry.entry_type.lower(), fields, path, line, as_written=as_written)
     design = " ".join(fields.get("design", "").split()).lower()
     if design:
