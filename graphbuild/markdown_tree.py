@@ -17,12 +17,11 @@ import yaml
 from .bibliography import BibliographyCache
 from .config import ConfigError
 from .diagnostics import Diagnostic
-from .escaping import front_matter
 from .formatting import page_url
 from .project import Project, analyse, is_markdown, read_settings
 from .render import Renderer
 from .rewrite import rewrite_page
-from .site import evidence_nav, plan, scripts, stylesheets
+from .site import PAGES, THEME_DIR, evidence_nav, page_front_matter, plan, scripts, stylesheets
 
 
 def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | None = None) -> list[Diagnostic]:
@@ -59,10 +58,9 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
         if item.asset is not None:
             shutil.copyfile(item.asset, target)
         elif item.is_page:
+            head = page_front_matter(item, directory_urls, renderer.page_head(item))
             body = renderer.page_body(item)
-            target.write_text(
-                f'{front_matter(item.title)}<div class="gb-generated">\n{body}\n</div>\n', encoding="utf-8"
-            )
+            target.write_text(f'{head}<div class="gb-generated">\n{body}\n</div>\n', encoding="utf-8")
         else:
             target.write_text(renderer.file_content(item), encoding="utf-8")
     _write_config(project, settings, out)
@@ -95,12 +93,28 @@ def _write_config(project: Project, settings: dict[str, Any], out: Path) -> None
     settings["extra_javascript"] = list(settings.get("extra_javascript") or []) + scripts()
     if settings.get("nav") is not None and project.config.nav:
         settings["nav"] = list(settings["nav"]) + [evidence_nav()]
-    theme = settings.get("theme")
-    if isinstance(theme, dict) and theme.get("custom_dir"):
-        source = project.root / theme["custom_dir"]
-        if source.is_dir():
-            shutil.copytree(source, out / theme["custom_dir"], dirs_exist_ok=True)
+    settings["not_in_nav"] = _not_in_nav(settings.get("not_in_nav"))
+    theme = settings.get("theme") or "mkdocs"
+    theme = dict(theme) if isinstance(theme, dict) else {"name": theme}
+    custom_dir = theme.setdefault("custom_dir", "graphbuild-theme")
+    source = project.root / custom_dir
+    if source.is_dir():
+        shutil.copytree(source, out / custom_dir, dirs_exist_ok=True)
+    for template in THEME_DIR.iterdir():  # a site's own copy in its custom_dir wins
+        target = out / custom_dir / template.name
+        if template.suffix == ".html" and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(template, target)
+    settings["theme"] = theme
     (out / "mkdocs.yml").write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _not_in_nav(given: Any) -> str:
+    """The site's ``not_in_nav`` patterns and the folders of pages in a layout (the study
+    pages): with no explicit ``nav``, an engine would list all of them in every page's."""
+    ours = sorted({"/" + page.src.split("{")[0].rsplit("/", 1)[0] + "/" for page in PAGES if page.layout})
+    lines = [line for line in str(given or "").splitlines() if line.strip()]
+    return "\n".join(lines + [p for p in ours if p not in lines]) + "\n"
 
 
 def _other_plugins(plugins: list[Any] | dict[str, Any]) -> list[Any] | dict[str, Any]:

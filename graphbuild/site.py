@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from . import assets
 from .bibliography import Study
 from .diagnostics import Diagnostic, error
+from .escaping import front_matter
 from .formatting import page_url
 from .vocabulary import vocabulary_css
 
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from .render import Renderer
 
 ASSET_DIR = "assets/graphbuild"
+THEME_DIR = Path(__file__).parent / "theme"  # templates a theme finds by name, added to its search path
+STUDY_LAYOUT = "graphbuild-study.html"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
 
@@ -32,7 +35,14 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 class GeneratedPage:
     """A page of the site that graphbuild writes. ``each``: one page per cited study, its
     path made from the study's slug; else one page. ``nav``: listed, in this order, in the
-    *Evidence* section. ``context``: what its template needs besides the renderer's globals."""
+    *Evidence* section. ``context``: what its template needs besides the renderer's globals.
+
+    ``layout``: the theme template the page is written in, when not the theme's own page
+    (study pages: the site's whole navigation, repeated on thousands of them, was most of
+    their weight). ``searched``: left to the search engine; off for pages whose every line is
+    in the index already as a claim's or a study's own entry (an index of all claims would
+    otherwise be one run-together entry, past Zensical's limit on a large site). ``head``: a
+    template whose output a page in a ``layout`` adds to its ``<head>``."""
 
     name: str
     src: str
@@ -41,6 +51,9 @@ class GeneratedPage:
     context: Callable[[Renderer, str, Any], dict[str, Any]]
     nav: bool = False
     each: str | None = None
+    layout: str = ""
+    head: str = ""
+    searched: bool = True
 
 
 @dataclass(frozen=True)
@@ -100,9 +113,16 @@ PAGES: tuple[GeneratedPage, ...] = (
         "summary.html",
         lambda r, c, _: r.summary_context(c),
         nav=True,
+        searched=False,
     ),
     GeneratedPage(
-        "claims", "claims/index.md", "Claims index", "claims.html", lambda r, c, _: r.claims_context(c), nav=True
+        "claims",
+        "claims/index.md",
+        "Claims index",
+        "claims.html",
+        lambda r, c, _: r.claims_context(c),
+        nav=True,
+        searched=False,
     ),
     GeneratedPage(
         "map", "evidence/index.md", "Evidence map", "evidence_map.html", lambda r, c, _: r.map_context(c), nav=True
@@ -114,6 +134,7 @@ PAGES: tuple[GeneratedPage, ...] = (
         "matrix.html",
         lambda r, c, _: r.matrix_context(c),
         nav=True,
+        searched=False,
     ),
     GeneratedPage(
         "bibliography",
@@ -122,9 +143,16 @@ PAGES: tuple[GeneratedPage, ...] = (
         "bibliography.html",
         lambda r, c, _: r.bibliography_context(c),
         nav=True,
+        searched=False,
     ),
     GeneratedPage(
-        "study", "studies/{slug}.md", "", "study.html", lambda r, c, s: r.study_context_page(s, c), each="study"
+        "study",
+        "studies/{slug}.md",
+        "",
+        "study.html",
+        lambda r, c, s: r.study_context_page(s, c),
+        each="study",
+        layout=STUDY_LAYOUT,
     ),
 )
 FILES: tuple[GeneratedFile, ...] = (
@@ -154,6 +182,29 @@ def scripts() -> list[str]:
 def evidence_nav() -> dict[str, list[dict[str, str]]]:
     """The *Evidence* section appended to a site's explicit ``nav``."""
     return {"Evidence": [{page.title: page.src} for page in PAGES if page.nav]}
+
+
+def short_nav(use_directory_urls: bool = True) -> list[dict[str, str]]:
+    """The navigation of a page written in a ``layout``: the *Evidence* pages, by site URL
+    (the theme adds the home page)."""
+    return [{"title": page.title, "url": page_url(page.src, use_directory_urls)} for page in PAGES if page.nav]
+
+
+def page_front_matter(item: Planned, use_directory_urls: bool = True, head: str = "") -> str:
+    """A generated page's front matter: its title, and where it says so its theme template
+    with that template's short navigation and ``head``, and that search leaves it to the
+    entries of its parts."""
+    page = item.output
+    assert isinstance(page, GeneratedPage)
+    fields: dict[str, Any] = {}
+    if page.layout:
+        fields["template"] = page.layout
+        fields["graphbuild_nav"] = short_nav(use_directory_urls)
+        if head:
+            fields["graphbuild_head"] = head
+    if not page.searched:
+        fields["search"] = {"exclude": True}
+    return front_matter(item.title, fields)
 
 
 def plan(kb: KnowledgeBase) -> list[Planned]:
