@@ -22,15 +22,15 @@ from .site import study_src
 from .vocabulary import APPROACH, CERTAINTY, design_noun
 
 
-def search_entries(kb: KnowledgeBase, url: Callable[[str], str]) -> list[dict[str, str]]:
+def search_entries(kb: KnowledgeBase, url: Callable[[str], str]) -> list[dict[str, Any]]:
     """One entry per claim, in the order editors read them, then one per cited study in key
     order. ``url`` gives a source's URL in the site (``outcomes.md`` -> ``outcomes/``)."""
     return [claim_entry(kb, c.id, url) for c in kb.ordered_claims] + [study_entry(kb, key, url) for key in kb.cited]
 
 
-def claim_entry(kb: KnowledgeBase, claim_id: str, url: Callable[[str], str]) -> dict[str, str]:
+def claim_entry(kb: KnowledgeBase, claim_id: str, url: Callable[[str], str]) -> dict[str, Any]:
     """Title: the statement. Text: the key message, what the evidence says and how sure it
-    is, and the studies behind it."""
+    is, and the studies behind it. Tags: the claim's."""
     claim = kb.claims[claim_id]
     assessment = kb.assessments[claim_id]
     if assessment.rating:
@@ -39,10 +39,13 @@ def claim_entry(kb: KnowledgeBase, claim_id: str, url: Callable[[str], str]) -> 
         certainty = "Certainty not assessed."
     studies = join_words([kb.label(e.key) for e in claim.evidence if e.key in kb.bibliography])
     parts = [claim.summary, kb.profiles[claim_id].direction, certainty, f"Studies: {studies}." if studies else ""]
-    return _entry(f"{url(kb.claim_page[claim_id])}#{claim.id}", claim.statement, " ".join(p for p in parts if p))
+    entry = _entry(f"{url(kb.claim_page[claim_id])}#{claim.id}", claim.statement, " ".join(p for p in parts if p))
+    if claim.tags:  # the editors' topic words: Material's search weighs tags above titles
+        entry["tags"] = [html.escape(tag, quote=False) for tag in claim.tags]
+    return entry
 
 
-def study_entry(kb: KnowledgeBase, key: str, url: Callable[[str], str]) -> dict[str, str]:
+def study_entry(kb: KnowledgeBase, key: str, url: Callable[[str], str]) -> dict[str, Any]:
     """Title: the study's author-year heading. Text: its reference in full (every author,
     the title, where it appeared) and its design."""
     study = kb.bibliography[key]
@@ -51,11 +54,11 @@ def study_entry(kb: KnowledgeBase, key: str, url: Callable[[str], str]) -> dict[
     return _entry(url(study_src(study)), kb.labels[key].heading, text)
 
 
-def _entry(location: str, title: str, text: str) -> dict[str, str]:
+def _entry(location: str, title: str, text: str) -> dict[str, Any]:
     return {"location": location, "title": html.escape(title, quote=False), "text": html.escape(text, quote=False)}
 
 
-def add_to_index(index: str, entries: list[dict[str, str]]) -> str:
+def add_to_index(index: str, entries: list[dict[str, Any]]) -> str:
     """The search index's JSON text with ``entries`` added after the pages' own. MkDocs'
     and Material's plugins both end it with the ``docs`` list, so the entries are spliced in
     there without reading the index; any other shape is read and written whole."""

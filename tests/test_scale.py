@@ -87,6 +87,23 @@ def test_entries_join_the_index_whatever_its_shape(index: str) -> None:
     assert data["docs"][:-1] == json.loads(index)["docs"]
 
 
+def test_search_entries_escape_what_the_bib_and_claims_say() -> None:
+    from graphbuild.bibliography import parse_bibliography
+    from graphbuild.config import Config
+    from graphbuild.knowledge import build_knowledge_base
+    from graphbuild.search import search_entries
+
+    bib = "@misc{evil2020, author = {Evil, Eve}, title = {<img src=x onerror=alert(1)>}, year = {2020}}\n"
+    page = "```claim\nid: c\nstatement: 'A <b>bold</b> claim'\ntype: benefit\ntags: [a<b]\nevidence: [evil2020]\n```\n"
+    bibliography, _ = parse_bibliography(bib, "references.bib", Config())
+    kb, _ = build_knowledge_base([("p.md", "docs/p.md", page)], bibliography, Config())
+    claim, study = search_entries(kb, lambda src: src.removesuffix(".md") + "/")
+    assert claim["location"] == "p/#c" and claim["title"] == "A &lt;b&gt;bold&lt;/b&gt; claim"
+    assert claim["tags"] == ["a&lt;b"] and "Studies: Evil, 2020." in claim["text"]
+    assert study["location"] == "studies/evil2020/" and "&lt;img src=x onerror=alert(1)&gt;" in study["text"]
+    assert "<" not in json.dumps([claim, study]).replace("\\u003c", "")
+
+
 # -- the MkDocs build ---------------------------------------------------------------------------
 
 
@@ -143,6 +160,7 @@ def test_search_has_an_entry_per_claim_and_per_study(built: Path) -> None:
     assert claim["title"] == "Peer support is associated with fewer psychiatric readmissions."
     assert claim["text"].startswith("Peer support may reduce readmissions; trials have not confirmed it.")
     assert "Certainty (GRADE): low." in claim["text"] and "Min et al., 2007 and Pitt et al., 2013" in claim["text"]
+    assert claim["tags"] == ["service-use"]
     study = next(d for d in docs if d["location"] == "studies/min2007/")
     assert study["title"] == "Min et al. (2007)"
     assert "Min S.-Y., Whitecraft J." in study["text"] or "Whitecraft" in study["text"]
