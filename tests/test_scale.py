@@ -240,3 +240,5 @@ def test_repository_tree_builds_with_zensical(tmp_path: Path) -> None:
     assert "studies/pitt2013/" in locations
     assert not [loc for loc in locations if loc.startswith(("claims/", "bibliography/", "evidence/matrix/"))]
     assert "Round nodes are claims" not in json.dumps(index)
+    studies = json.dumps([item for item in index["items"] if item["location"].startswith("studies/")])
+    assert "Peer support reduces psychiatric hospital readmissions" not in studies  # a claims table's rows
