@@ -114,6 +114,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         self._taken: dict[str, File] = {}
         self.laid_out: list[tuple[File, Planned]] = []
         self.pending: dict[str, Planned] = {}  # a generated page's token -> the page, until it is built
+        self.placed: dict[str, list[str]] = {}  # a page -> its cards' tokens, until it is written
         self.nav: Navigation | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -377,8 +378,11 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         studies is 4 MB) rather than keep it to the end of the build, as MkDocs would."""
         if page.file.src_uri in self.generated:
             page.content = None
-        if _LATER in output:
-            output = _PLACED.sub(lambda m: self.fragments.pop(m.group(1)), output)
+        placed = self.placed.pop(page.file.src_uri, ())
+        if placed:
+            output = _PLACED.sub(lambda m: self.fragments.get(m.group(1), m.group(0)), output)
+            for token in placed:
+                del self.fragments[token]
         return output
 
     # -- resolve, page by page ------------------------------------------------------------
@@ -420,6 +424,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             alone = f"<p>{token}</p>"
             if alone in html:
                 html = html.replace(alone, f"<p {_LATER}>{token}</p>")
+                self.placed.setdefault(src, []).append(token)
             else:
                 html = html.replace(token, self.fragments.pop(token))
         return html
