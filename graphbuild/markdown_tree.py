@@ -16,13 +16,22 @@ from typing import Any
 from .bibliography import BibliographyCache
 from .config import ConfigError
 from .diagnostics import Diagnostic
-from .escaping import front_matter
 from .feed import autodiscovery_link
 from .formatting import page_url
 from .project import Project, analyse, dump_settings, is_markdown, read_settings, scan_docs
 from .render import Renderer
 from .rewrite import rewrite_page
-from .site import SiteSettings, evidence_nav, feed_links, plan, scripts, stylesheets
+from .site import (
+    PAGES,
+    THEME_DIR,
+    SiteSettings,
+    evidence_nav,
+    feed_links,
+    page_front_matter,
+    plan,
+    scripts,
+    stylesheets,
+)
 
 
 def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | None = None) -> list[Diagnostic]:
@@ -60,10 +69,9 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
         if item.asset is not None:
             shutil.copyfile(item.asset, target)
         elif item.is_page:
+            head = page_front_matter(item, directory_urls, renderer.page_head(item))
             body = renderer.page_body(item)
-            target.write_text(
-                f'{front_matter(item.title, item.hide)}<div class="gb-generated">\n{body}\n</div>\n', encoding="utf-8"
-            )
+            target.write_text(f'{head}<div class="gb-generated">\n{body}\n</div>\n', encoding="utf-8")
         else:
             target.write_text(renderer.file_content(item), encoding="utf-8")
     _write_config(project, settings, out, feed_links(planned))
@@ -108,12 +116,14 @@ def _write_config(project: Project, settings: dict[str, Any], out: Path, feeds: 
     settings["extra_javascript"] = list(settings.get("extra_javascript") or []) + scripts()
     if settings.get("nav") is not None and project.config.nav:
         settings["nav"] = list(settings["nav"]) + [evidence_nav()]
+    settings["not_in_nav"] = _not_in_nav(settings.get("not_in_nav"))
     theme = settings.get("theme")
     if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
         settings["theme"] = {**theme, "custom_dir": _copy_custom_dir(project.root, theme["custom_dir"], out)}
+    own = project.root / theme["custom_dir"] if isinstance(theme, dict) and theme.get("custom_dir") else None
+    settings["theme"] = _with_our_templates(settings.get("theme"), out, own)
     if feeds:
         site_url = str(settings.get("site_url") or "")
-        own = project.root / theme["custom_dir"] if isinstance(theme, dict) and theme.get("custom_dir") else None
         settings["theme"] = _feed_links_in_head(settings.get("theme"), out, feeds, site_url, own)
     _clear(out / "mkdocs.yml")
     (out / "mkdocs.yml").write_text(dump_settings(settings), encoding="utf-8")
@@ -157,6 +167,31 @@ def _copy_custom_dir(root: Path, custom_dir: str, out: Path) -> str:
 FEED_OVERRIDE = "main.html"
 
 
+def _with_our_templates(theme: Any, out: Path, sources_theme: Path | None) -> Any:
+    """The tree's theme with graphbuild's own templates (the study pages' layout) in its
+    ``custom_dir``: the one copied into ``out``, or a new one. A site's own copy of a
+    template, in its ``custom_dir``, wins; nothing is written into the sources."""
+    theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "mkdocs"}
+    if "custom_dir" not in theme:
+        theme["custom_dir"] = "graphbuild-theme"
+        _clear(out / "graphbuild-theme")
+        (out / "graphbuild-theme").mkdir()
+    folder = out / str(theme["custom_dir"])
+    if (
+        not isinstance(theme["custom_dir"], str)
+        or folder.is_symlink()
+        or not folder.is_dir()
+        or not folder.resolve().is_relative_to(out.resolve())
+        or (sources_theme is not None and folder.resolve() == sources_theme.resolve())
+    ):
+        return theme
+    for template in THEME_DIR.iterdir():
+        target = folder / template.name
+        if template.suffix == ".html" and not target.exists() and not target.is_symlink():
+            shutil.copyfile(template, target)
+    return theme
+
+
 def _feed_links_in_head(
     theme: Any, out: Path, feeds: list[tuple[str, str]], site_url: str, sources_theme: Path | None
 ) -> Any:
@@ -194,6 +229,14 @@ def _feed_links_in_head(
         encoding="utf-8",
     )
     return theme
+
+
+def _not_in_nav(given: Any) -> str:
+    """The site's ``not_in_nav`` patterns and the folders of pages in a layout (the study
+    pages): with no explicit ``nav``, an engine would list all of them in every page's."""
+    ours = sorted({"/" + page.src.split("{")[0].rsplit("/", 1)[0] + "/" for page in PAGES if page.layout})
+    lines = [line for line in str(given or "").splitlines() if line.strip()]
+    return "\n".join(lines + [p for p in ours if p not in lines]) + "\n"
 
 
 def _other_plugins(plugins: list[Any] | dict[str, Any]) -> list[Any] | dict[str, Any]:
