@@ -137,7 +137,9 @@ def _changes_context(r: Renderer, current: str, _: Any) -> dict[str, Any]:
     return changes_context(r, current)
 
 
-EMPTY_SITEMAP = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+EMPTY_SITEMAP = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+)
 
 
 def _changes_feed(r: Renderer) -> str:
