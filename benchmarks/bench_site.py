@@ -1,25 +1,28 @@
 """How graphbuild scales: one run reports every number the scale targets are checked against.
 
     python benchmarks/bench_site.py [--references N --claims N --pages N] [--runs N]
-                                    [--builds N] [--profile] [--skip-browser] [--out DIR]
+                                    [--builds N] [--shapes sections,flat] [--against DIR]
+                                    [--profile] [--skip-browser] [--skip-zensical] [--out DIR]
 
-- ``mkdocs build`` wall time of the synthetic site with graphbuild and with it disabled
-  (``plugins: [search]`` on the same pages), each in a fresh process (``--builds N``: N of
-  each, alternated, and the build with the median share is reported with all the shares);
-- graphbuild's own share: the time spent inside graphbuild's hooks (every plugin hook is
-  timed, per plugin), against the build's wall time;
-- peak memory (maximum resident set size) of each build process;
-- cold and warm (``BibliographyCache``) load of ``../shared/corpus/bibliotex-all.bib`` and of
-  the synthetic bibliography;
-- size of the built site, and of its largest pieces;
-- time until the evidence map is interactive in headless chromium (the map container gets
-  ``data-gb-ready="1"`` once drawn), measured from navigation start;
-- with ``--against DIR``, graphbuild's own time of another checkout on the same site; with
-  ``--study-exports``, the same build without the per-study citation exports
-  (``studies/<key>.bib``, ``.ris``, ``.json``), so that their cost is measured, not guessed.
+For each shape of navigation (``sections``: the ten folder sections MkDocs makes of the
+synthetic pages; ``flat``: one explicit ``nav`` listing all 200), every kind of build in a
+fresh process, alternated (``--builds N`` of each; medians reported):
 
-Targets: graphbuild's own work at most 10% of the build's wall time; the warm bibliography
-load under 0.1 s; the map interactive within 2 s. Results go to ``benchmarks/out/``.
+- ``mkdocs build`` with graphbuild, and with it disabled (``plugins: [search]`` on the same
+  pages), and with ``--against``'s graphbuild (another checkout: the before of a change);
+- the Markdown tree: ``graphbuild render`` then ``zensical build --clean`` of it (when the
+  ``zensical`` extra is installed), and Zensical on the plain pages;
+- for each: wall time, peak memory of the process (maximum resident set size), time in
+  graphbuild's hooks, site size, a study page's and a content page's bytes and how many of
+  them are the navigation, and the search index (bytes, entries, claims' own entries);
+- once: cold and warm (``BibliographyCache``) loads of ``../shared/corpus/bibliotex-all.bib``
+  and of the synthetic bibliography, and the time until the evidence map is interactive in
+  headless Chromium (``data-gb-ready="1"``), and the Zensical tree's map, drawn offline.
+
+Targets (issue 17): the build with graphbuild at most 4x the build without it, Zensical's
+too; a study page at most 20 kB; the site at most 150 MB; the search index at most 5 MB;
+peak memory at most 200 MB; the warm bibliography load under 0.1 s; the map interactive
+within 2 s. Results go to ``benchmarks/out/`` (``results.json``, ``results.md``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import argparse
 import functools
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -42,7 +46,7 @@ import bench_map  # noqa: E402
 
 REPO = HERE.parent
 CORPUS_BIB = REPO.parent / "shared" / "corpus" / "bibliotex-all.bib"
-TARGETS = {"own_share": 0.10, "warm_bib_s": 0.1, "map_interactive_s": 2.0}
+TARGETS = {"warm_bib_s": 0.1, "map_interactive_s": 2.0}
 
 
 # -- the child process: one timed build -----------------------------------------------------
@@ -75,10 +79,6 @@ def child_build(config_file: str, site_dir: str, profile: str | None) -> None:
         return register(self, event_name, timed, plugin_name)
 
     PluginCollection._register_event = timed_register  # type: ignore[method-assign]
-    if os.environ.get("BENCH_WITHOUT_STUDY_EXPORTS"):  # --study-exports: the registry less that family
-        from graphbuild import site
-
-        site.FILES = tuple(f for f in site.FILES if getattr(f, "each", None) != "study")
     start = time.perf_counter()
     config = load_config(config_file=config_file, site_dir=site_dir)
     if profile:
@@ -135,9 +135,9 @@ def child_bib(path: str) -> None:
 # -- the parent ---------------------------------------------------------------------------
 
 
-def run_child(*args: str, package_from: Path | None = None, **extra_env: str) -> tuple[dict, float]:
+def run_child(*args: str, package_from: Path | None = None) -> tuple[dict, float]:
     """One child process; ``package_from``: a checkout whose ``graphbuild`` it imports."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000", **extra_env)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
     if package_from is not None:
         env["PYTHONPATH"] = str(package_from)
     start = time.perf_counter()
@@ -161,19 +161,15 @@ def site_size(site: Path) -> dict:
         "evidence/map.json",
         "evidence/index.html",
         "evidence/graph.json",
-        "evidence/graph.jsonld",
-        "bibliography/references.json",
         "search/search_index.json",
         "claims/index.html",
         "evidence/matrix/index.html",
         "bibliography/index.html",
     ]
-    study_exports = [p for p in files if p.parent == site / "studies" and p.suffix in (".bib", ".ris", ".json")]
     return {
         "files": len(files),
         "html_pages": sum(1 for p in files if p.suffix == ".html"),
         "bytes": sum(p.stat().st_size for p in files),
-        "study_exports": {"files": len(study_exports), "bytes": sum(p.stat().st_size for p in study_exports)},
         "named": {n: (site / n).stat().st_size for n in named if (site / n).exists()},
         "largest": {p.relative_to(site).as_posix(): p.stat().st_size for p in largest},
     }
@@ -210,6 +206,167 @@ def top_profile(path: Path, limit: int = 25) -> list[str]:
     return out.getvalue().splitlines()
 
 
+def run_process(argv: list[str], cwd: Path, package_from: Path | None = None) -> dict:
+    """Any other process (``graphbuild render``, ``zensical build``): wall time, peak memory
+    of that process alone (``wait4``), exit code and the end of its output."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
+    if package_from is not None:
+        env["PYTHONPATH"] = str(package_from)
+    start = time.perf_counter()
+    with subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as proc:
+        assert proc.stdout is not None
+        output = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return {
+        "wall_s": time.perf_counter() - start,
+        "max_rss_mb": usage.ru_maxrss / 1024,
+        "returncode": proc.returncode,
+        "tail": output.decode("utf-8", "replace")[-600:],
+    }
+
+
+def _zensical() -> str | None:
+    return shutil.which("zensical", path=str(Path(sys.executable).parent)) or shutil.which("zensical")
+
+
+def build_zensical_tree(source: Path, tree: Path, package_from: Path | None = None) -> dict:
+    """``graphbuild render`` of the site, then ``zensical build`` of the tree, from a cold cache."""
+    if tree.exists():
+        shutil.rmtree(tree)
+    render = run_process(
+        [sys.executable, "-m", "graphbuild.cli", "--root", str(source), "render", "--output", str(tree)],
+        REPO,
+        package_from,
+    )
+    result: dict = {"render": render}
+    if render["returncode"] != 0:
+        return result
+    result["zensical"] = run_process([str(_zensical()), "build", "--clean"], tree)
+    return result
+
+
+def build_zensical_plain(source: Path, tree: Path) -> dict:
+    """The same pages without graphbuild, built by Zensical: its own cost of the site."""
+    if tree.exists():
+        shutil.rmtree(tree)
+    tree.mkdir(parents=True)
+    shutil.copytree(source / "docs", tree / "docs")
+    shutil.copyfile(source / "mkdocs-plain.yml", tree / "mkdocs.yml")
+    return run_process([str(_zensical()), "build", "--clean"], tree)
+
+
+def page_weights(site: Path) -> dict:
+    """A study page's bytes (mean and largest), how many of them are the navigation (the
+    primary sidebar) and the article; the same for the content pages; the search index."""
+
+    def parts(path: Path) -> tuple[int, int, int]:
+        html = path.read_bytes()
+        nav_start = html.find(b'<div class="md-sidebar md-sidebar--primary"')
+        nav_end = html.find(b'<div class="md-sidebar md-sidebar--secondary"', nav_start)
+        if nav_end < 0:
+            nav_end = html.find(b'<div class="md-content"', nav_start)
+        article = html.find(b"<article")
+        article_end = html.find(b"</article>", article)
+        nav = nav_end - nav_start if nav_start >= 0 and nav_end > nav_start else 0
+        return len(html), nav, (article_end - article if article >= 0 else 0)
+
+    def mean(paths: list[Path]) -> dict:
+        if not paths:
+            return {}
+        found = [parts(p) for p in paths]
+        return {
+            "pages": len(found),
+            "mean_bytes": statistics.mean(f[0] for f in found),
+            "max_bytes": max(f[0] for f in found),
+            "mean_nav_bytes": statistics.mean(f[1] for f in found),
+            "mean_article_bytes": statistics.mean(f[2] for f in found),
+        }
+
+    studies = sorted((site / "studies").glob("*/index.html"))
+    content = sorted(site.glob("section-*/*/index.html"))
+    index_file = next((p for p in (site / "search/search_index.json", site / "search.json") if p.is_file()), None)
+    search: dict = {}
+    if index_file is not None:
+        data = json.loads(index_file.read_text(encoding="utf-8"))
+        entries = data.get("docs") or data.get("items") or []
+        search = {
+            "file": index_file.relative_to(site).as_posix(),
+            "bytes": index_file.stat().st_size,
+            "entries": len(entries),
+            "claim_entries": sum(1 for e in entries if _CLAIM_ANCHOR.search(e.get("location") or "")),
+            "study_entries": sum(1 for e in entries if (e.get("location") or "").startswith("studies/")),
+        }
+    return {"study": mean(studies), "content": mean(content), "search": search}
+
+
+_CLAIM_ANCHOR = re.compile(r"#claim-\d{5}$")  # a synthetic claim's card, not a heading "Claim 12"
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def bench_shape(args: argparse.Namespace, shape: str, out: Path) -> dict:
+    """Every build of one navigation shape, alternated: MkDocs with graphbuild, without, with
+    another checkout's graphbuild; the Zensical tree; Zensical on the plain pages."""
+    from synthetic import generate
+
+    source = out / f"synthetic-{shape}"
+    if source.exists():
+        shutil.rmtree(source)
+    generate(source, args.references, args.claims, args.pages, args.seed, nav=shape)
+    sites = {kind: out / f"site-{shape}-{kind}" for kind in ("on", "off", "against")}
+    runs: dict[str, list] = {"on": [], "off": [], "against": [], "zensical": [], "zensical_plain": []}
+    zensical = _zensical() if not args.skip_zensical else None
+    for n in range(max(1, args.builds)):  # alternated, so that a noisy spell hits every kind
+        print(f"[{shape}] build {n + 1} of {args.builds} ...", flush=True)
+        on, wall = run_child("build", str(source / "mkdocs.yml"), str(sites["on"]))
+        runs["on"].append({**on, "wall_s": wall, "own": graphbuild_share(on, wall)})
+        off, wall = run_child("build", str(source / "mkdocs-plain.yml"), str(sites["off"]))
+        runs["off"].append({**off, "wall_s": wall})
+        if args.against:
+            other, wall = run_child(
+                "build", str(source / "mkdocs.yml"), str(sites["against"]), package_from=args.against.resolve()
+            )
+            runs["against"].append({**other, "wall_s": wall, "own": graphbuild_share(other, wall)})
+        if zensical:
+            runs["zensical"].append(build_zensical_tree(source, out / f"tree-{shape}"))
+            runs["zensical_plain"].append(build_zensical_plain(source, out / f"tree-{shape}-plain"))
+    result: dict = {"shape": shape, "builds": len(runs["on"])}
+    for kind in ("on", "off", "against"):
+        if not runs[kind]:
+            continue
+        result[kind] = {
+            "wall_s": [r["wall_s"] for r in runs[kind]],
+            "median_wall_s": _median([r["wall_s"] for r in runs[kind]]),
+            "max_rss_mb": _median([r["max_rss_mb"] for r in runs[kind]]),
+            "size": site_size(sites[kind]),
+            "weights": page_weights(sites[kind]),
+        }
+        if kind != "off":
+            result[kind]["own_s"] = _median([r["own"]["seconds"] for r in runs[kind]])
+            result[kind]["hooks"] = runs[kind][-1]["own"]["by_hook"]
+    if runs["zensical"]:
+        done = [r for r in runs["zensical"] if r.get("zensical", {}).get("returncode") == 0]
+        tree_site = out / f"tree-{shape}" / "site"
+        result["zensical"] = {
+            "ok": len(done) == len(runs["zensical"]),
+            "render_s": _median([r["render"]["wall_s"] for r in runs["zensical"]]),
+            "build_s": _median([r["zensical"]["wall_s"] for r in done]),
+            "total_s": _median([r["render"]["wall_s"] + r["zensical"]["wall_s"] for r in done]),
+            "max_rss_mb": _median([max(r["render"]["max_rss_mb"], r["zensical"]["max_rss_mb"]) for r in done]),
+            "failure": next((r.get("zensical", r["render"])["tail"] for r in runs["zensical"] if r not in done), ""),
+            "size": site_size(tree_site) if tree_site.is_dir() else {},
+            "weights": page_weights(tree_site) if tree_site.is_dir() else {},
+        }
+        plain = [r for r in runs["zensical_plain"] if r["returncode"] == 0]
+        result["zensical_plain"] = {"build_s": _median([r["wall_s"] for r in plain]), "ok": bool(plain)}
+        if tree_site.is_dir() and not args.skip_browser:
+            result["zensical"]["map"] = map_interactive(tree_site, 1)
+    return result
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--references", type=int, default=10_000)
@@ -217,108 +374,62 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=3, help="map loads in chromium")
-    parser.add_argument("--builds", type=int, default=1, help="builds of each kind, alternated; the median is reported")
+    parser.add_argument("--builds", type=int, default=1, help="builds of each kind, alternated; medians are reported")
+    parser.add_argument("--shapes", default="sections,flat", help="navigation shapes, of: sections, flat")
     parser.add_argument("--profile", action="store_true", help="also profile the graphbuild build")
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--skip-zensical", action="store_true")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument(
         "--against",
         type=Path,
-        help="another checkout (a git worktree of an earlier commit): its graphbuild builds the same site, "
-        "alternated with this one's, and both hook times are reported",
-    )
-    parser.add_argument(
-        "--study-exports",
-        action="store_true",
-        help="also build without the per-study citation exports, alternated, to report what they cost",
+        help="another checkout (a git worktree of an earlier commit): its graphbuild builds the same sites "
+        "with MkDocs, alternated with this one's, and every MkDocs row is reported for both",
     )
     args = parser.parse_args(argv)
 
-    from synthetic import generate
-
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
-    source = out / "synthetic"
-    if source.exists():
-        shutil.rmtree(source)
-    generate(source, args.references, args.claims, args.pages, args.seed)
     results: dict = {
         "site": {"references": args.references, "claims": args.claims, "pages": args.pages, "seed": args.seed},
         "python": sys.version.split()[0],
+        "zensical": None
+        if args.skip_zensical or not _zensical()
+        else run_process([str(_zensical()), "--version"], REPO)["tail"].strip(),
+        "against": str(args.against) if args.against else None,
     }
-
-    print(f"building {args.claims} claims over {args.pages} pages, {args.references} references ...", flush=True)
-    runs = []
-    against = []
-    without_exports = []
-    for _ in range(max(1, args.builds)):  # alternated, so that a noisy spell hits both kinds
-        with_gb, wall_gb = run_child("build", str(source / "mkdocs.yml"), str(out / "site"))
-        plain, wall_plain = run_child("build", str(source / "mkdocs-plain.yml"), str(out / "site-plain"))
-        runs.append((graphbuild_share(with_gb, wall_gb)["share_of_wall"], with_gb, wall_gb, plain, wall_plain))
-        if args.against:
-            other, wall_other = run_child(
-                "build", str(source / "mkdocs.yml"), str(out / "site-against"), package_from=args.against.resolve()
-            )
-            against.append((graphbuild_share(other, wall_other)["seconds"], wall_other))
-        if args.study_exports:
-            lean, wall_lean = run_child(
-                "build", str(source / "mkdocs.yml"), str(out / "site-lean"), BENCH_WITHOUT_STUDY_EXPORTS="1"
-            )
-            without_exports.append((graphbuild_share(lean, wall_lean)["seconds"], wall_lean))
-    if against:
-        ours = sorted(graphbuild_share(run[1], run[2])["seconds"] for run in runs)
-        theirs = sorted(seconds for seconds, _ in against)
-        results["against"] = {
-            "checkout": str(args.against),
-            "hook_seconds": theirs,
-            "this_hook_seconds": ours,
-            "median_ratio": statistics.median(ours) / statistics.median(theirs),
-        }
-        print(json.dumps(results["against"], indent=1), flush=True)
-    if without_exports:
-        ours = sorted(graphbuild_share(run[1], run[2])["seconds"] for run in runs)
-        results["study_exports"] = {
-            "hook_seconds_without": sorted(seconds for seconds, _ in without_exports),
-            "hook_seconds_with": ours,
-            "wall_seconds_without": sorted(wall for _, wall in without_exports),
-            "wall_seconds_with": sorted(run[2] for run in runs),
-            "site_without": site_size(out / "site-lean"),
-        }
-        print(json.dumps({k: v for k, v in results["study_exports"].items() if k != "site_without"}), flush=True)
-    runs.sort(key=lambda run: run[0])
-    _, with_gb, wall_gb, plain, wall_plain = runs[len(runs) // 2]  # the median build by share
-    results["build"] = {
-        "builds": len(runs),
-        "shares": [run[0] for run in runs],
-        "with_graphbuild_s": wall_gb,
-        "without_graphbuild_s": wall_plain,
-        "with_graphbuild_in_process_s": with_gb["in_process_s"],
-        "added_by_graphbuild_s": wall_gb - wall_plain,
-        "peak_rss_mb": {"with_graphbuild": with_gb["max_rss_mb"], "without_graphbuild": plain["max_rss_mb"]},
-        "warnings": with_gb["warnings"],
-        "graphbuild_own": graphbuild_share(with_gb, wall_gb),
-        "hooks_by_plugin": {k: v for k, v in sorted(with_gb["hooks"].items(), key=lambda kv: -kv[1]) if v > 0.05},
-    }
-    print(json.dumps(results["build"], indent=1), flush=True)
-
+    print(f"{args.claims} claims over {args.pages} pages, {args.references} references ...", flush=True)
+    results["shapes"] = [bench_shape(args, shape, out) for shape in args.shapes.split(",")]
+    first = results["shapes"][0]
     results["bibliography"] = {}
+    source = out / f"synthetic-{first['shape']}"
     for name, path in (("bibliotex-all.bib", CORPUS_BIB), ("synthetic", source / "references.bib")):
         if path.exists():
             results["bibliography"][name] = run_child("bib", str(path))[0]
-    results["size"] = {"with_graphbuild": site_size(out / "site"), "without_graphbuild": site_size(out / "site-plain")}
     if not args.skip_browser:
-        results["map"] = map_interactive(out / "site", args.runs)
-
+        results["map"] = map_interactive(out / f"site-{first['shape']}-on", args.runs)
     if args.profile:
         prof = out / "build.prof"
         run_child("build", str(source / "mkdocs.yml"), str(out / "site-profiled"), "--profile", str(prof))
         results["profile_top"] = top_profile(prof)
 
-    own = results["build"]["graphbuild_own"]["share_of_wall"]
-    warm = results["bibliography"].get("bibliotex-all.bib", {}).get("warm_s")
     interactive = results.get("map", {}).get("median_s")
+    zmaps = [s["zensical"]["map"] for s in results["shapes"] if "map" in s.get("zensical", {})]
+    warm = results["bibliography"].get("bibliotex-all.bib", {}).get("warm_s")
     results["targets"] = {
-        "graphbuild_own_share<=10%": own <= TARGETS["own_share"],
+        "build<=4x": all(s["on"]["median_wall_s"] <= 4 * s["off"]["median_wall_s"] for s in results["shapes"]),
+        "study_page<=20kB": all(s["on"]["weights"]["study"]["mean_bytes"] <= 20_000 for s in results["shapes"]),
+        "site<=150MB": all(s["on"]["size"]["bytes"] <= 150e6 for s in results["shapes"]),
+        "search_index<=5MB": all(s["on"]["weights"]["search"]["bytes"] <= 5e6 for s in results["shapes"]),
+        "peak_memory<=200MB": all(s["on"]["max_rss_mb"] <= 200 for s in results["shapes"]),
+        "zensical_builds": all(s.get("zensical", {}).get("ok", False) for s in results["shapes"]),
+        "zensical<=4x": all(
+            s.get("zensical", {}).get("total_s", float("inf")) <= 4 * s["off"]["median_wall_s"]
+            for s in results["shapes"]
+        ),
+        "zensical_map_offline": None
+        if not zmaps
+        else all("median_s" in m and not m["external_requests"] for m in zmaps),
         "warm_bib<0.1s": None if warm is None else warm < TARGETS["warm_bib_s"],
         "map_interactive<=2s": None if interactive is None else interactive <= TARGETS["map_interactive_s"],
     }
@@ -328,71 +439,120 @@ def main(argv: list[str] | None = None) -> None:
     print(report)
 
 
-def summary(r: dict) -> str:
-    b = r["build"]
-    own = b["graphbuild_own"]
-    lines = [
-        f"Synthetic site: {r['site']['references']:,} references, {r['site']['claims']:,} claims, "
-        f"{r['site']['pages']} pages (seed {r['site']['seed']})",
-        "",
-        "| measure | value | target |",
-        "| --- | --- | --- |",
-        f"| `mkdocs build`, graphbuild enabled | {b['with_graphbuild_s']:.1f} s | |",
-        f"| `mkdocs build`, graphbuild disabled (`plugins: [search]`) | {b['without_graphbuild_s']:.1f} s | |",
-        f"| graphbuild's own work (its hooks) | {own['seconds']:.1f} s = {own['share_of_wall']:.1%} of the build"
-        + (
-            f" (median of {b['builds']} builds: {', '.join(f'{x:.1%}' for x in b['shares'])})"
-            if b.get("builds", 1) > 1
-            else ""
+def _mb(n: float) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+def _kb(n: float) -> str:
+    return f"{n / 1e3:.1f} kB"
+
+
+def _shape_table(r: dict, shape: dict) -> list[str]:
+    """One navigation shape's table: every row of the issue, per kind of build."""
+    lines: list[str] = []
+    lines += ["", f"Navigation: {shape['shape']}", ""]
+    columns = [("plugin off", shape["off"])]
+    if "against" in shape:
+        columns.append((f"before (`{Path(r['against']).name}`)", shape["against"]))
+    columns.append(("plugin on", shape["on"]))
+    z = shape.get("zensical")
+    header = "| | " + " | ".join(name for name, _ in columns) + (" | Zensical tree |" if z else " |")
+    lines += [header, "|" + " --- |" * (len(columns) + 1 + (1 if z else 0))]
+    off = shape["off"]["median_wall_s"]
+
+    def row(label: str, cells: list[str], zcell: str = "") -> None:
+        lines.append(f"| {label} | " + " | ".join(cells) + (f" | {zcell} |" if z else " |"))
+
+    row(
+        "build",
+        [
+            f"{c['median_wall_s']:.1f} s" + (f" ({c['median_wall_s'] / off:.1f}×)" if c is not shape["off"] else "")
+            for _, c in columns
+        ],
+        (
+            f"{z['total_s']:.1f} s ({z['total_s'] / off:.1f}× MkDocs off; render {z['render_s']:.1f} s, "
+            f"zensical {z['build_s']:.1f} s; Zensical alone on the plain pages "
+            f"{shape['zensical_plain']['build_s']:.1f} s)"
         )
-        + " | ≤ 10% |",
-        f"| peak memory (max RSS), enabled / disabled | {b['peak_rss_mb']['with_graphbuild']:.0f} MB / "
-        f"{b['peak_rss_mb']['without_graphbuild']:.0f} MB | |",
+        if z and z["ok"]
+        else f"fails: {z and z['failure'][-200:]}",
+    )
+    row(
+        "graphbuild's own hooks",
+        [f"{c['own_s']:.1f} s" if "own_s" in c else "" for _, c in columns],
+    )
+    row(
+        "site size",
+        [f"{_mb(c['size']['bytes'])} in {c['size']['files']:,} files" for _, c in columns],
+        f"{_mb(z['size']['bytes'])} in {z['size']['files']:,} files" if z and z.get("size") else "",
+    )
+
+    def study(c: dict) -> str:
+        s = c["weights"].get("study")
+        if not s:
+            return ""
+        return (
+            f"{_kb(s['mean_bytes'])} (largest {_kb(s['max_bytes'])}), of which navigation "
+            f"{_kb(s['mean_nav_bytes'])}, article {_kb(s['mean_article_bytes'])}"
+        )
+
+    row("a study page", [study(c) for _, c in columns], study(z) if z and z.get("weights") else "")
+
+    def content(c: dict) -> str:
+        s = c["weights"].get("content")
+        return f"{_kb(s['mean_bytes'])}, navigation {_kb(s['mean_nav_bytes'])}" if s else ""
+
+    row("a content page", [content(c) for _, c in columns], content(z) if z and z.get("weights") else "")
+
+    def search(c: dict) -> str:
+        s = c["weights"].get("search")
+        if not s:
+            return ""
+        return (
+            f"{_mb(s['bytes'])}, {s['entries']:,} entries ({s['claim_entries']:,} claims' own, "
+            f"{s['study_entries']:,} at study pages)"
+        )
+
+    row("search index", [search(c) for _, c in columns], search(z) if z and z.get("weights") else "")
+    row(
+        "peak memory",
+        [f"{c['max_rss_mb']:.0f} MB" for _, c in columns],
+        f"{z['max_rss_mb']:.0f} MB (the larger of render and zensical)" if z and z["ok"] else "",
+    )
+    if z and z.get("map") and "median_s" in z["map"]:
+        m = z["map"]
+        lines.append(
+            f"\nZensical tree in Chromium: map drawn ({m['nodes_drawn']} nodes) in {m['median_s']:.2f} s, "
+            f"requests to other hosts: {len(m['external_requests'])}, page errors: {len(m['page_errors'])}"
+        )
+    return lines
+
+
+def summary(r: dict) -> str:
+    """The issue's table for each navigation shape: MkDocs before (``--against``) and after,
+    and the Zensical tree."""
+    site = r["site"]
+    lines = [
+        f"Synthetic site: {site['references']:,} references, {site['claims']:,} claims, {site['pages']} pages "
+        f"(seed {site['seed']}); medians of {r['shapes'][0]['builds']} builds of each kind, alternated"
+        + (f"; Zensical {r['zensical']}" if r.get("zensical") else ""),
     ]
+    for shape in r["shapes"]:
+        lines += _shape_table(r, shape)
+    lines += [""]
     for name, bib in r["bibliography"].items():
         lines.append(
-            f"| bibliography load, {name} ({bib['entries']:,} entries, {bib['bytes'] / 1e6:.1f} MB): "
-            f"cold / warm | {bib['cold_s']:.2f} s / {bib['warm_s'] * 1000:.1f} ms | warm < 0.1 s |"
+            f"- bibliography load, {name} ({bib['entries']:,} entries, {bib['bytes'] / 1e6:.1f} MB): "
+            f"cold {bib['cold_s']:.2f} s, warm {bib['warm_s'] * 1000:.1f} ms"
         )
-    size = r["size"]["with_graphbuild"]
-    plain = r["size"]["without_graphbuild"]
-    lines.append(
-        f"| site size, enabled / disabled | {size['bytes'] / 1e6:.1f} MB in {size['files']:,} files / "
-        f"{plain['bytes'] / 1e6:.1f} MB in {plain['files']:,} files | |"
-    )
-    exports = size.get("study_exports")
-    if exports and exports["files"]:
-        lines.append(
-            f"| per-study citation exports (`studies/<key>.bib`, `.ris`, `.json`) | {exports['files']:,} files, "
-            f"{exports['bytes'] / 1e6:.1f} MB | |"
-        )
-    for name, n in size["named"].items():
-        lines.append(f"| `{name}` | {n / 1e3:,.0f} kB | |")
     if "map" in r and "median_s" in r["map"]:
         m = r["map"]
         lines.append(
-            f"| evidence map interactive in chromium ({m['nodes_drawn']} nodes), median of "
-            f"{len(m['runs_s'])} | {m['median_s']:.2f} s (first {m['first_s']:.2f} s) | ≤ 2 s |"
-        )
-    if "against" in r:
-        a = r["against"]
-        lines.append(
-            f"| graphbuild's own work, this checkout / `{a['checkout']}` (medians of {len(a['hook_seconds'])}) | "
-            f"{statistics.median(a['this_hook_seconds']):.2f} s / {statistics.median(a['hook_seconds']):.2f} s "
-            f"(ratio {a['median_ratio']:.2f}) | |"
-        )
-    if "study_exports" in r:
-        e = r["study_exports"]
-        with_s, without_s = (statistics.median(e[f"hook_seconds_{k}"]) for k in ("with", "without"))
-        wall_with, wall_without = (statistics.median(e[f"wall_seconds_{k}"]) for k in ("with", "without"))
-        lines.append(
-            f"| graphbuild's own work with / without the per-study citation exports (medians of "
-            f"{len(e['hook_seconds_with'])}) | {with_s:.2f} s / {without_s:.2f} s ({with_s - without_s:+.2f} s); "
-            f"`mkdocs build` {wall_with:.1f} s / {wall_without:.1f} s | |"
+            f"- evidence map interactive in Chromium ({m['nodes_drawn']} nodes), median of {len(m['runs_s'])}: "
+            f"{m['median_s']:.2f} s (first {m['first_s']:.2f} s); "
+            f"requests to other hosts: {len(m['external_requests'])}"
         )
     lines += ["", "Targets met: " + ", ".join(f"{k}: {v}" for k, v in r["targets"].items())]
-    lines += ["", "Time in graphbuild's hooks:"]
-    lines += [f"- {k}: {v:.2f} s" for k, v in own["by_hook"].items() if v >= 0.01]
     return "\n".join(lines)
 
 

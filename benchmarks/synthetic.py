@@ -261,10 +261,23 @@ def _yaml_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+NAV_SHAPES = ("sections", "flat")
+
+
 def generate(
-    out: Path, references: int = 10_000, claims: int = 2_000, pages: int = 200, seed: int = 1, sections: int = 10
+    out: Path,
+    references: int = 10_000,
+    claims: int = 2_000,
+    pages: int = 200,
+    seed: int = 1,
+    sections: int = 10,
+    nav: str = "sections",
 ) -> Path:
-    """Write ``mkdocs.yml``, ``mkdocs-plain.yml``, ``references.bib`` and ``docs/`` under ``out``."""
+    """Write ``mkdocs.yml``, ``mkdocs-plain.yml``, ``references.bib`` and ``docs/`` under ``out``.
+
+    ``nav``: ``sections``, the navigation MkDocs makes of the folders (ten sections of
+    twenty pages); ``flat``, an explicit ``nav`` listing every page in one list, as many
+    sites grown page by page have it. The pages and their text are the same."""
     rng = random.Random(seed)
     n_cited = min(references, max(claims * 3, 1))
     refs = [make_reference(rng, i, i < n_cited) for i in range(references)]
@@ -275,8 +288,6 @@ def generate(
     position = 0
 
     out.mkdir(parents=True, exist_ok=True)
-    (out / "mkdocs.yml").write_text(MKDOCS_YML.format(plugins="  - search\n  - graphbuild"), encoding="utf-8")
-    (out / "mkdocs-plain.yml").write_text(MKDOCS_YML.format(plugins="  - search"), encoding="utf-8")
     (out / "references.bib").write_text(
         "% Synthetic bibliography for benchmarks\n\n" + "\n".join(r.bibtex for r in refs), encoding="utf-8"
     )
@@ -287,8 +298,7 @@ def generate(
     n_claim = 0
     index_lines = ["# Synthetic evidence base", "", "A generated site for benchmarks.", ""]
     for p in range(pages):
-        section = p * sections // pages
-        name = f"section-{section + 1:02d}/page-{p + 1:03d}.md"
+        name = _page_path(p, pages, sections)
         title = f"{rng.choice(SUBJECTS)}: {rng.choice(OUTCOMES)} ({p + 1})"
         index_lines.append(f"- [{title}]({name})")
         lines = [f"# {title}", "", _sentence(rng, 30) + f" [@{rng.choice(cited)}]", ""]
@@ -336,7 +346,19 @@ def generate(
         (docs / name).parent.mkdir(parents=True, exist_ok=True)
         (docs / name).write_text("\n".join(lines), encoding="utf-8")
     (docs / "index.md").write_text("\n".join(index_lines) + "\n", encoding="utf-8")
+    listed = ""
+    if nav == "flat":
+        entries = [("Home", "index.md")] + [(f"Page {p + 1}", _page_path(p, pages, sections)) for p in range(pages)]
+        listed = "nav:\n" + "".join(f"  - {_yaml_text(title)}: {path}\n" for title, path in entries)
+    elif nav != "sections":
+        raise ValueError(f"nav shape {nav!r}: expected one of {', '.join(NAV_SHAPES)}")
+    for name, plugins in (("mkdocs.yml", "  - search\n  - graphbuild"), ("mkdocs-plain.yml", "  - search")):
+        (out / name).write_text(MKDOCS_YML.format(plugins=plugins) + listed, encoding="utf-8")
     return out
+
+
+def _page_path(p: int, pages: int, sections: int) -> str:
+    return f"section-{p * sections // pages + 1:02d}/page-{p + 1:03d}.md"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -348,8 +370,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--claims", type=int, default=2_000)
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--nav", choices=NAV_SHAPES, default="sections")
     args = parser.parse_args(argv)
-    generate(args.out, args.references, args.claims, args.pages, args.seed)
+    generate(args.out, args.references, args.claims, args.pages, args.seed, nav=args.nav)
     print(f"wrote {args.out}: {args.references} references, {args.claims} claims, {args.pages} pages")
 
 

@@ -416,7 +416,8 @@ def _study(
                 )
             )
         fields[name] = value
-        as_written[name] = written
+        if written != "{" + value + "}":  # the usual form goes without saying (exports.bibtex_entry)
+            as_written[name] = written
     study = Study(entry.key, entry.entry_type.lower(), fields, path, line, as_written=as_written)
     design = " ".join(fields.get("design", "").split()).lower()
     if design:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from markupsafe import Markup
@@ -35,28 +36,34 @@ def markdown_inert(value: Any) -> Any:
     return value
 
 
-def front_matter(title: str, hide: tuple[str, ...] = (), lists: dict[str, list[tuple[str, str]]] | None = None) -> str:
+def front_matter(title: str, fields: Mapping[str, Any] | None = None) -> str:
     """YAML front matter for a generated page. MkDocs themes print ``page.title`` unescaped
     (their Jinja has no autoescape), so a study's title is HTML-escaped here; and the YAML is
     printable ASCII only, with every other character escaped. MkDocs drops front matter that
     PyYAML rejects (a DEL or a C1 control in a .bib field would do) and renders it as
-    Markdown instead, which would turn a hostile title into a link. ``hide``: parts of the
-    page the theme leaves out (``toc``: a wide table gets the table of contents' column).
-    ``lists``: further keys, each a list of pairs of plain text (a study page's citation
-    tags), which the template that reads them must escape."""
-    text = html.escape(_CONTROLS.sub("", title), quote=False)
-    lines = [f"title: {_yaml_string(text)}"]
-    if hide:
-        lines += ["hide:", *(f"  - {part}" for part in hide)]
-    for key, pairs in (lists or {}).items():
-        lines.append(f"{key}:")
-        lines += [f"  - [{_yaml_string(a)}, {_yaml_string(b)}]" for a, b in pairs]
+    Markdown instead, which would turn a hostile title into a link.
+
+    ``fields``: more keys (a theme template, search settings), their values strings, booleans,
+    lists and mappings, written in YAML's flow style with strings quoted as the title is."""
+    lines = [f"title: {_yaml_string(html.escape(_CONTROLS.sub('', title), quote=False))}"]
+    lines += [f"{key}: {_yaml_flow(value)}" for key, value in (fields or {}).items()]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
+def _yaml_flow(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return _yaml_string(_CONTROLS.sub("", value))
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{_yaml_string(str(k))}: {_yaml_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_yaml_flow(v) for v in value) + "]"
+    raise TypeError(f"front matter holds no {type(value).__name__}")
+
+
 def _yaml_string(text: str) -> str:
-    """A YAML double-quoted scalar of printable ASCII, controls removed."""
-    return '"' + "".join(map(_yaml_char, _CONTROLS.sub("", text))) + '"'
+    return '"' + "".join(map(_yaml_char, text)) + '"'
 
 
 def _yaml_char(char: str) -> str:

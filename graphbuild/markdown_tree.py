@@ -13,29 +13,26 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .bibliography import BibliographyCache, Study
+from .bibliography import BibliographyCache
 from .config import ConfigError
-from .diagnostics import Diagnostic, note
-from .escaping import front_matter
+from .diagnostics import Diagnostic
 from .feed import autodiscovery_link
 from .formatting import page_url
-from .metatags import citation_meta
 from .project import Project, analyse, dump_settings, is_markdown, read_settings, scan_docs
 from .render import Renderer
 from .rewrite import rewrite_page
-from .site import SiteSettings, evidence_nav, feed_links, plan, scripts, stylesheets
+from .site import (
+    PAGES,
+    THEME_DIR,
+    SiteSettings,
+    evidence_nav,
+    feed_links,
+    page_front_matter,
+    plan,
+    scripts,
+    stylesheets,
+)
 from .styles import site_style, style_problems
-
-# Zotero and Google Scholar read citation_* tags in a page's <head> only, which no Markdown
-# reaches: the tree's study pages carry them in their front matter, and a theme override
-# (MkDocs' and Zensical's ``extrahead`` block) writes them into the head.
-CITATION_META = "citation_meta"
-HEAD_PARTIAL = "partials/graphbuild-citation-meta.html"
-HEAD_PARTIAL_TEXT = f"""{{#- graphbuild: a study page's citation_* tags, from its front matter's {CITATION_META}. -#}}
-{{% if page and page.meta and page.meta.{CITATION_META} %}}{{% for tag in page.meta.{CITATION_META} %}}
-<meta name="{{{{ tag[0] | e }}}}" content="{{{{ tag[1] | e }}}}">
-{{% endfor %}}{{% endif %}}
-"""
 
 
 def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | None = None) -> list[Diagnostic]:
@@ -86,18 +83,14 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
         if item.asset is not None:
             shutil.copyfile(item.asset, target)
         elif item.is_page:
+            head = page_front_matter(item, directory_urls, renderer.page_head(item))
             body = renderer.page_body(item)
-            head = {CITATION_META: citation_meta(item.subject)} if isinstance(item.subject, Study) else {}
-            target.write_text(
-                f'{front_matter(item.title, item.hide, head)}<div class="gb-generated">\n{body}\n</div>\n',
-                encoding="utf-8",
-            )
+            target.write_text(f'{head}<div class="gb-generated">\n{body}\n</div>\n', encoding="utf-8")
         else:
             target.write_text(renderer.file_content(item), encoding="utf-8")
+    _write_config(project, settings, out, feed_links(planned))
     style.save()
-    diagnostics += style_problems(style, kb.bibliography.studies)
-    diagnostics += _write_config(project, settings, out, feed_links(planned))
-    return sorted(set(diagnostics))
+    return sorted(set(diagnostics + style_problems(style, kb.bibliography.studies)))
 
 
 def _site_settings(settings: dict[str, Any]) -> SiteSettings:
@@ -128,12 +121,9 @@ def _refusal(project: Project, out: Path) -> str | None:
     return None
 
 
-def _write_config(
-    project: Project, settings: dict[str, Any], out: Path, feeds: list[tuple[str, str]]
-) -> list[Diagnostic]:
+def _write_config(project: Project, settings: dict[str, Any], out: Path, feeds: list[tuple[str, str]]) -> None:
     """The site's own settings, less the graphbuild plugin, plus its assets and pages, and
-    a theme override that writes into pages' heads: every page's links to the feeds, and a
-    study page's citation tags."""
+    a theme override that links every page's head to the feeds."""
     settings = dict(settings)
     settings["docs_dir"] = "docs"
     settings["plugins"] = _other_plugins(settings.get("plugins") or ["search"])
@@ -141,15 +131,17 @@ def _write_config(
     settings["extra_javascript"] = list(settings.get("extra_javascript") or []) + scripts()
     if settings.get("nav") is not None and project.config.nav:
         settings["nav"] = list(settings["nav"]) + [evidence_nav()]
+    settings["not_in_nav"] = _not_in_nav(settings.get("not_in_nav"))
     theme = settings.get("theme")
     if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
         settings["theme"] = {**theme, "custom_dir": _copy_custom_dir(project.root, theme["custom_dir"], out)}
-    site_url = str(settings.get("site_url") or "")
     own = project.root / theme["custom_dir"] if isinstance(theme, dict) and theme.get("custom_dir") else None
-    settings["theme"], problems = _head_override(project, settings.get("theme"), out, feeds, site_url, own)
+    settings["theme"] = _with_our_templates(settings.get("theme"), out, own)
+    if feeds:
+        site_url = str(settings.get("site_url") or "")
+        settings["theme"] = _feed_links_in_head(settings.get("theme"), out, feeds, site_url, own)
     _clear(out / "mkdocs.yml")
     (out / "mkdocs.yml").write_text(dump_settings(settings), encoding="utf-8")
-    return problems
 
 
 def _clear(path: Path) -> None:
@@ -187,18 +179,42 @@ def _copy_custom_dir(root: Path, custom_dir: str, out: Path) -> str:
     return name
 
 
-HEAD_OVERRIDE = "main.html"
+FEED_OVERRIDE = "main.html"
 
 
-def _head_override(
-    project: Project, theme: Any, out: Path, feeds: list[tuple[str, str]], site_url: str, sources_theme: Path | None
-) -> tuple[Any, list[Diagnostic]]:
+def _with_our_templates(theme: Any, out: Path, sources_theme: Path | None) -> Any:
+    """The tree's theme with graphbuild's own templates (the study pages' layout) in its
+    ``custom_dir``: the one copied into ``out``, or a new one. A site's own copy of a
+    template, in its ``custom_dir``, wins; nothing is written into the sources."""
+    theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "mkdocs"}
+    if "custom_dir" not in theme:
+        theme["custom_dir"] = "graphbuild-theme"
+        _clear(out / "graphbuild-theme")
+        (out / "graphbuild-theme").mkdir()
+    folder = out / str(theme["custom_dir"])
+    if (
+        not isinstance(theme["custom_dir"], str)
+        or folder.is_symlink()
+        or not folder.is_dir()
+        or not folder.resolve().is_relative_to(out.resolve())
+        or (sources_theme is not None and folder.resolve() == sources_theme.resolve())
+    ):
+        return theme
+    for template in THEME_DIR.iterdir():
+        target = folder / template.name
+        if template.suffix == ".html" and not target.exists() and not target.is_symlink():
+            shutil.copyfile(template, target)
+    return theme
+
+
+def _feed_links_in_head(
+    theme: Any, out: Path, feeds: list[tuple[str, str]], site_url: str, sources_theme: Path | None
+) -> Any:
     """Without the plugin nothing writes into a page's head, so the tree's theme gets a
-    ``main.html`` whose ``extrahead`` block (Material's, MkDocs' own themes' and Zensical's)
-    adds the feeds' links to every page and, through ``HEAD_PARTIAL``, a study page's
-    ``citation_*`` tags from its front matter; in the ``custom_dir`` copied into ``out``, or
-    in a new one. A site whose ``custom_dir`` has its own ``main.html`` keeps it unchanged,
-    with a note: add the links and the partial there (README)."""
+    ``main.html`` that adds the feeds' links to the ``extrahead`` block (Material's, and
+    MkDocs' own themes'), in the ``custom_dir`` copied into ``out`` or in a new one. A site
+    whose ``custom_dir`` has its own ``main.html`` keeps it unchanged: add the link there
+    (README)."""
     theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "mkdocs"}
     if "custom_dir" not in theme:
         theme["custom_dir"] = "overrides"
@@ -212,21 +228,10 @@ def _head_override(
         or not folder.resolve().is_relative_to(out.resolve())
         or (sources_theme is not None and folder.resolve() == sources_theme.resolve())  # never into the sources
     ):
-        return theme, []
-    partial_file = folder / HEAD_PARTIAL
-    _clear(partial_file)
-    partial_file.parent.mkdir(parents=True, exist_ok=True)
-    partial_file.write_text(HEAD_PARTIAL_TEXT, encoding="utf-8")
-    override = folder / HEAD_OVERRIDE
+        return theme
+    override = folder / FEED_OVERRIDE
     if override.exists() or override.is_symlink():
-        if override.is_file() and HEAD_PARTIAL in override.read_text(encoding="utf-8", errors="replace"):
-            return theme, []
-        where = sources_theme / HEAD_OVERRIDE if sources_theme is not None else override
-        message = (
-            f"study pages' citation tags (for Zotero and Google Scholar) reach the <head> only if this template's "
-            f'extrahead block includes "{HEAD_PARTIAL}", which graphbuild render writes beside it'
-        )
-        return theme, [note(project.display(where), 1, message)]
+        return theme
     links = [
         autodiscovery_link(site_url.rstrip("/") + "/" + src, title)
         if site_url
@@ -235,12 +240,18 @@ def _head_override(
         for src, title in feeds
     ]
     override.write_text(
-        '{% extends "base.html" %}\n{% block extrahead %}\n{{ super() }}\n'
-        + "".join(link + "\n" for link in links)
-        + f'{{% include "{HEAD_PARTIAL}" %}}\n{{% endblock %}}\n',
+        '{% extends "base.html" %}\n{% block extrahead %}\n{{ super() }}\n' + "\n".join(links) + "\n{% endblock %}\n",
         encoding="utf-8",
     )
-    return theme, []
+    return theme
+
+
+def _not_in_nav(given: Any) -> str:
+    """The site's ``not_in_nav`` patterns and the folders of pages in a layout (the study
+    pages): with no explicit ``nav``, an engine would list all of them in every page's."""
+    ours = sorted({"/" + page.src.split("{")[0].rsplit("/", 1)[0] + "/" for page in PAGES if page.layout})
+    lines = [line for line in str(given or "").splitlines() if line.strip()]
+    return "\n".join(lines + [p for p in ours if p not in lines]) + "\n"
 
 
 def _other_plugins(plugins: list[Any] | dict[str, Any]) -> list[Any] | dict[str, Any]:

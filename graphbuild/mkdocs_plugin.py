@@ -16,39 +16,48 @@ import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html import escape
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_date
 
-from .bibliography import BibliographyCache, Study, decode_utf8
+from .bibliography import BibliographyCache, decode_utf8
 from .claims import Claim
 from .config import OPTION_NAMES, Config, ConfigError, config_from_mapping
 from .diagnostics import Diagnostic, Severity, error, failing
-from .escaping import front_matter
 from .feed import autodiscovery_link
 from .formatting import relative_url
 from .history import CACHE_FILE, HistoryCache
 from .knowledge import BrokenClaim, KnowledgeBase, build_knowledge_base
 from .living import date_claims
-from .metatags import citation_meta, meta_tags_html
 from .project import DocsScan, font_diagnostics, scan_docs
 from .prose import sanitize_html
 from .render import Renderer
 from .rewrite import reconcile, rewrite_page
+from .search import add_to_index, search_entries
+from .shell import Shell, StandIns
 from .site import (
+    THEME_DIR,
+    GeneratedPage,
+    Planned,
     SiteSettings,
     clash_diagnostics,
     clash_message,
     evidence_nav,
     feed_links,
+    page_front_matter,
     plan,
     scripts,
+    short_nav,
     stylesheets,
 )
 from .styles import CitationStyle, site_style, style_problems
@@ -56,6 +65,8 @@ from .styles import CitationStyle, site_style, style_problems
 log = get_plugin_logger(__name__)
 _ANCHOR = re.compile(r'\sid="([^"]+)"')
 _TOKEN = re.compile(r"GBPLACEHOLDER[0-9a-f]{16}N\d{6}X")
+_LATER = "data-search-exclude data-graphbuild-card"  # a card's paragraph, filled as the page is written
+_PLACED = re.compile(f"<p {_LATER}>({_TOKEN.pattern})</p>")
 
 
 @contextmanager
@@ -71,6 +82,12 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _write(file: File, text: str) -> None:
+    path = Path(file.abs_dest_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8", errors="xmlcharrefreplace"))
 
 
 def _log(diagnostics: list[Diagnostic]) -> None:
@@ -109,8 +126,11 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         self._scan = DocsScan()
         self._settings_problems: list[Diagnostic] = []
         self._feeds: list[tuple[str, str]] = []
+        self.laid_out: list[tuple[File, Planned]] = []
+        self.pending: dict[str, Planned] = {}  # a generated page's token -> the page, until it is built
+        self.placed: dict[str, list[str]] = {}  # a page -> its cards' tokens, until it is written
+        self.nav: Navigation | None = None
         self.style: CitationStyle | None = None
-        self.heads: dict[str, str] = {}  # a study page's source -> the citation tags for its <head>
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declaring this hook makes MkDocs keep one plugin object across ``mkdocs serve``
@@ -143,6 +163,8 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             config.watch.append(str(bib))
         if self.history_cache is None or self.history_cache.path != self.root / CACHE_FILE:
             self.history_cache = HistoryCache(self.root / CACHE_FILE)
+        if str(THEME_DIR) not in config.theme.dirs:  # last: a site's custom_dir overrides its templates
+            config.theme.dirs.append(str(THEME_DIR))
         for sheet in stylesheets():
             if sheet not in config.extra_css:
                 config.extra_css.append(sheet)
@@ -263,41 +285,52 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         settings = SiteSettings(
             config.site_name, config.site_url or "", config.theme.get("language") or "en", config.use_directory_urls
         )
-        self.renderer = Renderer(kb, {}, template_dirs, site=settings, style=self.style)  # URLs: once files are
+        # its URLs are known once files are
+        self.renderer = Renderer(
+            kb, {}, template_dirs, site=settings, search_entries=self._indexes_claims(config), style=self.style
+        )
         self._taken = {f.dest_uri: f for f in files if f.generated_by is None and self._in_docs(f, config)}
         planned = plan(kb)
         pages = {}
         for item in planned:
-            if item.is_page:
-                token = self._token()
-                inclusion = InclusionLevel.UNDEFINED if item.output.nav else InclusionLevel.NOT_IN_NAV  # type: ignore[union-attr]
-                page = File.generated(
-                    config, item.src, content=f"{front_matter(item.title, item.hide)}{token}\n", inclusion=inclusion
-                )
+            if not isinstance(item.output, GeneratedPage):
+                continue
+            if item.output.layout:
+                # Written in on_env, outside MkDocs' pages, which neither read nor build it;
+                # it stays among the files so that links to it resolve as before.
+                page = File.generated(config, item.src, content="", inclusion=InclusionLevel.EXCLUDED)
                 if self._add(files, page, diagnostics):
-                    pages[token] = item
+                    self.laid_out.append((page, item))
+                continue
+            head = page_front_matter(item, config.use_directory_urls)
+            token = self._token()
+            inclusion = InclusionLevel.UNDEFINED if item.output.nav else InclusionLevel.NOT_IN_NAV
+            page = File.generated(config, item.src, content=f"{head}{token}\n", inclusion=inclusion)
+            if self._add(files, page, diagnostics):
+                pages[token] = item
         self.renderer.urls.update({f.src_uri: f.url for f in files.documentation_pages()})
         for item in planned:
             if item.asset is not None:
                 self._add(files, File.generated(config, item.src, abs_src_path=str(item.asset)), diagnostics)
             elif not item.is_page:
-                file = File.generated(config, item.src, content="")
-                added = self._add(files, file, diagnostics)
-                if added:  # its URL is known now: linked data names it
-                    file.content_string = self.renderer.file_content(item)
-                self._feeds += feed_links([item]) if added else []
+                # Written now and left to no copy: MkDocs would hold every export in memory
+                # (15 MB at 6,000 studies) until the end of the build.
+                export = File.generated(config, item.src, content="", inclusion=InclusionLevel.EXCLUDED)
+                if self._add(files, export, diagnostics):
+                    _write(export, self.renderer.file_content(item))
+                    self._feeds += feed_links([item])
         self.renderer.urls.update({f.src_uri: f.url for f in files})
+        self.renderer.release_graph()
         _log(diagnostics)
-        # Every generated page's body now, while the process is small: the same work done
-        # page by page later ran into garbage collections of a heap grown by MkDocs' pages.
         for token, item in pages.items():
             self.generated[item.src] = token
-            self.fragments[token] = self.renderer.page_body(item)
-            if isinstance(item.subject, Study):  # made now, while the collector rests, not page by page later
-                self.heads[item.src] = meta_tags_html(citation_meta(item.subject))
-        self.renderer.release_exports()
-        _log(style_problems(self.renderer.style, kb.bibliography.studies))
+            self.pending[token] = item
         return files
+
+    @staticmethod
+    def _indexes_claims(config: MkDocsConfig) -> bool:
+        """Whether a search plugin writes an index that on_post_build adds claims to."""
+        return any(name in config.plugins for name in ("search", "material/search"))
 
     @staticmethod
     def _in_docs(file: File, config: MkDocsConfig) -> bool:
@@ -324,6 +357,121 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
 
     def _token(self) -> str:
         return f"GBPLACEHOLDER{self._nonce}N{next(self._tokens):06d}X"
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    # -- pages written in a layout of their own ---------------------------------------------
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        """Write the pages in a ``layout`` (the study pages): the theme renders one of them
+        with stand-ins, and each is that page filled in (``graphbuild.shell``)."""
+        if self.laid_out:
+            with _collector_paused():
+                self._write_laid_out(env, config, files)
+        assert self.renderer is not None
+        self.renderer.release_graph()  # the cards and the study pages, which draw local graphs, are made
+        self.renderer.release_exports()  # the study pages' linked data is made too
+        return env
+
+    def _write_laid_out(self, env: Any, config: MkDocsConfig, files: Files) -> None:
+        assert self.renderer is not None
+        shells: dict[str, Shell] = {}
+        for file, item in self.laid_out:
+            page = item.output
+            assert isinstance(page, GeneratedPage)
+            shell = shells.get(page.name)
+            if shell is None:
+                shell = shells[page.name] = self._shell(page, env, config, files)
+            body, head = self.renderer.page_body(item), self.renderer.page_head(item)
+            head += self._feed_links(file.url, config)  # no page hook runs on these pages
+            _write(file, shell.fill(item.title, item.subject.slug, body, head))
+
+    def _shell(self, page: GeneratedPage, env: Any, config: MkDocsConfig, files: Files) -> Shell:
+        """The theme's ``page.layout`` rendered for a page of the kind whose title, slug,
+        head and body are stand-ins; no plugin's page hooks run on it."""
+        from mkdocs.commands.build import get_context
+
+        stand_ins = StandIns()
+        file = File.generated(config, page.src.format(slug=stand_ins["slug"]), content="")
+        shell_page = Page(stand_ins["title"], file, config)
+        shell_page.meta = {
+            "title": stand_ins["title"],
+            "template": page.layout,
+            "graphbuild_nav": short_nav(config.use_directory_urls),
+            "graphbuild_head": stand_ins["head"],
+        }
+        shell_page.content = stand_ins["body"]
+        context = get_context(self.nav, files.documentation_pages(), config, shell_page)  # type: ignore[arg-type]
+        return Shell(env.get_template(page.layout).render(context), stand_ins)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        """The sitemap lists the pages written in a layout too, as MkDocs lists its own."""
+        if template_name != "sitemap.xml" or not config.site_url or not self.laid_out:
+            return output_content
+        base = config.site_url if config.site_url.endswith("/") else config.site_url + "/"
+        entry = "    <url>\n         <loc>{}</loc>\n         <lastmod>" + get_build_date() + "</lastmod>\n    </url>\n"
+        urls = "".join(entry.format(escape(base + file.url)) for file, _ in self.laid_out)
+        head, end, tail = output_content.rpartition("</urlset>")
+        return f"{head.rstrip()}\n{urls}{end}{tail}" if end else output_content
+
+    @event_priority(-50)  # after the search plugin has written its index (0), before offline (-100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Every study is formatted in the site's citation style by now: the entries a
+        ``.csl`` style could not format are reported, and what it formatted is kept for the
+        next build. Then a search entry for each claim and each cited study, added to the
+        index MkDocs' or Material's search plugin wrote."""
+        if self.style is not None and self.kb is not None:
+            _log(style_problems(self.style, self.kb.bibliography.studies))
+            self.style.save()
+        index_file = Path(config.site_dir) / "search" / "search_index.json"
+        if self.kb is None or self.renderer is None or not index_file.is_file():
+            return
+        urls = self.renderer.urls
+        # as the search plugin writes a page's location: the home page's "./" is ""
+        entries = search_entries(self.kb, lambda src: "" if urls[src] == "./" else urls[src])
+        index_file.write_text(add_to_index(index_file.read_text(encoding="utf-8"), entries), encoding="utf-8")
+
+    @event_priority(50)  # before the search plugin indexes the page
+    def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+        """A generated page's body, made as the page is built and let go once it is written
+        (on_post_page): the bibliography of 6,000 studies is 4 MB, the matrix 3 MB."""
+        token = self.generated.get(page.file.src_uri)
+        item = self.pending.pop(token, None) if token else None
+        if item is None or page.content is None:
+            return context
+        assert self.renderer is not None
+        with _collector_paused():
+            body = self.renderer.page_body(item)
+        page.content = page.content.replace(f"<p>{token}</p>", body)
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids.update(_ANCHOR.findall(body))
+        return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """A page is written: its cards go in (see on_page_content), a generated page's
+        content is let go (the bibliography of 6,000 studies is 4 MB) rather than kept to the
+        end of the build as MkDocs would, and the head gets the link by which browsers and
+        feed readers find the feed, absolute under ``site_url`` as the feed's own links are."""
+        if page.file.src_uri in self.generated:
+            page.content = None
+        placed = self.placed.pop(page.file.src_uri, ())
+        if placed:
+            output = _PLACED.sub(lambda m: self.fragments.get(m.group(1), m.group(0)), output)
+            for token in placed:
+                del self.fragments[token]
+        head = output.find("</head>")
+        if not self._feeds or head < 0:
+            return output
+        return output[:head] + self._feed_links(page.url, config) + output[head:]
+
+    def _feed_links(self, page_url: str, config: MkDocsConfig) -> str:
+        base = config.site_url or ""
+        return "".join(
+            autodiscovery_link(base + src if base else relative_url(page_url, src), title) + "\n"
+            for src, title in self._feeds
+        )
 
     # -- resolve, page by page ------------------------------------------------------------
 
@@ -358,6 +506,11 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         return rewrite_page(placed, self.kb, citation, card, broken if self.serving else None, tail=tail)
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Cards take their places. One that stands as a paragraph of its own (nearly all)
+        goes into the page only as it is written (on_post_page): the search plugin then
+        reads the page without the cards (1.6 s less of its HTML parsing at 2,000 claims),
+        and MkDocs, which keeps every page's content to the end of the build, keeps the page
+        without them (27 MB at 200 pages)."""
         assert self.renderer is not None and self.options is not None
         src = page.file.src_uri
         if src not in self.generated:
@@ -370,33 +523,15 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         if src not in self.generated and "GBPLACEHOLDER" not in html:
             return html
         for token in dict.fromkeys(_TOKEN.findall(html)):
-            fragment = self.fragments.pop(token, None)
+            fragment = self.fragments.get(token)
             if fragment is None:
                 continue
-            html = html.replace(f"<p>{token}</p>", fragment).replace(token, fragment)
             if page.present_anchor_ids is not None:  # so MkDocs' anchor validation sees the cards
                 page.present_anchor_ids.update(_ANCHOR.findall(fragment))
+            alone = f"<p>{token}</p>"
+            if alone in html:
+                html = html.replace(alone, f"<p {_LATER}>{token}</p>")
+                self.placed.setdefault(src, []).append(token)
+            else:
+                html = html.replace(token, self.fragments.pop(token))
         return html
-
-    # -- what feed readers and reference managers read in a page's head -----------------
-
-    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        """Every page's head gets the links by which browsers and feed readers find the feeds
-        (absolute under ``site_url``, as the feed's own links are); a study page's also gets
-        its Highwire ``citation_*`` meta tags, made with the page, where Zotero and Google
-        Scholar read them. The theme's templates have a place for neither. One ``replace``:
-        slicing an 80 kB page and joining it again cost ten times as much."""
-        tags = self.heads.get(page.file.src_uri, "")
-        if not self._feeds and not tags:
-            return output
-        base = config.site_url or ""
-        links = "".join(
-            autodiscovery_link(base + src if base else relative_url(page.url, src), title) + "\n"
-            for src, title in self._feeds
-        )
-        return output.replace("</head>", links + tags + "</head>", 1)
-
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Keep the references a ``.csl`` style formatted for the next build, once per build."""
-        if self.style is not None:
-            self.style.save()

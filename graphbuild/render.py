@@ -29,6 +29,7 @@ from .graph import build_graph, claim_node, study_node
 from .knowledge import KnowledgeBase, SourcePage
 from .linkeddata import claim_jsonld, graph_jsonld, jsonld_script, jsonld_text, study_jsonld
 from .linkeddata import document as jsonld_document
+from .metatags import citation_meta
 from .site import (
     FILES,
     PAGE,
@@ -78,19 +79,23 @@ class Renderer:
         template_dirs: Sequence[Path] = (),
         markdown_safe: bool = False,
         site: SiteSettings | None = None,
+        search_entries: bool = False,
         style: CitationStyle | None = None,
     ):
         """``markdown_safe``: the HTML will be read by Markdown again (``graphbuild render``),
         so every value is also entity-encoded against Markdown, not only HTML-escaped.
         ``site``: what ``mkdocs.yml`` says of the whole site (its ``url`` makes linked data's
-        identifiers absolute). ``style``: the site's citation style (the default if not given)."""
+        identifiers absolute). ``search_entries``: each claim has a search entry of its own
+        (``graphbuild.search``), so its card stays out of its page's search text. ``style``:
+        the site's citation style (the default if not given)."""
         self.kb = kb
         self.site = site or SiteSettings()
         self.style = style or load_style(None, Path("."))
         self.markdown_safe = markdown_safe
         self.urls = urls
         self._study_cache: dict[str, dict] = {}
-        self._hrefs: dict[tuple[str, str, str], str] = {}
+        self._hrefs: dict[tuple[str, str], str] = {}
+        self._hrefs_from = ""
         self._templates: dict[str, jinja2.Template] = {}
         self._fragments: dict[tuple, Markup] = {}
         self._node_summaries: dict[str, dict[str, Any]] = {}
@@ -123,14 +128,21 @@ class Renderer:
             level_label=self.level_label,
             stance_html=self.stance_html,
             status_html=self.status_html,
+            search_entries=search_entries,
             cite_form=_form(self.style.inline),
+            citation_meta=citation_meta,
         )
 
     # -- links ----------------------------------------------------------------------------
 
     def href(self, current: str, target_src: str, fragment: str = "") -> str:
-        """A link from one source's page to another's; a URL once used is never changed."""
-        key = (current, target_src, fragment)
+        """A link from one source's page to another's. Pages are made one at a time, so the
+        links of the page being made are kept, for the many times a page links to the same
+        place, and let go with the next page: kept for the whole site, they were 84,000 at
+        6,000 studies, nearly all used once."""
+        if current != self._hrefs_from:
+            self._hrefs, self._hrefs_from = {}, current
+        key = (target_src, fragment)
         link = self._hrefs.get(key)
         if link is None:
             target = self.urls[target_src] + (f"#{fragment}" if fragment else "")
@@ -394,6 +406,18 @@ class Renderer:
             "studies": [self.study_view(s, current) for s in sorted(kb.cited.values(), key=lambda s: kb.label(s.key))],
         }
 
+    def page_head(self, planned: Planned) -> str:
+        """What a generated page in a ``layout`` adds to its ``<head>`` (its ``head`` template)."""
+        page = planned.output
+        assert isinstance(page, GeneratedPage)
+        if not page.head:
+            return ""
+        subject = planned.subject
+        if isinstance(subject, Study):  # what a study's head needs: its parts, not its page's graph
+            return self._render(page.head, s=self.study_view(subject, planned.src), study=subject)
+        context = page.context(self, planned.src, subject) if page.context else self.plain_context(planned.src)
+        return self._render(page.head, **context)
+
     def file_content(self, planned: Planned) -> str:
         """The text of a generated file of ``site.plan``."""
         file = planned.output
@@ -634,7 +658,14 @@ class Renderer:
             "stats": {
                 "claims": len(self.kb.claims),
                 "studies": sum(1 for key in self.kb.cited if key in self.kb.citing),
-                "edges": self.graph.number_of_edges(),
+                "edges": len(
+                    {
+                        (c.id, e.key)
+                        for c in self.kb.claims.values()
+                        for e in c.evidence
+                        if e.key in self.kb.bibliography
+                    }
+                ),
                 "unlinked": sum(1 for key in self.kb.cited if key not in self.kb.citing),
             },
             "bibliography_href": self.page_href(current, "bibliography"),
@@ -655,6 +686,12 @@ class Renderer:
 
             summary = self._node_summaries[node_id] = node_summary(self.kb, node_id, self.node_label)
         return summary
+
+    def release_graph(self) -> None:
+        """Let the graph go, and what was worked out of it for drawings, once the exports,
+        the map and the local graphs are made (20 MB at 6,000 studies)."""
+        self.__dict__.pop("graph", None)
+        self._node_summaries = {}
 
     # -- citation exports ------------------------------------------------------------------
 

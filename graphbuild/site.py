@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from . import assets
 from .bibliography import Study
 from .diagnostics import Diagnostic, error
+from .escaping import front_matter
 from .exports import CITATION_FORMATS, CitationFormat
 from .formatting import page_url
 from .vocabulary import vocabulary_css
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from .render import Renderer
 
 ASSET_DIR = "assets/graphbuild"
+THEME_DIR = Path(__file__).parent / "theme"  # templates a theme finds by name, added to its search path
+STUDY_LAYOUT = "graphbuild-study.html"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
 
@@ -35,7 +38,15 @@ class GeneratedPage:
     path made from the study's slug; else one page. ``nav``: listed, in this order, in the
     *Evidence* section. ``context``: what its template needs besides the renderer's globals;
     without one, the template gets ``claims`` (every claim as cards see it, with its page's
-    ``page_title``, in reading order) and ``studies`` (every cited study, by label)."""
+    ``page_title``, in reading order) and ``studies`` (every cited study, by label).
+
+    ``layout``: the theme template the page is written in, when not the theme's own page
+    (study pages: the site's whole navigation, repeated on thousands of them, was most of
+    their weight). ``searched``: left to the search engine; off for pages whose every line is
+    in the index already as a claim's or a study's own entry (an index of all claims would
+    otherwise be one run-together entry, past Zensical's limit on a large site). ``head``: a
+    template whose output a page in a ``layout`` adds to its ``<head>``. ``wide``: a page of
+    wide tables, which the theme's table of contents column would squeeze."""
 
     name: str
     src: str
@@ -45,6 +56,9 @@ class GeneratedPage:
     nav: bool = False
     each: str | None = None
     wide: bool = False  # a page of wide tables: the theme's table of contents column is left out
+    layout: str = ""
+    head: str = ""
+    searched: bool = True
 
 
 @dataclass(frozen=True)
@@ -98,11 +112,6 @@ class Planned:
     def is_page(self) -> bool:
         return isinstance(self.output, GeneratedPage)
 
-    @property
-    def hide(self) -> tuple[str, ...]:
-        """What the theme leaves out of this page (its front matter's ``hide``)."""
-        return ("toc",) if isinstance(self.output, GeneratedPage) and self.output.wide else ()
-
 
 def _graph_json(r: Renderer) -> str:
     from .graph import to_json
@@ -130,6 +139,11 @@ def _changes_context(r: Renderer, current: str, _: Any) -> dict[str, Any]:
     from .living import changes_context
 
     return changes_context(r, current)
+
+
+EMPTY_SITEMAP = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+)
 
 
 def _changes_feed(r: Renderer) -> str:
@@ -199,6 +213,7 @@ PAGES: tuple[GeneratedPage, ...] = (
         lambda r, c, _: r.summary_context(c),
         nav=True,
         wide=True,
+        searched=False,
     ),
     GeneratedPage(
         "claims",
@@ -208,6 +223,7 @@ PAGES: tuple[GeneratedPage, ...] = (
         lambda r, c, _: r.claims_context(c),
         nav=True,
         wide=True,
+        searched=False,
     ),
     GeneratedPage(
         "map",
@@ -226,6 +242,7 @@ PAGES: tuple[GeneratedPage, ...] = (
         lambda r, c, _: r.matrix_context(c),
         nav=True,
         wide=True,
+        searched=False,
     ),
     GeneratedPage(
         "bibliography",
@@ -234,12 +251,20 @@ PAGES: tuple[GeneratedPage, ...] = (
         "bibliography.html",
         lambda r, c, _: r.bibliography_context(c),
         nav=True,
+        searched=False,
     ),
     GeneratedPage(
         "changes", "evidence/changes/index.md", "Changes to the evidence", "changes.html", _changes_context, nav=True
     ),
     GeneratedPage(
-        "study", "studies/{slug}.md", "", "study.html", lambda r, c, s: r.study_context_page(s, c), each="study"
+        "study",
+        "studies/{slug}.md",
+        "",
+        "study.html",
+        lambda r, c, s: r.study_context_page(s, c),
+        each="study",
+        layout=STUDY_LAYOUT,
+        head="study_head.html",  # its citation_* tags, which Zotero and Google Scholar read
     ),
 )
 FILES: tuple[GeneratedFile, ...] = (
@@ -249,6 +274,10 @@ FILES: tuple[GeneratedFile, ...] = (
     GeneratedFile("map-data", "evidence/map.json", lambda r: r.map_data()),
     GeneratedFile("vocabulary", f"{ASSET_DIR}/vocabulary.css", _vocabulary_css, stylesheet=True),
     GeneratedFile("changes-feed", "evidence/changes.xml", _changes_feed, feed="Changes to the evidence", dated=True),
+    # Material reads every <link rel="alternate"> in a page's head as another language of
+    # the site and fetches the sitemap.xml beside it: an empty one there answers it, where
+    # every page would otherwise ask for a file that is not there.
+    GeneratedFile("feed-sitemap", "evidence/sitemap.xml", lambda r: EMPTY_SITEMAP, dated=True),
     GeneratedFile(
         "changes-feed-of-type", "evidence/changes/{type}.xml", _changes_feed_of_type, each="claim-type", dated=True
     ),
@@ -297,6 +326,31 @@ def scripts() -> list[str]:
 def evidence_nav() -> dict[str, list[dict[str, str]]]:
     """The *Evidence* section appended to a site's explicit ``nav``."""
     return {"Evidence": [{page.title: page.src} for page in PAGES if page.nav]}
+
+
+def short_nav(use_directory_urls: bool = True) -> list[dict[str, str]]:
+    """The navigation of a page written in a ``layout``: the *Evidence* pages, by site URL
+    (the theme adds the home page)."""
+    return [{"title": page.title, "url": page_url(page.src, use_directory_urls)} for page in PAGES if page.nav]
+
+
+def page_front_matter(item: Planned, use_directory_urls: bool = True, head: str = "") -> str:
+    """A generated page's front matter: its title, and where it says so its theme template
+    with that template's short navigation and ``head``, and that search leaves it to the
+    entries of its parts."""
+    page = item.output
+    assert isinstance(page, GeneratedPage)
+    fields: dict[str, Any] = {}
+    if page.layout:
+        fields["template"] = page.layout
+        fields["graphbuild_nav"] = short_nav(use_directory_urls)
+        if head:
+            fields["graphbuild_head"] = head
+    if not page.searched:
+        fields["search"] = {"exclude": True}
+    if page.wide:
+        fields["hide"] = ["toc"]
+    return front_matter(item.title, fields)
 
 
 def plan(kb: KnowledgeBase) -> list[Planned]:

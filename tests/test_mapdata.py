@@ -283,7 +283,7 @@ def test_local_graph_template_escapes_the_label_and_keeps_the_json() -> None:
     )
     assert "<img" not in html and html.count("</script>") == 1
     assert f'<script type="application/json" id="gb-graph-1">{data_json}</script>' in html
-    assert '<details class="gb-local-graph"><summary>Show as a graph</summary>' in html
+    assert '<details class="gb-local-graph" data-search-exclude><summary>Show as a graph</summary>' in html
 
 
 def test_evidence_map_template() -> None:

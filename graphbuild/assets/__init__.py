@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
-
-import pyvis
 
 HERE = Path(__file__).parent
 STYLESHEETS = ["graphbuild.css", "graph.css", "a11y.css"]
 SCRIPTS = ["graphbuild.js"]
-VIS_NETWORK = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
+# Found, not imported: importing pyvis brings IPython with it, 6 MB of a build's memory.
+_PYVIS = importlib.util.find_spec("pyvis")
+assert _PYVIS is not None and _PYVIS.origin is not None, "pyvis is a dependency of graphbuild"
+VIS_NETWORK = Path(_PYVIS.origin).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
 
 
 def files() -> dict[str, Path]:

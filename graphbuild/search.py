@@ -1,0 +1,72 @@
+"""Search entries of their own for claims and studies, in the shape of MkDocs' search index.
+
+A claim is found by its statement and leads to its card; a study by its authors, year and
+title and leads to its page. The cards themselves stay out of their page's search text
+(``data-search-exclude``), so that a search for "readmission" lists the claim, not the
+boilerplate of every card around it. The index that MkDocs' and Material's search plugins
+write is ``{"config": ..., "docs": [{"location", "title", "text"}, ...]}``, its titles and
+texts HTML; every value here is escaped for that.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable
+from typing import Any
+
+from .evidence import join_words
+from .formatting import reference_parts, reference_text
+from .knowledge import KnowledgeBase
+from .site import study_src
+from .vocabulary import APPROACH, CERTAINTY, design_noun
+
+
+def search_entries(kb: KnowledgeBase, url: Callable[[str], str]) -> list[dict[str, Any]]:
+    """One entry per claim, in the order editors read them, then one per cited study in key
+    order. ``url`` gives a source's URL in the site (``outcomes.md`` -> ``outcomes/``)."""
+    return [claim_entry(kb, c.id, url) for c in kb.ordered_claims] + [study_entry(kb, key, url) for key in kb.cited]
+
+
+def claim_entry(kb: KnowledgeBase, claim_id: str, url: Callable[[str], str]) -> dict[str, Any]:
+    """Title: the statement. Text: the key message, what the evidence says and how sure it
+    is, and the studies behind it. Tags: the claim's."""
+    claim = kb.claims[claim_id]
+    assessment = kb.assessments[claim_id]
+    if assessment.rating:
+        certainty = f"Certainty ({APPROACH[assessment.approach].name}): {CERTAINTY[assessment.rating].word}."
+    else:
+        certainty = "Certainty not assessed."
+    studies = join_words([kb.label(e.key) for e in claim.evidence if e.key in kb.bibliography])
+    parts = [claim.summary, kb.profiles[claim_id].direction, certainty, f"Studies: {studies}." if studies else ""]
+    entry = _entry(f"{url(kb.claim_page[claim_id])}#{claim.id}", claim.statement, " ".join(p for p in parts if p))
+    if claim.tags:  # the editors' topic words: Material's search weighs tags above titles
+        entry["tags"] = [html.escape(tag, quote=False) for tag in claim.tags]
+    return entry
+
+
+def study_entry(kb: KnowledgeBase, key: str, url: Callable[[str], str]) -> dict[str, Any]:
+    """Title: the study's author-year heading. Text: its reference in full (every author,
+    the title, where it appeared) and its design."""
+    study = kb.bibliography[key]
+    design = design_noun(study.design, 1) if study.design else "unrated design"
+    text = f"{reference_text(study, reference_parts(study))} {design[:1].upper()}{design[1:]}."
+    return _entry(url(study_src(study)), kb.labels[key].heading, text)
+
+
+def _entry(location: str, title: str, text: str) -> dict[str, Any]:
+    return {"location": location, "title": html.escape(title, quote=False), "text": html.escape(text, quote=False)}
+
+
+def add_to_index(index: str, entries: list[dict[str, Any]]) -> str:
+    """The search index's JSON text with ``entries`` added after the pages' own. MkDocs'
+    and Material's plugins both end it with the ``docs`` list, so the entries are spliced in
+    there without reading the index; any other shape is read and written whole."""
+    if not entries:
+        return index
+    added = json.dumps(entries, separators=(",", ":"))[1:-1]
+    if index.endswith("]}") and '"docs":[' in index:
+        return f"{index[:-2]}{',' if not index.endswith('[]}') else ''}{added}]}}"
+    data: dict[str, Any] = json.loads(index)
+    data["docs"] = list(data.get("docs", [])) + entries
+    return json.dumps(data, separators=(",", ":"))

@@ -1,0 +1,245 @@
+"""What keeps a site of thousands of studies small and searchable: study pages from one
+render of the theme in a layout of their own, a search entry per claim and per study, tables
+and card boilerplate out of the index, and the same in the Markdown tree for Zensical."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import subprocess
+import sys
+from html import unescape
+from pathlib import Path
+
+import pytest
+import yaml
+from mkdocs.utils.meta import get_data
+
+from graphbuild import site as registry
+from graphbuild.escaping import front_matter
+from graphbuild.search import add_to_index
+from graphbuild.shell import Shell, ShellError, StandIns
+
+from .conftest import MKDOCS_YML, REPO, build, write_site
+
+HOSTILE_TITLE = '<img src=x onerror=alert(1)> "quoted" & more'
+
+
+# -- the shell --------------------------------------------------------------------------------
+
+
+def test_shell_fills_every_slot_and_escapes_the_title() -> None:
+    stand = StandIns()
+    rendered = (
+        f"<title>{stand['title']} - Site</title><link href='https://x.org/studies/{stand['slug']}/'>"
+        f"{stand['head']}<h1>{stand['title']}</h1><article>{stand['body']}</article>"
+    )
+    page = Shell(rendered, stand).fill(HOSTILE_TITLE, "mead2006", "<p>body</p>", '<meta name="a" content="b">')
+    assert page == (
+        "<title>&lt;img src=x onerror=alert(1)&gt; &quot;quoted&quot; &amp; more - Site</title>"
+        '<link href=\'https://x.org/studies/mead2006/\'><meta name="a" content="b">'
+        "<h1>&lt;img src=x onerror=alert(1)&gt; &quot;quoted&quot; &amp; more</h1><article><p>body</p></article>"
+    )
+    assert "gbshell" not in page
+
+
+def test_a_theme_that_prints_no_body_cannot_make_pages() -> None:
+    stand = StandIns()
+    with pytest.raises(ShellError):
+        Shell(f"<title>{stand['title']}</title>", stand)
+
+
+def test_stand_ins_differ_build_to_build() -> None:
+    assert StandIns()["body"] != StandIns()["body"]
+
+
+# -- front matter and the search index ---------------------------------------------------------
+
+
+def test_front_matter_fields_read_back_as_written() -> None:
+    text = front_matter(
+        HOSTILE_TITLE,
+        {"template": "graphbuild-study.html", "search": {"exclude": True}, "nav": [{"title": "Map", "url": "x/"}]},
+    )
+    body, meta = get_data(text + "BODY\n")
+    assert body.strip() == "BODY"
+    assert meta == {
+        "title": '&lt;img src=x onerror=alert(1)&gt; "quoted" &amp; more',
+        "template": "graphbuild-study.html",
+        "search": {"exclude": True},
+        "nav": [{"title": "Map", "url": "x/"}],
+    }
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        pytest.param('{"config":{"lang":["en"]},"docs":[{"location":"","title":"Home","text":""}]}', id="material"),
+        pytest.param('{"config":{"lang":["en"]},"docs":[]}', id="empty"),
+        pytest.param('{"docs":[{"location":"","title":"Home","text":""}],"config":{"x":1}}', id="docs-first"),
+    ],
+)
+def test_entries_join_the_index_whatever_its_shape(index: str) -> None:
+    entry = {"location": "a/#b", "title": "T", "text": "x"}
+    data = json.loads(add_to_index(index, [entry]))
+    assert data["docs"][-1] == entry and data["config"] == json.loads(index)["config"]
+    assert data["docs"][:-1] == json.loads(index)["docs"]
+
+
+def test_search_entries_escape_what_the_bib_and_claims_say() -> None:
+    from graphbuild.bibliography import parse_bibliography
+    from graphbuild.config import Config
+    from graphbuild.knowledge import build_knowledge_base
+    from graphbuild.search import search_entries
+
+    bib = "@misc{evil2020, author = {Evil, Eve}, title = {<img src=x onerror=alert(1)>}, year = {2020}}\n"
+    page = "```claim\nid: c\nstatement: 'A <b>bold</b> claim'\ntype: benefit\ntags: [a<b]\nevidence: [evil2020]\n```\n"
+    bibliography, _ = parse_bibliography(bib, "references.bib", Config())
+    kb, _ = build_knowledge_base([("p.md", "docs/p.md", page)], bibliography, Config())
+    claim, study = search_entries(kb, lambda src: src.removesuffix(".md") + "/")
+    assert claim["location"] == "p/#c" and claim["title"] == "A &lt;b&gt;bold&lt;/b&gt; claim"
+    assert claim["tags"] == ["a&lt;b"] and "Studies: Evil, 2020." in claim["text"]
+    assert study["location"] == "studies/evil2020/" and "&lt;img src=x onerror=alert(1)&gt;" in study["text"]
+    assert "<" not in json.dumps([claim, study]).replace("\\u003c", "")
+
+
+# -- the MkDocs build ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def built(site: Path) -> Path:
+    (site / "mkdocs.yml").write_text(
+        MKDOCS_YML.replace("site_name: Test site", "site_name: Test site\nsite_url: https://example.org/kb/")
+    )
+    return build(site)
+
+
+def _index(out: Path) -> list[dict[str, str]]:
+    return json.loads((out / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+
+
+def test_study_page_is_themed_with_a_short_navigation(built: Path) -> None:
+    html = (built / "studies/pitt2013/index.html").read_text(encoding="utf-8")
+    assert '<header class="md-header' in html and 'data-md-component="search"' in html
+    assert "<title>Pitt et al. (2013) - Test site</title>" in html
+    assert '<link rel="canonical" href="https://example.org/kb/studies/pitt2013/">' in html
+    links = [(unescape(a), b) for b, a in _links(_primary_nav(html))]
+    assert links == [
+        ("Peer support", "../.."),
+        ("Summary of findings", "../../evidence/summary/"),
+        ("Claims index", "../../claims/"),
+        ("Evidence map", "../../evidence/"),
+        ("Evidence matrix", "../../evidence/matrix/"),
+        ("Bibliography", "../../bibliography/"),
+        ("Changes to the evidence", "../../evidence/changes/"),
+    ]
+    assert '<div class="gb-study" id="study-pitt2013">' in html and "gbshell" not in html
+
+
+def _primary_nav(html: str) -> str:
+    start = html.index('<nav class="md-nav md-nav--primary"')
+    return html[start : html.index("</nav>", start)]
+
+
+def _links(html: str) -> list[tuple[str, str]]:
+    import re
+
+    return re.findall(r'<a href="([^"]*)" class="md-nav__link"><span class="md-ellipsis">([^<]*)</span>', html)
+
+
+def test_every_cited_study_has_its_page_and_sitemap_entry(built: Path) -> None:
+    for key in ("mead2006", "pitt2013", "min2007", "gillard2014", "dh2011"):
+        assert (built / f"studies/{key}/index.html").is_file()
+        assert f"<loc>https://example.org/kb/studies/{key}/</loc>" in (built / "sitemap.xml").read_text()
+    assert not (built / "studies/uncited2020").exists()
+
+
+def test_search_has_an_entry_per_claim_and_per_study(built: Path) -> None:
+    docs = _index(built)
+    claim = next(d for d in docs if d["location"] == "#fewer-readmissions")
+    assert claim["title"] == "Peer support is associated with fewer psychiatric readmissions."
+    assert claim["text"].startswith("Peer support may reduce readmissions; trials have not confirmed it.")
+    assert "Certainty (GRADE): low." in claim["text"] and "Min et al., 2007 and Pitt et al., 2013" in claim["text"]
+    assert claim["tags"] == ["service-use"]
+    study = next(d for d in docs if d["location"] == "studies/min2007/")
+    assert study["title"] == "Min et al. (2007)"
+    assert "Min S.-Y., Whitecraft J." in study["text"] or "Whitecraft" in study["text"]
+    assert "Comparison-group study." in study["text"]
+
+
+def test_cards_and_generated_tables_stay_out_of_the_index(built: Path) -> None:
+    docs = _index(built)
+    text = json.dumps(docs)
+    assert "Show in the evidence map" not in text and "Round nodes are claims" not in text
+    assert not [d for d in docs if d["location"].startswith(("claims/", "bibliography/", "evidence/matrix/"))]
+    assert not [d for d in docs if d["location"].startswith("evidence/summary/")]
+    page = [d for d in docs if d["location"] in ("", "#more-hope")]
+    assert page and all("Fewer readmissions than a comparison group" not in d["text"] for d in page)
+
+
+def test_a_head_template_lands_in_the_study_pages_head(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where a study page's own <head> lines go (meta tags, linked data): a ``head`` template."""
+    study = dataclasses.replace(registry.PAGE["study"], head="study_head.html")
+    monkeypatch.setattr(registry, "PAGES", tuple(study if p.name == "study" else p for p in registry.PAGES))
+    monkeypatch.setitem(registry.PAGE, "study", study)
+    write_site(
+        site, {"overrides/graphbuild/study_head.html": '<meta name="citation_title" content="{{ study.title }}">'}
+    )
+    html = (build(site) / "studies/mead2006/index.html").read_text(encoding="utf-8")
+    head = html[: html.index("</head>")]
+    assert '<meta name="citation_title" content="Peer Support: What Makes It Unique?">' in head
+
+
+# -- the Markdown tree, and Zensical -------------------------------------------------------------
+
+
+@pytest.fixture
+def tree(site: Path, tmp_path: Path) -> Path:
+    from graphbuild.cli import main
+
+    out = tmp_path / "tree"
+    assert main(["--root", str(site), "render", "--output", str(out)]) == 0
+    return out
+
+
+def test_tree_keeps_study_pages_out_of_the_navigation_and_tables_out_of_search(tree: Path) -> None:
+    settings = yaml.safe_load((tree / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert settings["not_in_nav"] == "/studies/\n"
+    assert (tree / settings["theme"]["custom_dir"] / registry.STUDY_LAYOUT).is_file()
+    _, meta = get_data((tree / "docs/studies/pitt2013.md").read_text(encoding="utf-8"))
+    assert meta["template"] == registry.STUDY_LAYOUT and meta["graphbuild_nav"][0]["url"] == "evidence/summary/"
+    _, meta = get_data((tree / "docs/claims/index.md").read_text(encoding="utf-8"))
+    assert meta["search"] == {"exclude": True}
+
+
+def test_tree_builds_with_mkdocs_and_the_same_layout(tree: Path) -> None:
+    html = (build(tree) / "studies/pitt2013/index.html").read_text(encoding="utf-8")
+    assert [unescape(a) for _, a in _links(_primary_nav(html))][1:] == [p.title for p in registry.PAGES if p.nav]
+
+
+def _zensical() -> str | None:
+    return shutil.which("zensical", path=str(Path(sys.executable).parent))
+
+
+@pytest.mark.skipif(_zensical() is None, reason="zensical is not installed (pip install -e '.[zensical]')")
+def test_repository_tree_builds_with_zensical(tmp_path: Path) -> None:
+    from graphbuild.cli import main
+
+    out = tmp_path / "tree"
+    assert main(["--root", str(REPO), "render", "--output", str(out)]) == 0
+    run = subprocess.run([_zensical(), "build", "--strict"], cwd=out, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    site = out / "site"
+    study = (site / "studies/pitt2013/index.html").read_text(encoding="utf-8")
+    assert "Consumer-providers of care" in unescape(study)
+    assert 'href="../../for-editors/"' not in study  # the site's own pages are not in a study's navigation
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "studies/pitt2013/" not in home.split('class="md-content"')[0]  # nor are studies in the site's
+    index = json.loads((site / "search.json").read_text(encoding="utf-8"))
+    locations = [item["location"] for item in index["items"]]
+    assert "studies/pitt2013/" in locations
+    assert not [loc for loc in locations if loc.startswith(("claims/", "bibliography/", "evidence/matrix/"))]
+    assert "Round nodes are claims" not in json.dumps(index)
+    studies = json.dumps([item for item in index["items"] if item["location"].startswith("studies/")])
+    assert "Peer support reduces psychiatric hospital readmissions" not in studies  # a claims table's rows
