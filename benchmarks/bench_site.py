@@ -10,8 +10,9 @@ fresh process, alternated (``--builds N`` of each; medians reported):
 
 - ``mkdocs build`` with graphbuild, and with it disabled (``plugins: [search]`` on the same
   pages), and with ``--against``'s graphbuild (another checkout: the before of a change);
-- the Markdown tree: ``graphbuild render`` then ``zensical build --clean`` of it (when the
-  ``zensical`` extra is installed), and Zensical on the plain pages;
+- the Markdown tree: ``graphbuild render``, ``zensical build --clean`` of it (when the
+  ``zensical`` extra is installed) and ``graphbuild finish`` of what Zensical built, and
+  Zensical on the plain pages;
 - for each: wall time, peak memory of the process (maximum resident set size), time in
   graphbuild's hooks, site size, a study page's and a content page's bytes and how many of
   them are the navigation, and the search index (bytes, entries, claims' own entries);
@@ -190,6 +191,83 @@ def map_interactive(site: Path, runs: int) -> dict:
     }
 
 
+def tree_in_browser(site: Path) -> dict:
+    """The finished Zensical site in headless Chromium: a study page themed as the rest of
+    the site (the theme's sticky header, its short navigation, the study's heading), and
+    Zensical's own search finding a study and a claim by their own entries; every request
+    to another host and every page error counted."""
+    import html
+    import http.server
+    import threading
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        return {"error": "chromium not on PATH"}
+    from playwright.sync_api import sync_playwright
+
+    study = sorted((site / "studies").glob("*/index.html"))[0].parent.name
+    items = json.loads((site / "search.json").read_text(encoding="utf-8"))["items"]
+    claim = next(i for i in items if _CLAIM_ANCHOR.search(i["location"]))
+    study_entry = next(i for i in items if i["location"] == f"studies/{study}/")
+    # queries that only these entries answer (Zensical finds entries holding every word):
+    # the study's authors and year; the claim's statement and its first study's author
+    queries = {
+        "study": (html.unescape(study_entry["text"]).split(")")[0], f"studies/{study}/", ""),
+        "claim": (
+            html.unescape(claim["title"]) + " " + html.unescape(claim["text"]).split("Studies: ")[-1].split()[0],
+            claim["location"].split("#")[0],
+            claim["location"].split("#")[1],
+        ),
+    }
+    handler = functools.partial(bench_map._Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    external: list[str] = []
+    errors: list[str] = []
+    result: dict = {"study": study, "claim": claim["location"], "queries": {k: q for k, (q, _, _) in queries.items()}}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=bench_map.CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            local = (base, "data:", "blob:")
+            page.on("request", lambda r: external.append(r.url) if not r.url.startswith(local) else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"{base}studies/{study}/", wait_until="networkidle")
+            result["page"] = page.evaluate(
+                """() => ({
+                  header: getComputedStyle(document.querySelector('.md-header')).position,
+                  h1: document.querySelector('article h1')?.textContent,
+                  nav_links: document.querySelectorAll('.md-nav--primary a.md-nav__link').length,
+                  study: !!document.querySelector('.gb-study'),
+                  title: document.querySelector('.gb-ref-title')?.textContent,
+                })"""
+            )
+            found = {}
+            for name, (query, location, anchor) in queries.items():
+                page.keyboard.press("Escape")
+                page.keyboard.press("/")
+                page.keyboard.press("Control+A")
+                page.keyboard.type(query)
+                start = time.perf_counter()
+                target = f"[href^='{base}{location}']" + (f"[href*='#{anchor}']" if anchor else "")
+                try:
+                    page.locator(target).first.wait_for(state="attached", timeout=30_000)
+                    found[name] = time.perf_counter() - start
+                except Exception as exc:  # noqa: BLE001  (a result not shown is the finding)
+                    found[name] = f"not found ({query!r}): {str(exc).splitlines()[0]}"
+            result["search"] = found
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    result["external_requests"] = external
+    result["page_errors"] = errors
+    page_facts = result["page"]
+    result["themed"] = page_facts["header"] == "sticky" and page_facts["study"] and bool(page_facts["h1"])
+    return result
+
+
 def graphbuild_share(result: dict, wall: float) -> dict:
     ours = {k: v for k, v in result["hooks"].items() if k.startswith("graphbuild")}
     total = sum(ours.values())
@@ -230,19 +308,27 @@ def _zensical() -> str | None:
     return shutil.which("zensical", path=str(Path(sys.executable).parent)) or shutil.which("zensical")
 
 
+ZENSICAL_STEPS = ("render", "zensical", "finish")
+
+
 def build_zensical_tree(source: Path, tree: Path, package_from: Path | None = None) -> dict:
-    """``graphbuild render`` of the site, then ``zensical build`` of the tree, from a cold cache."""
+    """``graphbuild render`` of the site, ``zensical build`` of the tree, then ``graphbuild
+    finish`` of what Zensical built (cards, study pages, search entries), from a cold cache;
+    a step that fails ends the run."""
     if tree.exists():
         shutil.rmtree(tree)
-    render = run_process(
-        [sys.executable, "-m", "graphbuild.cli", "--root", str(source), "render", "--output", str(tree)],
-        REPO,
-        package_from,
-    )
-    result: dict = {"render": render}
-    if render["returncode"] != 0:
-        return result
-    result["zensical"] = run_process([str(_zensical()), "build", "--clean"], tree)
+    graphbuild = [sys.executable, "-m", "graphbuild.cli"]
+    steps = {
+        "render": (graphbuild + ["--root", str(source), "render", "--output", str(tree)], REPO),
+        "zensical": ([str(_zensical()), "build", "--clean"], tree),
+        "finish": (graphbuild + ["finish", str(tree)], REPO),
+    }
+    result: dict = {}
+    for name in ZENSICAL_STEPS:
+        argv, cwd = steps[name]
+        result[name] = run_process(argv, cwd, package_from)
+        if result[name]["returncode"] != 0:
+            break
     return result
 
 
@@ -348,15 +434,19 @@ def bench_shape(args: argparse.Namespace, shape: str, out: Path) -> dict:
             result[kind]["own_s"] = _median([r["own"]["seconds"] for r in runs[kind]])
             result[kind]["hooks"] = runs[kind][-1]["own"]["by_hook"]
     if runs["zensical"]:
-        done = [r for r in runs["zensical"] if r.get("zensical", {}).get("returncode") == 0]
+        done = [r for r in runs["zensical"] if all(r.get(s, {}).get("returncode") == 0 for s in ZENSICAL_STEPS)]
         tree_site = out / f"tree-{shape}" / "site"
         result["zensical"] = {
             "ok": len(done) == len(runs["zensical"]),
             "render_s": _median([r["render"]["wall_s"] for r in runs["zensical"]]),
             "build_s": _median([r["zensical"]["wall_s"] for r in done]),
-            "total_s": _median([r["render"]["wall_s"] + r["zensical"]["wall_s"] for r in done]),
-            "max_rss_mb": _median([max(r["render"]["max_rss_mb"], r["zensical"]["max_rss_mb"]) for r in done]),
-            "failure": next((r.get("zensical", r["render"])["tail"] for r in runs["zensical"] if r not in done), ""),
+            "finish_s": _median([r["finish"]["wall_s"] for r in done]),
+            "total_s": _median([sum(r[s]["wall_s"] for s in ZENSICAL_STEPS) for r in done]),
+            "max_rss_mb": _median([max(r[s]["max_rss_mb"] for s in ZENSICAL_STEPS) for r in done]),
+            "failure": next(
+                (list(r.values())[-1]["tail"] for r in runs["zensical"] if r not in done),
+                "",
+            ),
             "size": site_size(tree_site) if tree_site.is_dir() else {},
             "weights": page_weights(tree_site) if tree_site.is_dir() else {},
         }
@@ -364,6 +454,7 @@ def bench_shape(args: argparse.Namespace, shape: str, out: Path) -> dict:
         result["zensical_plain"] = {"build_s": _median([r["wall_s"] for r in plain]), "ok": bool(plain)}
         if tree_site.is_dir() and not args.skip_browser:
             result["zensical"]["map"] = map_interactive(tree_site, 1)
+            result["zensical"]["browser"] = tree_in_browser(tree_site)
     return result
 
 
@@ -415,6 +506,7 @@ def main(argv: list[str] | None = None) -> None:
 
     interactive = results.get("map", {}).get("median_s")
     zmaps = [s["zensical"]["map"] for s in results["shapes"] if "map" in s.get("zensical", {})]
+    zbrowsers = [s["zensical"]["browser"] for s in results["shapes"] if "browser" in s.get("zensical", {})]
     warm = results["bibliography"].get("bibliotex-all.bib", {}).get("warm_s")
     results["targets"] = {
         "build<=4x": all(s["on"]["median_wall_s"] <= 4 * s["off"]["median_wall_s"] for s in results["shapes"]),
@@ -430,6 +522,15 @@ def main(argv: list[str] | None = None) -> None:
         "zensical_map_offline": None
         if not zmaps
         else all("median_s" in m and not m["external_requests"] for m in zmaps),
+        "zensical_study_pages_themed_and_found": None
+        if not zbrowsers
+        else all(
+            b.get("themed")
+            and not b["external_requests"]
+            and not b["page_errors"]
+            and all(isinstance(v, float) for v in b["search"].values())
+            for b in zbrowsers
+        ),
         "warm_bib<0.1s": None if warm is None else warm < TARGETS["warm_bib_s"],
         "map_interactive<=2s": None if interactive is None else interactive <= TARGETS["map_interactive_s"],
     }
@@ -471,7 +572,7 @@ def _shape_table(r: dict, shape: dict) -> list[str]:
         ],
         (
             f"{z['total_s']:.1f} s ({z['total_s'] / off:.1f}× MkDocs off; render {z['render_s']:.1f} s, "
-            f"zensical {z['build_s']:.1f} s; Zensical alone on the plain pages "
+            f"zensical {z['build_s']:.1f} s, finish {z['finish_s']:.1f} s; Zensical alone on the plain pages "
             f"{shape['zensical_plain']['build_s']:.1f} s)"
         )
         if z and z["ok"]
@@ -517,13 +618,25 @@ def _shape_table(r: dict, shape: dict) -> list[str]:
     row(
         "peak memory",
         [f"{c['max_rss_mb']:.0f} MB" for _, c in columns],
-        f"{z['max_rss_mb']:.0f} MB (the larger of render and zensical)" if z and z["ok"] else "",
+        f"{z['max_rss_mb']:.0f} MB (the largest of render, zensical and finish)" if z and z["ok"] else "",
     )
     if z and z.get("map") and "median_s" in z["map"]:
         m = z["map"]
         lines.append(
             f"\nZensical tree in Chromium: map drawn ({m['nodes_drawn']} nodes) in {m['median_s']:.2f} s, "
             f"requests to other hosts: {len(m['external_requests'])}, page errors: {len(m['page_errors'])}"
+        )
+    b = z.get("browser") if z else None
+    if b and "page" in b:
+        found = ", ".join(
+            f"{name} in {value:.2f} s" if isinstance(value, float) else f"{name} {value}"
+            for name, value in b["search"].items()
+        )
+        lines.append(
+            f"\nA study page (`studies/{b['study']}/`) in Chromium: themed {b['themed']} (header "
+            f"{b['page']['header']}, {b['page']['nav_links']} navigation links, heading {b['page']['h1']!r}); "
+            f"Zensical's search finds the study and a claim (`{b['claim']}`): {found}; requests to other hosts: "
+            f"{len(b['external_requests'])}, page errors: {len(b['page_errors'])}"
         )
     return lines
 

@@ -1,4 +1,4 @@
-"""``graphbuild check | stats | export | render | diff``: the same core as the plugin, from a shell."""
+"""``graphbuild check | stats | export | render | finish | diff``: the same core as the plugin, from a shell."""
 
 from __future__ import annotations
 
@@ -95,6 +95,24 @@ def _render(args: argparse.Namespace) -> int:
     return 1 if has_errors(diagnostics) else 0
 
 
+def _finish(args: argparse.Namespace) -> int:
+    from .finish import FinishError, finish_site
+
+    try:
+        done = finish_site(Path(args.tree), Path(args.site_dir) if args.site_dir else None)
+    except FinishError as exc:
+        print(f"graphbuild: {exc}", file=sys.stderr)
+        return 2
+    for problem in done.problems:
+        print(f"graphbuild: {problem}", file=sys.stderr)
+    print(
+        f"{done.site}: {done.pages} pages completed, {done.laid_out} pages written in a layout, "
+        f"{done.search_entries} search entries added",
+        file=sys.stderr,
+    )
+    return 1 if done.problems else 0
+
+
 def _fail_on(value: str) -> list[str]:
     from .diff import fail_on_names
 
@@ -135,6 +153,12 @@ def main(argv: list[str] | None = None) -> int:
     render = commands.add_parser("render", help="write a plain Markdown tree for other engines")
     render.add_argument("--output", required=True, help="folder to write the tree into")
     render.set_defaults(run=_render)
+    finisher = commands.add_parser(
+        "finish", help="complete the site an engine built from a rendered tree (cards, study pages, search entries)"
+    )
+    finisher.add_argument("tree", help="the folder graphbuild render wrote (its --output)")
+    finisher.add_argument("--site-dir", help="where the engine built it, if not the tree's site_dir")
+    finisher.set_defaults(run=_finish)
     differ = commands.add_parser(
         "diff",
         help="evidence events between two states (git revisions, built sites, site folders or graph.json files)",

@@ -1,12 +1,17 @@
 """``graphbuild render``: the whole site as plain Markdown, for engines that skip plugins.
 
 Zensical (Material's successor) reads ``mkdocs.yml`` but runs no third-party plugin, so the
-tree written here already holds every claim card, citation, generated page, export and
-asset; the engine only has to render Markdown with raw HTML in it.
+tree written here already holds every citation, generated page, export and asset; the engine
+only has to render Markdown with raw HTML in it. What neither the engine's search nor its
+tables of contents need (claim cards, the bodies of the index pages that search leaves out,
+the study pages) waits in the tree's parts file, beside ``mkdocs.yml``, for ``graphbuild
+finish`` to put into the built site (``graphbuild.finish``): Zensical reads every byte of a
+page's Markdown slowly, and those were nine in ten of the tree's bytes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import shutil
 from functools import partial
@@ -14,16 +19,22 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .bibliography import BibliographyCache
+from .claims import Claim
 from .config import ConfigError
 from .diagnostics import Diagnostic
 from .feed import autodiscovery_link
+from .finish import PARTS_FILE, PartsWriter
 from .formatting import page_url
 from .project import Project, analyse, dump_settings, is_markdown, read_settings, scan_docs
 from .render import Renderer
 from .rewrite import rewrite_page
+from .search import search_entries
+from .shell import StandIns
 from .site import (
     PAGES,
     THEME_DIR,
+    GeneratedPage,
+    Planned,
     SiteSettings,
     evidence_nav,
     feed_links,
@@ -31,12 +42,14 @@ from .site import (
     plan,
     scripts,
     stylesheets,
+    written_to,
 )
 from .styles import site_style, style_problems
 
 
 def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | None = None) -> list[Diagnostic]:
-    """Write ``out/mkdocs.yml`` and ``out/docs/``; never touches the source tree."""
+    """Write ``out/mkdocs.yml``, ``out/docs/`` and the parts file; never touches the source
+    tree."""
     refusal = _refusal(project, out)
     if refusal:
         raise ConfigError(f"will not render into {out}: {refusal}; choose an output folder outside the sources")
@@ -49,48 +62,81 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
     directory_urls = settings.get("use_directory_urls", True) is not False
     sources = scan_docs(project.docs_dir, project.root).sources  # links outside the project left out
     planned = plan(kb)
-    renderer = Renderer(
-        kb,
-        {},
-        [project.root / "overrides" / "graphbuild"],
-        markdown_safe=True,
-        site=_site_settings(settings),
-        style=style,
-    )
-    renderer.urls.update(
-        (src, page_url(src, directory_urls) if is_markdown(src) else src)
-        for src in [*sources, *(p.src for p in planned)]
-    )
-    for src in sources:
-        target = docs / src
-        target.parent.mkdir(parents=True, exist_ok=True)
-        page = kb.pages.get(src)
-        if page is None:
-            shutil.copyfile(project.docs_dir / src, target)
-            continue
-        numbering = renderer.numbering(page)
-        body = rewrite_page(
-            page,
-            kb,
-            partial(renderer.citation, current=src, numbering=numbering),
-            partial(renderer.card, current=src),
-            tail=renderer.reference_list(numbering, src),
-        )
-        target.write_text(page.prefix + body, encoding="utf-8")
-    for item in planned:
-        target = docs / item.src
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if item.asset is not None:
-            shutil.copyfile(item.asset, target)
-        elif item.is_page:
-            head = page_front_matter(item, directory_urls, renderer.page_head(item))
-            body = renderer.page_body(item)
-            target.write_text(f'{head}<div class="gb-generated">\n{body}\n</div>\n', encoding="utf-8")
-        else:
-            target.write_text(renderer.file_content(item), encoding="utf-8")
+    urls = {
+        src: page_url(src, directory_urls) if is_markdown(src) else src for src in [*sources, *(p.src for p in planned)]
+    }
+    templates, site = [project.root / "overrides" / "graphbuild"], _site_settings(settings)
+    # The parts never pass through Markdown: made as the plugin makes them. What stays in
+    # the Markdown (citations, reference lists, the pages search reads) is encoded against
+    # Markdown too.
+    renderer = Renderer(kb, urls, templates, site=site, search_entries=True, style=style)
+    in_markdown = Renderer(kb, urls, templates, markdown_safe=True, site=site, search_entries=True, style=style)
+    stand_ins = StandIns()
+    shells = {page.name: _shell_src(page, stand_ins) for page in PAGES if page.layout}
+    _clear(out / PARTS_FILE)
+    with PartsWriter(
+        out / PARTS_FILE, {name: written_to(src, directory_urls) for name, src in shells.items()}, stand_ins
+    ) as parts:
+        for src in sources:
+            target = docs / src
+            target.parent.mkdir(parents=True, exist_ok=True)
+            page = kb.pages.get(src)
+            if page is None:
+                shutil.copyfile(project.docs_dir / src, target)
+                continue
+            numbering = in_markdown.numbering(page)
+            body = rewrite_page(
+                page,
+                kb,
+                partial(in_markdown.citation, current=src, numbering=numbering),
+                partial(_card_slot, parts, renderer, src),
+                tail=in_markdown.reference_list(numbering, src),
+            )
+            target.write_text(page.prefix + body, encoding="utf-8")
+            parts.page(written_to(src, directory_urls))
+        for item in planned:
+            target = docs / item.src
+            if item.asset is not None:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(item.asset, target)
+            elif isinstance(item.output, GeneratedPage) and item.output.layout:
+                dest = written_to(item.src, directory_urls)
+                body, head = renderer.page_body(item), renderer.page_head(item)
+                parts.laid_out(item.output.name, dest, item.title, item.subject.slug, head, body)
+            elif isinstance(item.output, GeneratedPage) and not item.output.searched:
+                head = page_front_matter(item, directory_urls, in_markdown.page_head(item))
+                _write_page(target, head, parts.slot(renderer.page_body(item)))
+                parts.page(written_to(item.src, directory_urls))
+            elif isinstance(item.output, GeneratedPage):
+                head = page_front_matter(item, directory_urls, in_markdown.page_head(item))
+                _write_page(target, head, in_markdown.page_body(item))
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(renderer.file_content(item), encoding="utf-8")
+        for name, src in shells.items():
+            kind = next(p for p in PAGES if p.name == name)
+            shell = Planned(src, dataclasses.replace(kind, searched=False), stand_ins["title"])
+            _write_page(docs / src, page_front_matter(shell, directory_urls, stand_ins["head"]), stand_ins["body"])
+        parts.search(search_entries(kb, lambda src: "" if urls[src] in ("", "./") else urls[src]))
     _write_config(project, settings, out, feed_links(planned))
     style.save()
     return sorted(set(diagnostics + style_problems(style, kb.bibliography.studies)))
+
+
+def _card_slot(parts: PartsWriter, renderer: Renderer, current: str, claim: Claim) -> str:
+    """A claim card's slot in its page; the card itself goes to the parts file."""
+    return parts.slot(renderer.card(claim, current), claim.id)
+
+
+def _shell_src(page: GeneratedPage, stand_ins: StandIns) -> str:
+    """Where the one page of a layout's kind that the engine builds is written: a page of
+    the kind, named by the slug's stand-in, so that its links are those of every page of it."""
+    return page.src.format(slug=stand_ins["slug"])
+
+
+def _write_page(target: Path, head: str, body: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(f'{head}<div class="gb-generated">\n{body}\n</div>\n', encoding="utf-8")
 
 
 def _site_settings(settings: dict[str, Any]) -> SiteSettings:

@@ -70,3 +70,29 @@ def add_to_index(index: str, entries: list[dict[str, Any]]) -> str:
     data: dict[str, Any] = json.loads(index)
     data["docs"] = list(data.get("docs", [])) + entries
     return json.dumps(data, separators=(",", ":"))
+
+
+def add_to_zensical_index(index: str, entries: list[dict[str, Any]]) -> str:
+    """Zensical's ``search.json`` with ``entries`` added after the pages' own, in its shape:
+    ``{"config": ..., "items": [{"location", "level", "title", "text", "path", "tags"}]}``,
+    where ``level`` is a heading's (1: the page) and ``path`` the titles that lead to the
+    page in the navigation. A claim is an entry within its page, under that page's path; a
+    study's page is a page of its own, out of the navigation."""
+    if not entries:
+        return index
+    data: dict[str, Any] = json.loads(index)
+    items: list[dict[str, Any]] = data.setdefault("items", [])
+    paths = {item.get("location"): item.get("path") for item in items if item.get("level") == 1}
+    for entry in entries:
+        page, anchor, _ = entry["location"].partition("#")
+        items.append(
+            {
+                "location": entry["location"],
+                "level": 2 if anchor else 1,
+                "title": entry["title"],
+                "text": entry["text"],
+                "path": paths.get(page) or [entry["title"]],
+                "tags": entry.get("tags", []),
+            }
+        )
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -13,6 +13,9 @@ import hashlib
 import html
 import json
 import re
+import shutil
+import subprocess
+import sys
 import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
@@ -283,13 +286,36 @@ def strings_in(value: object) -> list[str]:
 # -- the build ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+@pytest.fixture(scope="module", params=["plugin", "tree"])
+def hostile(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The hostile site built by MkDocs with the plugin, and as the Markdown tree, built by
+    MkDocs without it and finished by ``graphbuild finish`` (cards and study pages put in
+    after Markdown and the theme, from the parts file)."""
     root = write_hostile_site(tmp_path_factory.mktemp("hostile"))
     before = tree_digest(root)
-    site = build_site(root, root.parent / "site")
+    if request.param == "plugin":
+        site = build_site(root, root.parent / "site")
+    else:
+        site = build_finished_tree(root, root.parent / "tree")
     assert tree_digest(root) == before, "the build wrote into the site's sources"
     return root, site
+
+
+def build_finished_tree(root: Path, tree: Path, engine: str = "mkdocs") -> Path:
+    from graphbuild.finish import finish_site
+    from graphbuild.markdown_tree import write_markdown_tree
+    from graphbuild.project import load_project
+
+    write_markdown_tree(load_project(root), tree)
+    if engine == "mkdocs":
+        site = build_site(tree, tree / "site")
+    else:
+        zensical = shutil.which("zensical", path=str(Path(sys.executable).parent))
+        run = subprocess.run([str(zensical), "build", "--strict"], cwd=tree, capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout + run.stderr
+        site = tree / "site"
+    assert finish_site(tree, site).problems == []
+    return site
 
 
 @pytest.fixture(scope="module")
@@ -658,9 +684,11 @@ RENDER_MD = textwrap.dedent("""\
 
 
 def test_the_rendered_tree_stays_inert_when_markdown_reads_it_again(tmp_path: Path) -> None:
-    """``graphbuild render`` writes cards into Markdown; inside a blockquote, an admonition
-    or a list they are not raw HTML blocks, so Markdown reads their text again. A statement
-    must still not become a link, an attribute or an image, and the graph data must parse."""
+    """``graphbuild render`` writes a card's slot into the Markdown, in a blockquote, an
+    admonition or a list, where it is not a raw HTML block; ``finish`` puts the card there. A
+    statement must still not become a link, an attribute or an image, and the graph data must
+    parse."""
+    from graphbuild.finish import finish_site
     from graphbuild.markdown_tree import write_markdown_tree
     from graphbuild.project import load_project
 
@@ -668,6 +696,7 @@ def test_the_rendered_tree_stays_inert_when_markdown_reads_it_again(tmp_path: Pa
     (root / "docs/nested.md").write_text(RENDER_MD, encoding="utf-8")
     write_markdown_tree(load_project(root), tmp_path / "tree")
     site = build_site(tmp_path / "tree", tmp_path / "site", strict=False)
+    assert finish_site(tmp_path / "tree", site).problems == []
     markup = (site / "nested/index.html").read_text(encoding="utf-8")
     page = parse(markup)
     assert_inert(page, "nested/index.html")
@@ -683,8 +712,9 @@ def test_the_rendered_tree_stays_inert_when_markdown_reads_it_again(tmp_path: Pa
 
 
 def test_the_rendered_trees_study_pages_carry_inert_citation_tags(tmp_path: Path) -> None:
-    """In the Markdown tree the tags travel in the study pages' front matter, which a theme
-    override writes into the head: escaped there by the template, not by graphbuild."""
+    """In the Markdown tree the tags travel with each study page's parts, and ``finish``
+    writes them into the head of the page it fills from the engine's shell."""
+    from graphbuild.finish import finish_site
     from graphbuild.markdown_tree import write_markdown_tree
     from graphbuild.metatags import citation_meta
     from graphbuild.project import load_project
@@ -692,8 +722,34 @@ def test_the_rendered_trees_study_pages_carry_inert_citation_tags(tmp_path: Path
     root = write_hostile_site(tmp_path / "src")
     write_markdown_tree(load_project(root), tmp_path / "tree")
     site = build_site(tmp_path / "tree", tmp_path / "site", strict=False)
+    assert finish_site(tmp_path / "tree", site).problems == []
     bibliography, _ = load_bibliography(root / "references.bib", "references.bib", Config())
     for key in STUDY_PAGES:
         markup = (site / "studies" / key / "index.html").read_text(encoding="utf-8")
         assert_inert(parse(markup), key)
         assert head_of(markup).meta == citation_meta(bibliography.studies[key]), key
+
+
+@pytest.mark.skipif(
+    shutil.which("zensical", path=str(Path(sys.executable).parent)) is None,
+    reason="zensical is not installed (pip install -e '.[zensical]')",
+)
+def test_the_tree_finished_after_zensical_is_inert(tmp_path: Path) -> None:
+    """Zensical builds the tree's shell of a study page with its own theme; ``finish`` fills
+    each study's page from it and adds the search entries to Zensical's own index."""
+    root = write_hostile_site(tmp_path / "src")
+    site = build_finished_tree(root, tmp_path / "tree", engine="zensical")
+    for path in html_pages(site):
+        assert_inert(parse(path.read_text(encoding="utf-8")), path.relative_to(site).as_posix())
+    study = parse((site / "studies/evil2020/index.html").read_text(encoding="utf-8")).visible_text
+    for hostile_text in (SCRIPT, IMG, MD_LINK, JINJA, RAW, JS_URL):
+        assert hostile_text in study, hostile_text
+    assert STATEMENT in parse((site / "index.html").read_text(encoding="utf-8")).visible_text
+    found = ""
+    for item in json.loads((site / "search.json").read_text(encoding="utf-8"))["items"]:
+        for name in ("title", "text"):
+            fragment = parse(item[name])
+            assert_inert(fragment, f"search.json {item['location']} {name}")
+            assert not [t for t, _ in fragment.elements if t in ("script", "img", "svg", "style")], item[name]
+            found += " " + fragment.visible_text
+    assert STATEMENT in found and SCRIPT in found

@@ -1,0 +1,90 @@
+"""The repository's site as Zensical builds it from the Markdown tree, finished by ``graphbuild
+finish``, in Chromium: cards in their pages, the map drawn, a study page themed as the rest of
+the site, Zensical's own search finding a claim and a study, nothing fetched from another host."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from .conftest import REPO, serve
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        shutil.which("zensical", path=str(Path(sys.executable).parent)) is None,
+        reason="zensical is not installed (pip install -e '.[zensical]')",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def zensical_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from graphbuild.cli import main
+
+    tree = tmp_path_factory.mktemp("zensical") / "tree"
+    assert main(["--root", str(REPO), "render", "--output", str(tree)]) == 0
+    zensical = shutil.which("zensical", path=str(Path(sys.executable).parent))
+    run = subprocess.run([str(zensical), "build", "--strict"], cwd=tree, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert main(["finish", str(tree)]) == 0
+    yield from serve(tree / "site")
+
+
+def test_cards_and_the_map_work(watched, zensical_url: str) -> None:
+    watched.goto(zensical_url + "outcomes/")
+    card = watched.page.locator("section.gb-card#fewer-readmissions")
+    assert card.is_visible()
+    assert card.locator(".gb-certainty").count() >= 1  # the certainty, at a glance, as under the plugin
+    watched.goto(zensical_url + "evidence/")
+    watched.wait_ready()
+    drawn = watched.page.evaluate("() => document.querySelectorAll('.gb-map canvas').length")
+    assert drawn >= 1
+
+
+def test_a_study_page_is_themed_and_leads_back(watched, zensical_url: str) -> None:
+    watched.goto(zensical_url + "studies/pitt2013/")
+    page = watched.page
+    assert page.locator("header.md-header").is_visible()
+    assert "Consumer-providers of care" in page.locator("article").inner_text()
+    assert page.title().startswith("Pitt et al. (2013)")
+    back = page.locator("a[href$='evidence/summary/']").first
+    assert back.count() == 1
+
+
+RESULTS = """() => {
+  const found = [];
+  const walk = (root) => {
+    root.querySelectorAll("[id$=-results] a[href]").forEach((a) => found.push(a.href));
+    root.querySelectorAll("*").forEach((e) => e.shadowRoot && walk(e.shadowRoot));
+  };
+  walk(document);
+  return found;
+}"""
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("reduces psychiatric hospital readmissions", "/outcomes/#fewer-readmissions"),
+        ("Whitecraft", "/studies/min2007/"),
+    ],
+)
+def test_zensical_search_finds_claims_and_studies(watched, zensical_url: str, words: str, expected: str) -> None:
+    """Zensical's search (its results in a shadow root) leads first to the claim's own entry
+    and to the study's page, which ``finish`` added to its index."""
+    page = watched.page
+    watched.goto(zensical_url + "outcomes/")
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("/")
+    page.wait_for_timeout(300)  # the dialog takes the focus
+    page.keyboard.type(words)
+    page.wait_for_function(f"() => ({RESULTS})().length > 0", timeout=15_000)
+    first = urlsplit(page.evaluate(RESULTS)[0])
+    assert first.path + (f"#{first.fragment}" if first.fragment else "") == expected
