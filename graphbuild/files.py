@@ -39,3 +39,28 @@ def read_regular(path: Path) -> bytes | str:
 
 def is_inside(path: Path, folders: tuple[Path, ...]) -> bool:
     return any(path.is_relative_to(folder) for folder in folders)
+
+
+class Writer:
+    """Writes a build's many small files (a site of 6,000 studies writes 26,000): each
+    folder made once, each file through one descriptor. ``pathlib``'s ``write_bytes`` and a
+    ``mkdir`` before each file cost about twice the system calls, which at that count is a
+    visible part of the build."""
+
+    def __init__(self) -> None:
+        self._folders: set[str] = set()
+
+    def write(self, path: str | os.PathLike[str], text: str) -> None:
+        """``text`` as UTF-8 (a lone surrogate as a character reference), replacing the file."""
+        name = os.fspath(path)
+        folder = os.path.dirname(name)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        data = memoryview(text.encode("utf-8", errors="xmlcharrefreplace"))
+        descriptor = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            while data:
+                data = data[os.write(descriptor, data) :]
+        finally:
+            os.close(descriptor)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from .files import Writer
 from .shell import Shell, ShellError, StandIns
 
 PARTS_FILE = "graphbuild-parts.jsonl"
@@ -111,6 +112,7 @@ def finish_site(tree: Path, site: Path | None = None) -> Finished:
     if not site.is_dir():
         raise FinishError(f"{site}: no built site there; build {tree} (zensical build, or mkdocs build) first")
     done = Finished(site)
+    writer = Writer()
     with parts.open(encoding="utf-8") as lines:
         header = json.loads(next(lines, "{}"))
         if header.get("graphbuild_parts") != VERSION:
@@ -126,7 +128,7 @@ def finish_site(tree: Path, site: Path | None = None) -> Finished:
             elif "laid_out" in record:
                 shell = shells[record["laid_out"]]
                 page = shell.fill(record["title"], record["slug"], record["body"], record["head"])
-                _write(site / record["dest"], page)
+                writer.write(site / record["dest"], page)
                 slugs[record["laid_out"]].append(record["slug"])
                 done.laid_out += 1
             elif "search" in record:

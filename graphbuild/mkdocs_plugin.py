@@ -35,6 +35,7 @@ from .claims import Claim
 from .config import OPTION_NAMES, Config, ConfigError, config_from_mapping
 from .diagnostics import Diagnostic, Severity, error, failing
 from .feed import autodiscovery_link
+from .files import Writer
 from .formatting import relative_url
 from .history import CACHE_FILE, HistoryCache
 from .knowledge import BrokenClaim, KnowledgeBase, build_knowledge_base
@@ -84,12 +85,6 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _write(file: File, text: str) -> None:
-    path = Path(file.abs_dest_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text.encode("utf-8", errors="xmlcharrefreplace"))
-
-
 def _log(diagnostics: list[Diagnostic]) -> None:
     """Errors and warnings as warnings (``--strict`` fails on them); notes as information."""
     for diagnostic in sorted(set(diagnostics)):
@@ -115,6 +110,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         self.kb: KnowledgeBase | None = None
         self.renderer: Renderer | None = None
         self.fragments: dict[str, str] = {}
+        self.writer = Writer()  # per build: mkdocs serve builds each time into a new folder
         self.generated: dict[str, str] = {}
         self._tokens = itertools.count(1)
         # Placeholders carry a secret of this build: text from a .bib or a page that spells
@@ -317,10 +313,11 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
                 # (15 MB at 6,000 studies) until the end of the build.
                 export = File.generated(config, item.src, content="", inclusion=InclusionLevel.EXCLUDED)
                 if self._add(files, export, diagnostics):
-                    _write(export, self.renderer.file_content(item))
+                    self.writer.write(export.abs_dest_path, self.renderer.file_content(item))
                     self._feeds += feed_links([item])
         self.renderer.urls.update({f.src_uri: f.url for f in files})
         self.renderer.release_graph()
+        self.renderer.release_records()  # every file of citations is written
         _log(diagnostics)
         for token, item in pages.items():
             self.generated[item.src] = token
@@ -386,7 +383,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
                 shell = shells[page.name] = self._shell(page, env, config, files)
             body, head = self.renderer.page_body(item), self.renderer.page_head(item)
             head += self._feed_links(file.url, config)  # no page hook runs on these pages
-            _write(file, shell.fill(item.title, item.subject.slug, body, head))
+            self.writer.write(file.abs_dest_path, shell.fill(item.title, item.subject.slug, body, head))
 
     def _shell(self, page: GeneratedPage, env: Any, config: MkDocsConfig, files: Files) -> Shell:
         """The theme's ``page.layout`` rendered for a page of the kind whose title, slug,

@@ -563,7 +563,7 @@ class Renderer:
         return {"links": links, "studies_json": script_json(studies, self.markdown_safe)}
 
     def _downloads(self, current: str, page: str) -> list[dict[str, str]]:
-        return [{"label": f.label, "href": self.href(current, f.src), "each": ""} for f in offered_on(page)]
+        return [{"label": f.label, "href": self.href(current, f.src), "each": ""} for f in offered_on(page, self.kb)]
 
     def matrix_context(self, current: str) -> dict[str, Any]:
         levels = sorted(self.kb.config.levels)
@@ -707,6 +707,11 @@ class Renderer:
                 record = self._records[key] = fmt.record(study, omit)
             records.append(record)
         return fmt.join(records)
+
+    def release_records(self) -> None:
+        """Forget the citation records, once every file that lists them is written: a large
+        site keeps tens of megabytes in them, and the study pages only link to them."""
+        self._records.clear()
 
     def release_exports(self) -> None:
         """Forget the citation records and linked-data nodes kept for the generated files,

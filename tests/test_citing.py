@@ -385,6 +385,20 @@ def test_exports_read_back_with_real_parsers(apa_site: Path, bib: Any) -> None:
     assert "dh2011" not in html(apa_site, "claims/references.bib")  # cited in prose only
 
 
+def test_the_claims_index_offers_the_bibliographys_files_when_they_hold_the_same_studies(tmp_path: Path) -> None:
+    """With every cited study behind a claim, the claims index's lists would be the
+    bibliography's reordered: it links to those, and no copy is written."""
+    root = make_site(tmp_path / "site")
+    index = root / "docs/index.md"
+    every = index.read_text(encoding="utf-8").replace("  - mead2006: supports", "  - mead2006: supports\n  - dh2011")
+    index.write_text(every, encoding="utf-8")
+    built = build(root)
+    assert not list((built / "claims").glob("references.*"))
+    links = re.findall(r'<a href="([^"]+)" download', html(built, "claims/index.html"))
+    assert links[:3] == [f"../bibliography/references.{ext}" for ext in ("bib", "ris", "json")]
+    assert all((built / "claims" / link).resolve().is_file() for link in links[:3])
+
+
 def test_pages_link_the_lists(apa_site: Path) -> None:
     bibliography = html(apa_site, "bibliography/index.html")
     assert re.findall(r'<a href="([^"]+)" download>', bibliography) == [

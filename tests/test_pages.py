@@ -241,3 +241,15 @@ def test_markdown_changed_by_another_plugin_is_read_again(tmp_path: Path, change
     html = (build(root) / "index.html").read_text(encoding="utf-8")
     assert re.findall(r'<section class="gb-card[^"]*" id="([^"]+)"', html) == ["fewer-readmissions", "hope"]
     assert 'Added by a hook (<a class="gb-cite"' in html
+
+
+def test_the_writer_makes_folders_once_and_replaces_files(tmp_path: Path) -> None:
+    from graphbuild.files import Writer
+
+    writer = Writer()
+    target = tmp_path / "a" / "b" / "c.txt"
+    writer.write(target, "first, longer text")
+    writer.write(target, "é \ud800")  # replaced, not appended; a lone surrogate as a reference
+    assert target.read_bytes() == "é &#55296;".encode()
+    writer.write(tmp_path / "a" / "b" / "d.txt", "")
+    assert (tmp_path / "a" / "b" / "d.txt").read_bytes() == b""
