@@ -245,12 +245,13 @@ def tree_in_browser(site: Path) -> dict:
             )
             found = {}
             for name, (query, location, anchor) in queries.items():
-                page.keyboard.press("Escape")
+                page.goto(f"{base}studies/{study}/", wait_until="networkidle")  # a fresh search box
                 page.keyboard.press("/")
-                page.keyboard.press("Control+A")
+                page.wait_for_timeout(300)  # the search dialog takes the focus; keys typed before are lost
                 page.keyboard.type(query)
                 start = time.perf_counter()
-                target = f"[href^='{base}{location}']" + (f"[href*='#{anchor}']" if anchor else "")
+                # results (in the search's shadow root) link to the page with ?h=<query>
+                target = f"[id$=-results] a[href^='{base}{location}']" + (f"[href$='#{anchor}']" if anchor else "")
                 try:
                     page.locator(target).first.wait_for(state="attached", timeout=30_000)
                     found[name] = time.perf_counter() - start
