@@ -7,6 +7,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from .background import BackgroundError
 from .config import ConfigError
 from .diagnostics import Severity, failing, has_errors, printable
 from .graph import EXPORTS, export
@@ -178,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (ConfigError, OSError) as exc:
+    except (ConfigError, OSError, BackgroundError) as exc:
         print(f"graphbuild: {exc}", file=sys.stderr)
         return 2
 

@@ -18,16 +18,16 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .background import Background
 from .bibliography import BibliographyCache
 from .claims import Claim
 from .config import ConfigError
 from .diagnostics import Diagnostic
 from .feed import autodiscovery_link
-from .files import Writer
 from .finish import PARTS_FILE, PartsWriter
 from .formatting import page_url
 from .project import Project, analyse, dump_settings, is_markdown, read_settings, scan_docs
-from .render import Renderer
+from .render import Renderer, write_exports
 from .rewrite import rewrite_page
 from .search import search_entries
 from .shell import StandIns
@@ -73,52 +73,58 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
     renderer = Renderer(kb, urls, templates, site=site, search_entries=True, style=style)
     in_markdown = Renderer(kb, urls, templates, markdown_safe=True, site=site, search_entries=True, style=style)
     stand_ins = StandIns()
-    writer = Writer()  # the exports: 18,000 small files at 6,000 studies
-    shells = {page.name: _shell_src(page, stand_ins) for page in PAGES if page.layout}
-    _clear(out / PARTS_FILE)
-    with PartsWriter(
-        out / PARTS_FILE, {name: written_to(src, directory_urls) for name, src in shells.items()}, stand_ins
-    ) as parts:
-        for src in sources:
-            target = docs / src
-            target.parent.mkdir(parents=True, exist_ok=True)
-            page = kb.pages.get(src)
-            if page is None:
-                shutil.copyfile(project.docs_dir / src, target)
-                continue
-            numbering = in_markdown.numbering(page)
-            body = rewrite_page(
-                page,
-                kb,
-                partial(in_markdown.citation, current=src, numbering=numbering),
-                partial(_card_slot, parts, renderer, src),
-                tail=in_markdown.reference_list(numbering, src),
-            )
-            target.write_text(page.prefix + body, encoding="utf-8")
-            parts.page(written_to(src, directory_urls))
-        for item in planned:
-            target = docs / item.src
-            if item.asset is not None:
+    # The exports (18,000 small files at 6,000 studies) are written beside the pages, in a
+    # process of their own where one can be forked (graphbuild.background).
+    exports = [(str(docs / item.src), item) for item in planned if item.asset is None and not item.is_page]
+    background = Background(partial(write_exports, renderer, exports))
+    try:
+        shells = {page.name: _shell_src(page, stand_ins) for page in PAGES if page.layout}
+        _clear(out / PARTS_FILE)
+        with PartsWriter(
+            out / PARTS_FILE, {name: written_to(src, directory_urls) for name, src in shells.items()}, stand_ins
+        ) as parts:
+            for src in sources:
+                target = docs / src
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(item.asset, target)
-            elif isinstance(item.output, GeneratedPage) and item.output.layout:
-                dest = written_to(item.src, directory_urls)
-                body, head = renderer.page_body(item), renderer.page_head(item)
-                parts.laid_out(item.output.name, dest, item.title, item.subject.slug, head, body)
-            elif isinstance(item.output, GeneratedPage) and not item.output.searched:
-                head = page_front_matter(item, directory_urls, in_markdown.page_head(item))
-                _write_page(target, head, parts.slot(renderer.page_body(item)))
-                parts.page(written_to(item.src, directory_urls))
-            elif isinstance(item.output, GeneratedPage):
-                head = page_front_matter(item, directory_urls, in_markdown.page_head(item))
-                _write_page(target, head, in_markdown.page_body(item))
-            else:
-                writer.write(target, renderer.file_content(item))
-        for name, src in shells.items():
-            kind = next(p for p in PAGES if p.name == name)
-            shell = Planned(src, dataclasses.replace(kind, searched=False), stand_ins["title"])
-            _write_page(docs / src, page_front_matter(shell, directory_urls, stand_ins["head"]), stand_ins["body"])
-        parts.search(search_entries(kb, lambda src: "" if urls[src] in ("", "./") else urls[src]))
+                page = kb.pages.get(src)
+                if page is None:
+                    shutil.copyfile(project.docs_dir / src, target)
+                    continue
+                numbering = in_markdown.numbering(page)
+                body = rewrite_page(
+                    page,
+                    kb,
+                    partial(in_markdown.citation, current=src, numbering=numbering),
+                    partial(_card_slot, parts, renderer, src),
+                    tail=in_markdown.reference_list(numbering, src),
+                )
+                target.write_text(page.prefix + body, encoding="utf-8")
+                parts.page(written_to(src, directory_urls))
+            for item in planned:
+                target = docs / item.src
+                if item.asset is not None:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(item.asset, target)
+                elif isinstance(item.output, GeneratedPage) and item.output.layout:
+                    dest = written_to(item.src, directory_urls)
+                    body, head = renderer.page_body(item), renderer.page_head(item)
+                    parts.laid_out(item.output.name, dest, item.title, item.subject.slug, head, body)
+                elif isinstance(item.output, GeneratedPage) and not item.output.searched:
+                    head = page_front_matter(item, directory_urls, in_markdown.page_head(item))
+                    _write_page(target, head, parts.slot(renderer.page_body(item)))
+                    parts.page(written_to(item.src, directory_urls))
+                elif isinstance(item.output, GeneratedPage):
+                    head = page_front_matter(item, directory_urls, in_markdown.page_head(item))
+                    _write_page(target, head, in_markdown.page_body(item))
+            for name, src in shells.items():
+                kind = next(p for p in PAGES if p.name == name)
+                shell = Planned(src, dataclasses.replace(kind, searched=False), stand_ins["title"])
+                _write_page(docs / src, page_front_matter(shell, directory_urls, stand_ins["head"]), stand_ins["body"])
+            parts.search(search_entries(kb, lambda src: "" if urls[src] in ("", "./") else urls[src]))
+    except BaseException:
+        background.cancel()
+        raise
+    background.wait()  # a failure is a BackgroundError, with the export's traceback
     _write_config(project, settings, out, feed_links(planned))
     style.save()
     return sorted(set(diagnostics + style_problems(style, kb.bibliography.studies)))

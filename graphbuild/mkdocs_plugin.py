@@ -14,8 +14,10 @@ import itertools
 import os
 import re
 import secrets
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
+from .background import Background, BackgroundError
 from .bibliography import BibliographyCache, decode_utf8
 from .claims import Claim
 from .config import OPTION_NAMES, Config, ConfigError, config_from_mapping
@@ -42,7 +45,7 @@ from .knowledge import BrokenClaim, KnowledgeBase, build_knowledge_base
 from .living import date_claims
 from .project import DocsScan, font_diagnostics, scan_docs
 from .prose import sanitize_html
-from .render import Renderer
+from .render import Renderer, write_exports
 from .rewrite import reconcile, rewrite_page
 from .search import add_to_index, search_entries
 from .shell import Shell, StandIns
@@ -85,6 +88,10 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _text(fragment: str | bytes) -> str:
+    return fragment if isinstance(fragment, str) else zlib.decompress(fragment).decode("utf-8", errors="surrogatepass")
+
+
 def _log(diagnostics: list[Diagnostic]) -> None:
     """Errors and warnings as warnings (``--strict`` fails on them); notes as information."""
     for diagnostic in sorted(set(diagnostics)):
@@ -109,8 +116,10 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         self.options: Config | None = None
         self.kb: KnowledgeBase | None = None
         self.renderer: Renderer | None = None
-        self.fragments: dict[str, str] = {}
-        self.writer = Writer()  # per build: mkdocs serve builds each time into a new folder
+        # A card's HTML, from when its page's Markdown is read to when the page is written;
+        # compressed in between (see on_page_content).
+        self.fragments: dict[str, str | bytes] = {}
+        self.exports: Background | None = None
         self.generated: dict[str, str] = {}
         self._tokens = itertools.count(1)
         # Placeholders carry a secret of this build: text from a .bib or a page that spells
@@ -305,19 +314,21 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             if self._add(files, page, diagnostics):
                 pages[token] = item
         self.renderer.urls.update({f.src_uri: f.url for f in files.documentation_pages()})
+        exports: list[tuple[str, Planned]] = []
         for item in planned:
             if item.asset is not None:
                 self._add(files, File.generated(config, item.src, abs_src_path=str(item.asset)), diagnostics)
             elif not item.is_page:
-                # Written now and left to no copy: MkDocs would hold every export in memory
-                # (15 MB at 6,000 studies) until the end of the build.
+                # Written by graphbuild and left to no copy: MkDocs would hold every export
+                # in memory (15 MB at 6,000 studies) until the end of the build.
                 export = File.generated(config, item.src, content="", inclusion=InclusionLevel.EXCLUDED)
                 if self._add(files, export, diagnostics):
-                    self.writer.write(export.abs_dest_path, self.renderer.file_content(item))
+                    exports.append((export.abs_dest_path, item))
                     self._feeds += feed_links([item])
         self.renderer.urls.update({f.src_uri: f.url for f in files})
-        self.renderer.release_graph()
-        self.renderer.release_records()  # every file of citations is written
+        # Every address is known: the exports are written beside the pages, in a process of
+        # their own where one can be forked (graphbuild.background).
+        self.exports = Background(partial(write_exports, self.renderer, exports), parallel=not self.serving)
         _log(diagnostics)
         for token, item in pages.items():
             self.generated[item.src] = token
@@ -375,6 +386,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
     def _write_laid_out(self, env: Any, config: MkDocsConfig, files: Files) -> None:
         assert self.renderer is not None
         shells: dict[str, Shell] = {}
+        writer = Writer()
         for file, item in self.laid_out:
             page = item.output
             assert isinstance(page, GeneratedPage)
@@ -383,7 +395,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
                 shell = shells[page.name] = self._shell(page, env, config, files)
             body, head = self.renderer.page_body(item), self.renderer.page_head(item)
             head += self._feed_links(file.url, config)  # no page hook runs on these pages
-            self.writer.write(file.abs_dest_path, shell.fill(item.title, item.subject.slug, body, head))
+            writer.write(file.abs_dest_path, shell.fill(item.title, item.subject.slug, body, head))
 
     def _shell(self, page: GeneratedPage, env: Any, config: MkDocsConfig, files: Files) -> Shell:
         """The theme's ``page.layout`` rendered for a page of the kind whose title, slug,
@@ -414,11 +426,24 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         return f"{head.rstrip()}\n{urls}{end}{tail}" if end else output_content
 
     @event_priority(-50)  # after the search plugin has written its index (0), before offline (-100)
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed build leaves no export process behind."""
+        if self.exports is not None:
+            self.exports.cancel()
+            self.exports = None
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Every study is formatted in the site's citation style by now: the entries a
-        ``.csl`` style could not format are reported, and what it formatted is kept for the
-        next build. Then a search entry for each claim and each cited study, added to the
-        index MkDocs' or Material's search plugin wrote."""
+        """The exports are written by now, or the build fails. Every study is formatted in
+        the site's citation style: the entries a ``.csl`` style could not format are
+        reported, and what it formatted is kept for the next build. Then a search entry for
+        each claim and each cited study, added to the index MkDocs' or Material's search
+        plugin wrote."""
+        if self.exports is not None:
+            exports, self.exports = self.exports, None
+            try:
+                exports.wait()
+            except BackgroundError as exc:
+                raise PluginError(f"graphbuild: writing the exports failed:\n{exc}") from None
         if self.style is not None and self.kb is not None:
             _log(style_problems(self.style, self.kb.bibliography.studies))
             self.style.save()
@@ -455,7 +480,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             page.content = None
         placed = self.placed.pop(page.file.src_uri, ())
         if placed:
-            output = _PLACED.sub(lambda m: self.fragments.get(m.group(1), m.group(0)), output)
+            output = _PLACED.sub(lambda m: _text(self.fragments.get(m.group(1), m.group(0))), output)
             for token in placed:
                 del self.fragments[token]
         head = output.find("</head>")
@@ -521,7 +546,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             return html
         for token in dict.fromkeys(_TOKEN.findall(html)):
             fragment = self.fragments.get(token)
-            if fragment is None:
+            if not isinstance(fragment, str):
                 continue
             if page.present_anchor_ids is not None:  # so MkDocs' anchor validation sees the cards
                 page.present_anchor_ids.update(_ANCHOR.findall(fragment))
@@ -529,6 +554,11 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             if alone in html:
                 html = html.replace(alone, f"<p {_LATER}>{token}</p>")
                 self.placed.setdefault(src, []).append(token)
+                # MkDocs reads every page before it writes any: 2,000 cards held as text
+                # until then were 28 MB, the largest part of the build's peak; compressed
+                # (fast, level 1) about a sixth of that.
+                self.fragments[token] = zlib.compress(fragment.encode("utf-8", errors="surrogatepass"), 1)
             else:
-                html = html.replace(token, self.fragments.pop(token))
+                html = html.replace(token, fragment)
+                del self.fragments[token]
         return html

@@ -24,6 +24,7 @@ from .claims import Claim
 from .escaping import entity_text, markdown_inert, script_json
 from .evidence import EvidenceProfile, count_phrase, join_words
 from .exports import CitationFormat, excluded_fields
+from .files import Writer
 from .formatting import doi_href, relative_url, safe_href
 from .graph import build_graph, claim_node, study_node
 from .knowledge import KnowledgeBase, SourcePage
@@ -462,7 +463,7 @@ class Renderer:
             "graph": graph,
             "bibliography_href": self.page_href(current, "bibliography"),
             "downloads": self._beside(current, study),
-            "jsonld": self.jsonld(self.study_node(study, self.iri(current))),
+            "jsonld": self.jsonld(self.study_node(study, self.iri(current), last=True)),
         }
 
     def _beside(self, current: str, study: Study) -> list[dict[str, str]]:
@@ -743,12 +744,16 @@ class Renderer:
         Markdown, for the Markdown tree)."""
         return Markup(jsonld_script(jsonld_document(node), self.markdown_safe))
 
-    def study_node(self, study: Study, iri: Callable[[str], str]) -> dict[str, Any]:
+    def study_node(self, study: Study, iri: Callable[[str], str], last: bool = False) -> dict[str, Any]:
         """A study's linked-data node, made once for its page and ``graph.jsonld``; only its
-        identifier depends on where it is written."""
-        node = self._study_nodes.get(study.key)
+        identifier depends on where it is written. ``last``: the study's page, which needs
+        it last (``graph.jsonld`` is written first, or in another process), so it is not
+        kept: 6,000 nodes are megabytes."""
+        node = self._study_nodes.pop(study.key, None) if last else self._study_nodes.get(study.key)
         if node is None:
-            node = self._study_nodes[study.key] = study_jsonld(study, lambda _: "")
+            node = study_jsonld(study, lambda _: "")
+            if not last:
+                self._study_nodes[study.key] = node
         return {**node, "@id": iri(f"study:{study.key}")}
 
     def _status(self, claim: Claim) -> str:
@@ -793,3 +798,14 @@ def _form(form: InlineForm) -> dict[str, Markup]:
         for part in parts
         for value in [getattr(form, part)]
     }
+
+
+def write_exports(renderer: Renderer, exports: list[tuple[str, Planned]]) -> None:
+    """Each export (its path, its plan) to its file; then the graph and the citation
+    records, which only the exports read, are let go (in a forked child, they never reach
+    the parent: graphbuild.background)."""
+    writer = Writer()
+    for dest, item in exports:
+        writer.write(dest, renderer.file_content(item))
+    renderer.release_graph()
+    renderer.release_records()

@@ -1,0 +1,78 @@
+"""Work done beside the build, in a process of its own: the exports.
+
+A site of 6,000 studies writes some 20,000 export files (each study's reference in three
+formats, the whole lists, the graph in four formats, the map's data), which need nothing the
+pages make and nothing the pages need. Forked once the knowledge base and every file's
+address are known, a child process writes them while MkDocs renders the pages on the other
+processor, and the build waits for it before it ends. The child shares the parent's memory
+as it was at the fork, and what it makes (the graph, the citation records, the linked data)
+never enters the parent's heap.
+
+Where there is no ``fork`` (Windows), or where forking is unsafe because another thread is
+running (``mkdocs serve``'s server and file watcher; a lock another thread holds would stay
+held in the child), the work is done at once, in the same process.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import traceback
+from collections.abc import Callable
+
+
+class BackgroundError(RuntimeError):
+    """The work beside the build failed: its traceback, or how its process ended."""
+
+
+class Background:
+    """``work`` running in a forked child (``parallel``), or already done."""
+
+    def __init__(self, work: Callable[[], None], parallel: bool = True) -> None:
+        self._pid: int | None = None
+        self._pipe = -1
+        if not (parallel and hasattr(os, "fork") and threading.active_count() == 1):
+            work()
+            return
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: do the work, say what went wrong, and never return
+            os.close(read)
+            status = 0
+            try:
+                work()
+            except BaseException:  # noqa: BLE001  (every failure is the parent's to report)
+                os.write(write, traceback.format_exc().encode("utf-8", errors="replace")[-8192:])
+                status = 1
+            finally:
+                os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
+        os.close(write)
+        self._pid, self._pipe = pid, read
+
+    def wait(self) -> None:
+        """Wait for the work; raise ``BackgroundError`` if it failed."""
+        if self._pid is None:
+            return
+        message = b""
+        while chunk := os.read(self._pipe, 65536):
+            message += chunk
+        os.close(self._pipe)
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            how = f"ended by signal {-code}" if code < 0 else f"exited with status {code}"
+            raise BackgroundError(message.decode("utf-8", errors="replace").strip() or how)
+
+    def cancel(self) -> None:
+        """Stop the work (the build failed): nothing is left running or unreaped."""
+        if self._pid is None:
+            return
+        try:
+            os.kill(self._pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.close(self._pipe)
+        os.waitpid(self._pid, 0)
+        self._pid = None
