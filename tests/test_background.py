@@ -1,57 +1,51 @@
 """The exports are written in a process of their own: its work must reach the disk, its
-failure must fail the build with its traceback, and a failed build must leave it reaped."""
+failure must fail the build with its traceback, and a failed build must leave it reaped.
+
+A process forks only while no other thread runs, and the test process may have threads of
+its own (the browser tests' driver): the forking cases run in a fresh interpreter."""
 
 from __future__ import annotations
 
 import os
-import re
-import time
+import subprocess
+import sys
+import textwrap
+import threading
 from pathlib import Path
 
 import pytest
-from mkdocs.exceptions import Abort
 
-from graphbuild import site as registry
-from graphbuild.background import Background, BackgroundError
+from graphbuild.background import Background
 
-from .conftest import BIB, INDEX_MD, MKDOCS_YML, build, write_site
+from .conftest import BIB, INDEX_MD, MKDOCS_YML, REPO, write_site
 
 FORK = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system: the work is done at once")
 
 
-@pytest.mark.parametrize("parallel", [pytest.param(True, marks=FORK), False])
-def test_the_work_is_done_by_the_time_it_is_waited_for(tmp_path: Path, parallel: bool) -> None:
-    target = tmp_path / "out.txt"
-    work = Background(lambda: target.write_text("written", encoding="utf-8"), parallel=parallel)
-    work.wait()
-    assert target.read_text(encoding="utf-8") == "written"
+def run(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``code`` in a fresh interpreter (one thread), with this checkout's graphbuild."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *args], capture_output=True, text=True, env=env, timeout=300
+    )
 
 
-@FORK
-def test_the_work_runs_in_another_process(tmp_path: Path) -> None:
+def test_the_work_is_done_at_once_without_parallelism(tmp_path: Path) -> None:
     target = tmp_path / "pid.txt"
-    Background(lambda: target.write_text(str(os.getpid()), encoding="utf-8")).wait()
-    assert int(target.read_text(encoding="utf-8")) != os.getpid()
+    work = Background(lambda: target.write_text(str(os.getpid()), encoding="utf-8"), parallel=False)
+    work.wait()
+    assert int(target.read_text(encoding="utf-8")) == os.getpid()
 
 
-def _fail() -> None:
-    raise ValueError("an export could not be made")
+def test_a_failure_without_parallelism_is_raised_at_once() -> None:
+    def fail() -> None:
+        raise ValueError("an export could not be made")
 
-
-@pytest.mark.parametrize("parallel", [pytest.param(True, marks=FORK), False])
-def test_a_failure_is_reported_with_its_traceback(parallel: bool) -> None:
-    if not parallel:
-        with pytest.raises(ValueError, match="could not be made"):
-            Background(_fail, parallel=False)
-        return
-    work = Background(_fail)
-    with pytest.raises(BackgroundError, match=r"(?s)Traceback.*ValueError: an export could not be made"):
-        work.wait()
+    with pytest.raises(ValueError, match="could not be made"):
+        Background(fail, parallel=False)
 
 
 def test_the_work_is_done_at_once_while_another_thread_runs(tmp_path: Path) -> None:
-    import threading
-
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
@@ -65,44 +59,106 @@ def test_the_work_is_done_at_once_while_another_thread_runs(tmp_path: Path) -> N
 
 
 @FORK
-def test_cancel_leaves_nothing_running(tmp_path: Path) -> None:
-    work = Background(lambda: time.sleep(60))
-    pid = work._pid
-    assert pid is not None
-    work.cancel()
-    with pytest.raises(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)  # reaped: no such child any more
+def test_the_work_runs_in_another_process_and_is_done_when_waited_for(tmp_path: Path) -> None:
+    done = run(
+        """
+        import os, sys
+        from pathlib import Path
+        from graphbuild.background import Background
+        target = Path(sys.argv[1])
+        work = Background(lambda: target.write_text(str(os.getpid()), encoding="utf-8"))
+        assert work._pid is not None
+        work.wait()
+        print(os.getpid(), target.read_text(encoding="utf-8"))
+        """,
+        str(tmp_path / "pid.txt"),
+    )
+    assert done.returncode == 0, done.stderr
+    parent, child = done.stdout.split()
+    assert parent != child
 
 
 @FORK
-def test_a_failing_export_fails_the_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_a_failure_is_reported_with_its_traceback() -> None:
+    done = run(
+        """
+        from graphbuild.background import Background, BackgroundError
+        def fail():
+            raise ValueError("an export could not be made")
+        try:
+            Background(fail).wait()
+        except BackgroundError as exc:
+            print(exc)
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" in done.stdout and "ValueError: an export could not be made" in done.stdout
+
+
+@FORK
+def test_cancel_leaves_nothing_running() -> None:
+    done = run(
+        """
+        import os, time
+        from graphbuild.background import Background
+        work = Background(lambda: time.sleep(60))
+        pid = work._pid
+        assert pid is not None
+        work.cancel()
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            print("reaped")
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "reaped"
+
+
+FAILING_EXPORT = """
+    import dataclasses, sys
+    from graphbuild import site as registry
+
+    def fail(renderer):
+        raise ValueError("an export could not be made")
+
+    registry.FILES = tuple(
+        dataclasses.replace(f, build=fail) if f.name == "graph-json" else f for f in registry.FILES
+    )
+"""
+
+
+@FORK
+def test_a_failing_export_fails_the_build(tmp_path: Path) -> None:
     """The export process's failure reaches MkDocs as a plugin error, so that a strict CI
     build stops and nothing is published."""
     root = write_site(tmp_path / "site", {"mkdocs.yml": MKDOCS_YML, "references.bib": BIB, "docs/index.md": INDEX_MD})
-    broken = [f if f.name != "graph-json" else _replace_build(f) for f in registry.FILES]
-    monkeypatch.setattr(registry, "FILES", tuple(broken))
-    with pytest.raises(Abort):
-        build(root)
-    assert re.search(r"(?s)writing the exports failed.*ValueError: an export could not be made", caplog.text)
-
-
-def _replace_build(file: registry.GeneratedFile) -> registry.GeneratedFile:
-    import dataclasses
-
-    return dataclasses.replace(file, build=lambda renderer: _fail())
+    done = run(
+        FAILING_EXPORT
+        + """
+    from mkdocs.__main__ import cli
+    sys.argv = ["mkdocs", "build", "-q", "-f", sys.argv[1], "-d", sys.argv[2]]
+    cli()
+    """,
+        str(root / "mkdocs.yml"),
+        str(tmp_path / "out"),
+    )
+    assert done.returncode == 1
+    assert "writing the exports failed" in done.stderr
+    assert "ValueError: an export could not be made" in done.stderr
 
 
 @FORK
-def test_a_failing_export_fails_the_render(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from graphbuild.cli import main
-
+def test_a_failing_export_fails_the_render(tmp_path: Path) -> None:
     root = write_site(tmp_path / "site", {"mkdocs.yml": MKDOCS_YML, "references.bib": BIB, "docs/index.md": INDEX_MD})
-    monkeypatch.setattr(
-        registry, "FILES", tuple(_replace_build(f) if f.name == "graph-json" else f for f in registry.FILES)
+    done = run(
+        FAILING_EXPORT
+        + """
+    from graphbuild.cli import main
+    sys.exit(main(["--root", sys.argv[1], "render", "--output", sys.argv[2]]))
+    """,
+        str(root),
+        str(tmp_path / "tree"),
     )
-    assert main(["--root", str(root), "render", "--output", str(tmp_path / "tree")]) == 2
-    assert "ValueError: an export could not be made" in capsys.readouterr().err
+    assert done.returncode == 2
+    assert "ValueError: an export could not be made" in done.stderr
