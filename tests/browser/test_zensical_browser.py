@@ -48,6 +48,18 @@ def test_cards_and_the_map_work(watched, zensical_url: str) -> None:
     assert drawn >= 1
 
 
+@pytest.mark.parametrize("path", ["outcomes/", "studies/pitt2013/"])
+def test_the_header_search_is_zensicals_own(watched, zensical_url: str, path: str) -> None:
+    """The site's override of Material's search partial (an accessible name for its dialog)
+    must not put Material's search form into Zensical's header, where it shows unstyled."""
+    watched.page.set_viewport_size({"width": 1366, "height": 900})
+    watched.goto(zensical_url + path)
+    page = watched.page
+    assert page.locator(".md-search__form").count() == 0
+    assert page.locator(".md-search__button").count() == 1
+    assert page.locator(".md-search[role=dialog]").get_attribute("aria-label")
+
+
 def test_a_study_page_is_themed_and_leads_back(watched, zensical_url: str) -> None:
     watched.goto(zensical_url + "studies/pitt2013/")
     page = watched.page
