@@ -24,7 +24,7 @@ FORK = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this syste
 
 def run(code: str, *args: str) -> subprocess.CompletedProcess[str]:
     """``code`` in a fresh interpreter (one thread), with this checkout's graphbuild."""
-    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
     return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code), *args], capture_output=True, text=True, env=env, timeout=300
     )
@@ -162,3 +162,27 @@ def test_a_failing_export_fails_the_render(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "ValueError: an export could not be made" in done.stderr
+
+
+@FORK
+def test_the_site_is_the_same_whether_the_exports_are_written_beside_or_at_once(tmp_path: Path) -> None:
+    """A thread running in the builder keeps it from forking: the two builds must agree to
+    the byte."""
+    root = write_site(tmp_path / "site", {"mkdocs.yml": MKDOCS_YML, "references.bib": BIB, "docs/index.md": INDEX_MD})
+    code = """
+    import sys, threading
+    from mkdocs.config import load_config
+    from mkdocs.commands.build import build
+    if sys.argv[3] == "at-once":
+        threading.Thread(target=threading.Event().wait, daemon=True).start()
+    build(load_config(config_file=sys.argv[1], site_dir=sys.argv[2]))
+    """
+    sites = {}
+    for how in ("beside", "at-once"):
+        done = run(code, str(root / "mkdocs.yml"), str(tmp_path / how), how)
+        assert done.returncode == 0, done.stderr
+        sites[how] = {
+            p.relative_to(tmp_path / how).as_posix(): p.read_bytes() for p in (tmp_path / how).rglob("*") if p.is_file()
+        }
+    assert sites["beside"].keys() == sites["at-once"].keys() and len(sites["beside"]) > 20
+    assert [name for name in sites["beside"] if sites["beside"][name] != sites["at-once"][name]] == []
