@@ -145,10 +145,11 @@ def field_text(study: Study, *names: str) -> str:
     return next((study.text(n) for n in names if study.fields.get(n)), "")
 
 
-@lru_cache(maxsize=65536)
 def one_line(text: str) -> str:
     """The text with every run of white space one space: a value is one line in every export.
-    Cached: each export and the page's tags ask for the same values."""
+    Not cached: the exports are written in another process than the pages' tags, and a
+    cache of every value held megabytes to the end of the build for a saving of
+    microseconds."""
     return " ".join(text.split())
 
 

@@ -47,7 +47,7 @@ from .project import DocsScan, font_diagnostics, scan_docs
 from .prose import sanitize_html
 from .render import Renderer, write_exports
 from .rewrite import reconcile, rewrite_page
-from .search import add_to_index, search_entries
+from .search import add_to_index_file, each_search_entry
 from .shell import Shell, StandIns
 from .site import (
     THEME_DIR,
@@ -452,8 +452,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             return
         urls = self.renderer.urls
         # as the search plugin writes a page's location: the home page's "./" is ""
-        entries = search_entries(self.kb, lambda src: "" if urls[src] == "./" else urls[src])
-        index_file.write_text(add_to_index(index_file.read_text(encoding="utf-8"), entries), encoding="utf-8")
+        add_to_index_file(index_file, each_search_entry(self.kb, lambda src: "" if urls[src] == "./" else urls[src]))
 
     @event_priority(50)  # before the search plugin indexes the page
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:

@@ -230,12 +230,16 @@ class Renderer:
             parts["reference_html"] = self._macros.reference(parts)
             parts["links_html"] = self._macros.links(parts)
             parts["badge_html"] = self._badge(parts["level"], parts["design"])
+            if not self.style.numeric:  # only a numbered list links a title from its parts
+                del parts["segments"]
         return parts
 
     def _study_fields(self, study: Study) -> dict:
         """``segments``: the reference as the site's style writes it, less the DOI and URL
         (the page links them beside it); ``cite_text``: the whole of it, to copy."""
-        reference = self._reference(study)
+        # The formatted reference is kept only until the study's parts are made from it
+        # (a numeric style's numbering may have asked for it first): 6,000 are megabytes.
+        reference = self._references.pop(study.key, None) or self.style.reference(study)
         shown = reference.without_links()
         return {
             "key": study.key,

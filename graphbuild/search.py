@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from .evidence import join_words
@@ -25,7 +27,15 @@ from .vocabulary import APPROACH, CERTAINTY, design_noun
 def search_entries(kb: KnowledgeBase, url: Callable[[str], str]) -> list[dict[str, Any]]:
     """One entry per claim, in the order editors read them, then one per cited study in key
     order. ``url`` gives a source's URL in the site (``outcomes.md`` -> ``outcomes/``)."""
-    return [claim_entry(kb, c.id, url) for c in kb.ordered_claims] + [study_entry(kb, key, url) for key in kb.cited]
+    return list(each_search_entry(kb, url))
+
+
+def each_search_entry(kb: KnowledgeBase, url: Callable[[str], str]) -> Iterator[dict[str, Any]]:
+    """``search_entries``, made one at a time."""
+    for claim in kb.ordered_claims:
+        yield claim_entry(kb, claim.id, url)
+    for key in kb.cited:
+        yield study_entry(kb, key, url)
 
 
 def claim_entry(kb: KnowledgeBase, claim_id: str, url: Callable[[str], str]) -> dict[str, Any]:
@@ -70,6 +80,31 @@ def add_to_index(index: str, entries: list[dict[str, Any]]) -> str:
     data: dict[str, Any] = json.loads(index)
     data["docs"] = list(data.get("docs", [])) + entries
     return json.dumps(data, separators=(",", ":"))
+
+
+def add_to_index_file(path: Path, entries: Iterable[dict[str, Any]]) -> None:
+    """``add_to_index`` on the file, in place: where the index ends with its ``docs`` list,
+    the entries are written over its last two bytes one at a time, so that neither the
+    index nor the entries are held whole (at 8,000 entries, that was the build's peak)."""
+    with path.open("r+b") as file:
+        head = file.read(65536)
+        size = file.seek(0, os.SEEK_END)
+        file.seek(max(size - 3, 0))
+        tail = file.read()
+        if b'"docs":[' not in head or not tail.endswith(b"]}"):
+            file.seek(0)
+            text = add_to_index(file.read().decode("utf-8"), list(entries))
+            file.seek(0)
+            file.truncate()
+            file.write(text.encode("utf-8"))
+            return
+        file.seek(size - 2)
+        file.truncate()
+        first = tail == b"[]}"
+        for entry in entries:
+            file.write((b"" if first else b",") + json.dumps(entry, separators=(",", ":")).encode("utf-8"))
+            first = False
+        file.write(b"]}")
 
 
 def add_to_zensical_index(index: str, entries: list[dict[str, Any]]) -> str:

@@ -15,7 +15,7 @@ from mkdocs.utils.meta import get_data
 
 from graphbuild import site as registry
 from graphbuild.escaping import front_matter
-from graphbuild.search import add_to_index
+from graphbuild.search import add_to_index, add_to_index_file
 from graphbuild.shell import Shell, ShellError, StandIns
 
 from .conftest import MKDOCS_YML, build, write_site
@@ -77,11 +77,15 @@ def test_front_matter_fields_read_back_as_written() -> None:
         pytest.param('{"docs":[{"location":"","title":"Home","text":""}],"config":{"x":1}}', id="docs-first"),
     ],
 )
-def test_entries_join_the_index_whatever_its_shape(index: str) -> None:
-    entry = {"location": "a/#b", "title": "T", "text": "x"}
-    data = json.loads(add_to_index(index, [entry]))
-    assert data["docs"][-1] == entry and data["config"] == json.loads(index)["config"]
-    assert data["docs"][:-1] == json.loads(index)["docs"]
+def test_entries_join_the_index_whatever_its_shape(index: str, tmp_path: Path) -> None:
+    entries = [{"location": "a/#b", "title": "T", "text": "x"}, {"location": "c/", "title": "Ü", "text": "y"}]
+    data = json.loads(add_to_index(index, entries))
+    assert data["docs"][-2:] == entries and data["config"] == json.loads(index)["config"]
+    assert data["docs"][:-2] == json.loads(index)["docs"]
+    on_disk = tmp_path / "search_index.json"  # the same, written in place one entry at a time
+    on_disk.write_text(index, encoding="utf-8")
+    add_to_index_file(on_disk, iter(entries))
+    assert on_disk.read_text(encoding="utf-8") == add_to_index(index, entries)
 
 
 def test_search_entries_escape_what_the_bib_and_claims_say() -> None:
