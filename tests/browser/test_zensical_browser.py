@@ -97,6 +97,13 @@ def test_zensical_search_finds_claims_and_studies(watched, zensical_url: str, wo
     page.keyboard.press("/")
     page.wait_for_timeout(300)  # the dialog takes the focus
     page.keyboard.type(words)
-    page.wait_for_function(f"() => ({RESULTS})().length > 0", timeout=15_000)
-    first = urlsplit(page.evaluate(RESULTS)[0])
-    assert first.path + (f"#{first.fragment}" if first.fragment else "") == expected
+    # results come as the query is typed: wait for the entry, then ask that it ranks at the top
+    page.wait_for_function(
+        f"expected => ({RESULTS})()"
+        ".some((href) => { const u = new URL(href); return u.pathname + u.hash === expected; })",
+        arg=expected,
+        timeout=15_000,
+    )
+    found = [urlsplit(href) for href in page.evaluate(RESULTS)]
+    ranked = [u.path + (f"#{u.fragment}" if u.fragment else "") for u in found]
+    assert expected in ranked[:3], ranked[:5]
