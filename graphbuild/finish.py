@@ -123,7 +123,7 @@ def finish_site(tree: Path, site: Path | None = None) -> Finished:
         entries: list[dict[str, Any]] = []
         for record in map(json.loads, lines):
             if "page" in record:
-                done.problems += _fill_page(site, record["page"], record["slots"])
+                done.problems += _fill_page(site, record["page"], record["slots"], writer)
                 done.pages += 1
             elif "laid_out" in record:
                 shell = shells[record["laid_out"]]
@@ -160,7 +160,7 @@ def _read_shell(site: Path, dest: str, stand_ins: StandIns) -> Shell:
         raise FinishError(f"{path}: {exc}") from exc
 
 
-def _fill_page(site: Path, dest: str, slots: dict[str, str]) -> list[str]:
+def _fill_page(site: Path, dest: str, slots: dict[str, str], writer: Writer) -> list[str]:
     """Each slot of the page replaced by its part; a slot that stands as a paragraph of its
     own (in a list item or a quote, where Markdown did not see a block of HTML) with it."""
     path = site / dest
@@ -176,13 +176,8 @@ def _fill_page(site: Path, dest: str, slots: dict[str, str]) -> list[str]:
             text = text.replace(markup, html, 1)
         else:
             problems.append(f"{dest}: no place for part {markup} (did a theme or an extension change it?)")
-    _write(path, text)
+    writer.write(path, text)
     return problems
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text.encode("utf-8", errors="xmlcharrefreplace"))
 
 
 def _remove(path: Path) -> None:

@@ -235,15 +235,16 @@ def _copy_custom_dir(root: Path, custom_dir: str, out: Path) -> str:
 FEED_OVERRIDE = "main.html"
 
 
-def _with_our_templates(theme: Any, out: Path, sources_theme: Path | None) -> Any:
-    """The tree's theme with graphbuild's own templates (the study pages' layout) in its
-    ``custom_dir``: the one copied into ``out``, or a new one. A site's own copy of a
-    template, in its ``custom_dir``, wins; nothing is written into the sources."""
+def _tree_custom_dir(theme: Any, out: Path, default: str, sources_theme: Path | None) -> tuple[Any, Path | None]:
+    """The tree's theme, with a new ``custom_dir`` named ``default`` in ``out`` if it had
+    none, and the folder graphbuild may write its templates into: None where that folder
+    is not a plain folder inside ``out`` (a link, missing: MkDocs will say so, outside the
+    tree) or is the sources' own."""
     theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "mkdocs"}
     if "custom_dir" not in theme:
-        theme["custom_dir"] = "graphbuild-theme"
-        _clear(out / "graphbuild-theme")
-        (out / "graphbuild-theme").mkdir()
+        theme["custom_dir"] = default
+        _clear(out / default)
+        (out / default).mkdir()
     folder = out / str(theme["custom_dir"])
     if (
         not isinstance(theme["custom_dir"], str)
@@ -252,6 +253,16 @@ def _with_our_templates(theme: Any, out: Path, sources_theme: Path | None) -> An
         or not folder.resolve().is_relative_to(out.resolve())
         or (sources_theme is not None and folder.resolve() == sources_theme.resolve())
     ):
+        return theme, None
+    return theme, folder
+
+
+def _with_our_templates(theme: Any, out: Path, sources_theme: Path | None) -> Any:
+    """The tree's theme with graphbuild's own templates (the study pages' layout) in its
+    ``custom_dir``: the one copied into ``out``, or a new one. A site's own copy of a
+    template, in its ``custom_dir``, wins; nothing is written into the sources."""
+    theme, folder = _tree_custom_dir(theme, out, "graphbuild-theme", sources_theme)
+    if folder is None:
         return theme
     for template in THEME_DIR.iterdir():
         target = folder / template.name
@@ -268,19 +279,8 @@ def _feed_links_in_head(
     MkDocs' own themes'), in the ``custom_dir`` copied into ``out`` or in a new one. A site
     whose ``custom_dir`` has its own ``main.html`` keeps it unchanged: add the link there
     (README)."""
-    theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "mkdocs"}
-    if "custom_dir" not in theme:
-        theme["custom_dir"] = "overrides"
-        _clear(out / "overrides")
-        (out / "overrides").mkdir()
-    folder = out / str(theme["custom_dir"])
-    if (
-        not isinstance(theme["custom_dir"], str)
-        or folder.is_symlink()
-        or not folder.is_dir()  # a custom_dir that is missing: MkDocs will say so
-        or not folder.resolve().is_relative_to(out.resolve())
-        or (sources_theme is not None and folder.resolve() == sources_theme.resolve())  # never into the sources
-    ):
+    theme, folder = _tree_custom_dir(theme, out, "overrides", sources_theme)
+    if folder is None:
         return theme
     override = folder / FEED_OVERRIDE
     if override.exists() or override.is_symlink():
