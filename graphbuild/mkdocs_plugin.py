@@ -425,13 +425,13 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         head, end, tail = output_content.rpartition("</urlset>")
         return f"{head.rstrip()}\n{urls}{end}{tail}" if end else output_content
 
-    @event_priority(-50)  # after the search plugin has written its index (0), before offline (-100)
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build leaves no export process behind."""
         if self.exports is not None:
             self.exports.cancel()
             self.exports = None
 
+    @event_priority(-50)  # after the search plugin has written its index (0), before offline (-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The exports are written by now, or the build fails. Every study is formatted in
         the site's citation style: the entries a ``.csl`` style could not format are

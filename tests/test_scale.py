@@ -169,6 +169,15 @@ def test_search_has_an_entry_per_claim_and_per_study(built: Path) -> None:
     assert "Comparison-group study." in study["text"]
 
 
+def test_claims_join_the_index_whichever_plugin_is_listed_first(site: Path) -> None:
+    """The entries are added after the search plugin has written its index, wherever the
+    site lists graphbuild among its plugins."""
+    (site / "mkdocs.yml").write_text(MKDOCS_YML.replace("  - search\n  - graphbuild\n", "  - graphbuild\n  - search\n"))
+    assert "  - graphbuild\n  - search\n" in (site / "mkdocs.yml").read_text()
+    locations = [d["location"] for d in _index(build(site))]
+    assert "#fewer-readmissions" in locations and "studies/min2007/" in locations
+
+
 def test_cards_and_generated_tables_stay_out_of_the_index(built: Path) -> None:
     docs = _index(built)
     text = json.dumps(docs)
