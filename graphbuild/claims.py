@@ -19,8 +19,8 @@ CLAIM_FIELDS = (
 EVIDENCE_FIELDS = ("key", "stance", "note", "design")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml, when present, is 4x faster
 _CLAIM_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-# The ids of graphbuild's own elements (a local graph's data is gb-graph-claim-<id>): a
-# claim id with this prefix could take one, and the element it names would break.
+# The ids of graphbuild's own elements (gb-cite-text, gb-map, ...): a claim id with this
+# prefix could take one, and the element it names would break.
 RESERVED_ID_PREFIX = "gb-"
 # Ids a claim may not have: every claim has a permanent address ``claims/<id>/`` (see
 # ``site.FILES``), and ``claims/`` is the claims index, so ``claims/index`` reads as the index.

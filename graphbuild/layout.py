@@ -52,18 +52,6 @@ def evidence_layout(
     return dict(_CACHE[key])
 
 
-def radial_layout(center: str, neighbours: list[str], spacing: float = 60.0) -> dict[str, Position]:
-    """A small star: the centre in the middle, its neighbours evenly round a circle, in order."""
-    positions: dict[str, Position] = {center: (0, 0)}
-    if not neighbours:
-        return positions
-    radius = max(150.0, spacing * len(neighbours) / (2 * math.pi))
-    for i, node in enumerate(neighbours):
-        angle = -math.pi / 2 + 2 * math.pi * i / len(neighbours)
-        positions[node] = (round(radius * math.cos(angle)), round(radius * math.sin(angle)))
-    return positions
-
-
 def _digest(clusters: Mapping[str, str], edges: list[tuple[str, str]], studies: list[str]) -> str:
     payload = json.dumps([sorted(clusters.items()), edges, studies], separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -1,7 +1,8 @@
-"""The evidence map and the local graphs as data for ``assets/graphbuild.js``.
+"""The evidence map as data for ``assets/graphbuild.js``: the whole graph, which the map page
+draws, and from which each claim card and study page draws its own neighbourhood (so that
+the graph is published once, not once more in every page).
 
-One shape serves both, with short keys because the whole map of a large knowledge base is a
-single download::
+Short keys, because the whole map of a large knowledge base is a single download::
 
     {"types": [...], "groups": [...], "levels": [1, 2, ...], "stances": [...],
      "nodes": [{"id": "claim:<id>" | "study:<key>", "k": "c" | "s", "l": label,
@@ -25,9 +26,9 @@ import networkx as nx
 
 from .bibliography import Study
 from .claims import Claim
-from .graph import build_graph, claim_node, study_node
+from .graph import build_graph
 from .knowledge import KnowledgeBase
-from .layout import evidence_layout, radial_layout
+from .layout import evidence_layout
 from .vocabulary import STANCE_VALUES, design_noun
 
 Href = Callable[[str], str]
@@ -61,30 +62,6 @@ def evidence_map_data(
         [_node(node, positions[node], href, summary) for node in nodes],
         sorted((index[u], index[v], STANCE_VALUES.index(stance)) for u, v, stance in edges),
     )
-
-
-def local_graph_data(
-    kb: KnowledgeBase, center_node_id: str, href: Href, label: Label | None = None, summary: Summary | None = None
-) -> dict[str, Any]:
-    """One hop round a claim (its studies) or a study (the claims citing it); centre first."""
-    kind, _, name = center_node_id.partition(":")
-    if kind == "claim":
-        listed = {e.key: e.stance for e in kb.claims[name].evidence if e.key in kb.bibliography}
-        stances = {study_node(key): stance for key, stance in listed.items()}
-        neighbours = list(stances)
-        edges = [(0, i + 1, STANCE_VALUES.index(stances[n])) for i, n in enumerate(neighbours)]
-    elif kind == "study":
-        stances = {claim_node(cid): stance for cid, stance in kb.citing.get(name, {}).items()}
-        neighbours = list(stances)
-        edges = [(i + 1, 0, STANCE_VALUES.index(stances[n])) for i, n in enumerate(neighbours)]
-    else:
-        raise ValueError(f"not a graph node id: {center_node_id!r}")
-    summary = summary or _summaries(kb, label)
-    positions = radial_layout(center_node_id, neighbours)
-    nodes = [_node(node, positions[node], href, summary) for node in [center_node_id, *neighbours]]
-    data = _payload(kb, nodes, edges)
-    data["c"] = center_node_id
-    return data
 
 
 def default_label(kb: KnowledgeBase) -> Label:

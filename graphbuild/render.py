@@ -99,7 +99,6 @@ class Renderer:
         self._hrefs_from = ""
         self._templates: dict[str, jinja2.Template] = {}
         self._fragments: dict[tuple, Markup] = {}
-        self._node_summaries: dict[str, dict[str, Any]] = {}
         self._references: dict[str, Reference] = {}
         self._records: dict[tuple[str, str], str] = {}
         self._study_nodes: dict[str, dict[str, Any]] = {}
@@ -312,15 +311,14 @@ class Renderer:
         return self._macro("level_badge", level, design_noun(design, 1) if design else "unrated")
 
     def local_graph(self, current: str, node_id: str, label: str) -> str:
-        from .mapdata import local_graph_data
-
-        data = local_graph_data(self.kb, node_id, lambda n: self.node_href(current, n), summary=self.node_summary)
+        """The disclosure a claim card or a study page draws its neighbourhood in: the
+        script draws it from the evidence map's data, which holds every node."""
         kind, _, ident = node_id.partition(":")
         slug = ident if kind == "claim" else self.kb.bibliography[ident].slug
         return self._render(
             "local_graph.html",
             data_id=f"gb-graph-{kind}-{slug}",
-            data_json=script_json(data, self.markdown_safe),
+            node=node_id,
             label=label,
             map_src=self.href(current, next(f.src for f in FILES if f.name == "map-data")),
         )
@@ -683,20 +681,15 @@ class Renderer:
         return script_json(evidence_map_data(self.kb, href, graph=self.graph, summary=self.node_summary))
 
     def node_summary(self, node_id: str) -> dict[str, Any]:
-        """A graph node's label, kind and tooltip, worked out once: a landmark study is drawn
-        in the local graph of every claim citing it."""
-        summary = self._node_summaries.get(node_id)
-        if summary is None:
-            from .mapdata import node_summary
+        """A graph node's label, kind and tooltip on the map."""
+        from .mapdata import node_summary
 
-            summary = self._node_summaries[node_id] = node_summary(self.kb, node_id, self.node_label)
-        return summary
+        return node_summary(self.kb, node_id, self.node_label)
 
     def release_graph(self) -> None:
-        """Let the graph go, and what was worked out of it for drawings, once the exports,
-        the map and the local graphs are made (20 MB at 6,000 studies)."""
+        """Let the graph go once the exports and the map's data are made (20 MB at 6,000
+        studies)."""
         self.__dict__.pop("graph", None)
-        self._node_summaries = {}
 
     # -- citation exports ------------------------------------------------------------------
 

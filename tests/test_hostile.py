@@ -703,8 +703,9 @@ def test_the_rendered_tree_stays_inert_when_markdown_reads_it_again(tmp_path: Pa
     assert "evil.example" not in "".join(str(attrs) for _, attrs in page.elements)
     for statement in ("Quoted *hover*{ onmouseover=alert(1) }", "In a note [x](javascript:alert(11))"):
         assert statement in page.visible_text
-    graphs = [body for attrs, body in page.scripts if (attrs.get("id") or "").startswith("gb-graph-")]
-    assert len(graphs) == 3 and all(json.loads(body)["nodes"] for body in graphs)
+    graphs = [attrs for tag, attrs in page.elements if tag == "div" and "gb-graph" in (attrs.get("class") or "")]
+    assert [g["data-node"] for g in graphs] == [f"claim:{c}" for c in ("quoted", "admonished", "listed")]
+    assert all(g["data-map"] == "../evidence/map.json" for g in graphs)
     cards = [json.loads(body) for attrs, body in page.scripts if attrs.get("type") == "application/ld+json"]
     ids = [f"https://example.org/nested/#{claim}" for claim in ("quoted", "admonished", "listed")]
     assert [card["@id"] for card in cards] == ids

@@ -17,7 +17,7 @@ from graphbuild.escaping import script_json
 from graphbuild.formatting import page_url
 from graphbuild.graph import build_graph
 from graphbuild.knowledge import build_knowledge_base
-from graphbuild.mapdata import evidence_map_data, local_graph_data
+from graphbuild.mapdata import evidence_map_data
 from graphbuild.render import Renderer
 from graphbuild.site import PAGE, plan
 from graphbuild.vocabulary import STANCE_VALUES as STANCES
@@ -148,45 +148,6 @@ def test_script_json_is_compact_and_sorted() -> None:
     assert script_json({"b": 1, "a": [1, 2]}) == '{"a":[1,2],"b":1}'
 
 
-def test_local_graph_of_a_claim() -> None:
-    kb = _kb()
-    data = local_graph_data(kb, "claim:fewer-readmissions", _href, lambda n: n)
-    assert _ids(data) == ["claim:fewer-readmissions", "study:min2007", "study:pitt2013"]
-    assert data["c"] == "claim:fewer-readmissions"
-    assert (data["nodes"][0]["x"], data["nodes"][0]["y"]) == (0, 0)
-    assert _edges(data) == {
-        ("claim:fewer-readmissions", "study:min2007", "supports"),
-        ("claim:fewer-readmissions", "study:pitt2013", "no-effect"),
-    }
-
-
-def test_local_graph_of_a_study() -> None:
-    kb = _kb()
-    data = local_graph_data(kb, "study:min2007", _href, lambda n: n)
-    assert _ids(data) == ["study:min2007", "claim:fewer-readmissions", "claim:role-clarity"]
-    assert _edges(data) == {
-        ("claim:fewer-readmissions", "study:min2007", "supports"),
-        ("claim:role-clarity", "study:min2007", "contradicts"),
-    }
-    radii = {round(math.hypot(n["x"], n["y"])) for n in data["nodes"][1:]}
-    assert len(radii) == 1 and radii.pop() > 0
-
-
-def test_local_graph_edges_match_the_graph() -> None:
-    kb = _kb()
-    graph = build_graph(kb)
-    for node in graph.nodes:
-        data = local_graph_data(kb, node, _href)
-        expected = {(u, v, d["stance"]) for u, v, d in graph.in_edges(node, data=True)}
-        expected |= {(u, v, d["stance"]) for u, v, d in graph.out_edges(node, data=True)}
-        assert _edges(data) == expected, node
-
-
-def test_local_graph_rejects_other_ids() -> None:
-    with pytest.raises(ValueError):
-        local_graph_data(_kb(), "page:index", _href)
-
-
 # -- layout -------------------------------------------------------------------------------
 
 
@@ -255,13 +216,6 @@ def test_layout_scales_to_eight_thousand_nodes() -> None:
     assert len(positions) == 8000
 
 
-def test_radial_layout() -> None:
-    positions = layout.radial_layout("claim:a", ["study:1", "study:2", "study:3"])
-    assert positions["claim:a"] == (0, 0)
-    assert positions["study:1"] == (0, -150)
-    assert len(set(positions.values())) == 4
-
-
 # -- templates ------------------------------------------------------------------------------
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "graphbuild" / "templates"
@@ -274,15 +228,15 @@ def _env() -> jinja2.Environment:
     )
 
 
-def test_local_graph_template_escapes_the_label_and_keeps_the_json() -> None:
-    data_json = script_json({"t": HOSTILE})
+def test_local_graph_template_escapes_the_label_and_carries_no_graph_of_its_own() -> None:
+    """The page names the node; the script draws its neighbourhood from the map's data."""
     html = (
         _env()
         .get_template("local_graph.html")
-        .render(data_id="gb-graph-1", data_json=data_json, label=HOSTILE, map_src="../evidence/map.json")
+        .render(data_id="gb-graph-1", node='claim:"x"', label=HOSTILE, map_src="../evidence/map.json")
     )
-    assert "<img" not in html and html.count("</script>") == 1
-    assert f'<script type="application/json" id="gb-graph-1">{data_json}</script>' in html
+    assert "<img" not in html and "<script" not in html
+    assert 'data-node="claim:&#34;x&#34;" data-map="../evidence/map.json"' in html
     assert '<details class="gb-local-graph" data-search-exclude><summary>Show as a graph</summary>' in html
 
 

@@ -580,10 +580,29 @@
 
   /* -- local graphs ----------------------------------------------------------------- */
 
-  /* The neighbours of a node's neighbours, from the whole map's data: a claim with the other
-     claims its studies are cited for; a study with the other studies behind its claims. The
-     map's links are relative to the map's page, so each is made absolute here. */
-  function neighbourhood(map, mapUrl, centre) {
+  /* A local graph is drawn from the evidence map's own data (the container's data-map), the
+     one copy of the graph the site publishes: no page carries a graph of its own. The file
+     is fetched once per page, when a reader first opens a graph, and then cached by the
+     browser for every page and the map. */
+  const maps = {};
+
+  function loadMap(url) {
+    if (!maps[url]) {
+      maps[url] = fetch(url).then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      });
+      maps[url].catch(function () { delete maps[url]; }); /* a failed load is tried again */
+    }
+    return maps[url];
+  }
+
+  /* A node and its neighbours (depth 1: a claim with its studies, a study with the claims
+     citing it), drawn as a small star, centre first and the rest round it in the map's
+     order; or with the neighbours' neighbours too (depth 2: a claim with the other claims
+     its studies are cited for), where the map's own positions keep them apart. The map's
+     links are relative to the map's page, so each is made absolute here. */
+  function neighbourhood(map, mapUrl, centre, depth) {
     const index = {};
     map.nodes.forEach(function (raw, i) { index[raw.id] = i; });
     const start = index[centre];
@@ -596,14 +615,22 @@
     const keep = new Set([start]);
     (around[start] || []).forEach(function (n) {
       keep.add(n);
-      (around[n] || []).forEach(function (m) { keep.add(m); });
+      if (depth > 1) (around[n] || []).forEach(function (m) { keep.add(m); });
     });
-    const order = Array.from(keep).sort(function (a, b) { return (a !== start) - (b !== start) || a - b; });
+    const order = Array.from(keep);
+    if (depth > 1) order.sort(function (a, b) { return (a !== start) - (b !== start) || a - b; });
     const position = {};
     order.forEach(function (i, n) { position[i] = n; });
-    const nodes = order.map(function (i) {
+    const ring = order.length - 1;
+    const radius = Math.max(150, 60 * ring / (2 * Math.PI));
+    const nodes = order.map(function (i, n) {
       const raw = Object.assign({}, map.nodes[i]);
       raw.u = new URL(raw.u, mapUrl).href;
+      if (depth === 1) {
+        const angle = -Math.PI / 2 + 2 * Math.PI * (n - 1) / ring;
+        raw.x = n === 0 ? 0 : Math.round(radius * Math.cos(angle));
+        raw.y = n === 0 ? 0 : Math.round(radius * Math.sin(angle));
+      }
       return raw;
     });
     const edges = map.edges.filter(function (e) { return keep.has(e[0]) && keep.has(e[1]); })
@@ -611,26 +638,10 @@
     return Object.assign({}, map, { nodes: nodes, edges: edges, c: centre });
   }
 
-  function setupDepth(details, container, data, vis) {
-    const box = details.querySelector(".gb-depth input");
-    const mapSrc = container.dataset.map;
-    if (!box || !mapSrc) return;
-    box.closest(".gb-depth").hidden = false;
-    let wide = null;
-    const redraw = function (graph) {
-      forgetOne(container.dataset.graph);
-      draw(container.dataset.graph, container, graph, vis);
-    };
-    box.addEventListener("change", function () {
-      if (!box.checked) { redraw(data); return; }
-      if (wide) { redraw(wide); return; }
-      const url = new URL(mapSrc, document.baseURI).href;
-      fetch(url).then(function (response) { return response.json(); }).then(function (map) {
-        wide = neighbourhood(map, url, data.c);
-        if (wide && box.checked) redraw(wide);
-      });
-    });
-  }
+  const LOCAL_HINT = "Circles are claims, filled by how sure we can be of them and outlined by " +
+    "what the evidence says; other shapes are studies, larger for stronger designs; a line's " +
+    "colour and dashes give the study's stance, as in the evidence map's legend. Click a node " +
+    "to open it; on a touch screen, tap it to read it and tap again to open it.";
 
   function forgetOne(key) {
     for (let i = drawn.length - 1; i >= 0; i -= 1) {
@@ -643,19 +654,40 @@
   }
 
   function setupLocal(details) {
-    const container = details.querySelector(".gb-graph[data-graph]");
+    const container = details.querySelector(".gb-graph[data-node][data-map]");
     if (!container) return;
+    const key = container.dataset.graph;
+    const box = details.querySelector(".gb-depth input");
+    const failed = function () {
+      container.dataset.gbState = "failed";
+      const note = document.createElement("p");
+      note.className = "gb-map-failed";
+      note.textContent = "The graph could not be drawn here. The table above lists the same links in words.";
+      container.after(note); /* not inside role=img, whose content is not read out */
+    };
     const open = function () {
       if (!details.open || container.dataset.gbState) return;
-      const source = document.getElementById(container.dataset.graph);
-      if (!source) return;
       container.dataset.gbState = "loading";
-      const data = JSON.parse(source.textContent);
-      loadVis().then(function (vis) {
-        draw(container.dataset.graph, container, data, vis);
+      const mapUrl = new URL(container.dataset.map, document.baseURI).href;
+      /* Load failures are shown in the page; a bug after loading stays an error in the console. */
+      Promise.all([loadMap(mapUrl), loadVis()]).then(function (loaded) {
+        const near = neighbourhood(loaded[0], mapUrl, container.dataset.node, 1);
+        if (!near) { failed(); return; } /* the map is older than the page */
+        draw(key, container, near, loaded[1]);
         container.dataset.gbState = "drawn";
-        setupDepth(details, container, data, vis);
-      }, function () { container.dataset.gbState = "failed"; });
+        const hint = document.createElement("p");
+        hint.className = "gb-graph-hint";
+        hint.textContent = LOCAL_HINT;
+        container.after(hint);
+        if (!box) return;
+        box.closest(".gb-depth").hidden = false;
+        let wide = null;
+        box.addEventListener("change", function () {
+          wide = wide || neighbourhood(loaded[0], mapUrl, container.dataset.node, 2);
+          forgetOne(key);
+          draw(key, container, box.checked ? wide : near, loaded[1]);
+        });
+      }, failed);
     };
     details.addEventListener("toggle", open);
     open();

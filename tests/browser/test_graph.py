@@ -176,6 +176,43 @@ def test_local_graph_on_a_study_page_draws_when_opened(watched: Watched, site_ur
     assert watched.page.url == site_url + "organisations/#training-helps"
 
 
+def test_local_graph_is_drawn_from_the_maps_data_fetched_once_when_opened(watched: Watched, site_url: str) -> None:
+    """No page carries a graph of its own: the evidence map's data is fetched when a reader
+    first opens a graph, once for every graph on the page, and only then."""
+    fetched: list[str] = []
+    watched.page.on("request", lambda r: fetched.append(r.url) if r.url.endswith("/map.json") else None)
+    watched.goto(site_url + "organisations/")
+    assert watched.page.locator("script[type='application/json'][id^='gb-graph-']").count() == 0
+    watched.page.wait_for_timeout(300)
+    assert fetched == []
+    for card in ("#unclear-role", "#training-helps"):
+        watched.page.locator(card).get_by_text("Show as a graph").click()
+        watched.page.locator(f'{card} .gb-graph[data-gb-ready="1"]').wait_for(state="attached")
+    assert fetched == [site_url + "evidence/map.json"]
+    hint = watched.page.locator("#unclear-role .gb-graph-hint")
+    assert hint.is_visible() and hint.inner_text().startswith("Circles are claims")
+
+
+def test_local_graph_of_a_node_the_map_lacks_says_so(watched: Watched, site_url: str) -> None:
+    """A map older than the page (a cached copy) has no node for it: the page says so, and
+    points to the table, instead of drawing an empty box."""
+
+    def without_the_study(route) -> None:
+        data = json.loads(route.fetch().text())
+        data["nodes"] = [n for n in data["nodes"] if n["id"] != "study:min2007"]
+        data["edges"] = []
+        route.fulfill(body=json.dumps(data), content_type="application/json")
+
+    watched.page.route("**/evidence/map.json", without_the_study)
+    watched.goto(site_url + "studies/min2007/")
+    watched.page.get_by_text("Show as a graph").click()
+    graph = watched.page.locator(".gb-graph")
+    watched.page.wait_for_function("el => el.dataset.gbState === 'failed'", arg=graph.element_handle())
+    note = watched.page.locator(".gb-local-graph .gb-map-failed")
+    assert note.inner_text() == "The graph could not be drawn here. The table above lists the same links in words."
+    watched.assert_clean()
+
+
 def test_local_graph_of_a_claim_card(watched: Watched, site_url: str) -> None:
     watched.goto(site_url + "organisations/")
     card = watched.page.locator("#unclear-role")
