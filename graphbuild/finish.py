@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .files import Writer
-from .shell import Shell, ShellError, StandIns
+from .shell import ICON_FOLDER, Shell, ShellError, StandIns
 
 PARTS_FILE = "graphbuild-parts.jsonl"
 VERSION = 1
@@ -119,6 +119,9 @@ def finish_site(tree: Path, site: Path | None = None) -> Finished:
             raise FinishError(f"{parts}: not a parts file of this graphbuild; write the tree again")
         stand_ins = StandIns(header["nonce"])
         shells = {name: _read_shell(site, dest, stand_ins) for name, dest in header["shells"].items()}
+        for shell in shells.values():
+            if shell.icons:
+                writer.write(site / ICON_FOLDER / shell.icons_name, shell.icons)
         slugs: dict[str, list[str]] = {name: [] for name in shells}
         entries: list[dict[str, Any]] = []
         for record in map(json.loads, lines):
@@ -155,7 +158,7 @@ def _read_shell(site: Path, dest: str, stand_ins: StandIns) -> Shell:
             "before graphbuild finish, and finish each build once"
         )
     try:
-        return Shell(path.read_text(encoding="utf-8"), stand_ins)
+        return Shell(path.read_text(encoding="utf-8"), stand_ins, root="../" * dest.count("/"))
     except ShellError as exc:
         raise FinishError(f"{path}: {exc}") from exc
 

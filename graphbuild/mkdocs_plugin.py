@@ -48,7 +48,7 @@ from .prose import sanitize_html
 from .render import Renderer, write_exports
 from .rewrite import reconcile, rewrite_page
 from .search import add_to_index_file, each_search_entry
-from .shell import Shell, StandIns
+from .shell import ICON_FOLDER, Shell, StandIns
 from .site import (
     THEME_DIR,
     GeneratedPage,
@@ -119,7 +119,8 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         # A card's HTML, from when its page's Markdown is read to when the page is written;
         # compressed in between (see on_page_content).
         self.fragments: dict[str, str | bytes] = {}
-        self.exports: Background | None = None
+        # Work beside the build (graphbuild.background): the exports, then the study pages.
+        self.background: list[tuple[str, Background]] = []
         self.generated: dict[str, str] = {}
         self._tokens = itertools.count(1)
         # Placeholders carry a secret of this build: text from a .bib or a page that spells
@@ -132,6 +133,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         self._settings_problems: list[Diagnostic] = []
         self._feeds: list[tuple[str, str]] = []
         self.laid_out: list[tuple[File, Planned]] = []
+        self.laid_out_urls: list[str] = []
         self.pending: dict[str, Planned] = {}  # a generated page's token -> the page, until it is built
         self.placed: dict[str, list[str]] = {}  # a page -> its cards' tokens, until it is written
         self.nav: Navigation | None = None
@@ -328,7 +330,8 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         self.renderer.urls.update({f.src_uri: f.url for f in files})
         # Every address is known: the exports are written beside the pages, in a process of
         # their own where one can be forked (graphbuild.background).
-        self.exports = Background(partial(write_exports, self.renderer, exports), parallel=not self.serving)
+        work = partial(write_exports, self.renderer, exports)
+        self.background.append(("writing the exports", Background(work, parallel=not self.serving)))
         _log(diagnostics)
         for token, item in pages.items():
             self.generated[item.src] = token
@@ -374,28 +377,36 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         """Write the pages in a ``layout`` (the study pages): the theme renders one of them
-        with stand-ins, and each is that page filled in (``graphbuild.shell``)."""
+        with stand-ins, and each is that page filled in (``graphbuild.shell``), by a process
+        of its own where one can be forked: nothing MkDocs renders next needs them."""
+        assert self.renderer is not None
         if self.laid_out:
             with _collector_paused():
-                self._write_laid_out(env, config, files)
-        assert self.renderer is not None
-        self.renderer.release_graph()  # the cards and the study pages, which draw local graphs, are made
+                shells = {}
+                for _, item in self.laid_out:
+                    page = item.output
+                    assert isinstance(page, GeneratedPage)
+                    if page.name not in shells:
+                        shell = shells[page.name] = self._shell(page, env, config, files)
+                        if shell.icons:
+                            Writer().write(os.path.join(config.site_dir, ICON_FOLDER, shell.icons_name), shell.icons)
+                work = partial(self._write_laid_out, shells, config)
+                self.background.append(("writing the study pages", Background(work, parallel=not self.serving)))
+        self.renderer.release_graph()  # the map's data and the exports are made
         self.renderer.release_exports()  # the study pages' linked data is made too
+        self.laid_out_urls = [file.url for file, _ in self.laid_out]  # for the sitemap
+        self.laid_out = []
         return env
 
-    def _write_laid_out(self, env: Any, config: MkDocsConfig, files: Files) -> None:
+    def _write_laid_out(self, shells: dict[str, Shell], config: MkDocsConfig) -> None:
         assert self.renderer is not None
-        shells: dict[str, Shell] = {}
         writer = Writer()
         for file, item in self.laid_out:
             page = item.output
             assert isinstance(page, GeneratedPage)
-            shell = shells.get(page.name)
-            if shell is None:
-                shell = shells[page.name] = self._shell(page, env, config, files)
             body, head = self.renderer.page_body(item), self.renderer.page_head(item)
             head += self._feed_links(file.url, config)  # no page hook runs on these pages
-            writer.write(file.abs_dest_path, shell.fill(item.title, item.subject.slug, body, head))
+            writer.write(file.abs_dest_path, shells[page.name].fill(item.title, item.subject.slug, body, head))
 
     def _shell(self, page: GeneratedPage, env: Any, config: MkDocsConfig, files: Files) -> Shell:
         """The theme's ``page.layout`` rendered for a page of the kind whose title, slug,
@@ -413,37 +424,40 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         }
         shell_page.content = stand_ins["body"]
         context = get_context(self.nav, files.documentation_pages(), config, shell_page)  # type: ignore[arg-type]
-        return Shell(env.get_template(page.layout).render(context), stand_ins)
+        root = "../" * file.dest_uri.count("/")  # every page of the kind is as deep as this one
+        return Shell(env.get_template(page.layout).render(context), stand_ins, root)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         """The sitemap lists the pages written in a layout too, as MkDocs lists its own."""
-        if template_name != "sitemap.xml" or not config.site_url or not self.laid_out:
+        if template_name != "sitemap.xml" or not config.site_url or not self.laid_out_urls:
             return output_content
         base = config.site_url if config.site_url.endswith("/") else config.site_url + "/"
         entry = "    <url>\n         <loc>{}</loc>\n         <lastmod>" + get_build_date() + "</lastmod>\n    </url>\n"
-        urls = "".join(entry.format(escape(base + file.url)) for file, _ in self.laid_out)
+        urls = "".join(entry.format(escape(base + url)) for url in self.laid_out_urls)
         head, end, tail = output_content.rpartition("</urlset>")
         return f"{head.rstrip()}\n{urls}{end}{tail}" if end else output_content
 
     def on_build_error(self, *, error: Exception) -> None:
-        """A failed build leaves no export process behind."""
-        if self.exports is not None:
-            self.exports.cancel()
-            self.exports = None
+        """A failed build leaves no process of its own behind."""
+        for _, work in self.background:
+            work.cancel()
+        self.background = []
 
     @event_priority(-50)  # after the search plugin has written its index (0), before offline (-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """The exports are written by now, or the build fails. Every study is formatted in
+        """The exports and the study pages are written by now, or the build fails. Every study is formatted in
         the site's citation style: the entries a ``.csl`` style could not format are
         reported, and what it formatted is kept for the next build. Then a search entry for
         each claim and each cited study, added to the index MkDocs' or Material's search
         plugin wrote."""
-        if self.exports is not None:
-            exports, self.exports = self.exports, None
+        background, self.background = self.background, []
+        for number, (what, work) in enumerate(background):
             try:
-                exports.wait()
+                work.wait()
             except BackgroundError as exc:
-                raise PluginError(f"graphbuild: writing the exports failed:\n{exc}") from None
+                for _, other in background[number + 1 :]:
+                    other.cancel()
+                raise PluginError(f"graphbuild: {what} failed:\n{exc}") from None
         if self.style is not None and self.kb is not None:
             _log(style_problems(self.style, self.kb.bibliography.studies))
             self.style.save()

@@ -6,10 +6,15 @@ them but for the title, the address and the body. The adapter renders the theme'
 once with stand-ins for those; ``Shell`` splits that page at the stand-ins and fills them
 per study. A study page then costs a string join, where a page through the theme's whole
 pipeline (Markdown, template, search, plugins' page hooks) cost some 2 ms, 13 s for 6,000.
+
+The theme's icons (logo, search, clear, back: some 1.8 kB of inline SVG on every page) move
+to one file of symbols that each page's icons use by reference (``icons``), written once
+beside the theme's assets: at 6,000 study pages, 11 MB less to publish.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import secrets
@@ -17,6 +22,13 @@ from dataclasses import dataclass, field
 
 SLOTS = ("title", "slug", "head", "body")
 _INDENTATION = re.compile(r"\n[ \t\n]+")
+_SVG = re.compile(r"<svg\b([^>]*)>(.*?)</svg>", re.S)
+_XMLNS = re.compile(r'\s+xmlns="http://www\.w3\.org/2000/svg"')
+_VIEWBOX = re.compile(r'\sviewBox="([^"<>]*)"')
+# An icon keeps its place where its content could depend on the page (an id another element
+# points at, a style, a link, a script): moved into a file of its own it could break.
+_KEPT = re.compile(r"\bid=|<style|<script|<a\b|href|url\(|<foreignObject|<image", re.I)
+ICON_FOLDER = "assets/graphbuild"
 
 
 @dataclass(frozen=True)
@@ -36,14 +48,21 @@ class ShellError(ValueError):
 
 
 class Shell:
-    """A rendered page split at its stand-ins; ``fill`` writes one page of the kind."""
+    """A rendered page split at its stand-ins; ``fill`` writes one page of the kind.
 
-    def __init__(self, rendered: str, stand_ins: StandIns) -> None:
+    With ``root`` (the page's way up to the site's root, ``../../`` for ``studies/<slug>/``)
+    the theme's icons are referenced from ``icons``, a file of symbols to write at
+    ``ICON_FOLDER/icons_name`` (both empty where the page has no icon to move)."""
+
+    def __init__(self, rendered: str, stand_ins: StandIns, root: str | None = None) -> None:
         names = {stand_ins[slot]: slot for slot in SLOTS}
         if "<pre" not in rendered and "<textarea" not in rendered:
             # the theme's indentation, 1.7 kB of a Material page: a line break stays, so
             # that no two words join
             rendered = _INDENTATION.sub("\n", rendered)
+        self.icons = self.icons_name = ""
+        if root is not None:
+            rendered, self.icons, self.icons_name = _move_icons(rendered, root, names)
         parts = re.split("(" + "|".join(map(re.escape, names)) + ")", rendered)
         self._texts = parts[0::2]
         self._slots = [names[part] for part in parts[1::2]]
@@ -59,3 +78,40 @@ class Shell:
             out.append(values[slot])
             out.append(text)
         return "".join(out)
+
+
+def _move_icons(rendered: str, root: str, stand_ins: dict[str, str]) -> tuple[str, str, str]:
+    """``rendered`` with each inline icon a reference to a symbol, the file of those symbols
+    (named by its content, so that a changed theme is never read from a stale cache), and
+    that name. An icon with a stand-in in it, or with content that could depend on the page,
+    stays as it is."""
+    symbols: dict[tuple[str, str], str] = {}
+
+    def movable(match: re.Match[str]) -> tuple[str, str] | None:
+        attributes, content = match.group(1), match.group(2)
+        box = _VIEWBOX.search(attributes)
+        if box is None or _KEPT.search(content) or any(s in match.group(0) for s in stand_ins):
+            return None
+        return box.group(1), content.strip()
+
+    for match in _SVG.finditer(rendered):
+        icon = movable(match)
+        if icon is not None and icon not in symbols:
+            symbols[icon] = f"i{len(symbols)}"
+    if not symbols:
+        return rendered, "", ""
+    sprite = '<svg xmlns="http://www.w3.org/2000/svg">' + "".join(
+        f'<symbol id="{name}" viewBox="{box}">{content}</symbol>' for (box, content), name in symbols.items()
+    )
+    sprite += "</svg>\n"
+    file_name = f"icons-{hashlib.sha256(sprite.encode('utf-8')).hexdigest()[:12]}.svg"
+    url = f"{root}{ICON_FOLDER}/{file_name}"
+
+    def reference(match: re.Match[str]) -> str:
+        icon = movable(match)
+        if icon is None:
+            return match.group(0)
+        attributes = _XMLNS.sub("", match.group(1))
+        return f'<svg{attributes}><use href="{url}#{symbols[icon]}"/></svg>'
+
+    return _SVG.sub(reference, rendered), sprite, file_name

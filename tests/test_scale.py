@@ -47,6 +47,29 @@ def test_a_theme_that_prints_no_body_cannot_make_pages() -> None:
         Shell(f"<title>{stand['title']}</title>", stand)
 
 
+def test_shell_moves_the_themes_icons_into_one_file_of_symbols() -> None:
+    """Each icon the theme repeats on every study page is a reference to a symbol in one file
+    (named by its content); an icon that could depend on the page stays where it is."""
+    stand = StandIns()
+    search = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M9 3z"/></svg>'
+    logo = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M1 1h2z"/></svg>'
+    own = '<svg viewBox="0 0 8 8"><defs><linearGradient id="g"/></defs><rect fill="url(#g)"/></svg>'
+    titled = f'<svg viewBox="0 0 8 8"><title>{stand["title"]}</title></svg>'
+    rendered = f"<header>{logo}<label>{search}</label>{own}{titled}</header><form>{search}</form>{stand['body']}"
+    shell = Shell(rendered, stand, root="../../")
+    page = shell.fill("T", "s", "<p>b</p>")
+    url = f"../../assets/graphbuild/{shell.icons_name}"
+    assert shell.icons_name.startswith("icons-") and shell.icons_name.endswith(".svg")
+    assert page.count(f'<svg viewBox="0 0 16 16"><use href="{url}#i0"/></svg>') == 1
+    assert page.count(f'<svg viewBox="0 0 24 24"><use href="{url}#i1"/></svg>') == 2
+    assert own in page and '<svg viewBox="0 0 8 8"><title>T</title></svg>' in page
+    assert shell.icons == (
+        '<svg xmlns="http://www.w3.org/2000/svg"><symbol id="i0" viewBox="0 0 16 16"><path d="M1 1h2z"/></symbol>'
+        '<symbol id="i1" viewBox="0 0 24 24"><path d="M9 3z"/></symbol></svg>\n'
+    )
+    assert Shell(rendered, stand).icons == "" and logo in Shell(rendered, stand).fill("T", "s", "")
+
+
 def test_stand_ins_differ_build_to_build() -> None:
     assert StandIns()["body"] != StandIns()["body"]
 
@@ -120,7 +143,7 @@ def _index(out: Path) -> list[dict[str, str]]:
     return json.loads((out / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
 
 
-def test_study_page_is_themed_with_a_short_navigation(built: Path) -> None:
+def test_study_page_is_themed_with_a_short_navigation_and_no_sidebars(built: Path) -> None:
     html = (built / "studies/pitt2013/index.html").read_text(encoding="utf-8")
     assert '<header class="md-header' in html and 'data-md-component="search"' in html
     assert "<title>Pitt et al. (2013) - Test site</title>" in html
@@ -136,17 +159,20 @@ def test_study_page_is_themed_with_a_short_navigation(built: Path) -> None:
         ("Changes to the evidence", "../../evidence/changes/"),
     ]
     assert '<div class="gb-study" id="study-pitt2013">' in html and "gbshell" not in html
+    assert "md-sidebar" not in html  # the site's whole navigation is not repeated on every study
+    (icons,) = (built / "assets/graphbuild").glob("icons-*.svg")  # the theme's icons, once
+    assert f'<use href="../../assets/graphbuild/{icons.name}#i0"/>' in html and "<symbol" in icons.read_text()
 
 
 def _primary_nav(html: str) -> str:
-    start = html.index('<nav class="md-nav md-nav--primary"')
+    start = html.index('<nav class="gb-study-nav"')
     return html[start : html.index("</nav>", start)]
 
 
 def _links(html: str) -> list[tuple[str, str]]:
     import re
 
-    return re.findall(r'<a href="([^"]*)" class="md-nav__link"><span class="md-ellipsis">([^<]*)</span>', html)
+    return re.findall(r'<a href="([^"]*)">([^<]*)</a>', html)
 
 
 def test_every_cited_study_has_its_page_and_sitemap_entry(built: Path) -> None:
