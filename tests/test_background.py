@@ -149,6 +149,32 @@ def test_a_failing_export_fails_the_build(tmp_path: Path) -> None:
 
 
 @FORK
+def test_a_failing_study_page_fails_the_build(tmp_path: Path) -> None:
+    """The study pages are written beside the content pages too: their process's failure
+    fails the build, named as such."""
+    root = write_site(tmp_path / "site", {"mkdocs.yml": MKDOCS_YML, "references.bib": BIB, "docs/index.md": INDEX_MD})
+    done = run(
+        """
+    import sys
+    from graphbuild import render
+
+    def fail(*args, **kwargs):
+        raise ValueError("a study page could not be made")
+
+    render.Renderer.study_context_page = fail
+    from mkdocs.__main__ import cli
+    sys.argv = ["mkdocs", "build", "-q", "-f", sys.argv[1], "-d", sys.argv[2]]
+    cli()
+    """,
+        str(root / "mkdocs.yml"),
+        str(tmp_path / "out"),
+    )
+    assert done.returncode == 1
+    assert "writing the study pages failed" in done.stderr
+    assert "ValueError: a study page could not be made" in done.stderr
+
+
+@FORK
 def test_a_failing_export_fails_the_render(tmp_path: Path) -> None:
     root = write_site(tmp_path / "site", {"mkdocs.yml": MKDOCS_YML, "references.bib": BIB, "docs/index.md": INDEX_MD})
     done = run(
