@@ -166,7 +166,7 @@ def test_a_new_stance_is_one_table_entry(tmp_path: Path, monkeypatch) -> None:
     evidence_map = (built / "evidence" / "index.html").read_text(encoding="utf-8")
     assert 'name="stance" value="harms"' in evidence_map
     assert "Black line of long dashes: the study found harm" in evidence_map
-    css = (built / "assets" / "graphbuild" / "vocabulary.css").read_text(encoding="utf-8")
+    css = (built / "assets" / "graphbuild" / "graphbuild.css").read_text(encoding="utf-8")
     assert "--gb-stance-harms: #000000;" in css and "--gb-stance-dash-harms: 12 3;" in css
     assert ".gb-line .gb-line-harms { stroke: var(--gb-stance-harms); stroke-dasharray: 12 3; }" in css
     assert '"harms"' in (built / "evidence" / "map.json").read_text(encoding="utf-8")
