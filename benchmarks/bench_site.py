@@ -98,9 +98,21 @@ def child_build(config_file: str, site_dir: str, profile: str | None) -> None:
                 "in_process_s": elapsed,
                 "hooks": dict(hook_time),
                 "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                # processor time, steadier than the wall clock on a shared machine: the build's
+                # own process, and the processes it forked (the exports, the study pages)
+                "cpu_s": _cpu(resource.RUSAGE_SELF),
+                "children_cpu_s": _cpu(resource.RUSAGE_CHILDREN),
+                "children_max_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             }
         )
     )
+
+
+def _cpu(who: int) -> float:
+    import resource
+
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def child_bib(path: str) -> None:
@@ -353,6 +365,9 @@ def page_weights(site: Path) -> dict:
         nav_end = html.find(b'<div class="md-sidebar md-sidebar--secondary"', nav_start)
         if nav_end < 0:
             nav_end = html.find(b'<div class="md-content"', nav_start)
+        if nav_start < 0:  # a study page: its line of links instead of the sidebars
+            nav_start = html.find(b'<nav class="gb-study-nav"')
+            nav_end = html.find(b"</nav>", nav_start) + len(b"</nav>")
         article = html.find(b"<article")
         article_end = html.find(b"</article>", article)
         nav = nav_end - nav_start if nav_start >= 0 and nav_end > nav_start else 0
@@ -428,6 +443,9 @@ def bench_shape(args: argparse.Namespace, shape: str, out: Path) -> dict:
             "wall_s": [r["wall_s"] for r in runs[kind]],
             "median_wall_s": _median([r["wall_s"] for r in runs[kind]]),
             "max_rss_mb": _median([r["max_rss_mb"] for r in runs[kind]]),
+            "children_max_rss_mb": _median([r.get("children_max_rss_mb", 0.0) for r in runs[kind]]),
+            "cpu_s": _median([r.get("cpu_s", float("nan")) for r in runs[kind]]),
+            "children_cpu_s": _median([r.get("children_cpu_s", float("nan")) for r in runs[kind]]),
             "size": site_size(sites[kind]),
             "weights": page_weights(sites[kind]),
         }
@@ -580,6 +598,13 @@ def _shape_table(r: dict, shape: dict) -> list[str]:
         else f"fails: {z and z['failure'][-200:]}",
     )
     row(
+        "processor time",
+        [
+            f"{c['cpu_s']:.1f} s" + (f" + {c['children_cpu_s']:.1f} s in forked processes" if c.get("children_cpu_s") else "")
+            for _, c in columns
+        ],
+    )
+    row(
         "graphbuild's own hooks",
         [f"{c['own_s']:.1f} s" if "own_s" in c else "" for _, c in columns],
     )
@@ -618,7 +643,11 @@ def _shape_table(r: dict, shape: dict) -> list[str]:
     row("search index", [search(c) for _, c in columns], search(z) if z and z.get("weights") else "")
     row(
         "peak memory",
-        [f"{c['max_rss_mb']:.0f} MB" for _, c in columns],
+        [
+            f"{c['max_rss_mb']:.0f} MB"
+            + (f" (forked processes: {c['children_max_rss_mb']:.0f} MB)" if c.get("children_max_rss_mb") else "")
+            for _, c in columns
+        ],
         f"{z['max_rss_mb']:.0f} MB (the largest of render, zensical and finish)" if z and z["ok"] else "",
     )
     if z and z.get("map") and "median_s" in z["map"]:
