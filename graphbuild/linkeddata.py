@@ -15,8 +15,15 @@ there, so that a reader of graphbuild's words alone loses nothing:
 - ``no-effect``: ``cito:citesAsEvidence``, ``gb:noEffectEvidence``
 
 Every cited study is also a schema.org ``citation`` of the claim, for readers that know
-schema.org alone. Node ids are the pages' URLs, which the caller gives (``iri``): absolute
-where the site's URL is known, otherwise relative to the document that holds the JSON-LD.
+schema.org alone. Node ids are the pages' URLs, which the caller gives (``iri``) relative to
+where they are read, since a claim names each of its studies up to four times: in a page, to
+the page itself (a page's JSON-LD resolves against the page's own URL); in ``graph.jsonld``,
+to the site's URL, which its context gives as ``@base``, or where the site's URL is not known,
+to the file itself (a relative ``@base`` leaves a reader that has no URL for the file unable
+to read it at all: pyld refuses it). ``graph.jsonld``'s context also declares the relations to
+studies identifiers (``"@type": "@id"``), so that each is a plain string; a page's does not,
+since on a card of a few studies the definitions outweigh what they save. Expanded, every form
+says exactly what ``{"@id": <the absolute URL>}`` does.
 """
 
 from __future__ import annotations
@@ -44,7 +51,9 @@ from .vocabulary import STANCE
 SCHEMA_CONTEXT = "https://schema.org/"
 CITO = "http://purl.org/spar/cito/"
 GRAPHBUILD_VOCABULARY = "https://w3id.org/graphbuild/vocab#"
-CONTEXT: list[Any] = [SCHEMA_CONTEXT, {"cito": CITO, "gb": GRAPHBUILD_VOCABULARY}]
+PREFIXES = {"cito": CITO, "gb": GRAPHBUILD_VOCABULARY}
+RELATIONS = ("citation", *sorted({prop for term in STANCE.values() for prop in term.linked_data}))
+"""The claim's properties whose values are studies."""
 
 
 STUDY_TYPES = {
@@ -125,6 +134,8 @@ def study_jsonld(study: Study, iri: Iri) -> dict[str, Any]:
 
 
 def _agent(person: Person) -> dict[str, str]:
+    """A person's ``name`` stays beside ``givenName`` and ``familyName``, which say it again:
+    Google reads an author's ``name`` alone."""
     if not person.given:
         return {"@type": "Organization" if is_organisation(person) else "Person", "name": person.surname}
     return {
@@ -160,18 +171,39 @@ def graph_jsonld(
     iri: Iri,
     statuses: Mapping[str, str] | None = None,
     study_node: Callable[[Study, Iri], dict[str, Any]] = study_jsonld,
+    base: str | None = None,
 ) -> dict[str, Any]:
     """Every claim and every study in ``studies`` as one document (``evidence/graph.jsonld``):
     claims in the order given, then studies in the order given. ``study_node``: a caller
-    that has made the studies' nodes for their pages may hand them over."""
-    graph = [claim_jsonld(c, iri, studies, (statuses or {}).get(c.id)) for c in claims]
+    that has made the studies' nodes for their pages may hand them over. ``base``: the
+    absolute URL that ``iri``'s ids are relative to, if any."""
+    graph = [_as_iris(claim_jsonld(c, iri, studies, (statuses or {}).get(c.id))) for c in claims]
     graph += [study_node(s, iri) for s in studies.values()]
-    return {"@context": CONTEXT, "@graph": graph}
+    return {"@context": graph_context(base), "@graph": graph}
+
+
+def graph_context(base: str | None = None) -> list[Any]:
+    """schema.org's context, then ours: the prefixes, the relations to studies as IRIs (a term
+    without ``@id`` keeps the IRI schema.org's ``@vocab`` gives it), and ``base``, the URL the
+    ids are relative to, where it is known."""
+    local: dict[str, Any] = {**PREFIXES, **{prop: {"@type": "@id"} for prop in RELATIONS}}
+    if base:
+        local["@base"] = base
+    return [SCHEMA_CONTEXT, local]
+
+
+def _as_iris(node: dict[str, Any]) -> dict[str, Any]:
+    """The claim's relations to studies as plain strings, which ``graph_context`` makes IRIs."""
+    return {prop: [v["@id"] for v in value] if prop in RELATIONS else value for prop, value in node.items()}
 
 
 def document(node: dict[str, Any]) -> dict[str, Any]:
-    """One node as a document of its own (a page's ``<script>``)."""
-    return {"@context": CONTEXT, **node}
+    """One node as a document of its own (a page's ``<script>``), its context naming only the
+    prefixes of the node's properties (a study page has no use for CiTO's); the nodes within
+    it (authors, journal, publisher) are in schema.org's words alone."""
+    used = {prop.partition(":")[0] for prop in node if ":" in prop}
+    local = {prefix: iri for prefix, iri in PREFIXES.items() if prefix in used}
+    return {"@context": [SCHEMA_CONTEXT, local] if local else SCHEMA_CONTEXT, **node}
 
 
 def jsonld_script(data: dict[str, Any], markdown_safe: bool = False) -> str:

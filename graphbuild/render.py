@@ -85,8 +85,8 @@ class Renderer:
     ):
         """``markdown_safe``: the HTML will be read by Markdown again (``graphbuild render``),
         so every value is also entity-encoded against Markdown, not only HTML-escaped.
-        ``site``: what ``mkdocs.yml`` says of the whole site (its ``url`` makes linked data's
-        identifiers absolute). ``search_entries``: each claim has a search entry of its own
+        ``site``: what ``mkdocs.yml`` says of the whole site (its ``url`` is ``graph.jsonld``'s
+        ``@base``). ``search_entries``: each claim has a search entry of its own
         (``graphbuild.search``), so its card stays out of its page's search text. ``style``:
         the site's citation style (the default if not given)."""
         self.kb = kb
@@ -719,9 +719,10 @@ class Renderer:
 
     # -- linked data -----------------------------------------------------------------------
 
-    def iri(self, current: str) -> Callable[[str], str]:
-        """A graph node's identifier as seen from the page ``current``: its page's absolute
-        URL where the site's URL is known, else a link relative to ``current``."""
+    def iri(self, current: str | None) -> Callable[[str], str]:
+        """A graph node's identifier as a link from the page ``current``, whose JSON-LD
+        resolves it against the page's own URL, or from the site's root if ``current`` is
+        None (``graph.jsonld``, whose ``@base`` is the site's URL)."""
 
         def iri(node_id: str) -> str:
             kind, _, ident = node_id.partition(":")
@@ -729,9 +730,8 @@ class Renderer:
                 src, fragment = self.kb.claim_page[ident], ident
             else:
                 src, fragment = study_src(self.kb.bibliography[ident]), ""
-            if self.site.url:
-                path = self.urls[src].removeprefix("./")  # MkDocs' URL of the home page is "./"
-                return self.site.url.rstrip("/") + "/" + path + (f"#{fragment}" if fragment else "")
+            if current is None:
+                return relative_url("", self.urls[src] + (f"#{fragment}" if fragment else ""))
             return self.href(current, src, fragment)
 
         return iri
@@ -759,8 +759,9 @@ class Renderer:
     def graph_jsonld(self, current: str) -> str:
         """``evidence/graph.jsonld``: every claim and every cited study."""
         statuses = {c.id: self._status(c) for c in self.kb.ordered_claims}
-        claims, studies, iri = self.kb.ordered_claims, self.kb.cited, self.iri(current)
-        return jsonld_text(graph_jsonld(claims, studies, iri, statuses, study_node=self.study_node))
+        base = self.site.url.rstrip("/") + "/" if self.site.url else None
+        claims, studies, iri = self.kb.ordered_claims, self.kb.cited, self.iri(None if base else current)
+        return jsonld_text(graph_jsonld(claims, studies, iri, statuses, study_node=self.study_node, base=base))
 
     @cached_property
     def graph(self) -> nx.DiGraph:

@@ -172,4 +172,4 @@ def test_a_new_stance_is_one_table_entry(tmp_path: Path, monkeypatch) -> None:
     assert '"harms"' in (built / "evidence" / "map.json").read_text(encoding="utf-8")
     assert ",harms," in (built / "evidence" / "claims.csv").read_text(encoding="utf-8")
     linked = (built / "evidence" / "graph.jsonld").read_text(encoding="utf-8")
-    assert '"cito:citesAsEvidence":[{"@id":"../studies/min2007/"},{"@id":"../studies/pitt2013/"}]' in linked
+    assert '"cito:citesAsEvidence":["../studies/min2007/","../studies/pitt2013/"]' in linked

@@ -471,13 +471,14 @@ def test_the_markdown_tree_reaches_the_head_through_the_study_layout(tmp_path: P
 # -- linked data ----------------------------------------------------------------------------
 
 
-def expand(text: str) -> list[dict[str, Any]]:
-    return jsonld.expand(json.loads(text), {"documentLoader": load_document})
+def expand(text: str, url: str) -> list[dict[str, Any]]:
+    """The JSON-LD as read from ``url``, against which its relative identifiers resolve."""
+    return jsonld.expand(json.loads(text), {"documentLoader": load_document, "base": url})
 
 
 def test_cards_and_study_pages_carry_json_ld(apa_site: Path) -> None:
     (card,) = [d for d in head(html(apa_site, "index.html")).jsonld if '"Claim"' in d][:1]
-    (claim,) = expand(card)
+    (claim,) = expand(card, "https://kb.example/")
     assert claim["@id"] == "https://kb.example/#fewer-readmissions"
     assert claim[CITO + "obtainsSupportFrom"] == [{"@id": "https://kb.example/studies/min2007/"}]
     assert claim[CITO + "citesAsEvidence"] == [
@@ -485,17 +486,35 @@ def test_cards_and_study_pages_carry_json_ld(apa_site: Path) -> None:
         {"@id": "https://kb.example/studies/pitt2013/"},
     ]
     scripts = head(html(apa_site, "studies/pitt2013/index.html")).jsonld
-    (study,) = [node for text in scripts for node in expand(text) if SCHEMA + "ScholarlyArticle" in node["@type"]]
+    nodes = [node for text in scripts for node in expand(text, "https://kb.example/studies/pitt2013/")]
+    (study,) = [node for node in nodes if SCHEMA + "ScholarlyArticle" in node["@type"]]
     assert study["@id"] == "https://kb.example/studies/pitt2013/"
     assert study[SCHEMA + "sameAs"] == [{"@id": "https://doi.org/10.1002/14651858.CD004807.pub2"}]
 
 
 def test_graph_jsonld_expands_to_every_claim_and_cited_study(apa_site: Path) -> None:
-    nodes = expand(html(apa_site, "evidence/graph.jsonld"))
+    text = html(apa_site, "evidence/graph.jsonld")
+    nodes = expand(text, "https://kb.example/evidence/graph.jsonld")
+    assert expand(text, "file:///elsewhere/graph.jsonld") == nodes  # the site's URL is its @base
     ids = {node["@id"] for node in nodes}
     assert {"https://kb.example/#fewer-readmissions", "https://kb.example/#hope"} <= ids
     assert {f"https://kb.example/studies/{k}/" for k in ("dh2011", "gillard2014", "mead2006")} <= ids
     assert len(nodes) == 2 + 5
+
+
+def test_graph_jsonld_says_what_the_pages_say(apa_site: Path) -> None:
+    """Each node of ``graph.jsonld`` (ids relative to its ``@base``, relations to studies as
+    plain strings) expands to what the same node on its page (ids relative to the page)
+    does."""
+    graph = expand(html(apa_site, "evidence/graph.jsonld"), "https://kb.example/evidence/graph.jsonld")
+    pages = ["index.html"] + [f"studies/{p.name}/index.html" for p in (apa_site / "studies").iterdir() if p.is_dir()]
+    on_pages = [
+        node
+        for page in pages
+        for text in head(html(apa_site, page)).jsonld
+        for node in expand(text, "https://kb.example/" + page.removesuffix("index.html"))
+    ]
+    assert sorted(graph, key=lambda n: n["@id"]) == sorted(on_pages, key=lambda n: n["@id"])
 
 
 def test_without_a_site_url_identifiers_are_relative_to_the_document(site: Path) -> None:

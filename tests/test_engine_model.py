@@ -160,8 +160,19 @@ def test_exports_round_trip_and_are_deterministic() -> None:
     assert len(lines) == graph.number_of_nodes() + graph.number_of_edges() + 9
     first_node = lines[lines.index(' "nodes": [') + 1]
     assert json.loads(first_node.rstrip(","))["id"] == "claim:fewer-readmissions"
-    parsed = nx.parse_graphml(to_graphml(graph))
-    assert set(parsed.edges) == set(graph.edges)
+    graphml = to_graphml(graph)
+    parsed = nx.parse_graphml(graphml)
+
+    def scalars(data: dict) -> dict:  # GraphML holds a claim's reasons as JSON text
+        return {
+            k: json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, dict) else v for k, v in data.items()
+        }
+
+    assert list(parsed.nodes(data=True)) == [(n, scalars(d)) for n, d in graph.nodes(data=True)]
+    assert list(parsed.edges(data=True)) == list(graph.edges(data=True))
+    graphml_lines = graphml.splitlines()  # unindented, a node or an edge on each line
+    assert sum(line.startswith(("<node ", "<edge ")) for line in graphml_lines) == len(graph) + graph.size()
+    assert not any(line.startswith(" ") for line in graphml_lines)
     rows = list(csv.DictReader(io.StringIO(to_csv(kb))))
     assert [(r["claim"], r["study"], r["stance"]) for r in rows] == [
         ("fewer-readmissions", "min2007", "supports"),

@@ -19,6 +19,7 @@ import sys
 import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 import networkx as nx
 import pytest
@@ -549,15 +550,17 @@ def test_json_ld_keeps_the_hostile_text_inside_its_script(hostile: tuple[Path, P
     _, site = hostile
     for key in STUDY_PAGES:
         markup = (site / "studies" / key / "index.html").read_text(encoding="utf-8")
-        (node,) = [n for n in json_ld(markup) if n.get("@id") == f"https://example.org/studies/{key}/"]
+        page = f"https://example.org/studies/{key}/"
+        (node,) = [n for n in json_ld(markup) if urljoin(page, n.get("@id", "")) == page]
         assert node["name"] == one_line(studies[key].title)
         for attrs, body in parse(markup).scripts:
             if attrs.get("type") == "application/ld+json":
                 assert "<" not in body and ">" not in body and "&" not in body
     (claim,) = [n for n in json_ld((site / "index.html").read_text(encoding="utf-8")) if n["@type"] == "Claim"]
     assert claim["text"] == STATEMENT and claim["keywords"] == TAGS
-    graph = json.loads((site / "evidence" / "graph.jsonld").read_text(encoding="utf-8"))["@graph"]
-    nodes = {node["@id"]: node for node in graph}
+    linked = json.loads((site / "evidence" / "graph.jsonld").read_text(encoding="utf-8"))
+    graph, base = linked["@graph"], linked["@context"][1]["@base"]
+    nodes = {urljoin(base, node["@id"]): node for node in graph}
     assert nodes["https://example.org/#hostile-claim"]["text"] == STATEMENT
     assert nodes["https://example.org/studies/evil2020/"]["name"] == one_line(studies["evil2020"].title)
     assert "sameAs" not in nodes["https://example.org/studies/evil2021/"]  # a data: URL and a data: DOI
@@ -708,7 +711,7 @@ def test_the_rendered_tree_stays_inert_when_markdown_reads_it_again(tmp_path: Pa
     assert all(g["data-map"] == "../evidence/map.json" for g in graphs)
     cards = [json.loads(body) for attrs, body in page.scripts if attrs.get("type") == "application/ld+json"]
     ids = [f"https://example.org/nested/#{claim}" for claim in ("quoted", "admonished", "listed")]
-    assert [card["@id"] for card in cards] == ids
+    assert [urljoin("https://example.org/nested/", card["@id"]) for card in cards] == ids
     assert cards[0]["text"].startswith("Quoted *hover*{ onmouseover=alert(1) }")
 
 

@@ -4,6 +4,7 @@ from a file (no network), the CiTO mapping pinned, and the ``<script>`` form kep
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,9 @@ from pyld import jsonld
 from graphbuild.bibliography import Bibliography, load_bibliography, parse_bibliography
 from graphbuild.claims import Claim, Evidence
 from graphbuild.config import Config
+from graphbuild.formatting import relative_url
 from graphbuild.linkeddata import (
+    RELATIONS,
     claim_jsonld,
     document,
     graph_jsonld,
@@ -178,6 +181,69 @@ def test_graph_document_expands_and_reads_back(bib: Bibliography) -> None:
         for prop, values in node.items():
             if prop.startswith((CITO, GB)) and isinstance(values, list) and "@id" in values[0]:
                 assert {v["@id"] for v in values} <= ids
+
+
+# -- compact forms, the same statements -----------------------------------------------------
+
+EVERY_STANCE = [
+    ("min2007", "supports"),
+    ("repper2013", "contradicts"),
+    ("davidson2006", "mixed"),
+    ("dh2011", "no-effect"),
+    ("nosuch", "supports"),
+    ("holley2015", "supports"),
+    ("holley2015", "mixed"),
+]
+
+
+def reference_expansion(bib: Bibliography) -> list[dict[str, Any]]:
+    """Each node with absolute ids, ``{"@id": ...}`` values and a context of its own that
+    names every prefix: what the compact forms must say."""
+    nodes = [claim_jsonld(claim(*EVERY_STANCE), iri, bib.studies, "contested")]
+    nodes += [study_jsonld(study, iri) for study in bib.studies.values()]
+    context = ["https://schema.org/", {"cito": CITO, "gb": GB}]
+    return [expanded for node in nodes for expanded in expand({"@context": context, **node})]
+
+
+def relative_iri(from_page: str) -> Callable[[str], str]:
+    return lambda node: relative_url(from_page, iri(node).removeprefix(SITE))
+
+
+@pytest.mark.parametrize(
+    ("base", "ids_from", "read_from"),
+    [
+        pytest.param(SITE, "", "https://elsewhere.example/copy.jsonld", id="site-url-as-base"),
+        pytest.param(None, "evidence/graph.jsonld", f"{SITE}evidence/graph.jsonld", id="no-site-url"),
+    ],
+)
+def test_graph_document_says_what_its_nodes_say(
+    bib: Bibliography, base: str | None, ids_from: str, read_from: str
+) -> None:
+    """``graph.jsonld``: relative ids, the relations to studies as plain strings, ``@base``
+    where the site's URL is known; expanded, every statement of the nodes as they stand alone."""
+    data = graph_jsonld(
+        [claim(*EVERY_STANCE)], bib.studies, relative_iri(ids_from), {"fewer-readmissions": "contested"}, base=base
+    )
+    relations = json.loads(jsonld_text(data))["@graph"][0]
+    assert all(isinstance(value, str) for prop in RELATIONS for value in relations[prop])
+    expanded = jsonld.expand(json.loads(jsonld_text(data)), {"documentLoader": load_document, "base": read_from})
+    assert expanded == reference_expansion(bib)
+
+
+def test_page_documents_say_what_their_nodes_say(bib: Bibliography) -> None:
+    """A page's JSON-LD: ids relative to the page, read against its URL."""
+    page = "topics/readmissions/"
+    nodes = [document(claim_jsonld(claim(*EVERY_STANCE), relative_iri(page), bib.studies, "contested"))]
+    nodes += [document(study_jsonld(study, relative_iri(page))) for study in bib.studies.values()]
+    options = {"documentLoader": load_document, "base": SITE + page}
+    assert [expanded for node in nodes for expanded in jsonld.expand(node, options)] == reference_expansion(bib)
+    assert nodes[0]["citation"][0] == {"@id": "../../studies/min2007/"}
+
+
+def test_a_page_names_only_the_prefixes_it_uses(bib: Bibliography) -> None:
+    assert document(study_jsonld(bib["min2007"], iri))["@context"] == ["https://schema.org/", {"gb": GB}]
+    assert document(study_jsonld(bib["daniels2010"], iri))["@context"] == "https://schema.org/"  # no design
+    assert document(claim_jsonld(claim(*EVERY_STANCE), iri, bib.studies))["@context"][1] == {"cito": CITO, "gb": GB}
 
 
 # -- inside <script> -------------------------------------------------------------------------
