@@ -600,7 +600,8 @@ def _shape_table(r: dict, shape: dict) -> list[str]:
     row(
         "processor time",
         [
-            f"{c['cpu_s']:.1f} s" + (f" + {c['children_cpu_s']:.1f} s in forked processes" if c.get("children_cpu_s") else "")
+            f"{c['cpu_s']:.1f} s"
+            + (f" + {c['children_cpu_s']:.1f} s in forked processes" if c.get("children_cpu_s") else "")
             for _, c in columns
         ],
     )

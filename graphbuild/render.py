@@ -324,9 +324,12 @@ class Renderer:
         )
 
     def card(self, claim: Claim, current: str) -> str:
-        graph = self.local_graph(current, claim_node(claim.id), f"claim {claim.id} and its studies")
+        view = self.claim_view(claim, current)
+        # A graph of one line says nothing the table above it does not.
+        many = len(view["evidence"]) > 1
+        graph = self.local_graph(current, claim_node(claim.id), f"claim {claim.id} and its studies") if many else ""
         jsonld = self.jsonld(claim_jsonld(claim, self.iri(current), self.kb.bibliography.studies, self._status(claim)))
-        return self._render("claim_card.html", graph=graph, jsonld=jsonld, **self.claim_view(claim, current))
+        return self._render("claim_card.html", graph=graph, jsonld=jsonld, **view)
 
     def broken_claim(self, problems: list[str]) -> str:
         """What a claim block that could not be read shows while an editor previews the site
@@ -449,7 +452,9 @@ class Renderer:
             for p in self.kb.cited_in_text.get(study.key, ())
         ]
         label = self.kb.label(study.key)
-        graph = self.local_graph(current, study_node(study.key), f"{label} and the claims citing it") if citing else ""
+        # A graph of one line says nothing the table above it does not.
+        many = len(citing) > 1
+        graph = self.local_graph(current, study_node(study.key), f"{label} and the claims citing it") if many else ""
         return {
             "s": self.study_view(study, current),
             "study": study,

@@ -180,7 +180,7 @@ def test_apa_pages_read_in_apa_7(apa_site: Path) -> None:
     assert "Department of Health. (2011). No Health Without Mental Health." in bibliography
     page = html(apa_site, "numbered/index.html")
     assert ">Mead &amp; MacNeil, 2006</a>, p. 4)" in page and "gb-references" not in page
-    tooltip = re.search(r'<a class="gb-cite" href="../studies/mead2006/" data-ref="([^"]+)"', page)
+    tooltip = re.search(r'<a class="gb-cite" href="../studies/mead2006/" title="([^"]+)"', page)
     assert tooltip and unescape(tooltip.group(1)).startswith("Mead, S., & MacNeil, C. (2006). Peer Support")
 
 

@@ -375,7 +375,7 @@ def test_tooltips_are_plain_text(hostile: tuple[Path, Path]) -> None:
     seen = 0
     for path in html_pages(site):
         for _, attrs in parse(path.read_text(encoding="utf-8")).elements:
-            for name in ("title", "data-ref", "aria-label"):
+            for name in ("title", "aria-label"):
                 value = attrs.get(name) or ""
                 if "alert" in value or "O'Brien" in value or "Brien" in value:
                     seen += 1
@@ -707,8 +707,7 @@ def test_the_rendered_tree_stays_inert_when_markdown_reads_it_again(tmp_path: Pa
     for statement in ("Quoted *hover*{ onmouseover=alert(1) }", "In a note [x](javascript:alert(11))"):
         assert statement in page.visible_text
     graphs = [attrs for tag, attrs in page.elements if tag == "div" and "gb-graph" in (attrs.get("class") or "")]
-    assert [g["data-node"] for g in graphs] == [f"claim:{c}" for c in ("quoted", "admonished", "listed")]
-    assert all(g["data-map"] == "../evidence/map.json" for g in graphs)
+    assert graphs == []  # each of these claims has one study: its table says all a graph would
     cards = [json.loads(body) for attrs, body in page.scripts if attrs.get("type") == "application/ld+json"]
     ids = [f"https://example.org/nested/#{claim}" for claim in ("quoted", "admonished", "listed")]
     assert [urljoin("https://example.org/nested/", card["@id"]) for card in cards] == ids
