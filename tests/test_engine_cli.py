@@ -128,6 +128,10 @@ UNSAFE_OUTPUTS = [
     pytest.param("site", "x/docs/src", None, "site/x", id="output-docs-holds-the-docs-dir"),
     pytest.param("o/docs/site", "docs", None, "o", id="output-docs-holds-the-site"),
     pytest.param("site", "docs", "../o/docs/refs.bib", "o", id="output-docs-holds-the-bibliography"),
+    # the staged exports (graphbuild.finish.EXPORTS_DIR) are emptied as docs/ is
+    pytest.param("o/graphbuild-exports/site", "docs", None, "o", id="output-exports-hold-the-site"),
+    pytest.param("site", "x/graphbuild-exports/src", None, "site/x", id="output-exports-hold-the-docs-dir"),
+    pytest.param("site", "docs", "../o/graphbuild-exports/r.bib", "o", id="output-exports-hold-the-bibliography"),
 ]
 
 

@@ -526,6 +526,30 @@ def test_render_copies_a_custom_dir_into_out_only(tmp_path) -> None:
     assert "CUSTOM-FOOTER" in (site / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("name", ["docs", "graphbuild-exports", "graphbuild-parts.jsonl"])
+def test_a_custom_dir_named_as_what_the_tree_holds_is_copied_elsewhere(tmp_path, name: str) -> None:
+    """A ``custom_dir`` copied to where the tree keeps its pages, exports or parts would
+    replace them (the staged exports: the site was finished without them)."""
+    import yaml
+
+    from .conftest import BIB, INDEX_MD, MKDOCS_YML, build, write_site
+
+    yml = MKDOCS_YML.replace("  font: false\n", f"  font: false\n  custom_dir: {name}\n")
+    if name == "docs":
+        yml += "docs_dir: pages\n"
+    pages = "pages" if name == "docs" else "docs"
+    files = {"mkdocs.yml": yml, "references.bib": BIB, f"{pages}/index.md": INDEX_MD}
+    root = write_site(tmp_path / "src", {**files, f"{name}/partials/copyright.html": "<p>CUSTOM-FOOTER</p>"})
+    out = tmp_path / "tree"
+    assert _cli(root, "render", "--output", str(out)).returncode == 0
+    assert yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))["theme"]["custom_dir"] == "overrides"
+    site = build(out, strict=True, site_dir=out / "site")
+    assert _cli(root, "finish", str(out)).returncode == 0
+    assert "CUSTOM-FOOTER" in (site / "index.html").read_text(encoding="utf-8")
+    assert (site / "evidence/graph.json").is_file() and (site / "studies/pitt2013.bib").is_file()
+    assert not (site / "partials").exists()
+
+
 EMOJI_YML = """\
 site_name: !ENV [GB_NO_SUCH_VARIABLE, "Emoji site"]
 theme:
