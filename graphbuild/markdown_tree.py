@@ -28,7 +28,7 @@ from .diagnostics import Diagnostic
 from .feed import autodiscovery_link
 from .finish import EXPORTS_DIR, PARTS_FILE, PartsWriter
 from .formatting import page_url
-from .project import Project, analyse, dump_settings, is_markdown, read_settings, scan_docs
+from .project import Project, analyse_site, dump_settings, is_markdown, read_settings, scan_docs
 from .render import Renderer, write_exports
 from .rewrite import rewrite_page
 from .search import search_entries
@@ -42,7 +42,6 @@ from .site import (
     evidence_nav,
     feed_links,
     page_front_matter,
-    plan,
     scripts,
     stylesheets,
     written_to,
@@ -56,7 +55,8 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
     refusal = _refusal(project, out)
     if refusal:
         raise ConfigError(f"will not render into {out}: {refusal}; choose an output folder outside the sources")
-    kb, diagnostics = analyse(project, cache, dated=True)
+    analysis = analyse_site(project, cache, dated=True)
+    kb, diagnostics, planned = analysis.kb, analysis.diagnostics, analysis.planned
     style = site_style(project.config, project.root)
     docs, staged = out / "docs", out / EXPORTS_DIR
     for folder in (docs, staged):
@@ -65,7 +65,6 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
     settings = read_settings(project.config_path)
     directory_urls = settings.get("use_directory_urls", True) is not False
     sources = scan_docs(project.docs_dir, project.root).sources  # links outside the project left out
-    planned = plan(kb)
     urls = {
         src: page_url(src, directory_urls) if is_markdown(src) else src for src in [*sources, *(p.src for p in planned)]
     }
