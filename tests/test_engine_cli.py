@@ -188,6 +188,40 @@ def test_render_plans_the_site_once(site: Path, tmp_path: Path, capsys, monkeypa
     assert len(planned) == 1 and (tmp_path / "tree/graphbuild-exports/evidence/graph.json").is_file()
 
 
+def test_render_pauses_the_garbage_collector_and_leaves_it_as_found(site: Path, tmp_path: Path, monkeypatch) -> None:
+    """Collecting a heap of long-lived objects over and over was a sixth of a render's time
+    at 6,000 studies; a render, failed or not, leaves the collector as it found it."""
+    import gc
+
+    from graphbuild import markdown_tree
+    from graphbuild.project import load_project
+
+    collecting, rewrite = [], markdown_tree.rewrite_page
+
+    def watched(*args, **kwargs):
+        collecting.append(gc.isenabled())
+        return rewrite(*args, **kwargs)
+
+    monkeypatch.setattr(markdown_tree, "rewrite_page", watched)
+    assert gc.isenabled()
+    markdown_tree.write_markdown_tree(load_project(site), tmp_path / "tree")
+    assert collecting == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        markdown_tree.write_markdown_tree(load_project(site), tmp_path / "tree")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("broken on purpose")
+
+    monkeypatch.setattr(markdown_tree, "search_entries", broken)
+    with pytest.raises(RuntimeError, match="broken on purpose"):
+        markdown_tree.write_markdown_tree(load_project(site), tmp_path / "tree")
+    assert gc.isenabled()
+
+
 def test_render_keeps_a_plugins_mapping_and_its_options(site: Path, capsys, tmp_path: Path) -> None:
     yml = MKDOCS_YML.replace(
         "plugins:\n  - search\n  - graphbuild\n", "plugins: {search: {lang: en}, graphbuild: {}}\n"
