@@ -23,8 +23,9 @@ slow to create files.
 rendered shell (into the staged exports, beside the study's citation files), removes the
 shell, adds the claims' and studies' own search entries to the engine's index and their
 addresses to its sitemap, and moves the staged files into the site by renaming them: a
-folder the site does not have, or has empty (``studies/``, once the shell is gone), in one
-rename, whatever it holds. It reads Zensical's output and MkDocs' alike; a site built from
+folder the site does not have in one rename, whatever it holds, and where both have one,
+the fewer entries into the other (``studies/``, empty in the site once the shell is gone,
+is the staged one renamed). It reads Zensical's output and MkDocs' alike; a site built from
 the tree is not complete until it has run, and as the staged files leave the tree, each
 rendered tree is finished once.
 """
@@ -213,19 +214,36 @@ def _remove(path: Path) -> None:
 
 def _move_into(staged: Path, site: Path) -> None:
     """Every staged file to the same place in ``site``, by renaming: a folder ``site`` has
-    not, or has empty, at once with all it holds; a file ``site`` has, replaced, as the
-    engine's copy of it from the docs folder would have been. ``staged`` is gone after."""
-    with os.scandir(staged) as listing:
-        entries = list(listing)  # listed before any leaves the folder
-    for entry in entries:
+    not at once with all it holds, one it has joined (``_join``); a file ``site`` has,
+    replaced, as the engine's copy of it from the docs folder would have been. ``staged``
+    is gone after."""
+    for entry in _entries(staged):
         target = site / entry.name
         if entry.is_dir(follow_symlinks=False) and target.is_dir() and not target.is_symlink():
-            if any(target.iterdir()):
-                _move_into(Path(entry.path), target)
-                continue
-            target.rmdir()
-        _rename(Path(entry.path), target)
+            _join(Path(entry.path), target)
+        else:
+            _rename(Path(entry.path), target)
     staged.rmdir()
+
+
+def _join(staged: Path, target: Path) -> None:
+    """A staged folder and the site's of the same name made one, by moving the fewer
+    entries: where the site's are fewer and none has a staged namesake (its ``studies/``
+    holds nothing once the shell is gone, its ``claims/`` only the claims index, against
+    24,000 and 2,000 staged), they join the staged folder, which takes the site's place."""
+    theirs = _entries(target)
+    if len(theirs) < len(_entries(staged)) and not any(os.path.lexists(staged / e.name) for e in theirs):
+        for entry in theirs:
+            _rename(Path(entry.path), staged / entry.name)
+        target.rmdir()
+        _rename(staged, target)
+    else:
+        _move_into(staged, target)
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as listing:
+        return list(listing)  # listed before any entry leaves the folder
 
 
 def _rename(source: Path, target: Path) -> None:

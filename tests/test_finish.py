@@ -191,26 +191,35 @@ def test_finish_says_what_it_cannot_do(small: Path, tmp_path: Path, capsys) -> N
     assert code == 2 and "finish each build once" in err
 
 
-def test_finish_moves_the_studies_folder_at_once(small: Path, tmp_path: Path, capsys) -> None:
-    """The site's ``studies/`` holds only the shell, which finish removes: the staged one,
-    each study's citation files and now its page, takes its place in one rename."""
+def test_finish_moves_the_large_folders_at_once(small: Path, tmp_path: Path, capsys) -> None:
+    """The site's ``studies/`` holds only the shell, which finish removes, and its
+    ``claims/`` only the claims index: the staged folders (each study's citation files and
+    now its page; the claims' permanent addresses) take their places, one rename each."""
     tree = render(small, tmp_path / "tree")
-    staged = (tree / EXPORTS_DIR / "studies").stat().st_ino
+    staged = {name: (tree / EXPORTS_DIR / name).stat().st_ino for name in ("studies", "claims")}
     site = build_tree(tree, "mkdocs")
+    assets = (site / "assets/graphbuild").stat().st_ino  # the engine's, holding more than the staged
     assert finish(tree, capsys)[0] == 0
-    assert (site / "studies").stat().st_ino == staged
+    assert {name: (site / name).stat().st_ino for name in staged} == staged
     assert (site / "studies/pitt2013/index.html").is_file() and (site / "studies/pitt2013.json").is_file()
+    claims_index = (site / "claims/index.html").read_text(encoding="utf-8")  # the site's, filled
+    assert "data-gb-part" not in claims_index and "fewer-readmissions" in claims_index
+    assert (site / "assets/graphbuild").stat().st_ino == assets
+    assert (site / "assets/graphbuild/vocabulary.css").is_file() and (site / "assets/graphbuild/graph.css").is_file()
 
 
-def test_finish_merges_staged_folders_into_the_sites_own(small: Path, tmp_path: Path, capsys) -> None:
-    """An editor's page under ``studies/``: the folder is the site's, and the staged files
-    join it one by one."""
+def test_finish_joins_staged_folders_to_the_sites_own(small: Path, tmp_path: Path, capsys) -> None:
+    """An editor's page under ``studies/``, and one under ``claims/`` named as a staged
+    file's folder would be: each folder keeps the site's files and gains the staged ones."""
     write_site(small, {"docs/studies/about.md": "# About the studies\n\nHow they were chosen.\n"})
     tree = render(small, tmp_path / "tree")
     staged = files(tree / EXPORTS_DIR)
     site = build_tree(tree, "mkdocs")
+    (site / "claims/fewer-readmissions").mkdir()  # the staged folder of that name joins it
+    (site / "claims/fewer-readmissions/note.txt").write_text("the site's", encoding="utf-8")
     assert finish(tree, capsys)[0] == 0
     assert "How they were chosen." in (site / "studies/about/index.html").read_text(encoding="utf-8")
+    assert (site / "claims/fewer-readmissions/note.txt").read_text(encoding="utf-8") == "the site's"
     finished = files(site)
     assert {src: finished.get(src) for src in staged} == staged and not (tree / EXPORTS_DIR).exists()
 
