@@ -493,10 +493,11 @@ def _digests(root) -> dict[str, str]:
     return tree_digest(root)
 
 
-@pytest.mark.parametrize("link", ["mkdocs.yml", "docs"])
+@pytest.mark.parametrize("link", ["mkdocs.yml", "docs", "graphbuild-exports"])
 def test_render_does_not_write_through_links_in_out(small_site, tmp_path, link: str) -> None:
     """An existing ``OUT/mkdocs.yml`` linked to the source config: render overwrote the
-    source with the plugin-less config. ``OUT/docs`` as a link stopped render with an OSError."""
+    source with the plugin-less config. ``OUT/docs`` as a link stopped render with an
+    OSError. The staged exports' folder is replaced as ``OUT/docs`` is."""
     out = tmp_path / "tree"
     out.mkdir()
     elsewhere = tmp_path / "elsewhere"
@@ -506,7 +507,8 @@ def test_render_does_not_write_through_links_in_out(small_site, tmp_path, link: 
     before = _digests(small_site)
     assert _cli(small_site, "render", "--output", str(out)).returncode == 0
     assert _digests(small_site) == before and [p.name for p in elsewhere.iterdir()] == ["keep.txt"]
-    assert not (out / "mkdocs.yml").is_symlink() and not (out / "docs").is_symlink()
+    assert not any((out / name).is_symlink() for name in ("mkdocs.yml", "docs", "graphbuild-exports"))
+    assert (out / "graphbuild-exports/evidence/graph.json").is_file()
     assert "- graphbuild" not in (out / "mkdocs.yml").read_text(encoding="utf-8")
 
 
