@@ -13,17 +13,31 @@ and writes it to the tree's parts file (``PARTS_FILE``, beside ``mkdocs.yml``) i
 - the pages written in a layout (the study pages): the tree holds one of them, whose title,
   address, head and body are stand-ins (``graphbuild.shell``), and each study's parts.
 
+The exports (each study's citation files, the graph, the lists, the feeds, the claims'
+permanent addresses: 20,000 files at 6,000 studies) wait beside the parts file too, in
+``EXPORTS_DIR``, which no engine reads: an engine copies every file of its docs folder into
+the site, one at a time, and those copies were most of Zensical's build on a disk that is
+slow to create files.
+
 ``finish`` puts the parts into the site the engine built, writes each study page from the
-rendered shell, removes the shell, and adds the claims' and studies' own search entries to
-the engine's index and their addresses to its sitemap. It reads Zensical's output and
-MkDocs' alike; a site built from the tree is not complete until it has run.
+rendered shell (into the staged exports, beside the study's citation files), removes the
+shell, adds the claims' and studies' own search entries to the engine's index and their
+addresses to its sitemap, and moves the staged files into the site by renaming them: a
+folder the site does not have in one rename, whatever it holds, and where both have one,
+the fewer entries into the other (``studies/``, empty in the site once the shell is gone,
+is the staged one renamed). It reads Zensical's output and MkDocs' alike; a site built from
+the tree is not complete until it has run, and as the staged files leave the tree, each
+rendered tree is finished once.
 """
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
+import os
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,12 +47,15 @@ from .files import Writer
 from .shell import ICON_FOLDER, Shell, ShellError, StandIns
 
 PARTS_FILE = "graphbuild-parts.jsonl"
+EXPORTS_DIR = "graphbuild-exports"  # the exports, staged beside docs/ for finish to move into the site
 VERSION = 1
 
 
 class FinishError(ValueError):
     """The site cannot be finished: no parts file, no built site, no shell (not built since
-    ``graphbuild render``, or finished already)."""
+    ``graphbuild render``, or finished already), no staged exports (finished already, and
+    built again without rendering again), or a staged file that could not be moved into
+    the site."""
 
 
 def slot(number: int, anchor: str = "") -> str:
@@ -104,7 +121,8 @@ class Finished:
 
 def finish_site(tree: Path, site: Path | None = None) -> Finished:
     """Put the parts of ``tree`` (the folder ``graphbuild render`` wrote) into ``site``, the
-    site an engine built from it (by default the tree's ``site_dir``)."""
+    site an engine built from it (by default the tree's ``site_dir``), and move the staged
+    exports there."""
     parts = tree / PARTS_FILE
     if not parts.is_file():
         raise FinishError(f"{parts}: no such file; write the tree with graphbuild render first")
@@ -113,12 +131,18 @@ def finish_site(tree: Path, site: Path | None = None) -> Finished:
         raise FinishError(f"{site}: no built site there; build {tree} (zensical build, or mkdocs build) first")
     done = Finished(site)
     writer = Writer()
+    staged = tree / EXPORTS_DIR
     with parts.open(encoding="utf-8") as lines:
         header = json.loads(next(lines, "{}"))
         if header.get("graphbuild_parts") != VERSION:
             raise FinishError(f"{parts}: not a parts file of this graphbuild; write the tree again")
         stand_ins = StandIns(header["nonce"])
         shells = {name: _read_shell(site, dest, stand_ins) for name, dest in header["shells"].items()}
+        if not staged.is_dir():
+            raise FinishError(
+                f"{staged}: no such folder; an earlier graphbuild finish moved this tree's exports into the site "
+                "it finished: write the tree again (graphbuild render), then build and finish it"
+            )
         for shell in shells.values():
             if shell.icons:
                 writer.write(site / ICON_FOLDER / shell.icons_name, shell.icons)
@@ -131,7 +155,7 @@ def finish_site(tree: Path, site: Path | None = None) -> Finished:
             elif "laid_out" in record:
                 shell = shells[record["laid_out"]]
                 page = shell.fill(record["title"], record["slug"], record["body"], record["head"])
-                writer.write(site / record["dest"], page)
+                writer.write(staged / record["dest"], page)  # moved in with the study's citation files
                 slugs[record["laid_out"]].append(record["slug"])
                 done.laid_out += 1
             elif "search" in record:
@@ -140,6 +164,7 @@ def finish_site(tree: Path, site: Path | None = None) -> Finished:
     for name, dest in header["shells"].items():
         _add_to_sitemap(site, stand_ins["slug"], slugs[name])
         _remove(site / dest)
+    _move_into(staged, site)
     return done
 
 
@@ -188,6 +213,55 @@ def _remove(path: Path) -> None:
     path.unlink(missing_ok=True)
     if path.name == "index.html" and path.parent.is_dir() and not any(path.parent.iterdir()):
         path.parent.rmdir()
+
+
+def _move_into(staged: Path, site: Path) -> None:
+    """Every staged file to the same place in ``site``, by renaming: a folder ``site`` has
+    not at once with all it holds, one it has joined (``_join``); a file ``site`` has,
+    replaced, as the engine's copy of it from the docs folder would have been. ``staged``
+    is gone after."""
+    for entry in _entries(staged):
+        target = site / entry.name
+        if entry.is_dir(follow_symlinks=False) and target.is_dir() and not target.is_symlink():
+            _join(Path(entry.path), target)
+        else:
+            _rename(Path(entry.path), target)
+    staged.rmdir()
+
+
+def _join(staged: Path, target: Path) -> None:
+    """A staged folder and the site's of the same name made one, by moving the fewer
+    entries: where the site's are fewer and none has a staged namesake (its ``studies/``
+    holds nothing once the shell is gone, its ``claims/`` only the claims index, against
+    24,000 and 2,000 staged), they join the staged folder, which takes the site's place."""
+    theirs = _entries(target)
+    if len(theirs) < len(_entries(staged)) and not any(os.path.lexists(staged / e.name) for e in theirs):
+        for entry in theirs:
+            _rename(Path(entry.path), staged / entry.name)
+        target.rmdir()
+        _rename(staged, target)
+    else:
+        _move_into(staged, target)
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as listing:
+        return list(listing)  # listed before any entry leaves the folder
+
+
+def _rename(source: Path, target: Path) -> None:
+    try:
+        try:
+            os.replace(source, target)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            shutil.move(source, target)  # a --site-dir on another file system: copied, then removed
+    except OSError as exc:
+        raise FinishError(
+            f"{source}: could not move it to {target} ({exc.strerror or exc}); the site lacks it and what "
+            "was staged after it: write the tree again (graphbuild render), then build and finish it"
+        ) from exc
 
 
 def _add_search_entries(site: Path, entries: list[dict[str, Any]]) -> int:

@@ -23,7 +23,7 @@ from .config import Config, ConfigError, config_from_mapping
 from .diagnostics import Diagnostic, error, warning
 from .files import is_inside, kind
 from .knowledge import KnowledgeBase, build_knowledge_base
-from .site import clash_diagnostics
+from .site import Planned, clash_diagnostics, plan
 
 # MkDocs' own list (``mkdocs.utils.markdown_extensions``), matched case-sensitively as it does.
 MARKDOWN_EXTENSIONS = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
@@ -398,6 +398,23 @@ def analyse(
 ) -> tuple[KnowledgeBase, list[Diagnostic]]:
     """The knowledge base and every problem; ``dated``: with the claims' dates from the
     site's git history (``living.date_claims``), as the plugin builds the site."""
+    done = analyse_site(project, cache, dated)
+    return done.kb, done.diagnostics
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A site read: its knowledge base, every problem in it, and every file graphbuild adds
+    to it (``site.plan``), which the clash check reads and ``graphbuild render`` writes (at
+    6,000 studies, planning 26,000 files once more is a tenth of a second)."""
+
+    kb: KnowledgeBase
+    diagnostics: list[Diagnostic]
+    planned: list[Planned]
+
+
+def analyse_site(project: Project, cache: BibliographyCache | None = None, dated: bool = False) -> Analysis:
+    """``analyse``, with the site's plan."""
     file = project.bibliography_file
     if not file.exists():
         raise ConfigError(f"bibliography '{project.config.bibliography}' not found at {file}")
@@ -408,12 +425,13 @@ def analyse(
         from .living import date_claims
 
         problems += date_claims(kb, project.root, project.config_file)
-    found = bib_problems + page_problems + problems + _clashes(project, kb) + project.settings_problems
-    return kb, sorted(set(found))
+    planned = plan(kb)
+    found = bib_problems + page_problems + problems + _clashes(project, kb, planned) + project.settings_problems
+    return Analysis(kb, sorted(set(found)), planned)
 
 
-def _clashes(project: Project, kb: KnowledgeBase) -> list[Diagnostic]:
+def _clashes(project: Project, kb: KnowledgeBase, planned: list[Planned]) -> list[Diagnostic]:
     """Editors' files that the build would overwrite (the plugin reports the same, from
     MkDocs' own file list)."""
     sources = {src: project.display(project.docs_dir / src) for src in site_sources(project)}
-    return clash_diagnostics(kb, sources, project.directory_urls)
+    return clash_diagnostics(kb, sources, project.directory_urls, planned)

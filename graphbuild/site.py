@@ -477,10 +477,14 @@ def clash_message(src: str, dest: str, ours: str) -> str:
     return f"'{src}' would be written to '{dest}', where graphbuild writes '{ours}'; rename or remove this file"
 
 
-def clash_diagnostics(kb: KnowledgeBase, sources: dict[str, str], use_directory_urls: bool) -> list[Diagnostic]:
+def clash_diagnostics(
+    kb: KnowledgeBase, sources: dict[str, str], use_directory_urls: bool, planned: list[Planned] | None = None
+) -> list[Diagnostic]:
     """An error for each editor's file (source -> the path to show) that the build would
-    overwrite with, or that would collide with, a page, export or asset of graphbuild's."""
-    found = clashes(list(sources), [p.src for p in plan(kb)], use_directory_urls)
+    overwrite with, or that would collide with, a page, export or asset of graphbuild's;
+    ``planned``: ``plan(kb)``, where the caller has made it already."""
+    planned = plan(kb) if planned is None else planned
+    found = clashes(list(sources), [p.src for p in planned], use_directory_urls)
     return [
         error(sources[src], 1, clash_message(src, written_to(src, use_directory_urls), ours))
         for src, ours in found.items()

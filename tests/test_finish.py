@@ -4,8 +4,10 @@ with every study at its stable address and the claims' and studies' own search e
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -18,7 +20,8 @@ from mkdocs.utils.meta import get_data
 
 from graphbuild import site as registry
 from graphbuild.cli import main
-from graphbuild.finish import PARTS_FILE
+from graphbuild.finish import EXPORTS_DIR, PARTS_FILE
+from graphbuild.project import analyse, load_project
 
 from .conftest import BIB, INDEX_MD, MKDOCS_YML, REPO, build, write_site
 
@@ -53,6 +56,16 @@ def finish(tree: Path, capsys: pytest.CaptureFixture[str], *more: str) -> tuple[
     return code, capsys.readouterr().err
 
 
+def exports(root: Path) -> list[str]:
+    """What the plan of the site at ``root`` writes that is neither a page nor an asset."""
+    kb, _ = analyse(load_project(root), dated=True)
+    return sorted(p.src for p in registry.plan(kb) if p.asset is None and not p.is_page)
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 def html_files(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
@@ -79,7 +92,7 @@ def test_the_tree_holds_slots_and_one_study_page_and_the_parts_beside_it(small: 
     index = (tree / "docs/index.md").read_text(encoding="utf-8")
     assert '<div id="fewer-readmissions" data-gb-part="1"></div>' in index and "gb-card" not in index
     assert 'class="gb-cite"' in index  # citations stay in the Markdown: headings and search read them
-    (shell,) = (tree / "docs/studies").glob("*.md")  # beside the studies' citation files
+    (shell,) = (tree / "docs/studies").iterdir()  # the studies' citation files are staged
     _, meta = get_data(shell.read_text(encoding="utf-8"))
     assert meta["template"] == registry.STUDY_LAYOUT and meta["search"] == {"exclude": True}
     assert meta["title"].startswith("gbshelltitle") and shell.stem.startswith("gbshellslug")
@@ -91,16 +104,32 @@ def test_the_tree_holds_slots_and_one_study_page_and_the_parts_beside_it(small: 
     assert sorted(r["slug"] for r in records if "laid_out" in r) == sorted(CITED)
 
 
+def test_the_tree_stages_the_exports_outside_the_docs(small: Path, tmp_path: Path) -> None:
+    """The engine copies the docs folder into the site file by file: the exports, 20,000
+    files at 6,000 studies, wait where it does not look."""
+    tree = render(small, tmp_path / "tree")
+    planned = exports(small)
+    assert {"evidence/graph.json", "studies/pitt2013.bib", "claims/fewer-readmissions/index.html"} < set(planned)
+    assert sorted(files(tree / EXPORTS_DIR)) == planned
+    assert not set(files(tree / "docs")) & set(planned)
+    assert not (tree / "docs/evidence/graph.json").exists() and not list((tree / "docs").rglob("*.bib"))
+
+
 # -- finishing what each engine built -------------------------------------------------------------
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_finish_completes_the_site(small: Path, tmp_path: Path, engine: str, capsys) -> None:
     tree = render(small, tmp_path / "tree")
+    staged = files(tree / EXPORTS_DIR)
     site = build_tree(tree, engine)
     assert not (site / "studies/pitt2013").exists() and not list(site.rglob(PARTS_FILE))
+    assert not (site / "evidence/graph.json").exists()  # the engine never saw the exports
     code, err = finish(tree, capsys)
     assert code == 0, err
+    assert not (tree / EXPORTS_DIR).exists()  # moved, not copied
+    finished = files(site)
+    assert {src: finished.get(src) for src in staged} == staged  # each export at its address
     assert f"{len(CITED)} pages written in a layout" in err
     for key in CITED:  # every cited study at its stable address, themed, in the sitemap
         page = (site / f"studies/{key}/index.html").read_text(encoding="utf-8")
@@ -160,6 +189,80 @@ def test_finish_says_what_it_cannot_do(small: Path, tmp_path: Path, capsys) -> N
     assert (site / "studies/pitt2013/index.html").is_file()
     code, err = finish(tree, capsys)
     assert code == 2 and "finish each build once" in err
+
+
+def test_finish_moves_the_large_folders_at_once(small: Path, tmp_path: Path, capsys) -> None:
+    """The site's ``studies/`` holds only the shell, which finish removes, and its
+    ``claims/`` only the claims index: the staged folders (each study's citation files and
+    now its page; the claims' permanent addresses) take their places, one rename each."""
+    tree = render(small, tmp_path / "tree")
+    staged = {name: (tree / EXPORTS_DIR / name).stat().st_ino for name in ("studies", "claims")}
+    site = build_tree(tree, "mkdocs")
+    assets = (site / "assets/graphbuild").stat().st_ino  # the engine's, holding more than the staged
+    assert finish(tree, capsys)[0] == 0
+    assert {name: (site / name).stat().st_ino for name in staged} == staged
+    assert (site / "studies/pitt2013/index.html").is_file() and (site / "studies/pitt2013.json").is_file()
+    claims_index = (site / "claims/index.html").read_text(encoding="utf-8")  # the site's, filled
+    assert "data-gb-part" not in claims_index and "fewer-readmissions" in claims_index
+    assert (site / "assets/graphbuild").stat().st_ino == assets
+    assert (site / "assets/graphbuild/vocabulary.css").is_file() and (site / "assets/graphbuild/graph.css").is_file()
+
+
+def test_finish_joins_staged_folders_to_the_sites_own(small: Path, tmp_path: Path, capsys) -> None:
+    """An editor's page under ``studies/``, and one under ``claims/`` named as a staged
+    file's folder would be: each folder keeps the site's files and gains the staged ones."""
+    write_site(small, {"docs/studies/about.md": "# About the studies\n\nHow they were chosen.\n"})
+    tree = render(small, tmp_path / "tree")
+    staged = files(tree / EXPORTS_DIR)
+    site = build_tree(tree, "mkdocs")
+    (site / "claims/fewer-readmissions").mkdir()  # the staged folder of that name joins it
+    (site / "claims/fewer-readmissions/note.txt").write_text("the site's", encoding="utf-8")
+    assert finish(tree, capsys)[0] == 0
+    assert "How they were chosen." in (site / "studies/about/index.html").read_text(encoding="utf-8")
+    assert (site / "claims/fewer-readmissions/note.txt").read_text(encoding="utf-8") == "the site's"
+    finished = files(site)
+    assert {src: finished.get(src) for src in staged} == staged and not (tree / EXPORTS_DIR).exists()
+
+
+def test_a_tree_is_finished_once(small: Path, tmp_path: Path, capsys) -> None:
+    """Its exports left the tree for the site finished first: a second build of the same
+    tree cannot be finished, and finish says to render again."""
+    tree = render(small, tmp_path / "tree")
+    build_tree(tree, "mkdocs")
+    assert finish(tree, capsys)[0] == 0
+    site = build_tree(tree, "mkdocs")
+    code, err = finish(tree, capsys)
+    assert code == 2 and f"{EXPORTS_DIR}: no such folder" in err and "graphbuild render" in err
+    assert not (site / "studies/pitt2013/index.html").exists()  # refused before writing anything
+
+
+def test_a_staged_file_that_cannot_be_moved_is_a_clear_error(small: Path, tmp_path: Path, capsys) -> None:
+    tree = render(small, tmp_path / "tree")
+    site = build_tree(tree, "mkdocs")
+    (site / "evidence/graph.json").mkdir()
+    (site / "evidence/graph.json/x").write_text("in the way", encoding="utf-8")
+    code, err = finish(tree, capsys)
+    assert code == 2 and "graph.json: could not move it to" in err and "graphbuild render" in err, err
+    assert "Traceback" not in err
+
+
+def test_finish_copies_to_a_site_on_another_file_system(small: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+    """A rename cannot cross file systems (``EXDEV``): the staged files are copied there."""
+    tree = render(small, tmp_path / "tree")
+    staged = files(tree / EXPORTS_DIR)
+    site = build(tree, site_dir=tmp_path / "elsewhere")
+
+    refused = []
+
+    def no_rename(source: object, target: object) -> None:
+        refused.append(source)
+        raise OSError(errno.EXDEV, os.strerror(errno.EXDEV), source, None, target)
+
+    monkeypatch.setattr(os, "replace", no_rename)
+    assert finish(tree, capsys, "--site-dir", str(site))[0] == 0
+    assert refused
+    finished = files(site)
+    assert {src: finished.get(src) for src in staged} == staged and not (tree / EXPORTS_DIR).exists()
 
 
 def test_finish_builds_elsewhere(small: Path, tmp_path: Path, capsys) -> None:

@@ -494,10 +494,11 @@ def _digests(root) -> dict[str, str]:
     return tree_digest(root)
 
 
-@pytest.mark.parametrize("link", ["mkdocs.yml", "docs"])
+@pytest.mark.parametrize("link", ["mkdocs.yml", "docs", "graphbuild-exports"])
 def test_render_does_not_write_through_links_in_out(small_site, tmp_path, link: str) -> None:
     """An existing ``OUT/mkdocs.yml`` linked to the source config: render overwrote the
-    source with the plugin-less config. ``OUT/docs`` as a link stopped render with an OSError."""
+    source with the plugin-less config. ``OUT/docs`` as a link stopped render with an
+    OSError. The staged exports' folder is replaced as ``OUT/docs`` is."""
     out = tmp_path / "tree"
     out.mkdir()
     elsewhere = tmp_path / "elsewhere"
@@ -507,7 +508,8 @@ def test_render_does_not_write_through_links_in_out(small_site, tmp_path, link: 
     before = _digests(small_site)
     assert _cli(small_site, "render", "--output", str(out)).returncode == 0
     assert _digests(small_site) == before and [p.name for p in elsewhere.iterdir()] == ["keep.txt"]
-    assert not (out / "mkdocs.yml").is_symlink() and not (out / "docs").is_symlink()
+    assert not any((out / name).is_symlink() for name in ("mkdocs.yml", "docs", "graphbuild-exports"))
+    assert (out / "graphbuild-exports/evidence/graph.json").is_file()
     assert "- graphbuild" not in (out / "mkdocs.yml").read_text(encoding="utf-8")
 
 
@@ -525,6 +527,30 @@ def test_render_copies_a_custom_dir_into_out_only(tmp_path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "src", "theme-x"]
     site = build(out, strict=True)
     assert "CUSTOM-FOOTER" in (site / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["docs", "graphbuild-exports", "graphbuild-parts.jsonl"])
+def test_a_custom_dir_named_as_what_the_tree_holds_is_copied_elsewhere(tmp_path, name: str) -> None:
+    """A ``custom_dir`` copied to where the tree keeps its pages, exports or parts would
+    replace them (the staged exports: the site was finished without them)."""
+    import yaml
+
+    from .conftest import BIB, INDEX_MD, MKDOCS_YML, build, write_site
+
+    yml = MKDOCS_YML.replace("  font: false\n", f"  font: false\n  custom_dir: {name}\n")
+    if name == "docs":
+        yml += "docs_dir: pages\n"
+    pages = "pages" if name == "docs" else "docs"
+    files = {"mkdocs.yml": yml, "references.bib": BIB, f"{pages}/index.md": INDEX_MD}
+    root = write_site(tmp_path / "src", {**files, f"{name}/partials/copyright.html": "<p>CUSTOM-FOOTER</p>"})
+    out = tmp_path / "tree"
+    assert _cli(root, "render", "--output", str(out)).returncode == 0
+    assert yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))["theme"]["custom_dir"] == "overrides"
+    site = build(out, strict=True, site_dir=out / "site")
+    assert _cli(root, "finish", str(out)).returncode == 0
+    assert "CUSTOM-FOOTER" in (site / "index.html").read_text(encoding="utf-8")
+    assert (site / "evidence/graph.json").is_file() and (site / "studies/pitt2013.bib").is_file()
+    assert not (site / "partials").exists()
 
 
 EMOJI_YML = """\

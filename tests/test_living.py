@@ -16,6 +16,7 @@ import feedparser
 import pytest
 
 from graphbuild.cli import main
+from graphbuild.finish import EXPORTS_DIR
 from graphbuild.history import site_history
 
 from .conftest import MKDOCS_YML, REPO, build, write_site
@@ -315,11 +316,11 @@ def test_the_markdown_tree_has_the_same_dates_feeds_and_addresses(repo, built: P
     root, _ = repo
     tree = tmp_path / "tree"
     assert main(["--root", str(root), "render", "--output", str(tree)]) == 0
-    docs = tree / "docs"
+    docs, staged = tree / "docs", tree / EXPORTS_DIR
     assert "20 March 2026" in read(docs, "evidence/changes/index.md")
     for name in ("evidence/changes.xml", "evidence/changes/outcome.xml", "claims/fewer-readmissions/index.html"):
-        assert read(docs, name) == read(built, name), name
-    assert "was removed from this site on 20 March 2026" in text(read(docs, "claims/peer-hope/index.html"))
+        assert read(staged, name) == read(built, name), name
+    assert "was removed from this site on 20 March 2026" in text(read(staged, "claims/peer-hope/index.html"))
     site = tmp_path / "tree-site"
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(tree / "mkdocs.yml"), "-d", str(site)],
