@@ -205,7 +205,8 @@ def test_finish_moves_the_large_folders_at_once(small: Path, tmp_path: Path, cap
     claims_index = (site / "claims/index.html").read_text(encoding="utf-8")  # the site's, filled
     assert "data-gb-part" not in claims_index and "fewer-readmissions" in claims_index
     assert (site / "assets/graphbuild").stat().st_ino == assets
-    assert (site / "assets/graphbuild/vocabulary.css").is_file() and (site / "assets/graphbuild/graph.css").is_file()
+    assert all((site / "assets/graphbuild" / name).is_file() for name in ("graphbuild.css", "graphbuild.js"))
+    assert list((site / "assets/graphbuild").glob("icons-*.svg"))  # the theme's icons, from the shell
 
 
 def test_finish_joins_staged_folders_to_the_sites_own(small: Path, tmp_path: Path, capsys) -> None:
