@@ -156,3 +156,21 @@ def test_a_printed_page_has_no_empty_graph_box(browser, repo_url: str) -> None:
     breaks = page.evaluate("getComputedStyle(document.querySelector('.gb-card')).breakInside")
     assert breaks == "avoid"
     context.close()
+
+
+def test_a_study_page_leads_on_from_its_line_of_links_on_a_phone_and_not_on_paper(browser, repo_url: str) -> None:
+    """Study pages have no sidebars: the theme's drawer button, which would open an empty
+    drawer, is hidden, the logo leads home instead, and the line of links above the title
+    is on screen; on paper that line goes."""
+    context, page = _page(browser, 390, 844, "light")
+    page.goto(repo_url + "studies/pitt2013/", wait_until="load")
+    assert page.locator(".md-header label[for='__drawer']").is_hidden()
+    logo = page.locator(".md-header a.md-logo")
+    assert logo.is_visible() and logo.bounding_box()["width"] > 0
+    links = page.locator("nav.gb-study-nav a")
+    assert links.count() == 7 and links.first.is_visible()
+    assert links.nth(5).inner_text() == "Bibliography"
+    assert page.locator(".md-sidebar").count() == 0
+    page.emulate_media(media="print")
+    assert page.locator("nav.gb-study-nav").is_hidden()
+    context.close()
