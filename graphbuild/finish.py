@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .files import Writer
-from .shell import ICON_FOLDER, Shell, ShellError, StandIns
+from .shell import ICON_FOLDER, Shell, ShellError, StandIns, without_indentation
 
 PARTS_FILE = "graphbuild-parts.jsonl"
 EXPORTS_DIR = "graphbuild-exports"  # the exports, staged beside docs/ for finish to move into the site
@@ -204,7 +204,7 @@ def _fill_page(site: Path, dest: str, slots: dict[str, str], writer: Writer) -> 
             text = text.replace(markup, html, 1)
         else:
             problems.append(f"{dest}: no place for part {markup} (did a theme or an extension change it?)")
-    writer.write(path, text)
+    writer.write(path, without_indentation(text))
     return problems
 
 

@@ -48,7 +48,7 @@ from .prose import sanitize_html
 from .render import Renderer, write_exports
 from .rewrite import reconcile, rewrite_page
 from .search import add_to_index_file, each_search_entry
-from .shell import ICON_FOLDER, Shell, StandIns
+from .shell import ICON_FOLDER, Shell, StandIns, without_indentation
 from .site import (
     THEME_DIR,
     GeneratedPage,
@@ -487,8 +487,9 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """A page is written: its cards go in (see on_page_content), a generated page's
         content is let go (the bibliography of 6,000 studies is 4 MB) rather than kept to the
-        end of the build as MkDocs would, and the head gets the link by which browsers and
-        feed readers find the feed, absolute under ``site_url`` as the feed's own links are."""
+        end of the build as MkDocs would, the theme's indentation goes, and the head gets the
+        link by which browsers and feed readers find the feed, absolute under ``site_url`` as
+        the feed's own links are."""
         if page.file.src_uri in self.generated:
             page.content = None
         placed = self.placed.pop(page.file.src_uri, ())
@@ -496,6 +497,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             output = _PLACED.sub(lambda m: _text(self.fragments.get(m.group(1), m.group(0))), output)
             for token in placed:
                 del self.fragments[token]
+        output = without_indentation(output)  # as on the study pages (graphbuild.shell)
         head = output.find("</head>")
         if not self._feeds or head < 0:
             return output

@@ -10,6 +10,7 @@ import pytest
 
 from graphbuild.config import config_from_mapping
 from graphbuild.prose import sanitize_html
+from graphbuild.shell import without_indentation
 
 from .conftest import BIB, MKDOCS_YML, build, write_site
 from .helpers import collect_page
@@ -138,7 +139,7 @@ def test_legitimate_material_markup_is_published_untouched(tmp_path: Path) -> No
     plain = write_site(tmp_path / "without", {**files, "mkdocs.yml": yml.replace("  - graphbuild\n", "")})
     (plain / "docs" / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     ours, theirs = _article(build(source), "material"), _article(build(plain, strict=False), "material")
-    assert ours == theirs
+    assert ours == without_indentation(theirs)  # the theme's indentation goes from every page, nothing else
     assert 'class="admonition note"' in ours and "tabbed-set" in ours and 'id="special"' in ours
 
 

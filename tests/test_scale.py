@@ -16,7 +16,7 @@ from mkdocs.utils.meta import get_data
 from graphbuild import site as registry
 from graphbuild.escaping import front_matter
 from graphbuild.search import add_to_index, add_to_index_file
-from graphbuild.shell import Shell, ShellError, StandIns
+from graphbuild.shell import Shell, ShellError, StandIns, without_indentation
 
 from .conftest import MKDOCS_YML, build, write_site
 
@@ -68,6 +68,18 @@ def test_shell_moves_the_themes_icons_into_one_file_of_symbols() -> None:
         '<symbol id="i1" viewBox="0 0 24 24"><path d="M9 3z"/></symbol></svg>\n'
     )
     assert Shell(rendered, stand).icons == "" and logo in Shell(rendered, stand).fill("T", "s", "")
+
+
+def test_the_themes_indentation_goes_but_white_space_that_is_content_stays() -> None:
+    page = "<nav>\n    <ul>\n      <li><a>One</a>\n\n      <a>two</a></li>\n    </ul>\n</nav>"
+    assert without_indentation(page) == "<nav>\n<ul>\n<li><a>One</a>\n<a>two</a></li>\n</ul>\n</nav>"
+    for kept in ("<pre>a\n    b</pre>", "<textarea>a\n    b</textarea>"):
+        assert without_indentation(page + kept) == page + kept
+
+
+def test_content_pages_are_written_without_the_themes_indentation(built: Path) -> None:
+    html = (built / "index.html").read_text(encoding="utf-8")
+    assert "gb-card" in html and "\n " not in html and "\n\t" not in html
 
 
 def test_stand_ins_differ_build_to_build() -> None:
