@@ -455,8 +455,9 @@ class Renderer:
         # A graph of one line says nothing the table above it does not.
         many = len(citing) > 1
         graph = self.local_graph(current, study_node(study.key), f"{label} and the claims citing it") if many else ""
+        view = self.study_view(study, current)
         return {
-            "s": self.study_view(study, current),
+            "s": view,
             "study": study,
             "about": {
                 "summary": study.text("summary"),
@@ -471,6 +472,7 @@ class Renderer:
             "bibliography_href": self.page_href(current, "bibliography"),
             "downloads": self._beside(current, study),
             "jsonld": self.jsonld(self.study_node(study, self.iri(current), last=True)),
+            "copy_tail": _copy_tail(view),
         }
 
     def _beside(self, current: str, study: Study) -> list[dict[str, str]]:
@@ -812,3 +814,11 @@ def write_exports(renderer: Renderer, exports: list[tuple[str, Planned]]) -> Non
         writer.write(dest, renderer.file_content(item))
     renderer.release_graph()
     renderer.release_records()
+
+
+def _copy_tail(view: dict[str, Any]) -> str | None:
+    """What the citation to copy adds to the reference a study page shows (its DOI or URL as
+    the style writes it): the page then shows the reference once. None where the style puts
+    the link inside the reference: the page then shows the whole citation to copy too."""
+    whole, shown = " ".join(view["cite_text"].split()), " ".join(view["ref_text"].split())
+    return whole[len(shown) :] if whole.startswith(shown) else None

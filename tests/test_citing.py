@@ -338,9 +338,12 @@ def test_each_study_page_offers_its_reference_in_three_formats(apa_site: Path, b
     assert html(apa_site, "studies/pitt2013.bib") == bibtex_entry(study)
     assert (apa_site / "studies/pitt2013.ris").read_bytes().decode() == ris_record(study)  # CR LF kept
     assert json.loads(html(apa_site, "studies/pitt2013.json")) == [csl_item(study)]
-    cite = re.search(r'<p class="gb-cite-text" id="gb-cite-text">([^<]+)</p>', page)
-    assert cite and unescape(cite.group(1)).endswith("https://doi.org/10.1002/14651858.CD004807.pub2")
-    assert '<button type="button" class="gb-copy" data-gb-copy="gb-cite-text" hidden>Copy citation</button>' in page
+    # the reference is shown once; the button copies it with its link as the style writes it
+    assert 'class="gb-cite-text"' not in page and '<p class="gb-study-ref" id="gb-study-ref">' in page
+    assert (
+        '<button type="button" class="gb-copy" data-gb-copy="gb-study-ref" '
+        'data-gb-copy-tail=" https://doi.org/10.1002/14651858.CD004807.pub2" hidden>Copy citation</button>'
+    ) in page
 
 
 def test_links_to_the_files_without_directory_urls(tmp_path: Path) -> None:
@@ -537,3 +540,13 @@ def test_the_readme_maps_each_stance_as_the_vocabulary_does() -> None:
     assert {stance: tuple(re.findall(r"`([^`]+)`", props)) for stance, props in rows} == {
         t.value: t.linked_data for t in STANCES
     }
+
+
+def test_the_citation_to_copy_is_the_reference_shown_and_its_link_or_the_whole_text() -> None:
+    from graphbuild.render import _copy_tail
+
+    shown = "Pitt, V. (2013). Consumer-providers of care. Cochrane Database, (3)."
+    assert _copy_tail({"ref_text": shown, "cite_text": shown + " https://doi.org/10.1/x"}) == " https://doi.org/10.1/x"
+    assert _copy_tail({"ref_text": shown, "cite_text": shown}) == ""
+    # a style that puts the link inside the reference: the page shows the whole text to copy
+    assert _copy_tail({"ref_text": "Pitt V. Care. (3).", "cite_text": "Pitt V. Care. doi:10.1/x (3)."}) is None

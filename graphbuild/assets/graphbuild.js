@@ -724,8 +724,10 @@
     const status = button.parentNode.querySelector(".gb-copy-status");
     if (!source) return;
     button.hidden = false;
+    /* the reference as the page shows it, and its link as the style writes it */
+    const text = source.textContent.replace(/\s+/g, " ").trim() + (button.dataset.gbCopyTail || "");
     button.addEventListener("click", function () {
-      copyText(source.textContent.trim()).then(function () {
+      copyText(text).then(function () {
         say(status, "Citation copied.");
       }, function () {
         say(status, "Could not copy: select the citation above and copy it.");
