@@ -111,7 +111,7 @@ def _move_icons(rendered: str, root: str, stand_ins: dict[str, str]) -> tuple[st
         f'<symbol id="{name}" viewBox="{box}">{content}</symbol>' for (box, content), name in symbols.items()
     )
     sprite += "</svg>\n"
-    file_name = f"icons-{hashlib.sha256(sprite.encode('utf-8')).hexdigest()[:12]}.svg"
+    file_name = f"icons-{hashlib.sha256(sprite.encode('utf-8')).hexdigest()[:8]}.svg"
     url = f"{root}{ICON_FOLDER}/{file_name}"
 
     def reference(match: re.Match[str]) -> str:
