@@ -237,7 +237,7 @@ def test_local_graph_template_escapes_the_label_and_carries_no_graph_of_its_own(
     )
     assert "<img" not in html and "<script" not in html
     assert 'data-node="claim:&#34;x&#34;" data-map="../evidence/map.json"' in html
-    assert '<details class="gb-local-graph" data-search-exclude><summary>Show as a graph</summary>' in html
+    assert '<details class="gb-local-graph"><summary>Show as a graph</summary>' in html
 
 
 def test_evidence_map_template() -> None:
