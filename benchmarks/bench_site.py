@@ -250,7 +250,7 @@ def tree_in_browser(site: Path) -> dict:
                 """() => ({
                   header: getComputedStyle(document.querySelector('.md-header')).position,
                   h1: document.querySelector('article h1')?.textContent,
-                  nav_links: document.querySelectorAll('.md-nav--primary a.md-nav__link').length,
+                  nav_links: document.querySelectorAll('.md-nav--primary a.md-nav__link, .gb-study-nav a').length,
                   study: !!document.querySelector('.gb-study'),
                   title: document.querySelector('.gb-ref-title')?.textContent,
                 })"""
