@@ -14,16 +14,13 @@ own that ``finish`` moves into the site.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import html
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .background import Background
+from .background import Background, collector_paused
 from .bibliography import BibliographyCache
 from .claims import Claim
 from .config import ConfigError
@@ -58,24 +55,8 @@ def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | 
     refusal = _refusal(project, out)
     if refusal:
         raise ConfigError(f"will not render into {out}: {refusal}; choose an output folder outside the sources")
-    with _collector_paused():
+    with collector_paused():
         return _write_tree(project, out, cache)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while the tree is written, as the plugin does
-    while it builds: the knowledge base and what is rendered from it are long-lived objects
-    in no reference cycle, whose creation set off full collections of the whole heap (seven
-    in a render at 6,000 studies, a sixth of its processor time). The exports' process,
-    forked inside, inherits the pause. Restored on the way out, errors included."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _write_tree(project: Project, out: Path, cache: BibliographyCache | None) -> list[Diagnostic]:

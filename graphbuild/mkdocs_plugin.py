@@ -9,14 +9,11 @@ once, in ``graphbuild.site``.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import os
 import re
 import secrets
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import partial
 from html import escape
 from pathlib import Path
@@ -32,7 +29,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
-from .background import Background, BackgroundError
+from .background import Background, BackgroundError, collector_paused
 from .bibliography import BibliographyCache, decode_utf8
 from .claims import Claim
 from .config import OPTION_NAMES, Config, ConfigError, config_from_mapping
@@ -71,21 +68,6 @@ _ANCHOR = re.compile(r'\sid="([^"]+)"')
 _TOKEN = re.compile(r"GBPLACEHOLDER[0-9a-f]{16}N\d{6}X")
 _LATER = "data-search-exclude data-graphbuild-card"  # a card's paragraph, filled as the page is written
 _PLACED = re.compile(f"<p {_LATER}>({_TOKEN.pattern})</p>")
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while the knowledge base and the generated
-    pages are built: some 140,000 long-lived objects, in no reference cycle, whose creation
-    set off repeated full collections of the whole process (8 per synthetic build; 3 with
-    the pause, and a third less time collecting). Restored on the way out, errors included."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _text(fragment: str | bytes) -> str:
@@ -217,7 +199,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             return
         files = self._published(get_files(config))
         pages = self._pages(files)
-        with _collector_paused():
+        with collector_paused():
             kb, diagnostics = self._analyse(pages)
         self._analysed = (pages, kb, diagnostics)
         sources = {
@@ -277,7 +259,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         return kb, bib_problems + problems
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        with _collector_paused():
+        with collector_paused():
             return self._collect_and_build(files, config)
 
     def _collect_and_build(self, files: Files, config: MkDocsConfig) -> Files:
@@ -382,7 +364,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         of its own where one can be forked: nothing MkDocs renders next needs them."""
         assert self.renderer is not None
         if self.laid_out:
-            with _collector_paused():
+            with collector_paused():
                 shells = {}
                 for _, item in self.laid_out:
                     page = item.output
@@ -478,7 +460,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         if item is None or page.content is None:
             return context
         assert self.renderer is not None
-        with _collector_paused():
+        with collector_paused():
             body = self.renderer.page_body(item)
         if page.present_anchor_ids is not None:
             page.present_anchor_ids.update(_ANCHOR.findall(body))
