@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .files import Writer
-from .shell import ICON_FOLDER, Shell, ShellError, StandIns, without_indentation
+from .shell import Shell, ShellError, StandIns, without_indentation
 
 PARTS_FILE = "graphbuild-parts.jsonl"
 EXPORTS_DIR = "graphbuild-exports"  # the exports, staged beside docs/ for finish to move into the site
@@ -144,8 +144,7 @@ def finish_site(tree: Path, site: Path | None = None) -> Finished:
                 "it finished: write the tree again (graphbuild render), then build and finish it"
             )
         for shell in shells.values():
-            if shell.icons:
-                writer.write(site / ICON_FOLDER / shell.icons_name, shell.icons)
+            shell.write_icons(site, writer)
         slugs: dict[str, list[str]] = {name: [] for name in shells}
         entries: list[dict[str, Any]] = []
         for record in map(json.loads, lines):
@@ -183,7 +182,7 @@ def _read_shell(site: Path, dest: str, stand_ins: StandIns) -> Shell:
             "before graphbuild finish, and finish each build once"
         )
     try:
-        return Shell(path.read_text(encoding="utf-8"), stand_ins, root="../" * dest.count("/"))
+        return Shell(path.read_text(encoding="utf-8"), stand_ins, dest)
     except ShellError as exc:
         raise FinishError(f"{path}: {exc}") from exc
 

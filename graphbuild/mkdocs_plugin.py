@@ -45,7 +45,7 @@ from .prose import sanitize_html
 from .render import Renderer, write_exports
 from .rewrite import reconcile, rewrite_page
 from .search import add_to_index_file, each_search_entry
-from .shell import ICON_FOLDER, Shell, StandIns, without_indentation
+from .shell import Shell, StandIns, without_indentation
 from .site import (
     THEME_DIR,
     GeneratedPage,
@@ -115,7 +115,6 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         self._settings_problems: list[Diagnostic] = []
         self._feeds: list[tuple[str, str]] = []
         self.laid_out: list[tuple[File, Planned]] = []
-        self.laid_out_urls: list[str] = []
         self.pending: dict[str, Planned] = {}  # a generated page's token -> the page, until it is built
         self.placed: dict[str, list[str]] = {}  # a page -> its cards' tokens, until it is written
         self.late: dict[str, tuple[str, str]] = {}  # an unsearched page -> (its token, its body), until written
@@ -365,20 +364,17 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         assert self.renderer is not None
         if self.laid_out:
             with collector_paused():
-                shells = {}
+                shells: dict[str, Shell] = {}
                 for _, item in self.laid_out:
                     page = item.output
                     assert isinstance(page, GeneratedPage)
                     if page.name not in shells:
                         shell = shells[page.name] = self._shell(page, env, config, files)
-                        if shell.icons:
-                            Writer().write(os.path.join(config.site_dir, ICON_FOLDER, shell.icons_name), shell.icons)
+                        shell.write_icons(config.site_dir, Writer())
                 work = partial(self._write_laid_out, shells, config)
                 self.background.append(("writing the study pages", Background(work, parallel=not self.serving)))
         self.renderer.release_graph()  # the map's data and the exports are made
         self.renderer.release_exports()  # the study pages' linked data is made too
-        self.laid_out_urls = [file.url for file, _ in self.laid_out]  # for the sitemap
-        self.laid_out = []
         return env
 
     def _write_laid_out(self, shells: dict[str, Shell], config: MkDocsConfig) -> None:
@@ -407,16 +403,15 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         }
         shell_page.content = stand_ins["body"]
         context = get_context(self.nav, files.documentation_pages(), config, shell_page)  # type: ignore[arg-type]
-        root = "../" * file.dest_uri.count("/")  # every page of the kind is as deep as this one
-        return Shell(env.get_template(page.layout).render(context), stand_ins, root)
+        return Shell(env.get_template(page.layout).render(context), stand_ins, file.dest_uri)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         """The sitemap lists the pages written in a layout too, as MkDocs lists its own."""
-        if template_name != "sitemap.xml" or not config.site_url or not self.laid_out_urls:
+        if template_name != "sitemap.xml" or not config.site_url or not self.laid_out:
             return output_content
         base = config.site_url if config.site_url.endswith("/") else config.site_url + "/"
         entry = "    <url>\n         <loc>{}</loc>\n         <lastmod>" + get_build_date() + "</lastmod>\n    </url>\n"
-        urls = "".join(entry.format(escape(base + url)) for url in self.laid_out_urls)
+        urls = "".join(entry.format(escape(base + file.url)) for file, _ in self.laid_out)
         head, end, tail = output_content.rpartition("</urlset>")
         return f"{head.rstrip()}\n{urls}{end}{tail}" if end else output_content
 
@@ -428,11 +423,11 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
 
     @event_priority(-50)  # after the search plugin has written its index (0), before offline (-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """The exports and the study pages are written by now, or the build fails. Every study is formatted in
-        the site's citation style: the entries a ``.csl`` style could not format are
-        reported, and what it formatted is kept for the next build. Then a search entry for
-        each claim and each cited study, added to the index MkDocs' or Material's search
-        plugin wrote."""
+        """The exports and the study pages are written by now, or the build fails. Every
+        study is formatted in the site's citation style: the entries a ``.csl`` style could
+        not format are reported, and what it formatted is kept for the next build. Then a
+        search entry for each claim and each cited study, added to the index MkDocs' or
+        Material's search plugin wrote."""
         background, self.background = self.background, []
         for number, (what, work) in enumerate(background):
             try:

@@ -721,7 +721,7 @@ class Renderer:
     def release_exports(self) -> None:
         """Forget the citation records and linked-data nodes kept for the generated files,
         once they are written: a large site keeps tens of megabytes in them."""
-        self._records.clear()
+        self.release_records()
         self._study_nodes.clear()
 
     # -- linked data -----------------------------------------------------------------------

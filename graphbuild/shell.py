@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import re
 import secrets
 from dataclasses import dataclass, field
+
+from .assets import FOLDER
+from .files import Writer
 
 SLOTS = ("title", "slug", "head", "body")
 _INDENTATION = re.compile(r"\n[ \t\n]+")
@@ -28,7 +32,6 @@ _VIEWBOX = re.compile(r'\sviewBox="([^"<>]*)"')
 # An icon keeps its place where its content could depend on the page (an id another element
 # points at, a style, a link, a script): moved into a file of its own it could break.
 _KEPT = re.compile(r"\bid=|<style|<script|<a\b|href|url\(|<foreignObject|<image", re.I)
-ICON_FOLDER = "assets/graphbuild"
 
 
 def without_indentation(page: str) -> str:
@@ -60,15 +63,17 @@ class ShellError(ValueError):
 class Shell:
     """A rendered page split at its stand-ins; ``fill`` writes one page of the kind.
 
-    With ``root`` (the page's way up to the site's root, ``../../`` for ``studies/<slug>/``)
-    the theme's icons are referenced from ``icons``, a file of symbols to write at
-    ``ICON_FOLDER/icons_name`` (both empty where the page has no icon to move)."""
+    With ``dest`` (where in the site the page is written: ``studies/<slug>/index.html``;
+    every page of the kind is as deep) the theme's icons are referenced from ``icons``, a
+    file of symbols that ``write_icons`` puts beside graphbuild's assets (both empty where
+    the page has no icon to move)."""
 
-    def __init__(self, rendered: str, stand_ins: StandIns, root: str | None = None) -> None:
+    def __init__(self, rendered: str, stand_ins: StandIns, dest: str | None = None) -> None:
         names = {stand_ins[slot]: slot for slot in SLOTS}
         rendered = without_indentation(rendered)
         self.icons = self.icons_name = ""
-        if root is not None:
+        if dest is not None:
+            root = "../" * dest.count("/")
             rendered, self.icons, self.icons_name = _move_icons(rendered, root, names)
         parts = re.split("(" + "|".join(map(re.escape, names)) + ")", rendered)
         self._texts = parts[0::2]
@@ -85,6 +90,11 @@ class Shell:
             out.append(values[slot])
             out.append(text)
         return "".join(out)
+
+    def write_icons(self, site: str | os.PathLike[str], writer: Writer) -> None:
+        """The file of the theme's icons, in the built ``site``, if the page had any."""
+        if self.icons:
+            writer.write(os.path.join(site, FOLDER, self.icons_name), self.icons)
 
 
 def _move_icons(rendered: str, root: str, stand_ins: dict[str, str]) -> tuple[str, str, str]:
@@ -112,7 +122,7 @@ def _move_icons(rendered: str, root: str, stand_ins: dict[str, str]) -> tuple[st
     )
     sprite += "</svg>\n"
     file_name = f"icons-{hashlib.sha256(sprite.encode('utf-8')).hexdigest()[:8]}.svg"
-    url = f"{root}{ICON_FOLDER}/{file_name}"
+    url = f"{root}{FOLDER}/{file_name}"
 
     def reference(match: re.Match[str]) -> str:
         icon = movable(match)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .knowledge import KnowledgeBase
     from .render import Renderer
 
-ASSET_DIR = "assets/graphbuild"
+ASSET_DIR = assets.FOLDER
 THEME_DIR = Path(__file__).parent / "theme"  # templates a theme finds by name, added to its search path
 STUDY_LAYOUT = "graphbuild-study.html"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")

@@ -56,7 +56,7 @@ def test_shell_moves_the_themes_icons_into_one_file_of_symbols() -> None:
     own = '<svg viewBox="0 0 8 8"><defs><linearGradient id="g"/></defs><rect fill="url(#g)"/></svg>'
     titled = f'<svg viewBox="0 0 8 8"><title>{stand["title"]}</title></svg>'
     rendered = f"<header>{logo}<label>{search}</label>{own}{titled}</header><form>{search}</form>{stand['body']}"
-    shell = Shell(rendered, stand, root="../../")
+    shell = Shell(rendered, stand, dest="studies/s/index.html")
     page = shell.fill("T", "s", "<p>b</p>")
     url = f"../../assets/graphbuild/{shell.icons_name}"
     assert shell.icons_name.startswith("icons-") and shell.icons_name.endswith(".svg")
