@@ -51,6 +51,23 @@
     return visPromise;
   }
 
+  /* The evidence map's data (a map's data-src, a local graph's data-map), the one copy of
+     the graph the site publishes: no page carries a graph of its own. A file is fetched once
+     per page, when a reader first opens the map or a graph, and then cached by the browser
+     for every page. */
+  const maps = {};
+
+  function loadMap(url) {
+    if (!maps[url]) {
+      maps[url] = fetch(url).then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      });
+      maps[url].catch(function () { delete maps[url]; }); /* a failed load is tried again */
+    }
+    return maps[url];
+  }
+
   /* Only site-relative, http and https links are followed; anything else is ignored. */
   function safeUrl(url) {
     if (typeof url !== "string" || !url) return null;
@@ -520,10 +537,7 @@
     const key = container.id || "map";
     const box = page.querySelector("details.gb-map-filter-box");
     if (box && window.matchMedia("(max-width: 44.9375em)").matches) box.open = false; /* phones: map first */
-    const data = fetch(new URL(container.dataset.src, document.baseURI).href).then(function (response) {
-      if (!response.ok) throw new Error("HTTP " + response.status);
-      return response.json();
-    });
+    const data = loadMap(new URL(container.dataset.src, document.baseURI).href);
     /* Load failures are shown in the page; a bug after loading stays an error in the console. */
     Promise.all([data, loadVis()]).then(function (loaded) {
       const entry = draw(key, container, loaded[0], loaded[1], panel);
@@ -545,13 +559,18 @@
       fromHash();
       window.addEventListener("hashchange", fromHash);
     }, function () {
-      container.dataset.gbState = "failed";
-      const note = document.createElement("p");
-      note.className = "gb-map-failed";
-      note.textContent = "The map could not be loaded here. The claims index and the evidence " +
-        "matrix linked below the map hold the same facts.";
-      container.after(note); /* not inside role=img, whose content is not read out */
+      failed(container, "The map could not be loaded here. The claims index and the evidence " +
+        "matrix linked below the map hold the same facts.");
     });
+  }
+
+  /* A map or a graph that could not be drawn says so, and where the same facts are. */
+  function failed(container, message) {
+    container.dataset.gbState = "failed";
+    const note = document.createElement("p");
+    note.className = "gb-map-failed";
+    note.textContent = message;
+    container.after(note); /* not inside role=img, whose content is not read out */
   }
 
   /* Full screen, and back to the whole map; both only where the map has been drawn. */
@@ -579,23 +598,6 @@
   }
 
   /* -- local graphs ----------------------------------------------------------------- */
-
-  /* A local graph is drawn from the evidence map's own data (the container's data-map), the
-     one copy of the graph the site publishes: no page carries a graph of its own. The file
-     is fetched once per page, when a reader first opens a graph, and then cached by the
-     browser for every page and the map. */
-  const maps = {};
-
-  function loadMap(url) {
-    if (!maps[url]) {
-      maps[url] = fetch(url).then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      });
-      maps[url].catch(function () { delete maps[url]; }); /* a failed load is tried again */
-    }
-    return maps[url];
-  }
 
   /* A node and its neighbours (depth 1: a claim with its studies, a study with the claims
      citing it), drawn as a small star, centre first and the rest round it in the map's
@@ -658,12 +660,8 @@
     if (!container) return;
     const key = container.dataset.graph;
     const box = details.querySelector(".gb-depth input");
-    const failed = function () {
-      container.dataset.gbState = "failed";
-      const note = document.createElement("p");
-      note.className = "gb-map-failed";
-      note.textContent = "The graph could not be drawn here. The table above lists the same links in words.";
-      container.after(note); /* not inside role=img, whose content is not read out */
+    const notDrawn = function () {
+      failed(container, "The graph could not be drawn here. The table above lists the same links in words.");
     };
     const open = function () {
       if (!details.open || container.dataset.gbState) return;
@@ -672,7 +670,7 @@
       /* Load failures are shown in the page; a bug after loading stays an error in the console. */
       Promise.all([loadMap(mapUrl), loadVis()]).then(function (loaded) {
         const near = neighbourhood(loaded[0], mapUrl, container.dataset.node, 1);
-        if (!near) { failed(); return; } /* the map is older than the page */
+        if (!near) { notDrawn(); return; } /* the map is older than the page */
         draw(key, container, near, loaded[1]);
         container.dataset.gbState = "drawn";
         const hint = document.createElement("p");
@@ -687,7 +685,7 @@
           forgetOne(key);
           draw(key, container, box.checked ? wide : near, loaded[1]);
         });
-      }, failed);
+      }, notDrawn);
     };
     details.addEventListener("toggle", open);
     open();
