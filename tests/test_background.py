@@ -128,21 +128,25 @@ FAILING_EXPORT = """
 """
 
 
+BUILD = """
+    from mkdocs.__main__ import cli
+    sys.argv = ["mkdocs", "build", "-q", "-f", sys.argv[1], "-d", sys.argv[2]]
+    cli()
+"""
+
+
+def _build_with(tmp_path: Path, failure: str) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build`` of a small site in a fresh interpreter, after ``failure`` (code that
+    makes one part of the work beside the build fail)."""
+    root = write_site(tmp_path / "site", {"mkdocs.yml": MKDOCS_YML, "references.bib": BIB, "docs/index.md": INDEX_MD})
+    return run(failure + BUILD, str(root / "mkdocs.yml"), str(tmp_path / "out"))
+
+
 @FORK
 def test_a_failing_export_fails_the_build(tmp_path: Path) -> None:
     """The export process's failure reaches MkDocs as a plugin error, so that a strict CI
     build stops and nothing is published."""
-    root = write_site(tmp_path / "site", {"mkdocs.yml": MKDOCS_YML, "references.bib": BIB, "docs/index.md": INDEX_MD})
-    done = run(
-        FAILING_EXPORT
-        + """
-    from mkdocs.__main__ import cli
-    sys.argv = ["mkdocs", "build", "-q", "-f", sys.argv[1], "-d", sys.argv[2]]
-    cli()
-    """,
-        str(root / "mkdocs.yml"),
-        str(tmp_path / "out"),
-    )
+    done = _build_with(tmp_path, FAILING_EXPORT)
     assert done.returncode == 1
     assert "writing the exports failed" in done.stderr
     assert "ValueError: an export could not be made" in done.stderr
@@ -152,8 +156,8 @@ def test_a_failing_export_fails_the_build(tmp_path: Path) -> None:
 def test_a_failing_study_page_fails_the_build(tmp_path: Path) -> None:
     """The study pages are written beside the content pages too: their process's failure
     fails the build, named as such."""
-    root = write_site(tmp_path / "site", {"mkdocs.yml": MKDOCS_YML, "references.bib": BIB, "docs/index.md": INDEX_MD})
-    done = run(
+    done = _build_with(
+        tmp_path,
         """
     import sys
     from graphbuild import render
@@ -162,12 +166,7 @@ def test_a_failing_study_page_fails_the_build(tmp_path: Path) -> None:
         raise ValueError("a study page could not be made")
 
     render.Renderer.study_context_page = fail
-    from mkdocs.__main__ import cli
-    sys.argv = ["mkdocs", "build", "-q", "-f", sys.argv[1], "-d", sys.argv[2]]
-    cli()
-    """,
-        str(root / "mkdocs.yml"),
-        str(tmp_path / "out"),
+""",
     )
     assert done.returncode == 1
     assert "writing the study pages failed" in done.stderr
