@@ -201,7 +201,7 @@ CHILD = """
 import json, sys, time
 t0 = time.perf_counter()
 from pathlib import Path
-from graphbuild.history import HistoryCache, site_history
+from graphbuild.history.dating import HistoryCache, site_history
 t1 = time.perf_counter()
 history = site_history(Path(sys.argv[1]), cache=HistoryCache(Path(sys.argv[2])))
 t2 = time.perf_counter()

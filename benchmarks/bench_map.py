@@ -7,7 +7,7 @@ Writes a synthetic site with ``benchmarks/synthetic.py`` (the same generator as
 ``bench_site.py``; every reference cited, so the map holds claims + studies nodes), builds it
 with MkDocs, then reports:
 
-- the layout (``graphbuild.layout``), cold and from its cache, and all of ``evidence_map_data``;
+- the layout (``graphbuild.formats.positions``), cold and from its cache, and all of ``evidence_map_data``;
 - the size of ``evidence/map.json`` (raw and gzipped, as a static host would serve it), of the
   map page's HTML and of the scripts it loads;
 - in headless chromium, from a static server on 127.0.0.1: milliseconds from navigation start
@@ -62,11 +62,11 @@ def build_site(src: Path, site: Path) -> float:
 
 
 def layout_times(src: Path) -> dict:
-    from graphbuild import layout
-    from graphbuild.escaping import script_json
-    from graphbuild.graph import build_graph
-    from graphbuild.mapdata import evidence_map_data
-    from graphbuild.project import analyse, load_project
+    from graphbuild.formats import positions as layout
+    from graphbuild.common.escaping import script_json
+    from graphbuild.formats.graph import build_graph
+    from graphbuild.formats.mapdata import evidence_map_data
+    from graphbuild.model.project import analyse, load_project
 
     kb, _ = analyse(load_project(src))
     graph = build_graph(kb)

@@ -117,8 +117,8 @@ def _cpu(who: int) -> float:
 
 def child_bib(path: str) -> None:
     """Cold, then warm, load of one bibliography through the cache the plugin uses."""
-    from graphbuild.bibliography import BibliographyCache
-    from graphbuild.config import Config
+    from graphbuild.model.bibliography import BibliographyCache
+    from graphbuild.model.config import Config
 
     cache = BibliographyCache()
     config = Config()

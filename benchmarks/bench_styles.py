@@ -41,8 +41,8 @@ sys.path.insert(0, str(HERE))  # benchmarks/ is not a package
 
 
 def _studies(bib: str) -> list:
-    from graphbuild.bibliography import load_bibliography
-    from graphbuild.config import Config
+    from graphbuild.model.bibliography import load_bibliography
+    from graphbuild.model.config import Config
 
     bibliography, _ = load_bibliography(Path(bib), "references.bib", Config())
     return list(bibliography.studies.values())
@@ -56,8 +56,8 @@ def _timed(work: Callable[[], object]) -> float:
 
 def child_format(bib: str, style_name: str, cache_dir: str) -> dict:
     """One style over every study: the first pass (cold process) and a second."""
-    from graphbuild.formatting import reference_parts, reference_text
-    from graphbuild.styles import load_style
+    from graphbuild.model.formatting import reference_parts, reference_text
+    from graphbuild.formats.styles import load_style
 
     studies = _studies(bib)
     if style_name == "today":
@@ -87,11 +87,11 @@ def child_format(bib: str, style_name: str, cache_dir: str) -> dict:
 
 def child_exports(bib: str, site: str) -> dict:
     """Every export of every study, each timed on its own."""
-    from graphbuild.exports import bibtex, bibtex_entry, csl_json, ris, ris_record
-    from graphbuild.linkeddata import document, graph_jsonld, jsonld_script, jsonld_text, study_jsonld
-    from graphbuild.metatags import citation_meta, meta_tags_html
-    from graphbuild.project import analyse, load_project
-    from graphbuild.styles import ApaStyle
+    from graphbuild.formats.records import bibtex, bibtex_entry, csl_json, ris, ris_record
+    from graphbuild.formats.linkeddata import document, graph_jsonld, jsonld_script, jsonld_text, study_jsonld
+    from graphbuild.formats.metatags import citation_meta, meta_tags_html
+    from graphbuild.model.project import analyse, load_project
+    from graphbuild.formats.styles import ApaStyle
 
     studies = _studies(bib)
     ApaStyle().references(studies)  # the page pipeline has decoded the entries before exporting

@@ -7,16 +7,16 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from .background import BackgroundError
-from .config import ConfigError
-from .diagnostics import Severity, failing, has_errors, printable
-from .graph import EXPORTS, export
-from .project import analyse, load_project
-from .vocabulary import CERTAINTY_VALUES
+from graphbuild.common.background import BackgroundError
+from graphbuild.model.config import ConfigError
+from graphbuild.common.diagnostics import Severity, failing, has_errors, printable
+from graphbuild.formats.graph import EXPORTS, export
+from graphbuild.model.project import analyse, load_project
+from graphbuild.model.vocabulary import CERTAINTY_VALUES
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .styles import check_style, site_style
+    from graphbuild.formats.styles import check_style, site_style
 
     project = load_project(Path(args.root))
     kb, diagnostics = analyse(project, dated=True)
@@ -87,7 +87,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from .markdown_tree import write_markdown_tree
+    from graphbuild.publishing.markdown_tree import write_markdown_tree
 
     project = load_project(Path(args.root))
     diagnostics = write_markdown_tree(project, Path(args.output))
@@ -97,7 +97,7 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _finish(args: argparse.Namespace) -> int:
-    from .finish import FinishError, finish_site
+    from graphbuild.publishing.finish import FinishError, finish_site
 
     try:
         done = finish_site(Path(args.tree), Path(args.site_dir) if args.site_dir else None)
@@ -115,7 +115,7 @@ def _finish(args: argparse.Namespace) -> int:
 
 
 def _fail_on(value: str) -> list[str]:
-    from .diff import fail_on_names
+    from graphbuild.history.compare import fail_on_names
 
     names = [name.strip() for name in value.split(",") if name.strip()]
     unknown = [name for name in names if name not in fail_on_names()]
@@ -127,7 +127,7 @@ def _fail_on(value: str) -> list[str]:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff import FORMATS, breaches, diff, load_state
+    from graphbuild.history.compare import FORMATS, breaches, diff, load_state
 
     root = Path(args.root)
     old, new = load_state(args.old, root), load_state(args.new, root)

@@ -4,7 +4,7 @@ Collect, then resolve: every page's source is read in ``on_files`` (generated pa
 exist before the navigation is built), the knowledge base is built once, and each page's
 claim blocks and citations are replaced as MkDocs renders it, at the offsets found when it
 was read (``on_page_markdown`` receives the same string). What the site gains is listed
-once, in ``graphbuild.site``.
+once, in ``graphbuild.site.registry``.
 """
 
 from __future__ import annotations
@@ -29,24 +29,24 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
-from .background import Background, BackgroundError, collector_paused
-from .bibliography import BibliographyCache, decode_utf8
-from .claims import Claim
-from .config import OPTION_NAMES, Config, ConfigError, config_from_mapping
-from .diagnostics import Diagnostic, Severity, error, failing
-from .feed import autodiscovery_link
-from .files import Writer
-from .formatting import relative_url
-from .history import CACHE_FILE, HistoryCache
-from .knowledge import BrokenClaim, KnowledgeBase, build_knowledge_base
-from .living import date_claims
-from .project import DocsScan, font_diagnostics, scan_docs
-from .prose import sanitize_html
-from .render import Renderer, write_exports
-from .rewrite import reconcile, rewrite_page
-from .search import add_to_index_file, each_search_entry
-from .shell import Shell, StandIns, without_indentation
-from .site import (
+from graphbuild.common.background import Background, BackgroundError, collector_paused
+from graphbuild.model.bibliography import BibliographyCache, decode_utf8
+from graphbuild.model.claims import Claim
+from graphbuild.model.config import OPTION_NAMES, Config, ConfigError, config_from_mapping
+from graphbuild.common.diagnostics import Diagnostic, Severity, error, failing
+from graphbuild.formats.feed import autodiscovery_link
+from graphbuild.common.files import Writer
+from graphbuild.model.formatting import relative_url
+from graphbuild.history.dating import CACHE_FILE, HistoryCache
+from graphbuild.model.knowledge import BrokenClaim, KnowledgeBase, build_knowledge_base
+from graphbuild.site.living import date_claims
+from graphbuild.model.project import DocsScan, font_diagnostics, scan_docs
+from graphbuild.model.prose import sanitize_html
+from graphbuild.site.renderer import Renderer, write_exports
+from graphbuild.site.rewrite import reconcile, rewrite_page
+from graphbuild.formats.search import add_to_index_file, each_search_entry
+from graphbuild.site.shell import Shell, StandIns, without_indentation
+from graphbuild.site.registry import (
     THEME_DIR,
     GeneratedPage,
     Planned,
@@ -61,7 +61,7 @@ from .site import (
     short_nav,
     stylesheets,
 )
-from .styles import CitationStyle, site_style, style_problems
+from graphbuild.formats.styles import CitationStyle, site_style, style_problems
 
 log = get_plugin_logger(__name__)
 _ANCHOR = re.compile(r'\sid="([^"]+)"')
@@ -80,7 +80,7 @@ def _log(diagnostics: list[Diagnostic]) -> None:
         (log.info if diagnostic.severity is Severity.NOTE else log.warning)(str(diagnostic))
 
 
-# Each option is declared once, in graphbuild.config.OPTIONS; MkDocs only passes them on,
+# Each option is declared once, in graphbuild.model.config.OPTIONS; MkDocs only passes them on,
 # and config_from_mapping reads and checks them, naming a bad one.
 GraphbuildConfig = type("GraphbuildConfig", (base.Config,), {name: c.Optional(c.Type(object)) for name in OPTION_NAMES})
 
@@ -101,7 +101,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
         # A card's HTML, from when its page's Markdown is read to when the page is written;
         # compressed in between (see on_page_content).
         self.fragments: dict[str, str | bytes] = {}
-        # Work beside the build (graphbuild.background): the exports, then the study pages.
+        # Work beside the build (graphbuild.common.background): the exports, then the study pages.
         self.background: list[tuple[str, Background]] = []
         self.generated: dict[str, str] = {}
         self._tokens = itertools.count(1)
@@ -311,7 +311,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
                     self._feeds += feed_links([item])
         self.renderer.urls.update({f.src_uri: f.url for f in files})
         # Every address is known: the exports are written beside the pages, in a process of
-        # their own where one can be forked (graphbuild.background).
+        # their own where one can be forked (graphbuild.common.background).
         work = partial(write_exports, self.renderer, exports)
         self.background.append(("writing the exports", Background(work, parallel=not self.serving)))
         _log(diagnostics)
@@ -359,7 +359,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         """Write the pages in a ``layout`` (the study pages): the theme renders one of them
-        with stand-ins, and each is that page filled in (``graphbuild.shell``), by a process
+        with stand-ins, and each is that page filled in (``graphbuild.site.shell``), by a process
         of its own where one can be forked: nothing MkDocs renders next needs them."""
         assert self.renderer is not None
         if self.laid_out:
@@ -476,7 +476,7 @@ class GraphbuildPlugin(BasePlugin[GraphbuildConfig]):  # type: ignore[valid-type
             page.content = None
         # The theme's indentation goes first, from the page without graphbuild's parts (which
         # have none): the bibliography's body, 4 MB at 6,000 studies, is not copied once more.
-        output = without_indentation(output)  # as on the study pages (graphbuild.shell)
+        output = without_indentation(output)  # as on the study pages (graphbuild.site.shell)
         placed = self.placed.pop(page.file.src_uri, ())
         if placed:
             output = _PLACED.sub(lambda m: _text(self.fragments.get(m.group(1), m.group(0))), output)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from graphbuild.citations import Citation
-from graphbuild.citations import read_citations as _read_citations
-from graphbuild.claims import Claim
-from graphbuild.config import Config
-from graphbuild.diagnostics import Diagnostic
-from graphbuild.headings import Heading
-from graphbuild.headings import find_headings as _find_headings
-from graphbuild.knowledge import read_page
-from graphbuild.scan import Fence, scan
+from graphbuild.model.citations import Citation
+from graphbuild.model.citations import read_citations as _read_citations
+from graphbuild.model.claims import Claim
+from graphbuild.model.config import Config
+from graphbuild.common.diagnostics import Diagnostic
+from graphbuild.model.headings import Heading
+from graphbuild.model.headings import find_headings as _find_headings
+from graphbuild.model.knowledge import read_page
+from graphbuild.model.scan import Fence, scan
 
 
 def collect_page(

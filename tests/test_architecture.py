@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
-from graphbuild import site as registry
-from graphbuild import vocabulary
-from graphbuild.config import OPTION_NAMES
-from graphbuild.scan import normalise_newlines, read_source, split_meta
+from graphbuild.site import registry
+from graphbuild.model import vocabulary
+from graphbuild.model.config import OPTION_NAMES
+from graphbuild.model.scan import normalise_newlines, read_source, split_meta
 
 from .conftest import BIB, INDEX_MD, MKDOCS_YML, REPO, build, write_site
 
@@ -137,7 +137,7 @@ HARMS = vocabulary.StanceTerm(
 
 
 def test_the_script_knows_no_value_of_any_vocabulary() -> None:
-    script = (PACKAGE / "assets" / "graphbuild.js").read_text(encoding="utf-8")
+    script = (PACKAGE / "site" / "assets" / "graphbuild.js").read_text(encoding="utf-8")
     values = [t.value for t in vocabulary.STANCES] + [m.shape for m in vocabulary.LEVEL_MARKS]
     values += [t.colour for t in vocabulary.STANCES] + [s.colour for s in vocabulary.STATUSES]
     values += [c.colour for c in vocabulary.CERTAINTIES] + [c.value for c in vocabulary.CERTAINTIES]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from graphbuild.background import Background
+from graphbuild.common.background import Background
 
 from .conftest import BIB, INDEX_MD, MKDOCS_YML, REPO, write_site
 
@@ -64,7 +64,7 @@ def test_the_work_runs_in_another_process_and_is_done_when_waited_for(tmp_path: 
         """
         import os, sys
         from pathlib import Path
-        from graphbuild.background import Background
+        from graphbuild.common.background import Background
         target = Path(sys.argv[1])
         work = Background(lambda: target.write_text(str(os.getpid()), encoding="utf-8"))
         assert work._pid is not None
@@ -82,7 +82,7 @@ def test_the_work_runs_in_another_process_and_is_done_when_waited_for(tmp_path: 
 def test_a_failure_is_reported_with_its_traceback() -> None:
     done = run(
         """
-        from graphbuild.background import Background, BackgroundError
+        from graphbuild.common.background import Background, BackgroundError
         def fail():
             raise ValueError("an export could not be made")
         try:
@@ -100,7 +100,7 @@ def test_cancel_leaves_nothing_running() -> None:
     done = run(
         """
         import os, time
-        from graphbuild.background import Background
+        from graphbuild.common.background import Background
         work = Background(lambda: time.sleep(60))
         pid = work._pid
         assert pid is not None
@@ -117,7 +117,7 @@ def test_cancel_leaves_nothing_running() -> None:
 
 FAILING_EXPORT = """
     import dataclasses, sys
-    from graphbuild import site as registry
+    from graphbuild.site import registry
 
     def fail(renderer):
         raise ValueError("an export could not be made")
@@ -160,7 +160,7 @@ def test_a_failing_study_page_fails_the_build(tmp_path: Path) -> None:
         tmp_path,
         """
     import sys
-    from graphbuild import render
+    from graphbuild.site import renderer as render
 
     def fail(*args, **kwargs):
         raise ValueError("a study page could not be made")

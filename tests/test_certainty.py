@@ -11,11 +11,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graphbuild.bibliography import parse_bibliography
-from graphbuild.config import Config, ConfigError, config_from_mapping
-from graphbuild.diagnostics import Severity
-from graphbuild.graph import build_graph, to_csv, to_graphml, to_json
-from graphbuild.knowledge import build_knowledge_base
+from graphbuild.model.bibliography import parse_bibliography
+from graphbuild.model.config import Config, ConfigError, config_from_mapping
+from graphbuild.common.diagnostics import Severity
+from graphbuild.formats.graph import build_graph, to_csv, to_graphml, to_json
+from graphbuild.model.knowledge import build_knowledge_base
 
 from .conftest import BIB, INDEX_MD, MKDOCS_YML, build, write_site
 
@@ -346,6 +346,6 @@ def built(site: Path) -> Path:
 
 
 def test_severity_of_notes_never_fails_strict() -> None:
-    from graphbuild.diagnostics import failing, note
+    from graphbuild.common.diagnostics import failing, note
 
     assert failing([note("p", 1, "x")], strict=True) == [] and Severity.NOTE.value == "note"

@@ -18,10 +18,10 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from pyld import jsonld
 
-from graphbuild.bibliography import load_bibliography
-from graphbuild.config import Config
-from graphbuild.exports import bibtex_entry, csl_item, ris_record
-from graphbuild.metatags import citation_meta
+from graphbuild.model.bibliography import load_bibliography
+from graphbuild.model.config import Config
+from graphbuild.formats.records import bibtex_entry, csl_item, ris_record
+from graphbuild.formats.metatags import citation_meta
 
 from .conftest import BIB, INDEX_MD, MKDOCS_YML, build, write_site
 from .test_linkeddata import load_document
@@ -276,7 +276,7 @@ def test_a_third_style_from_a_csl_file(tmp_path: Path) -> None:
     stored = json.loads(caches[0].read_text(encoding="utf-8"))["references"]
     assert len(stored) == 5  # every cited study, each formatted once
 
-    from graphbuild.csl import CslStyle
+    from graphbuild.formats.csl import CslStyle
 
     def no_processor(self, item):
         raise AssertionError("a warm build must not run citeproc")
@@ -300,7 +300,7 @@ def test_an_author_date_csl_style(tmp_path: Path) -> None:
 def test_a_study_the_processor_cannot_format_is_a_warning_with_its_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from graphbuild.csl import CslStyle
+    from graphbuild.formats.csl import CslStyle
 
     real = CslStyle._format
 
@@ -359,7 +359,7 @@ def test_links_to_the_files_without_directory_urls(tmp_path: Path) -> None:
 def test_the_registry_decides_which_files_there_are(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without the per-study family in site.FILES, no study file is written or linked, and
     the claims index offers its lists without the script's per-row joining."""
-    from graphbuild import site as registry
+    from graphbuild.site import registry
 
     monkeypatch.setattr(registry, "FILES", tuple(f for f in registry.FILES if f.each != "study"))
     built = build(site)
@@ -529,7 +529,7 @@ def test_without_a_site_url_identifiers_are_relative_to_the_document(site: Path)
 
 
 def test_the_readme_maps_each_stance_as_the_vocabulary_does() -> None:
-    from graphbuild.vocabulary import STANCES
+    from graphbuild.model.vocabulary import STANCES
 
     from .conftest import REPO
 
@@ -543,7 +543,7 @@ def test_the_readme_maps_each_stance_as_the_vocabulary_does() -> None:
 
 
 def test_the_citation_to_copy_is_the_reference_shown_and_its_link_or_the_whole_text() -> None:
-    from graphbuild.render import _copy_tail
+    from graphbuild.site.renderer import _copy_tail
 
     shown = "Pitt, V. (2013). Consumer-providers of care. Cochrane Database, (3)."
     assert _copy_tail({"ref_text": shown, "cite_text": shown + " https://doi.org/10.1/x"}) == " https://doi.org/10.1/x"

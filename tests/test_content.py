@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from graphbuild.graph import build_graph
-from graphbuild.project import analyse, load_project
+from graphbuild.formats.graph import build_graph
+from graphbuild.model.project import analyse, load_project
 
 from .conftest import REPO
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
-from graphbuild.bibliography import load_bibliography, parse_bibliography
-from graphbuild.config import Config
-from graphbuild.diagnostics import Severity
+from graphbuild.model.bibliography import load_bibliography, parse_bibliography
+from graphbuild.model.config import Config
+from graphbuild.common.diagnostics import Severity
 
 from .helpers import collect_page
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from graphbuild.bibliography import Bibliography, load_bibliography, parse_bibliography
-from graphbuild.config import Config, ConfigError
-from graphbuild.styles import ApaStyle, CiteItem, load_style, number_citations
+from graphbuild.model.bibliography import Bibliography, load_bibliography, parse_bibliography
+from graphbuild.model.config import Config, ConfigError
+from graphbuild.formats.styles import ApaStyle, CiteItem, load_style, number_citations
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CSL = FIXTURES / "csl"
@@ -85,7 +85,7 @@ def test_csl_cache_cold_then_warm(bib: Bibliography, tmp_path: Path, monkeypatch
     stored = json.loads(cache_file.read_text(encoding="utf-8"))
     assert len(stored["references"]) == len(bib)
 
-    from graphbuild.csl import CslStyle
+    from graphbuild.formats.csl import CslStyle
 
     def no_processor(self, item):
         raise AssertionError("a warm build must not run citeproc")
@@ -173,6 +173,6 @@ def test_csl_processor_failure_is_reported_not_raised(
     ],
 )
 def test_links_the_processor_wrote_are_marked(text: str, segments: tuple) -> None:
-    from graphbuild.csl import _segments
+    from graphbuild.formats.csl import _segments
 
     assert _segments(text, {"DOI": "10.1/ab", "URL": "https://x.org/t"}).segments == segments

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from graphbuild.cli import main
-from graphbuild.diff import Event, Snapshot, breaches, diff, markdown_text
+from graphbuild.history.compare import Event, Snapshot, breaches, diff, markdown_text
 
 from .conftest import REPO
 from .living_repo import COMMITS, git, make_repo

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
-from graphbuild.config import Config
+from graphbuild.model.config import Config
 
 from .conftest import BIB, MKDOCS_YML, build, write_site
 from .helpers import collect_page

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from graphbuild.bibliography import BibliographyCache, parse_bibliography, resolve_value
-from graphbuild.config import Config
-from graphbuild.latex import decode
-from graphbuild.names import parse_names
+from graphbuild.model.bibliography import BibliographyCache, parse_bibliography, resolve_value
+from graphbuild.model.config import Config
+from graphbuild.model.latex import decode
+from graphbuild.model.names import parse_names
 
 
 @pytest.mark.parametrize(

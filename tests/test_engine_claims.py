@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from graphbuild.bibliography import parse_bibliography
-from graphbuild.config import Config
-from graphbuild.diagnostics import failing
-from graphbuild.headings import toc_slug
-from graphbuild.knowledge import build_knowledge_base
+from graphbuild.model.bibliography import parse_bibliography
+from graphbuild.model.config import Config
+from graphbuild.common.diagnostics import failing
+from graphbuild.model.headings import toc_slug
+from graphbuild.model.knowledge import build_knowledge_base
 
 from .helpers import collect_page, find_citations, mask_code, read_citations
 

@@ -128,7 +128,7 @@ UNSAFE_OUTPUTS = [
     pytest.param("site", "x/docs/src", None, "site/x", id="output-docs-holds-the-docs-dir"),
     pytest.param("o/docs/site", "docs", None, "o", id="output-docs-holds-the-site"),
     pytest.param("site", "docs", "../o/docs/refs.bib", "o", id="output-docs-holds-the-bibliography"),
-    # the staged exports (graphbuild.finish.EXPORTS_DIR) are emptied as docs/ is
+    # the staged exports (graphbuild.publishing.finish.EXPORTS_DIR) are emptied as docs/ is
     pytest.param("o/graphbuild-exports/site", "docs", None, "o", id="output-exports-hold-the-site"),
     pytest.param("site", "x/graphbuild-exports/src", None, "site/x", id="output-exports-hold-the-docs-dir"),
     pytest.param("site", "docs", "../o/graphbuild-exports/r.bib", "o", id="output-exports-hold-the-bibliography"),
@@ -173,8 +173,9 @@ def test_render_beside_the_sources_replaces_only_its_own_tree(site: Path, capsys
 def test_render_plans_the_site_once(site: Path, tmp_path: Path, capsys, monkeypatch) -> None:
     """The clash check and the tree read one plan: at 6,000 studies, planning again took a
     tenth of a second."""
-    from graphbuild import markdown_tree, project
-    from graphbuild import site as registry
+    from graphbuild.publishing import markdown_tree
+    from graphbuild.model import project
+    from graphbuild.site import registry
 
     planned, plan = [], registry.plan
 
@@ -193,8 +194,8 @@ def test_render_pauses_the_garbage_collector_and_leaves_it_as_found(site: Path, 
     at 6,000 studies; a render, failed or not, leaves the collector as it found it."""
     import gc
 
-    from graphbuild import markdown_tree
-    from graphbuild.project import load_project
+    from graphbuild.publishing import markdown_tree
+    from graphbuild.model.project import load_project
 
     collecting, rewrite = [], markdown_tree.rewrite_page
 

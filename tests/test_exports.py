@@ -11,9 +11,9 @@ import bibtexparser
 import pytest
 import rispy
 
-from graphbuild.bibliography import Bibliography, load_bibliography, parse_bibliography, written_value
-from graphbuild.config import Config
-from graphbuild.exports import (
+from graphbuild.model.bibliography import Bibliography, load_bibliography, parse_bibliography, written_value
+from graphbuild.model.config import Config
+from graphbuild.formats.records import (
     CSL_TYPES,
     RIS_TYPES,
     bibtex,

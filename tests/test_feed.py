@@ -8,10 +8,10 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from graphbuild.diff import Event
-from graphbuild.feed import autodiscovery_link, changes_feed, claim_stub_html, removed_claim_stub_html
-from graphbuild.gitsite import Commit
-from graphbuild.history import site_history
+from graphbuild.history.compare import Event
+from graphbuild.formats.feed import autodiscovery_link, changes_feed, claim_stub_html, removed_claim_stub_html
+from graphbuild.history.git import Commit
+from graphbuild.history.dating import site_history
 
 from .living_repo import make_repo
 

@@ -26,9 +26,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from graphbuild.bibliography import load_bibliography
-from graphbuild.config import Config
-from graphbuild.escaping import front_matter
+from graphbuild.model.bibliography import load_bibliography
+from graphbuild.model.config import Config
+from graphbuild.common.escaping import front_matter
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -303,9 +303,9 @@ def hostile(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
 
 def build_finished_tree(root: Path, tree: Path, engine: str = "mkdocs") -> Path:
-    from graphbuild.finish import finish_site
-    from graphbuild.markdown_tree import write_markdown_tree
-    from graphbuild.project import load_project
+    from graphbuild.publishing.finish import finish_site
+    from graphbuild.publishing.markdown_tree import write_markdown_tree
+    from graphbuild.model.project import load_project
 
     write_markdown_tree(load_project(root), tree)
     if engine == "mkdocs":
@@ -527,7 +527,7 @@ def studies(hostile: tuple[Path, Path]) -> dict:
 def test_citation_tags_keep_the_hostile_text_and_make_nothing(hostile: tuple[Path, Path], studies: dict) -> None:
     """Each tag's content is the entry's text exactly, and the head holds no element the
     input made: a title that closes the attribute or the element stays inside ``content``."""
-    from graphbuild.metatags import citation_meta
+    from graphbuild.formats.metatags import citation_meta
 
     _, site = hostile
     plain = head_of((site / "index.html").read_text(encoding="utf-8"))
@@ -545,7 +545,7 @@ def test_citation_tags_keep_the_hostile_text_and_make_nothing(hostile: tuple[Pat
 
 
 def test_json_ld_keeps_the_hostile_text_inside_its_script(hostile: tuple[Path, Path], studies: dict) -> None:
-    from graphbuild.exports import one_line
+    from graphbuild.formats.records import one_line
 
     _, site = hostile
     for key in STUDY_PAGES:
@@ -571,7 +571,7 @@ def test_citation_exports_carry_the_hostile_text_as_data(hostile: tuple[Path, Pa
     import bibtexparser
     import rispy
 
-    from graphbuild.exports import csl_item
+    from graphbuild.formats.records import csl_item
 
     _, site = hostile
     for key in STUDY_PAGES:
@@ -610,8 +610,8 @@ def test_generated_front_matter_always_reads_as_yaml(title: str) -> None:
 def test_a_diagnostic_cannot_be_forged_by_the_value_it_quotes() -> None:
     """Messages quote the editor's values; a value with line breaks must not print lines of
     its own (a fake ``path:line:`` or a CI ``::error`` command) or reorder the text."""
-    from graphbuild.bibliography import parse_bibliography
-    from graphbuild.knowledge import build_knowledge_base
+    from graphbuild.model.bibliography import parse_bibliography
+    from graphbuild.model.knowledge import build_knowledge_base
 
     page = textwrap.dedent("""\
         # Forged
@@ -691,9 +691,9 @@ def test_the_rendered_tree_stays_inert_when_markdown_reads_it_again(tmp_path: Pa
     admonition or a list, where it is not a raw HTML block; ``finish`` puts the card there. A
     statement must still not become a link, an attribute or an image, and the graph data must
     parse."""
-    from graphbuild.finish import finish_site
-    from graphbuild.markdown_tree import write_markdown_tree
-    from graphbuild.project import load_project
+    from graphbuild.publishing.finish import finish_site
+    from graphbuild.publishing.markdown_tree import write_markdown_tree
+    from graphbuild.model.project import load_project
 
     root = write_hostile_site(tmp_path / "src")
     (root / "docs/nested.md").write_text(RENDER_MD, encoding="utf-8")
@@ -717,10 +717,10 @@ def test_the_rendered_tree_stays_inert_when_markdown_reads_it_again(tmp_path: Pa
 def test_the_rendered_trees_study_pages_carry_inert_citation_tags(tmp_path: Path) -> None:
     """In the Markdown tree the tags travel with each study page's parts, and ``finish``
     writes them into the head of the page it fills from the engine's shell."""
-    from graphbuild.finish import finish_site
-    from graphbuild.markdown_tree import write_markdown_tree
-    from graphbuild.metatags import citation_meta
-    from graphbuild.project import load_project
+    from graphbuild.publishing.finish import finish_site
+    from graphbuild.publishing.markdown_tree import write_markdown_tree
+    from graphbuild.formats.metatags import citation_meta
+    from graphbuild.model.project import load_project
 
     root = write_hostile_site(tmp_path / "src")
     write_markdown_tree(load_project(root), tmp_path / "tree")

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from graphbuild.claims import parse_claim
-from graphbuild.config import Config
-from graphbuild.scan import Fence
+from graphbuild.model.claims import parse_claim
+from graphbuild.model.config import Config
+from graphbuild.model.scan import Fence
 
 
 def alias_bomb(levels: int) -> str:
@@ -39,7 +39,7 @@ def test_a_yaml_alias_bomb_in_a_key_is_an_error_not_an_expansion(levels: int) ->
 
 
 def _bib(text: str):
-    from graphbuild.bibliography import parse_bibliography
+    from graphbuild.model.bibliography import parse_bibliography
 
     return parse_bibliography(text, "references.bib", Config())
 
@@ -54,7 +54,7 @@ def doubling_bomb(levels: int) -> str:
 def test_a_string_doubling_bomb_is_capped_while_expanding(levels: int) -> None:
     """``@string{s1 = s0 # s0}`` 32 levels deep in 1 kB: 2**32 copies. Each macro and each
     field stops growing at the cap, with an error at its line; nothing huge is built."""
-    from graphbuild.bibliography import MAX_FIELD_LENGTH
+    from graphbuild.model.bibliography import MAX_FIELD_LENGTH
 
     text = doubling_bomb(levels)
     assert len(text) < 1100
@@ -140,7 +140,7 @@ def test_a_field_repeated_in_another_case_is_an_error_like_an_exact_repeat() -> 
 )
 def test_a_utf16_bib_is_an_error_at_line_1(tmp_path, data: bytes, encoding: str) -> None:
     """One warning (or none) and every entry vanished; now it says what the file is."""
-    from graphbuild.bibliography import load_bibliography
+    from graphbuild.model.bibliography import load_bibliography
 
     bib = tmp_path / "references.bib"
     bib.write_bytes(data)
@@ -175,7 +175,7 @@ def test_an_escaped_brace_that_ends_an_entry_early_is_detected(fields: str, line
 
 def test_a_long_key_gets_a_bounded_slug(tmp_path) -> None:
     """A key of 300 bytes was ``OSError: File name too long`` while ``check`` said 0 problems."""
-    from graphbuild.bibliography import MAX_SLUG_LENGTH, slugify
+    from graphbuild.model.bibliography import MAX_SLUG_LENGTH, slugify
 
     from .conftest import MKDOCS_YML, build, write_site
 
@@ -215,7 +215,7 @@ def test_slugs_for_forty_thousand_colliding_keys_are_assigned_in_linear_time() -
     """40,000 keys that all slugify to ``k`` took 98 s (each counted up past all before it)."""
     from itertools import product
 
-    from graphbuild.bibliography import Bibliography, Study, assign_slugs
+    from graphbuild.model.bibliography import Bibliography, Study, assign_slugs
 
     keys = ["k" + "".join(p) for n in range(1, 7) for p in product("_:.+/", repeat=n)][:40_000]
     keys = keys + ["k" + "".join(p) for p in product("_:.+/", repeat=7)][: 40_000 - len(keys)]
@@ -243,7 +243,7 @@ def _many_keys(n: int) -> list[str]:
 
 @pytest.fixture(scope="module")
 def big_bibliography():
-    from graphbuild.bibliography import Bibliography, Study
+    from graphbuild.model.bibliography import Bibliography, Study
 
     keys = [*_many_keys(10_000 - 5), "mead2006", "gillard2014", "min2007", "pitt2013", "repper2011"]
     bibliography = Bibliography("references.bib")
@@ -265,7 +265,7 @@ def big_bibliography():
 def test_suggestions_against_ten_thousand_keys_find_the_intended_key(
     big_bibliography, typo: str, expected: str
 ) -> None:
-    from graphbuild.knowledge import suggest
+    from graphbuild.model.knowledge import suggest
 
     assert suggest(typo, big_bibliography.key_index).startswith(f" (did you mean '{expected}'")
 
@@ -274,7 +274,7 @@ def test_three_hundred_unknown_keys_against_ten_thousand_entries_take_well_under
     """Each unknown key was compared with every entry by difflib: 300 typos took 10.8 s."""
     import random
 
-    from graphbuild.knowledge import build_knowledge_base
+    from graphbuild.model.knowledge import build_knowledge_base
 
     rng = random.Random(5)
     typos = []
@@ -341,7 +341,7 @@ def test_a_claim_id_cannot_take_one_of_graphbuilds_own_ids(tmp_path) -> None:
 
 def test_more_than_twenty_six_studies_by_one_author_in_one_year_keep_distinct_labels() -> None:
     """After ``z`` the 27th and later studies all read "Smith, 2020", like an unsuffixed label."""
-    from graphbuild.formatting import citation_labels
+    from graphbuild.model.formatting import citation_labels
 
     bib = "".join(
         f"@misc{{s{n:02d},\n  author = {{Smith, A.}},\n  title = {{T{n:02d}}},\n  year = {{2020}},\n}}\n"
@@ -590,7 +590,7 @@ def test_the_rendered_tree_keeps_yaml_tags_and_builds_as_the_source_does(tmp_pat
 
 
 def test_check_reads_env_tags_as_mkdocs_does(small_site, monkeypatch) -> None:
-    from graphbuild.project import load_project
+    from graphbuild.model.project import load_project
 
     yml = (small_site / "mkdocs.yml").read_text(encoding="utf-8")
     (small_site / "mkdocs.yml").write_text(yml + "docs_dir: !ENV [GB_DOCS, docs]\n", encoding="utf-8")

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from pyld import jsonld
 
-from graphbuild.bibliography import Bibliography, load_bibliography, parse_bibliography
-from graphbuild.claims import Claim, Evidence
-from graphbuild.config import Config
-from graphbuild.formatting import relative_url
-from graphbuild.linkeddata import (
+from graphbuild.model.bibliography import Bibliography, load_bibliography, parse_bibliography
+from graphbuild.model.claims import Claim, Evidence
+from graphbuild.model.config import Config
+from graphbuild.model.formatting import relative_url
+from graphbuild.formats.linkeddata import (
     RELATIONS,
     claim_jsonld,
     document,
@@ -25,7 +25,7 @@ from graphbuild.linkeddata import (
     jsonld_text,
     study_jsonld,
 )
-from graphbuild.vocabulary import STANCE, STANCE_VALUES
+from graphbuild.model.vocabulary import STANCE, STANCE_VALUES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCHEMA_CONTEXT = json.loads((FIXTURES / "jsonld" / "schemaorg-context.jsonld").read_text(encoding="utf-8"))

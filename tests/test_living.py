@@ -16,8 +16,8 @@ import feedparser
 import pytest
 
 from graphbuild.cli import main
-from graphbuild.finish import EXPORTS_DIR
-from graphbuild.history import site_history
+from graphbuild.publishing.finish import EXPORTS_DIR
+from graphbuild.history.dating import site_history
 
 from .conftest import MKDOCS_YML, REPO, build, write_site
 from .living_repo import COMMITS, FLIPPED, git, make_repo
@@ -368,7 +368,7 @@ def test_the_repository_site_dates_every_card(tmp_path: Path) -> None:
     why = _why_undated(REPO)
     if why:
         pytest.skip(f"this checkout cannot date its claims (CI checks out with fetch-depth: 0): {why}")
-    from graphbuild.project import analyse, load_project
+    from graphbuild.model.project import analyse, load_project
 
     kb, _ = analyse(load_project(REPO), dated=True)
     undated = [c for c in kb.claims if kb.history.dates(c).evidence_changed is None]

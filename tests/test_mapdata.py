@@ -10,17 +10,17 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from graphbuild import layout
-from graphbuild.bibliography import parse_bibliography
-from graphbuild.config import Config
-from graphbuild.escaping import script_json
-from graphbuild.formatting import page_url
-from graphbuild.graph import build_graph
-from graphbuild.knowledge import build_knowledge_base
-from graphbuild.mapdata import evidence_map_data
-from graphbuild.render import Renderer
-from graphbuild.site import PAGE, plan
-from graphbuild.vocabulary import STANCE_VALUES as STANCES
+from graphbuild.formats import positions as layout
+from graphbuild.model.bibliography import parse_bibliography
+from graphbuild.model.config import Config
+from graphbuild.common.escaping import script_json
+from graphbuild.model.formatting import page_url
+from graphbuild.formats.graph import build_graph
+from graphbuild.model.knowledge import build_knowledge_base
+from graphbuild.formats.mapdata import evidence_map_data
+from graphbuild.site.renderer import Renderer
+from graphbuild.site.registry import PAGE, plan
+from graphbuild.model.vocabulary import STANCE_VALUES as STANCES
 
 from .conftest import BIB, INDEX_MD
 
@@ -218,8 +218,8 @@ def test_layout_scales_to_eight_thousand_nodes() -> None:
 
 # -- templates ------------------------------------------------------------------------------
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "graphbuild" / "templates"
-ASSETS = Path(__file__).resolve().parent.parent / "graphbuild" / "assets"
+TEMPLATES = Path(__file__).resolve().parent.parent / "graphbuild" / "site" / "templates"
+ASSETS = Path(__file__).resolve().parent.parent / "graphbuild" / "site" / "assets"
 
 
 def _env() -> jinja2.Environment:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from graphbuild.config import Config
-from graphbuild.diagnostics import failing
-from graphbuild.knowledge import read_page
-from graphbuild.markdown_tree import write_markdown_tree
-from graphbuild.project import analyse, load_project
+from graphbuild.model.config import Config
+from graphbuild.common.diagnostics import failing
+from graphbuild.model.knowledge import read_page
+from graphbuild.publishing.markdown_tree import write_markdown_tree
+from graphbuild.model.project import analyse, load_project
 
 from .conftest import BIB, MKDOCS_YML, build, write_site
 
@@ -244,7 +244,7 @@ def test_markdown_changed_by_another_plugin_is_read_again(tmp_path: Path, change
 
 
 def test_the_writer_makes_folders_once_and_replaces_files(tmp_path: Path) -> None:
-    from graphbuild.files import Writer
+    from graphbuild.common.files import Writer
 
     writer = Writer()
     target = tmp_path / "a" / "b" / "c.txt"

@@ -286,7 +286,7 @@ def test_repository_site_builds_with_properdocs(tmp_path: Path) -> None:
 
 
 def test_repository_site_passes_check() -> None:
-    from graphbuild.project import analyse, load_project
+    from graphbuild.model.project import analyse, load_project
 
     kb, diagnostics = analyse(load_project(REPO))
     assert [str(d) for d in diagnostics] == []

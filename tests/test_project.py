@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from graphbuild.config import ConfigError, config_from_mapping
-from graphbuild.project import load_project, plugin_options, read_pages
+from graphbuild.model.config import ConfigError, config_from_mapping
+from graphbuild.model.project import load_project, plugin_options, read_pages
 
 from .conftest import MKDOCS_YML, write_site
 

@@ -12,10 +12,10 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from graphbuild.claims import parse_claim
-from graphbuild.config import Config
-from graphbuild.diagnostics import Diagnostic
-from graphbuild.scan import Fence
+from graphbuild.model.claims import parse_claim
+from graphbuild.model.config import Config
+from graphbuild.common.diagnostics import Diagnostic
+from graphbuild.model.scan import Fence
 
 from .helpers import collect_page, find_citations, find_claim_blocks, find_headings, mask_code, read_citations
 
@@ -233,7 +233,7 @@ def test_graphml_round_trips_any_text_through_networkx(text: str, name: str, num
     cannot carry at all (control codes) come back as U+FFFD, never as an unreadable file."""
     import networkx as nx
 
-    from graphbuild.graph import to_graphml
+    from graphbuild.formats.graph import to_graphml
 
     graph = nx.DiGraph()
     graph.add_node(f"claim:{name}", kind="claim", statement=text, level=number)
@@ -317,7 +317,7 @@ NAME_PIECES = [
 def test_name_splitting_agrees_with_a_character_scan(text: str) -> None:
     """Names are split by regular expressions that find the candidates; the result must be
     exactly that of reading the text a character at a time and minding braces."""
-    from graphbuild.names import _split_commas, _words, split_top_level
+    from graphbuild.model.names import _split_commas, _words, split_top_level
 
     normalised = " ".join(text.split())
     assert split_top_level(normalised, "and") == _scan_top_level(normalised, "and")

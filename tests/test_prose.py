@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from graphbuild.config import config_from_mapping
-from graphbuild.prose import sanitize_html
-from graphbuild.shell import without_indentation
+from graphbuild.model.config import config_from_mapping
+from graphbuild.model.prose import sanitize_html
+from graphbuild.site.shell import without_indentation
 
 from .conftest import BIB, MKDOCS_YML, build, write_site
 from .helpers import collect_page

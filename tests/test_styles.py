@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from graphbuild.bibliography import Bibliography, load_bibliography, parse_bibliography
-from graphbuild.config import Config, ConfigError
-from graphbuild.formatting import reference_parts
-from graphbuild.names import parse_names, parse_person
-from graphbuild.styles import (
+from graphbuild.model.bibliography import Bibliography, load_bibliography, parse_bibliography
+from graphbuild.model.config import Config, ConfigError
+from graphbuild.model.formatting import reference_parts
+from graphbuild.model.names import parse_names, parse_person
+from graphbuild.formats.styles import (
     AUTHOR_YEAR,
     NUMERIC,
     ApaStyle,

@@ -6,7 +6,7 @@ in its opened states (local graphs drawn, the search dialog showing results) in 
 at a desktop width and in the light scheme at a phone width. Pages are checked whole
 (Material's header, navigation, footer and search included), with the rules tagged WCAG
 2.0/2.1/2.2 A and AA plus axe's best practices. No serious or critical violation may remain;
-fixes go in ``graphbuild/assets/a11y.css`` and ``overrides/``, never in the check.
+fixes go in ``graphbuild/site/assets/a11y.css`` and ``overrides/``, never in the check.
 """
 
 from __future__ import annotations

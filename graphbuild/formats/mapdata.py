@@ -1,0 +1,143 @@
+"""The evidence map as data for ``assets/graphbuild.js``: the whole graph, which the map page
+draws, and from which each claim card and study page draws its own neighbourhood (so that
+the graph is published once, not once more in every page).
+
+Short keys, because the whole map of a large knowledge base is a single download::
+
+    {"types": [...], "groups": [...], "levels": [1, 2, ...], "stances": [...],
+     "nodes": [{"id": "claim:<id>" | "study:<key>", "k": "c" | "s", "l": label,
+                "t": tooltip (plain text), "x": int, "y": int, "u": url,
+                claims: "ty": type, "gr": group (absent if none), "st": status,
+                        "ce": certainty (absent if not assessed),
+                studies: "d": design ("unrated" if none), "lv": level (absent if unrated)}],
+     "edges": [[claim node index, study node index, stance index], ...]}
+
+The vocabularies are those of the site's configuration, in its order, so that colours and
+shapes mean the same on every page. Every string is text for ``textContent`` or a vis-network
+``title``; none is ever HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import networkx as nx
+
+from graphbuild.model.bibliography import Study
+from graphbuild.model.claims import Claim
+from graphbuild.formats.graph import build_graph
+from graphbuild.model.knowledge import KnowledgeBase
+from graphbuild.formats.positions import evidence_layout
+from graphbuild.model.vocabulary import STANCE_VALUES, design_noun
+
+Href = Callable[[str], str]
+Label = Callable[[str], str]
+Summary = Callable[[str], dict[str, Any]]
+
+TITLE_LIMIT = 160
+LABEL_LIMIT = 48  # a claim's label on the map: its statement, cut at a word
+
+
+def evidence_map_data(
+    kb: KnowledgeBase,
+    href: Href,
+    label: Label | None = None,
+    graph: nx.DiGraph | None = None,
+    summary: Summary | None = None,
+) -> dict[str, Any]:
+    """The whole graph: the same nodes and edges as ``graph.json`` (pass that graph when it is
+    already built), with positions and URLs. ``summary`` may be a cached ``node_summary``."""
+    graph = build_graph(kb) if graph is None else graph
+    summary = summary or _summaries(kb, label)
+    # Studies cited only in prose are linked to no claim: the map leaves them out (its page
+    # says how many), rather than leave them floating.
+    nodes = [node for node in graph.nodes if node.startswith("claim:") or graph.in_degree(node)]
+    index = {node: i for i, node in enumerate(nodes)}
+    edges = [(u, v, d["stance"]) for u, v, d in graph.edges(data=True)]
+    clusters = {node: kb.claim_page[node[len("claim:") :]] for node in nodes if node.startswith("claim:")}
+    positions = evidence_layout(clusters, [(u, v) for u, v, _ in edges], [n for n in nodes if n.startswith("study:")])
+    return _payload(
+        kb,
+        [_node(node, positions[node], href, summary) for node in nodes],
+        sorted((index[u], index[v], STANCE_VALUES.index(stance)) for u, v, stance in edges),
+    )
+
+
+def default_label(kb: KnowledgeBase) -> Label:
+    """Claims' statements, short, and studies' author-year labels ("Mead & MacNeil, 2006")."""
+
+    def label(node: str) -> str:
+        kind, _, name = node.partition(":")
+        return kb.label(name) if kind == "study" else short_label(kb.claims[name].statement)
+
+    return label
+
+
+def short_label(text: str, limit: int = LABEL_LIMIT) -> str:
+    """``text`` on one line, cut at the last word that fits in ``limit`` characters."""
+    text = " ".join(text.split()).rstrip(".")
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+def _payload(kb: KnowledgeBase, nodes: list[dict[str, Any]], edges: list[tuple[int, int, int]]) -> dict[str, Any]:
+    config = kb.config
+    return {
+        "types": list(config.claim_types),
+        "groups": list(config.groups),
+        "levels": sorted(config.levels),
+        "stances": list(STANCE_VALUES),
+        "nodes": nodes,
+        "edges": [list(edge) for edge in edges],
+    }
+
+
+def _summaries(kb: KnowledgeBase, label: Label | None) -> Summary:
+    label = label or default_label(kb)
+    return lambda node: node_summary(kb, node, label)
+
+
+def _node(node: str, position: tuple[int, int], href: Href, summary: Summary) -> dict[str, Any]:
+    return {**summary(node), "x": position[0], "y": position[1], "u": href(node)}
+
+
+def node_summary(kb: KnowledgeBase, node: str, label: Label) -> dict[str, Any]:
+    """What a node says wherever it is drawn: everything but its position and its URL."""
+    kind, _, name = node.partition(":")
+    data: dict[str, Any] = {"id": node, "l": label(node)}
+    if kind == "claim":
+        claim = kb.claims[name]
+        data.update(k="c", ty=claim.type, st=kb.profiles[name].status, t=_claim_title(kb, claim))
+        rating = kb.assessments[name].rating
+        if rating:
+            data["ce"] = rating
+        if claim.group:
+            data["gr"] = claim.group
+    else:
+        study = kb.bibliography[name]
+        data.update(k="s", d=study.design or "unrated", t=_study_title(study, data["l"], len(kb.citing.get(name, ()))))
+        if study.level is not None:
+            data["lv"] = study.level
+    return data
+
+
+def _claim_title(kb: KnowledgeBase, claim: Claim) -> str:
+    kind = claim.type.replace("-", " ").capitalize()
+    who = f" ({claim.group.replace('-', ' ')})" if claim.group else ""
+    return f"{claim.statement}\n{kind}{who}. {kb.profiles[claim.id].sentence}"
+
+
+def _study_title(study: Study, label: str, claims: int) -> str:
+    title = " ".join((study.title or study.key).split())
+    if len(title) > TITLE_LIMIT:
+        title = title[: TITLE_LIMIT - 1].rstrip() + "…"
+    if study.design is None:
+        design = "Unrated design"
+    else:
+        design = design_noun(study.design, 1)
+        design = f"{design[0].upper()}{design[1:]}, evidence level {study.level}"
+    cited = f"Evidence for {claims} claim{'s' if claims != 1 else ''}." if claims else "Cited in the text."
+    return f"{label}: {title}\n{design}. {cited}"

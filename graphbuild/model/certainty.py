@@ -1,0 +1,191 @@
+"""How far to trust a claim: where its body of evidence starts, and whether the editors'
+rating departs from there only with reasons.
+
+The rating is the editors' judgement, in the two systems clinicians know: GRADE for claims
+about effects, GRADE-CERQual for findings of qualitative research. The site only works out
+the starting point, from every study the claim lists whatever its stance (GRADE rates the
+whole body of evidence), and checks the rating against it; the checks that cannot be
+certain (hedging words, a rating on one study) are notes, never failures.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from graphbuild.model.bibliography import Study
+from graphbuild.model.claims import Claim
+from graphbuild.model.config import Config
+from graphbuild.common.diagnostics import Diagnostic, error, note
+from graphbuild.model.vocabulary import APPROACH, CERTAINTY, CERTAINTY_VALUES, DOMAIN, design_noun
+
+_RANK = {value: i for i, value in enumerate(reversed(CERTAINTY_VALUES))}  # very-low 0 ... high 3
+_SINGLE_STUDY_DOMAIN = {"grade": "imprecision", "cerqual": "adequacy"}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A claim's certainty: ``rating`` is the editors' (None: not assessed); ``starting_point``
+    where its evidence starts under ``approach`` (None: none of it is of that kind)."""
+
+    approach: str
+    approach_stated: bool
+    starting_point: str | None
+    rating: str | None
+    because: dict[str, str]
+    summary: str
+
+    @property
+    def meaning(self) -> str:
+        """The one-line sense of the rating under its approach."""
+        return CERTAINTY[self.rating].meaning[self.approach] if self.rating else ""
+
+
+def link_design(item_design: str | None, study: Study) -> str | None:
+    """The design a study contributes to one claim: the claim's own word for it, if given."""
+    return item_design or study.design
+
+
+def assess(claim: Claim, studies: dict[str, Study], config: Config) -> tuple[Assessment, list[Diagnostic]]:
+    designs = [link_design(e.design, studies[e.key]) for e in claim.evidence if e.key in studies]
+    problems: list[Diagnostic] = []
+    pinned = _pinned(designs, config)
+    approach = claim.approach or (next(iter(pinned)) if len(pinned) == 1 else "grade")
+    if claim.approach is None and len(pinned) > 1 and claim.certainty is not None:
+        problems.append(error(claim.page, claim.line, f"claim '{claim.id}' {_both_kinds(pinned)}"))
+    starts = [config.starting_point(d)[approach] for d in designs if approach in config.starting_point(d)]
+    start = max(starts, key=_RANK.__getitem__) if starts else None
+    assessment = Assessment(approach, claim.approach is not None, start, claim.certainty, claim.because, claim.summary)
+    if claim.certainty is None:
+        problems += _unrated(claim, assessment, config, pinned if claim.approach is None else {})
+        return assessment, problems
+    problems += _domains_of_the_approach(claim, approach)
+    if start is None:
+        name = APPROACH[approach].name
+        problems.append(
+            error(claim.page, claim.line_of("certainty"), f"none of its studies is of the kind {name} rates")
+        )
+        return assessment, problems
+    problems += _departure(claim, approach, start, claim.certainty)
+    problems += _notes(claim, approach, designs, studies)
+    return assessment, problems
+
+
+def _pinned(designs: list[str | None], config: Config) -> dict[str, list[str]]:
+    """The approaches its designs call for, with the designs: one only GRADE rates (a trial)
+    or only CERQual rates (a qualitative study) settles it; designs either may rate (mixed
+    methods, policy, opinion) settle nothing, and leave GRADE."""
+    pinned: dict[str, list[str]] = {}
+    for design in designs:
+        admits = config.starting_point(design)
+        if len(admits) == 1:
+            pinned.setdefault(next(iter(admits)), []).append(design_noun(design))
+    return pinned
+
+
+def _both_kinds(pinned: dict[str, list[str]]) -> str:
+    kinds = "; ".join(f"{APPROACH[a].name}: {', '.join(sorted(set(pinned[a])))}" for a in APPROACH if a in pinned)
+    return (
+        f"rests on evidence of both kinds ({kinds}); say which it is rated by with 'approach: grade' or "
+        "'approach: cerqual'"
+    )
+
+
+def _unrated(claim: Claim, assessment: Assessment, config: Config, pinned: dict[str, list[str]]) -> list[Diagnostic]:
+    """A note (an error where the site requires ratings) saying where a rating would start."""
+    found = []
+    if claim.because:
+        found.append(error(claim.page, claim.line_of("because"), "'because' explains a rating: give 'certainty:' too"))
+    start = assessment.starting_point
+    if len(pinned) > 1:
+        where = _both_kinds(pinned)
+    elif start:
+        where = f"its evidence starts at {CERTAINTY[start].word} under {APPROACH[assessment.approach].name}"
+    else:
+        where = ""
+    message = f"claim '{claim.id}' has no certainty rating" + (f" ({where})" if where else "")
+    found.append((error if config.require_certainty else note)(claim.page, claim.line, message))
+    return found
+
+
+def _domains_of_the_approach(claim: Claim, approach: str) -> list[Diagnostic]:
+    found = []
+    for domain in claim.because:
+        owner = DOMAIN[domain].approach
+        if owner != approach:
+            expected = ", ".join(APPROACH[approach].domains)
+            found.append(
+                error(
+                    claim.page,
+                    claim.line_of(f"because.{domain}"),
+                    f"'{domain}' is a {APPROACH[owner].name} reason, but claim '{claim.id}' is rated with "
+                    f"{APPROACH[approach].name}; give one of: {expected}",
+                )
+            )
+    return found
+
+
+def _departure(claim: Claim, approach: str, start: str, rating: str) -> list[Diagnostic]:
+    """A rating below its starting point needs a reason to rate down; above it, a reason to
+    rate up, which only GRADE has."""
+    name = APPROACH[approach].name
+    reasons = [DOMAIN[d] for d in claim.because if DOMAIN[d].approach == approach]
+    line = claim.line_of("certainty")
+    said = f"rated {CERTAINTY[rating].word}, but its evidence starts at {CERTAINTY[start].word} under {name}"
+    if _RANK[rating] < _RANK[start] and not any(not r.up for r in reasons):
+        down = ", ".join(d for d in APPROACH[approach].domains if not DOMAIN[d].up)
+        return [error(claim.page, line, f"claim '{claim.id}' is {said}: say why under 'because:' ({down})")]
+    if _RANK[rating] > _RANK[start]:
+        up = [d for d in APPROACH[approach].domains if DOMAIN[d].up]
+        if not up:
+            return [error(claim.page, line, f"claim '{claim.id}' is {said}, and {name} never rates above it")]
+        if not any(r.up for r in reasons):
+            return [
+                error(claim.page, line, f"claim '{claim.id}' is {said}: say why under 'because:' ({', '.join(up)})")
+            ]
+    return []
+
+
+def _notes(claim: Claim, approach: str, designs: list[str | None], studies: dict[str, Study]) -> list[Diagnostic]:
+    """What an editor may have missed, said once, failing nothing."""
+    found = []
+    rating = claim.certainty
+    assert rating is not None
+    term = CERTAINTY[rating]
+    if approach == "grade" and claim.summary and term.hedge and not _says_any(claim.summary, term.hedge):
+        words = " or ".join(f"'{w}'" for w in term.hedge)
+        found.append(
+            note(
+                claim.page,
+                claim.line_of("summary"),
+                f"the summary of '{claim.id}' reads stronger than {term.word} certainty: GRADE's wording uses {words}",
+            )
+        )
+    single = _SINGLE_STUDY_DOMAIN[approach]
+    if _RANK[rating] >= _RANK["moderate"] and len(designs) == 1 and single not in claim.because:
+        found.append(
+            note(
+                claim.page,
+                claim.line_of("certainty"),
+                f"claim '{claim.id}' is rated {term.word} on one study; say under '{single}:' why that is enough",
+            )
+        )
+    against = [
+        e.key
+        for e in claim.evidence
+        if e.key in studies and link_design(e.design, studies[e.key]) == "systematic-review" and e.stance != "supports"
+    ]
+    if against and _RANK[rating] >= _RANK["moderate"]:
+        found.append(
+            note(
+                claim.page,
+                claim.line_of("certainty"),
+                f"claim '{claim.id}' is rated {term.word} although a systematic review ({', '.join(against)}) "
+                "does not support it",
+            )
+        )
+    return found
+
+
+def _says_any(text: str, words: tuple[str, ...]) -> bool:
+    return any(re.search(rf"\b{re.escape(word)}\b", text, re.I) for word in words)

@@ -1,0 +1,237 @@
+"""The site's options, each declared once: its name, its meaning and how it is read.
+
+The CLI reads them from ``mkdocs.yml`` and the MkDocs plugin from its own configuration;
+both hand the raw values to ``config_from_mapping``, so a bad option fails with the same
+message naming it, wherever it is read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphbuild.model.vocabulary import APPROACH, CERTAINTY, STARTING_POINTS, VERY_LOW_EITHER
+
+DEFAULT_LEVELS: dict[int, list[str]] = {
+    1: ["systematic-review"],
+    2: ["rct"],
+    3: ["comparison-group", "cohort"],
+    4: ["before-after", "cross-sectional", "observational"],
+    5: ["qualitative", "mixed-methods", "delphi"],
+    6: ["narrative-review", "policy", "guidance", "opinion", "theory"],
+}
+DEFAULT_CLAIM_TYPES = ["benefit", "barrier", "facilitator", "outcome"]
+DEFAULT_GROUPS = ["patients", "peer-workers", "services", "organisations"]
+DEFAULT_CITATION_STYLE = "apa"
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class ConfigError(ValueError):
+    """A bad option; the message names it."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the core needs to know about a site (see ``OPTIONS`` for each option).
+
+    ``levels`` maps an evidence level (1 is strongest) to the designs graded at it; fields
+    grade evidence differently, so a site may replace the whole scheme.
+    """
+
+    bibliography: str = "references.bib"
+    levels: dict[int, list[str]] = field(default_factory=lambda: dict(DEFAULT_LEVELS))
+    claim_types: list[str] = field(default_factory=lambda: list(DEFAULT_CLAIM_TYPES))
+    groups: list[str] = field(default_factory=lambda: list(DEFAULT_GROUPS))
+    nav: bool = True
+    starting_points: dict[str, dict[str, str]] = field(default_factory=dict)
+    require_certainty: bool = False
+    allowed_hosts: list[str] = field(default_factory=list)
+    citation_style: str = DEFAULT_CITATION_STYLE
+    bibtex_omit_fields: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        validate_levels(self.levels)
+        for name in ("claim_types", "groups"):
+            _slugs(name, getattr(self, name))
+        object.__setattr__(self, "_design_levels", {d: level for level, ds in self.levels.items() for d in ds})
+        for design in self.starting_points:
+            if design not in self.design_levels:
+                raise ConfigError(f"option 'starting_points': design '{design}' is not in the levels")
+
+    def starting_point(self, design: str | None) -> dict[str, str]:
+        """Where evidence of this design starts under each approach that admits it."""
+        if design is None:
+            return VERY_LOW_EITHER
+        return self.starting_points.get(design) or STARTING_POINTS.get(design) or VERY_LOW_EITHER
+
+    @property
+    def design_levels(self) -> dict[str, int]:
+        return self._design_levels  # type: ignore[attr-defined, no-any-return]
+
+    def level_of(self, design: str | None) -> int | None:
+        return self.design_levels.get(design) if design else None
+
+    @property
+    def design_order(self) -> list[str]:
+        """Every design, strongest level first, in the order the scheme lists them."""
+        return [d for level in sorted(self.levels) for d in self.levels[level]]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option: ``read`` turns the value written in ``mkdocs.yml`` into the Config's
+    value, or raises ConfigError naming the option."""
+
+    name: str
+    doc: str
+    read: Callable[[Any], Any]
+
+
+def _path(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"option 'bibliography': expected a file path, not {type(value).__name__}")
+    return value
+
+
+def _flag(name: str) -> Callable[[Any], bool]:
+    def read(value: Any) -> bool:
+        if not isinstance(value, bool):  # "no" in quotes is a string, and bool("no") is True
+            raise ConfigError(f"option '{name}': expected true or false, not {value!r}")
+        return value
+
+    return read
+
+
+def _vocabulary(name: str) -> Callable[[Any], list[str]]:
+    def read(values: Any) -> list[str]:
+        # A bare string would otherwise become a list of its letters, misreported as duplicates.
+        if not isinstance(values, (list, tuple)):
+            raise ConfigError(f"option '{name}': expected a list of slugs, not {type(values).__name__} {values!r}")
+        return _slugs(name, list(values))
+
+    return read
+
+
+def _slugs(name: str, values: list[Any]) -> list[str]:
+    if not values or not all(isinstance(v, str) and _SLUG.match(v) for v in values):
+        raise ConfigError(f"option '{name}': expected a non-empty list of slugs")
+    if len(set(values)) != len(values):
+        raise ConfigError(f"option '{name}': duplicate value")
+    return values
+
+
+def _citation_style(value: Any) -> str:
+    """The style's name or a ``.csl`` path, as written: ``styles.load_style`` knows the
+    built-in names and reads the file, relative to the folder of ``mkdocs.yml``."""
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"option 'citation_style': expected a style's name or a .csl file, not {value!r}")
+    return value.strip()
+
+
+def _field_names(value: Any) -> list[str]:
+    """BibTeX field names, compared without regard to case as BibTeX does."""
+    name = "option 'bibtex_omit_fields'"
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{name}: expected a list of BibTeX field names, not {value!r}")
+    return [v.strip().lower() for v in value]
+
+
+def _starting_points(value: Any) -> dict[str, dict[str, str]]:
+    name = "option 'starting_points'"
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name}: expected a mapping of design to {{approach: certainty}}")
+    for design, points in value.items():
+        if not isinstance(points, dict) or not points:
+            raise ConfigError(f"{name}: design {design!r} needs a mapping such as {{grade: low}}")
+        for approach, certainty in points.items():
+            if approach not in APPROACH:
+                raise ConfigError(f"{name}: unknown approach {approach!r} (expected: {', '.join(APPROACH)})")
+            if certainty not in CERTAINTY:
+                raise ConfigError(f"{name}: unknown certainty {certainty!r} (expected: {', '.join(CERTAINTY)})")
+    return value
+
+
+def _hosts(value: Any) -> list[str]:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(h, str) and h and "/" not in h for h in value):
+        raise ConfigError("option 'allowed_hosts': expected a list of host names, such as [images.example.org]")
+    return [host.lower() for host in value]
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("bibliography", "path of the BibTeX file, from the folder of mkdocs.yml", _path),
+    Option("levels", "mapping of evidence level (1 strongest) to the designs graded at it", lambda v: _levels(v)),
+    Option("claim_types", "the claim types editors may use", _vocabulary("claim_types")),
+    Option("groups", "who a claim may concern", _vocabulary("groups")),
+    Option("nav", "append an Evidence section to an explicit nav", _flag("nav")),
+    Option(
+        "starting_points",
+        "where a design's evidence starts, per approach, replacing the default for that design",
+        _starting_points,
+    ),
+    Option("require_certainty", "make a claim without a certainty rating an error", _flag("require_certainty")),
+    Option("allowed_hosts", "hosts that pages may load images and media from", lambda v: _hosts(v)),
+    Option(
+        "citation_style",
+        "how references and citations read: apa, vancouver (numbered) or a .csl file, from the folder of mkdocs.yml",
+        _citation_style,
+    ),
+    Option(
+        "bibtex_omit_fields",
+        "BibTeX fields left out of the citation exports, besides design, file, owner and timestamp",
+        _field_names,
+    ),
+)
+OPTION_NAMES = tuple(option.name for option in OPTIONS)
+
+
+def config_from_mapping(options: dict[str, Any]) -> Config:
+    """A Config from the plugin's options in ``mkdocs.yml``; an option given as null (or,
+    for a list, left empty) keeps its default."""
+    unknown = sorted(set(options) - set(OPTION_NAMES))
+    if unknown:
+        raise ConfigError(f"unknown option '{unknown[0]}'")
+    values = {o.name: o.read(options[o.name]) for o in OPTIONS if options.get(o.name) not in (None, [], {})}
+    return Config(**values)
+
+
+def validate_levels(levels: Any) -> None:
+    if not isinstance(levels, dict) or not levels:
+        raise ConfigError("option 'levels': expected a mapping of level number to designs")
+    seen: set[str] = set()
+    for level, designs in levels.items():
+        if not isinstance(level, int) or isinstance(level, bool) or level < 1:
+            raise ConfigError(f"option 'levels': level {level!r} is not a positive integer")
+        if not isinstance(designs, list) or not designs:
+            raise ConfigError(f"option 'levels': level {level} needs a list of designs")
+        for design in designs:
+            if not isinstance(design, str) or not _SLUG.match(design):
+                raise ConfigError(f"option 'levels': design {design!r} is not a slug")
+            if design in seen:
+                raise ConfigError(f"option 'levels': design '{design}' is in two levels")
+            seen.add(design)
+
+
+def _levels(levels: Any) -> Any:
+    """Level keys as ints; YAML gives ``1`` and ``'1'`` alike, so both must not silently merge."""
+    if not isinstance(levels, dict):
+        return levels  # validate_levels names the problem
+    result: dict[Any, Any] = {}
+    given: dict[Any, Any] = {}
+    for key, designs in levels.items():
+        level = _as_level(key)
+        if level in result:
+            raise ConfigError(f"option 'levels': level {level} is given twice ({given[level]!r} and {key!r})")
+        result[level], given[level] = designs, key
+    return result
+
+
+def _as_level(key: Any) -> Any:
+    """The level a key names, or the key itself for validate_levels to reject (1.5, 'one', True)."""
+    if isinstance(key, float) and key.is_integer():
+        return int(key)
+    if isinstance(key, str) and key.strip().isascii() and key.strip().isdigit():
+        return int(key)
+    return key

@@ -1,0 +1,301 @@
+"""``graphbuild finish``: the site an engine built from the Markdown tree, completed.
+
+Zensical 0.0.73 reads every byte of a page's Markdown in Python before it renders it (some
+0.35 µs a byte on the development machine, whatever the byte is): the synthetic site's
+tree, 90 MB of HTML in Markdown, took it 39 s. So ``graphbuild render`` keeps out of the
+tree's Markdown what neither the engine's search nor its tables of contents need from it,
+and writes it to the tree's parts file (``PARTS_FILE``, beside ``mkdocs.yml``) instead:
+
+- every claim card, whose place in its page is a *slot*, an empty element carrying the
+  claim's id (so that a link to the claim's anchor still resolves while the engine builds);
+- the bodies of the generated pages that search leaves out (the claims index, matrix,
+  summary of findings and bibliography), each a slot;
+- the pages written in a layout (the study pages): the tree holds one of them, whose title,
+  address, head and body are stand-ins (``graphbuild.site.shell``), and each study's parts.
+
+The exports (each study's citation files, the graph, the lists, the feeds, the claims'
+permanent addresses: 20,000 files at 6,000 studies) wait beside the parts file too, in
+``EXPORTS_DIR``, which no engine reads: an engine copies every file of its docs folder into
+the site, one at a time, and those copies were most of Zensical's build on a disk that is
+slow to create files.
+
+``finish`` puts the parts into the site the engine built, writes each study page from the
+rendered shell (into the staged exports, beside the study's citation files), removes the
+shell, adds the claims' and studies' own search entries to the engine's index and their
+addresses to its sitemap, and moves the staged files into the site by renaming them: a
+folder the site does not have in one rename, whatever it holds, and where both have one,
+the fewer entries into the other (``studies/``, empty in the site once the shell is gone,
+is the staged one renamed). It reads Zensical's output and MkDocs' alike; a site built from
+the tree is not complete until it has run, and as the staged files leave the tree, each
+rendered tree is finished once.
+"""
+
+from __future__ import annotations
+
+import errno
+import gzip
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from graphbuild.common.files import Writer
+from graphbuild.site.shell import Shell, ShellError, StandIns, without_indentation
+
+PARTS_FILE = "graphbuild-parts.jsonl"
+EXPORTS_DIR = "graphbuild-exports"  # the exports, staged beside docs/ for finish to move into the site
+VERSION = 1
+
+
+class FinishError(ValueError):
+    """The site cannot be finished: no parts file, no built site, no shell (not built since
+    ``graphbuild render``, or finished already), no staged exports (finished already, and
+    built again without rendering again), or a staged file that could not be moved into
+    the site."""
+
+
+def slot(number: int, anchor: str = "") -> str:
+    """A part's place in a page: letters, digits and hyphens only (an anchor is a claim id),
+    so that neither Markdown nor an engine's HTML changes it."""
+    return f'<div id="{anchor}" data-gb-part="{number}"></div>' if anchor else f'<div data-gb-part="{number}"></div>'
+
+
+class PartsWriter:
+    """Writes the parts file as the tree is written, one JSON line a record: a header (the
+    stand-ins' nonce and where each shell is built), then each page's slots, each page in a
+    layout, and the search entries."""
+
+    def __init__(self, path: Path, shells: dict[str, str], stand_ins: StandIns) -> None:
+        self._file: IO[str] = path.open("w", encoding="utf-8")
+        self._count = 0
+        self._slots: dict[str, str] = {}
+        self._write({"graphbuild_parts": VERSION, "nonce": stand_ins.nonce, "shells": shells})
+
+    def _write(self, record: dict[str, Any]) -> None:
+        self._file.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+    def slot(self, html: str, anchor: str = "") -> str:
+        """A slot for ``html`` in the page being written (``page`` ends it)."""
+        self._count += 1
+        markup = slot(self._count, anchor)
+        self._slots[markup] = html
+        return markup
+
+    def page(self, dest: str) -> None:
+        """The slots given since the last page belong to the built page ``dest``."""
+        if self._slots:
+            self._write({"page": dest, "slots": self._slots})
+            self._slots = {}
+
+    def laid_out(self, shell: str, dest: str, title: str, slug: str, head: str, body: str) -> None:
+        self._write({"laid_out": shell, "dest": dest, "title": title, "slug": slug, "head": head, "body": body})
+
+    def search(self, entries: list[dict[str, Any]]) -> None:
+        self._write({"search": entries})
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> PartsWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass
+class Finished:
+    """What ``finish_site`` did, and the parts it could not place (a page the engine did
+    not build, or whose slot it changed)."""
+
+    site: Path
+    pages: int = 0
+    laid_out: int = 0
+    search_entries: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def finish_site(tree: Path, site: Path | None = None) -> Finished:
+    """Put the parts of ``tree`` (the folder ``graphbuild render`` wrote) into ``site``, the
+    site an engine built from it (by default the tree's ``site_dir``), and move the staged
+    exports there."""
+    parts = tree / PARTS_FILE
+    if not parts.is_file():
+        raise FinishError(f"{parts}: no such file; write the tree with graphbuild render first")
+    site = site if site is not None else tree / _site_dir(tree)
+    if not site.is_dir():
+        raise FinishError(f"{site}: no built site there; build {tree} (zensical build, or mkdocs build) first")
+    done = Finished(site)
+    writer = Writer()
+    staged = tree / EXPORTS_DIR
+    with parts.open(encoding="utf-8") as lines:
+        header = json.loads(next(lines, "{}"))
+        if header.get("graphbuild_parts") != VERSION:
+            raise FinishError(f"{parts}: not a parts file of this graphbuild; write the tree again")
+        stand_ins = StandIns(header["nonce"])
+        shells = {name: _read_shell(site, dest, stand_ins) for name, dest in header["shells"].items()}
+        if not staged.is_dir():
+            raise FinishError(
+                f"{staged}: no such folder; an earlier graphbuild finish moved this tree's exports into the site "
+                "it finished: write the tree again (graphbuild render), then build and finish it"
+            )
+        for shell in shells.values():
+            shell.write_icons(site, writer)
+        slugs: dict[str, list[str]] = {name: [] for name in shells}
+        entries: list[dict[str, Any]] = []
+        for record in map(json.loads, lines):
+            if "page" in record:
+                done.problems += _fill_page(site, record["page"], record["slots"], writer)
+                done.pages += 1
+            elif "laid_out" in record:
+                shell = shells[record["laid_out"]]
+                page = shell.fill(record["title"], record["slug"], record["body"], record["head"])
+                writer.write(staged / record["dest"], page)  # moved in with the study's citation files
+                slugs[record["laid_out"]].append(record["slug"])
+                done.laid_out += 1
+            elif "search" in record:
+                entries += record["search"]
+    done.search_entries = _add_search_entries(site, entries)
+    for name, dest in header["shells"].items():
+        _add_to_sitemap(site, stand_ins["slug"], slugs[name])
+        _remove(site / dest)
+    _move_into(staged, site)
+    return done
+
+
+def _site_dir(tree: Path) -> str:
+    from graphbuild.model.project import read_settings
+
+    site_dir = read_settings(tree / "mkdocs.yml").get("site_dir")
+    return site_dir if isinstance(site_dir, str) and site_dir else "site"
+
+
+def _read_shell(site: Path, dest: str, stand_ins: StandIns) -> Shell:
+    path = site / dest
+    if not path.is_file():
+        raise FinishError(
+            f"{path}: no such page; build the tree (zensical build, or mkdocs build) after graphbuild render and "
+            "before graphbuild finish, and finish each build once"
+        )
+    try:
+        return Shell(path.read_text(encoding="utf-8"), stand_ins, dest)
+    except ShellError as exc:
+        raise FinishError(f"{path}: {exc}") from exc
+
+
+def _fill_page(site: Path, dest: str, slots: dict[str, str], writer: Writer) -> list[str]:
+    """Each slot of the page replaced by its part; a slot that stands as a paragraph of its
+    own (in a list item or a quote, where Markdown did not see a block of HTML) with it."""
+    path = site / dest
+    if not path.is_file():
+        return [f"{dest}: the engine built no such page; its {len(slots)} part(s) are left out"]
+    text = path.read_text(encoding="utf-8")
+    problems = []
+    for markup, html in slots.items():
+        alone = f"<p>{markup}</p>"
+        if alone in text:
+            text = text.replace(alone, html, 1)
+        elif markup in text:
+            text = text.replace(markup, html, 1)
+        else:
+            problems.append(f"{dest}: no place for part {markup} (did a theme or an extension change it?)")
+    writer.write(path, without_indentation(text))
+    return problems
+
+
+def _remove(path: Path) -> None:
+    """The shell page, and its folder when it held nothing else (``studies/<stand-in>/``)."""
+    path.unlink(missing_ok=True)
+    if path.name == "index.html" and path.parent.is_dir() and not any(path.parent.iterdir()):
+        path.parent.rmdir()
+
+
+def _move_into(staged: Path, site: Path) -> None:
+    """Every staged file to the same place in ``site``, by renaming: a folder ``site`` has
+    not at once with all it holds, one it has joined (``_join``); a file ``site`` has,
+    replaced, as the engine's copy of it from the docs folder would have been. ``staged``
+    is gone after."""
+    for entry in _entries(staged):
+        target = site / entry.name
+        if entry.is_dir(follow_symlinks=False) and target.is_dir() and not target.is_symlink():
+            _join(Path(entry.path), target)
+        else:
+            _rename(Path(entry.path), target)
+    staged.rmdir()
+
+
+def _join(staged: Path, target: Path) -> None:
+    """A staged folder and the site's of the same name made one, by moving the fewer
+    entries: where the site's are fewer and none has a staged namesake (its ``studies/``
+    holds nothing once the shell is gone, its ``claims/`` only the claims index, against
+    24,000 and 2,000 staged), they join the staged folder, which takes the site's place."""
+    theirs = _entries(target)
+    if len(theirs) < len(_entries(staged)) and not any(os.path.lexists(staged / e.name) for e in theirs):
+        for entry in theirs:
+            _rename(Path(entry.path), staged / entry.name)
+        target.rmdir()
+        _rename(staged, target)
+    else:
+        _move_into(staged, target)
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as listing:
+        return list(listing)  # listed before any entry leaves the folder
+
+
+def _rename(source: Path, target: Path) -> None:
+    try:
+        try:
+            os.replace(source, target)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            shutil.move(source, target)  # a --site-dir on another file system: copied, then removed
+    except OSError as exc:
+        raise FinishError(
+            f"{source}: could not move it to {target} ({exc.strerror or exc}); the site lacks it and what "
+            "was staged after it: write the tree again (graphbuild render), then build and finish it"
+        ) from exc
+
+
+def _add_search_entries(site: Path, entries: list[dict[str, Any]]) -> int:
+    """The claims' and studies' own entries, in the index of whichever engine built the site:
+    Zensical's ``search.json`` or MkDocs' and Material's ``search/search_index.json``."""
+    from graphbuild.formats.search import add_to_index, add_to_zensical_index
+
+    added = 0
+    for name, add in (("search.json", add_to_zensical_index), ("search/search_index.json", add_to_index)):
+        index = site / name
+        if entries and index.is_file():
+            index.write_text(add(index.read_text(encoding="utf-8"), entries), encoding="utf-8")
+            added += len(entries)
+    return added
+
+
+def _url_entries(sitemap: str, stand_in: str) -> Iterator[re.Match[str]]:
+    return re.finditer(r"[ \t]*<url>(?:(?!</url>).)*?" + re.escape(stand_in) + r".*?</url>\n?", sitemap, re.S)
+
+
+def _add_to_sitemap(site: Path, stand_in: str, slugs: list[str]) -> None:
+    """The shell's entry in the sitemap, where the engine listed it (MkDocs does only under a
+    ``site_url``), becomes one entry per page filled from it; the gzipped copy MkDocs writes
+    beside it follows, with the time MkDocs gave it."""
+    path = site / "sitemap.xml"
+    if not path.is_file():
+        return
+    sitemap = path.read_text(encoding="utf-8")
+    found = next(_url_entries(sitemap, stand_in), None)
+    if found is None:
+        return
+    entries = "".join(found.group(0).replace(stand_in, slug) for slug in slugs)
+    sitemap = sitemap[: found.start()] + entries + sitemap[found.end() :]
+    path.write_text(sitemap, encoding="utf-8")
+    packed = site / "sitemap.xml.gz"
+    if packed.is_file():
+        mtime = int.from_bytes(packed.read_bytes()[4:8], "little")
+        packed.write_bytes(gzip.compress(sitemap.encode("utf-8"), mtime=mtime))

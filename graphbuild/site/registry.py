@@ -1,0 +1,491 @@
+"""What a graphbuild site writes, listed once: every generated page, export, asset and the
+*Evidence* navigation section.
+
+The MkDocs plugin, ``graphbuild render`` (the Markdown tree) and the clash check of
+``graphbuild check`` all read ``plan``; adding a generated page is one entry in ``PAGES``
+and one template. Nothing here renders: the builders are called with the renderer by the
+adapters, so reading a project does not import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from graphbuild.site import assets
+from graphbuild.model.bibliography import Study
+from graphbuild.common.diagnostics import Diagnostic, error
+from graphbuild.common.escaping import front_matter
+from graphbuild.formats.records import CITATION_FORMATS, CitationFormat
+from graphbuild.model.formatting import page_url
+from graphbuild.model.vocabulary import vocabulary_css
+
+if TYPE_CHECKING:
+    from graphbuild.model.knowledge import KnowledgeBase
+    from graphbuild.site.renderer import Renderer
+
+ASSET_DIR = assets.FOLDER
+THEME_DIR = Path(__file__).parent / "theme"  # templates a theme finds by name, added to its search path
+STUDY_LAYOUT = "graphbuild-study.html"
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page of the site that graphbuild writes. ``each``: one page per cited study, its
+    path made from the study's slug; else one page. ``nav``: listed, in this order, in the
+    *Evidence* section. ``context``: what its template needs besides the renderer's globals;
+    without one, the template gets ``claims`` (every claim as cards see it, with its page's
+    ``page_title``, in reading order) and ``studies`` (every cited study, by label).
+
+    ``layout``: the theme template the page is written in, when not the theme's own page
+    (study pages: the site's whole navigation, repeated on thousands of them, was most of
+    their weight). ``searched``: left to the search engine; off for pages whose every line is
+    in the index already as a claim's or a study's own entry (an index of all claims would
+    otherwise be one run-together entry, past Zensical's limit on a large site). ``head``: a
+    template whose output a page in a ``layout`` adds to its ``<head>``. ``wide``: a page of
+    wide tables, which the theme's table of contents column would squeeze."""
+
+    name: str
+    src: str
+    title: str
+    template: str
+    context: Callable[[Renderer, str, Any], dict[str, Any]] | None = None
+    nav: bool = False
+    each: str | None = None
+    wide: bool = False  # a page of wide tables: the theme's table of contents column is left out
+    layout: str = ""
+    head: str = ""
+    searched: bool = True
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    """A file graphbuild writes: an export (offered for download when it has a ``label``, on
+    the generated page named ``offered_on``), the map's data, a stylesheet made from the
+    vocabulary tables, or a feed (``feed``: the title of the link in every page's head that
+    lets browsers and readers find it).
+
+    ``each``: a family of files, one per subject (``"claim"``: every claim, ``{id}`` in
+    ``src``; ``"removed-claim"``: every claim the site's history saw that is gone;
+    ``"claim-type"``: every claim type, ``{type}``; ``"study"``: every cited study,
+    ``{slug}``), whose ``build`` is called with the subject too. ``dated``: written only
+    when the site's git history is known (a feed must carry a date, and there is none to
+    give it otherwise)."""
+
+    name: str
+    src: str
+    build: Callable[..., str]  # (renderer) or, for a family, (renderer, subject)
+    label: str = ""
+    stylesheet: bool = False
+    feed: str = ""
+    each: str | None = None
+    dated: bool = False
+    offered_on: str = ""
+    # Written only when ``needed`` says so; else the file named ``instead`` is offered in
+    # its place (the claims index's references, when they are the bibliography's).
+    needed: Callable[[KnowledgeBase], bool] | None = None
+    instead: str = ""
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What the adapters tell the renderer of the site as a whole (``mkdocs.yml``): its name
+    and address (``site_url``, for the feed's absolute links), its language, and whether
+    pages are folders (``use_directory_urls``)."""
+
+    name: str = ""
+    url: str = ""
+    language: str = "en"
+    directory_urls: bool = True
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One file of a particular site: where it goes and what makes it."""
+
+    src: str
+    output: GeneratedPage | GeneratedFile | None  # None: a static asset, copied from ``asset``
+    title: str = ""
+    subject: Any = None
+    asset: Path | None = None
+
+    @property
+    def is_page(self) -> bool:
+        return isinstance(self.output, GeneratedPage)
+
+
+def _graph_json(r: Renderer) -> str:
+    from graphbuild.formats.graph import to_json
+
+    return to_json(r.graph)
+
+
+def _graphml(r: Renderer) -> str:
+    from graphbuild.formats.graph import to_graphml
+
+    return to_graphml(r.graph)
+
+
+def _stylesheet(r: Renderer) -> str:
+    """graphbuild's one stylesheet: the shipped ones in cascade order, then the colours and
+    shapes of the site's vocabulary. One file, not four: every page links it, and at 6,000
+    study pages three more links were 1.3 MB, and three more requests on every page."""
+    shipped = [f"/* {name} */\n" + assets.stylesheet(name) for name in assets.STYLESHEETS]
+    return "\n".join([*shipped, "/* the site's vocabulary */\n" + vocabulary_css(sorted(r.kb.config.levels))])
+
+
+def _csv(r: Renderer) -> str:
+    from graphbuild.formats.graph import to_csv
+
+    return to_csv(r.kb)
+
+
+def _changes_context(r: Renderer, current: str, _: Any) -> dict[str, Any]:
+    from graphbuild.site.living import changes_context
+
+    return changes_context(r, current)
+
+
+EMPTY_SITEMAP = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+)
+
+
+def _changes_feed(r: Renderer) -> str:
+    from graphbuild.site.living import changes_feed
+
+    return changes_feed(r, FILE["changes-feed"].src, PAGE["changes"].src)
+
+
+def _changes_feed_of_type(r: Renderer, claim_type: str) -> str:
+    from graphbuild.site.living import changes_feed
+
+    src = FILE["changes-feed-of-type"].src.format(type=claim_type)
+    return changes_feed(r, src, PAGE["changes"].src, claim_type)
+
+
+def _claim_stub(r: Renderer, claim_id: str) -> str:
+    from graphbuild.site.living import claim_stub
+
+    return claim_stub(r, claim_id, claim_stub_src(claim_id))
+
+
+def _removed_claim_stub(r: Renderer, claim_id: str) -> str:
+    from graphbuild.site.living import removed_claim_stub
+
+    return removed_claim_stub(r, claim_id, claim_stub_src(claim_id), PAGE["changes"].src)
+
+
+def _graph_jsonld(r: Renderer) -> str:
+    return r.graph_jsonld(FILE["graph-jsonld"].src)
+
+
+# -- citation exports: each study, the bibliography, the studies behind the claims -------------
+
+
+def _each_study(fmt: CitationFormat) -> GeneratedFile:
+    """One study's reference in ``fmt``, beside its page: ``studies/<slug>.bib``."""
+    return GeneratedFile(
+        f"study-{fmt.name}",
+        f"studies/{{slug}}.{fmt.extension}",
+        lambda r, study: r.citation_file(fmt, [study]),
+        fmt.label,
+        offered_on="study",
+        each="study",
+    )
+
+
+def _citation_files(
+    page: str,
+    folder: str,
+    studies: Callable[[Renderer], list[Study]],
+    needed: Callable[[KnowledgeBase], bool] | None = None,
+    instead: str = "",
+) -> list[GeneratedFile]:
+    """``studies`` in every format, offered on the generated page ``page``; where ``needed``
+    says they are not, the page ``instead`` offers its files of the same formats."""
+    return [
+        GeneratedFile(
+            f"{page}-{fmt.name}",
+            f"{folder}/references.{fmt.extension}",
+            lambda r, fmt=fmt: r.citation_file(fmt, studies(r)),
+            fmt.label,
+            offered_on=page,
+            needed=needed,
+            instead=f"{instead}-{fmt.name}" if instead else "",
+        )
+        for fmt in CITATION_FORMATS
+    ]
+
+
+def _claims_cite_other_studies(kb: KnowledgeBase) -> bool:
+    """Whether the studies behind the claims are not the bibliography's (a study cited only
+    in prose): else the claims index offers the bibliography's files, the same references
+    (a reference manager orders them itself), and the site is not 11 MB heavier at 6,000
+    studies for a copy."""
+    behind = {item.key for claim in kb.claims.values() for item in claim.evidence}
+    return behind & kb.bibliography.studies.keys() != kb.cited.keys()
+
+
+PAGES: tuple[GeneratedPage, ...] = (
+    GeneratedPage(
+        "summary",
+        "evidence/summary/index.md",
+        "Summary of findings",
+        "summary.html",
+        lambda r, c, _: r.summary_context(c),
+        nav=True,
+        wide=True,
+        searched=False,
+    ),
+    GeneratedPage(
+        "claims",
+        "claims/index.md",
+        "Claims index",
+        "claims.html",
+        lambda r, c, _: r.claims_context(c),
+        nav=True,
+        wide=True,
+        searched=False,
+    ),
+    GeneratedPage(
+        "map",
+        "evidence/index.md",
+        "Evidence map",
+        "evidence_map.html",
+        lambda r, c, _: r.map_context(c),
+        nav=True,
+        wide=True,
+    ),
+    GeneratedPage(
+        "matrix",
+        "evidence/matrix/index.md",
+        "Evidence matrix",
+        "matrix.html",
+        lambda r, c, _: r.matrix_context(c),
+        nav=True,
+        wide=True,
+        searched=False,
+    ),
+    GeneratedPage(
+        "bibliography",
+        "bibliography/index.md",
+        "Bibliography",
+        "bibliography.html",
+        lambda r, c, _: r.bibliography_context(c),
+        nav=True,
+        searched=False,
+    ),
+    GeneratedPage(
+        "changes", "evidence/changes/index.md", "Changes to the evidence", "changes.html", _changes_context, nav=True
+    ),
+    GeneratedPage(
+        "study",
+        "studies/{slug}.md",
+        "",
+        "study.html",
+        lambda r, c, s: r.study_context_page(s, c),
+        each="study",
+        layout=STUDY_LAYOUT,
+        head="study_head.html",  # its citation_* tags, which Zotero and Google Scholar read
+    ),
+)
+FILES: tuple[GeneratedFile, ...] = (
+    GeneratedFile("graph-json", "evidence/graph.json", _graph_json, "Graph (node-link JSON)", offered_on="map"),
+    GeneratedFile("graphml", "evidence/graph.graphml", _graphml, "Graph (GraphML)", offered_on="map"),
+    GeneratedFile("csv", "evidence/claims.csv", _csv, "Claims and evidence (CSV)", offered_on="map"),
+    GeneratedFile("map-data", "evidence/map.json", lambda r: r.map_data()),
+    GeneratedFile("stylesheet", f"{ASSET_DIR}/graphbuild.css", _stylesheet, stylesheet=True),
+    GeneratedFile("changes-feed", "evidence/changes.xml", _changes_feed, feed="Changes to the evidence", dated=True),
+    # Material reads every <link rel="alternate"> in a page's head as another language of
+    # the site and fetches the sitemap.xml beside it: an empty one there answers it, where
+    # every page would otherwise ask for a file that is not there.
+    GeneratedFile("feed-sitemap", "evidence/sitemap.xml", lambda r: EMPTY_SITEMAP, dated=True),
+    GeneratedFile(
+        "changes-feed-of-type", "evidence/changes/{type}.xml", _changes_feed_of_type, each="claim-type", dated=True
+    ),
+    # A claim's permanent address, outside the theme, out of the navigation and of search.
+    GeneratedFile("claim-stub", "claims/{id}/index.html", _claim_stub, each="claim"),
+    GeneratedFile("removed-claim-stub", "claims/{id}/index.html", _removed_claim_stub, each="removed-claim"),
+    # Citation exports (issue 16): linked data, each study, the bibliography, the claims' studies.
+    GeneratedFile(
+        "graph-jsonld", "evidence/graph.jsonld", _graph_jsonld, "Graph (JSON-LD: schema.org, CiTO)", offered_on="map"
+    ),
+    *(_each_study(fmt) for fmt in CITATION_FORMATS),
+    *_citation_files("bibliography", "bibliography", lambda r: r.bibliography_order()),
+    *_citation_files(
+        "claims", "claims", lambda r: r.claims_studies(), needed=_claims_cite_other_studies, instead="bibliography"
+    ),
+)
+PAGE = {page.name: page for page in PAGES}
+FILE = {file.name: file for file in FILES}
+
+
+def study_src(study: Study) -> str:
+    return PAGE["study"].src.format(slug=study.slug)
+
+
+def claim_stub_src(claim_id: str) -> str:
+    """The file at a claim's permanent address, ``claims/<id>/``."""
+    return FILE["claim-stub"].src.format(id=claim_id)
+
+
+def offered_on(page: str, kb: KnowledgeBase | None = None) -> list[GeneratedFile]:
+    """The files a generated page offers for download, in the registry's order; given the
+    knowledge base, a file it does not need stands for the file written in its place."""
+    files = [f for f in FILES if f.label and f.offered_on == page]
+    if kb is None:
+        return files
+    return [FILE[f.instead] if f.needed is not None and not f.needed(kb) else f for f in files]
+
+
+def study_file_src(file: GeneratedFile, slug: str) -> str:
+    return file.src.format(slug=slug)
+
+
+def stylesheets() -> list[str]:
+    """Every stylesheet a page loads, in cascade order."""
+    return [f.src for f in FILES if f.stylesheet]
+
+
+def scripts() -> list[str]:
+    return [f"{ASSET_DIR}/{name}" for name in assets.SCRIPTS]
+
+
+def evidence_nav() -> dict[str, list[dict[str, str]]]:
+    """The *Evidence* section appended to a site's explicit ``nav``."""
+    return {"Evidence": [{page.title: page.src} for page in PAGES if page.nav]}
+
+
+def short_nav(use_directory_urls: bool = True) -> list[dict[str, str]]:
+    """The navigation of a page written in a ``layout``: the *Evidence* pages, by site URL
+    (the theme adds the home page)."""
+    return [{"title": page.title, "url": page_url(page.src, use_directory_urls)} for page in PAGES if page.nav]
+
+
+def page_front_matter(item: Planned, use_directory_urls: bool = True, head: str = "") -> str:
+    """A generated page's front matter: its title, and where it says so its theme template
+    with that template's short navigation and ``head``, and that search leaves it to the
+    entries of its parts."""
+    page = item.output
+    assert isinstance(page, GeneratedPage)
+    fields: dict[str, Any] = {}
+    if page.layout:
+        fields["template"] = page.layout
+        fields["graphbuild_nav"] = short_nav(use_directory_urls)
+        if head:
+            fields["graphbuild_head"] = head
+    if not page.searched:
+        fields["search"] = {"exclude": True}
+    if page.wide:
+        fields["hide"] = ["toc"]
+    return front_matter(item.title, fields)
+
+
+def plan(kb: KnowledgeBase) -> list[Planned]:
+    """Every file graphbuild adds to this site: pages (one per cited study for ``each``),
+    exports, generated stylesheets, the changes feed (when the history is known), the
+    pages at claims' permanent addresses (of removed claims too) and the shipped assets."""
+    planned: list[Planned] = []
+    for page in PAGES:
+        if page.each == "study":
+            labels = kb.labels
+            planned += [Planned(study_src(s), page, labels[s.key].heading, s) for s in kb.cited.values()]
+        else:
+            planned.append(Planned(page.src, page, page.title))
+    for file in FILES:
+        if file.dated and (kb.history is None or kb.history.head is None):
+            continue
+        if file.needed is not None and not file.needed(kb):
+            continue
+        if file.each is None:
+            planned.append(Planned(file.src, file))
+        else:
+            key = FAMILY_KEYS[file.each]
+            planned += [
+                Planned(file.src.format(**{key: _member_name(s)}), file, subject=s) for s in _family(kb, file.each)
+            ]
+    planned += [Planned(f"{ASSET_DIR}/{name}", None, asset=path) for name, path in assets.files().items()]
+    return planned
+
+
+# What names each member of a family of files in its path.
+FAMILY_KEYS = {"claim": "id", "removed-claim": "id", "claim-type": "type", "study": "slug"}
+
+
+def _family(kb: KnowledgeBase, each: str) -> list[Any]:
+    if each == "study":
+        return list(kb.cited.values())
+    if each == "claim":
+        return sorted(kb.claims)
+    if each == "removed-claim":
+        return removed_claims(kb)
+    return list(kb.config.claim_types)
+
+
+def _member_name(subject: Any) -> str:
+    """What a family member's path is made from: a study's slug, else the subject itself."""
+    return subject.slug if isinstance(subject, Study) else str(subject)
+
+
+def removed_claims(kb: KnowledgeBase) -> list[str]:
+    """Claims the site's history saw that it no longer has: their addresses say so."""
+    if kb.history is None:
+        return []
+    return sorted(claim for claim in kb.history.removed if claim not in kb.claims)
+
+
+def feed_links(planned: list[Planned]) -> list[tuple[str, str]]:
+    """(source, title) of each feed this site has, for the link in every page's head."""
+    return [(p.src, p.output.feed) for p in planned if isinstance(p.output, GeneratedFile) and p.output.feed]
+
+
+def written_to(src: str, use_directory_urls: bool = True) -> str:
+    """The file a source becomes in the built site (``bibliography.md`` and
+    ``bibliography/index.md`` both become ``bibliography/index.html``)."""
+    if not src.lower().endswith(MARKDOWN_SUFFIXES):
+        return src
+    url = page_url(src, use_directory_urls)
+    return url + "index.html" if url.endswith("/") or not url else url
+
+
+def _folders(dest: str) -> list[str]:
+    parts = dest.split("/")[:-1]
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def clashes(sources: list[str], generated: list[str], use_directory_urls: bool = True) -> dict[str, str]:
+    """Editors' files that would be written where graphbuild writes, or where graphbuild
+    needs a folder (``docs/studies/x`` beside the page ``studies/x/index.html``), or inside
+    a file of graphbuild's (``docs/evidence/map.json.md`` becomes ``evidence/map.json/...``):
+    source -> graphbuild's source."""
+    ours = {written_to(src, use_directory_urls): src for src in generated}
+    folders = {folder: src for dest, src in ours.items() for folder in _folders(dest)}
+    found = {}
+    for src in sources:
+        dest = written_to(src, use_directory_urls)
+        mine = ours.get(dest) or folders.get(dest) or next((ours[f] for f in _folders(dest) if f in ours), None)
+        if mine is not None:
+            found[src] = mine
+    return found
+
+
+def clash_message(src: str, dest: str, ours: str) -> str:
+    return f"'{src}' would be written to '{dest}', where graphbuild writes '{ours}'; rename or remove this file"
+
+
+def clash_diagnostics(
+    kb: KnowledgeBase, sources: dict[str, str], use_directory_urls: bool, planned: list[Planned] | None = None
+) -> list[Diagnostic]:
+    """An error for each editor's file (source -> the path to show) that the build would
+    overwrite with, or that would collide with, a page, export or asset of graphbuild's;
+    ``planned``: ``plan(kb)``, where the caller has made it already."""
+    planned = plan(kb) if planned is None else planned
+    found = clashes(list(sources), [p.src for p in planned], use_directory_urls)
+    return [
+        error(sources[src], 1, clash_message(src, written_to(src, use_directory_urls), ours))
+        for src, ours in found.items()
+    ]
