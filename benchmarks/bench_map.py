@@ -62,11 +62,12 @@ def build_site(src: Path, site: Path) -> float:
 
 
 def layout_times(src: Path) -> dict:
-    from graphbuild.formats import positions as layout
     from graphbuild.common.escaping import script_json
+    from graphbuild.formats import positions as layout
     from graphbuild.formats.graph import build_graph
     from graphbuild.formats.mapdata import evidence_map_data
-    from graphbuild.model.project import analyse, load_project
+    from graphbuild.model.project import load_project
+    from graphbuild.publishing.pipeline import analyse
 
     kb, _ = analyse(load_project(src))
     graph = build_graph(kb)

@@ -56,8 +56,8 @@ def _timed(work: Callable[[], object]) -> float:
 
 def child_format(bib: str, style_name: str, cache_dir: str) -> dict:
     """One style over every study: the first pass (cold process) and a second."""
+    from graphbuild.formats.site_style import load_style
     from graphbuild.model.formatting import reference_parts, reference_text
-    from graphbuild.formats.styles import load_style
 
     studies = _studies(bib)
     if style_name == "today":
@@ -87,11 +87,12 @@ def child_format(bib: str, style_name: str, cache_dir: str) -> dict:
 
 def child_exports(bib: str, site: str) -> dict:
     """Every export of every study, each timed on its own."""
-    from graphbuild.formats.records import bibtex, bibtex_entry, csl_json, ris, ris_record
     from graphbuild.formats.linkeddata import document, graph_jsonld, jsonld_script, jsonld_text, study_jsonld
     from graphbuild.formats.metatags import citation_meta, meta_tags_html
-    from graphbuild.model.project import analyse, load_project
+    from graphbuild.formats.records import bibtex, bibtex_entry, csl_json, ris, ris_record
     from graphbuild.formats.styles import ApaStyle
+    from graphbuild.model.project import load_project
+    from graphbuild.publishing.pipeline import analyse
 
     studies = _studies(bib)
     ApaStyle().references(studies)  # the page pipeline has decoded the entries before exporting

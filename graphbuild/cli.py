@@ -8,23 +8,25 @@ from collections import Counter
 from pathlib import Path
 
 from graphbuild.common.background import BackgroundError
-from graphbuild.model.config import ConfigError
 from graphbuild.common.diagnostics import Severity, failing, has_errors, printable
-from graphbuild.formats.graph import EXPORTS, export
-from graphbuild.model.project import analyse, load_project
+from graphbuild.history.compare import FORMATS, load_state
+from graphbuild.model.config import ConfigError
+from graphbuild.model.events import breaches, diff, fail_on_names
+from graphbuild.model.project import load_project
 from graphbuild.model.vocabulary import CERTAINTY_VALUES
+from graphbuild.publishing.finish import FinishError, finish_site
+from graphbuild.publishing.markdown_tree import write_markdown_tree
+from graphbuild.publishing.pipeline import BuildPlan, check_build, plan_build
+from graphbuild.site import registry
+
+
+def _plan(args: argparse.Namespace, dated: bool = True) -> BuildPlan:
+    return plan_build(load_project(Path(args.root)), dated=dated)
 
 
 def _check(args: argparse.Namespace) -> int:
-    from graphbuild.formats.styles import check_style, site_style
-
-    project = load_project(Path(args.root))
-    kb, diagnostics = analyse(project, dated=True)
-    try:
-        style = site_style(project.config, project.root)
-    except ConfigError as exc:
-        raise ConfigError(f"{project.config_path}: {exc}") from exc
-    diagnostics = sorted(set(diagnostics + check_style(style, kb.cited)))
+    plan = _plan(args)
+    kb, diagnostics = plan.kb, check_build(plan)
     for diagnostic in diagnostics:
         print(diagnostic)
     notes = sum(1 for d in diagnostics if d.severity is Severity.NOTE)
@@ -39,8 +41,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    project = load_project(Path(args.root))
-    kb, diagnostics = analyse(project)
+    plan = _plan(args, dated=False)
+    kb, diagnostics = plan.kb, plan.diagnostics
     cited = kb.cited
     stances = Counter(e.stance for c in kb.claims.values() for e in c.evidence)
     levels = Counter(s.level for s in cited.values() if s.level is not None)
@@ -69,26 +71,27 @@ def _stats(args: argparse.Namespace) -> int:
         f"uncited entries: {len(uncited)}"
         + (f" ({', '.join(uncited[:20])}{' ...' if len(uncited) > 20 else ''})" if uncited else "")
     )
-    print(f"problems: {len(diagnostics)}")
+    notes = sum(1 for d in diagnostics if d.severity is Severity.NOTE)
+    print(f"problems: {len(diagnostics) - notes}, notes: {notes}")
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
-    project = load_project(Path(args.root))
-    kb, diagnostics = analyse(project, dated=True)
-    for diagnostic in diagnostics:
+    plan = _plan(args)
+    for diagnostic in plan.diagnostics:
         print(diagnostic, file=sys.stderr)
-    text = export(kb, args.format)
+    text = registry.export_text(plan.site(), list(plan.planned), args.format)
+    if text is None:
+        print(f"graphbuild: this site does not publish the {args.format} export", file=sys.stderr)
+        return 1
     if args.output == "-":
         sys.stdout.write(text)
     else:
         Path(args.output).write_text(text, encoding="utf-8")
-    return 1 if has_errors(diagnostics) else 0
+    return 1 if has_errors(list(plan.diagnostics)) else 0
 
 
 def _render(args: argparse.Namespace) -> int:
-    from graphbuild.publishing.markdown_tree import write_markdown_tree
-
     project = load_project(Path(args.root))
     diagnostics = write_markdown_tree(project, Path(args.output))
     for diagnostic in diagnostics:
@@ -97,8 +100,6 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _finish(args: argparse.Namespace) -> int:
-    from graphbuild.publishing.finish import FinishError, finish_site
-
     try:
         done = finish_site(Path(args.tree), Path(args.site_dir) if args.site_dir else None)
     except FinishError as exc:
@@ -115,8 +116,6 @@ def _finish(args: argparse.Namespace) -> int:
 
 
 def _fail_on(value: str) -> list[str]:
-    from graphbuild.history.compare import fail_on_names
-
     names = [name.strip() for name in value.split(",") if name.strip()]
     unknown = [name for name in names if name not in fail_on_names()]
     if unknown or not names:
@@ -127,8 +126,6 @@ def _fail_on(value: str) -> list[str]:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from graphbuild.history.compare import FORMATS, breaches, diff, load_state
-
     root = Path(args.root)
     old, new = load_state(args.old, root), load_state(args.new, root)
     events = diff(old.snapshot, new.snapshot)
@@ -147,8 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--strict", action="store_true", help="also fail on warnings")
     check.set_defaults(run=_check)
     commands.add_parser("stats", help="count claims, studies, stances and levels").set_defaults(run=_stats)
-    exporter = commands.add_parser("export", help="write the evidence graph")
-    exporter.add_argument("--format", choices=sorted(EXPORTS), default="json")
+    exporter = commands.add_parser("export", help="write one of the exports the site publishes")
+    exporter.add_argument("--format", choices=registry.export_formats(), default="json")
     exporter.add_argument("--output", default="-", help="file to write ('-' for standard output)")
     exporter.set_defaults(run=_export)
     render = commands.add_parser("render", help="write a plain Markdown tree for other engines")

@@ -135,12 +135,42 @@ def site(tmp_path: Path) -> Path:
     return write_site(tmp_path / "site", {"mkdocs.yml": MKDOCS_YML, "references.bib": BIB, "docs/index.md": INDEX_MD})
 
 
-def build(root: Path, strict: bool = True, site_dir: Path | None = None) -> Path:
-    """Build with MkDocs' Python API, as ``mkdocs build --strict`` would."""
+def build(root: Path, strict: bool = True, site_dir: Path | None = None, serving: bool = False) -> Path:
+    """Build with MkDocs' Python API, as ``mkdocs build --strict`` would; ``serving``: as
+    ``mkdocs serve`` does, where errors in the sources are shown in place and stop nothing
+    (the only build that publishes a site with errors)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
     out = site_dir or root / "site_out"
     config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(out), strict=strict)
+    # MkDocs keeps one plugin object across builds of a process: tell it which command this is
+    config.plugins.on_startup(command="serve" if serving else "build", dirty=False)
     mkdocs_build(config)
     return out
+
+
+def config_error(config_file: Path) -> str:
+    """What stops a site's configuration: an option MkDocs' validation refuses (through
+    graphbuild's own reader, logged, then ``Abort``), or one the plugin refuses as the
+    site's configuration is read (``PluginError``). Empty if nothing does."""
+    import logging
+
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, PluginError
+
+    records: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: records.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        config = load_config(config_file=str(config_file))
+        config.plugins.on_config(config)
+    except Abort:
+        return "\n".join(records)
+    except PluginError as exc:
+        return str(exc)
+    finally:
+        logger.removeHandler(handler)
+    return ""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from graphbuild.common.diagnostics import Diagnostic
 from graphbuild.model.citations import Citation
 from graphbuild.model.citations import read_citations as _read_citations
 from graphbuild.model.claims import Claim
 from graphbuild.model.config import Config
-from graphbuild.common.diagnostics import Diagnostic
 from graphbuild.model.headings import Heading
 from graphbuild.model.headings import find_headings as _find_headings
 from graphbuild.model.knowledge import read_page

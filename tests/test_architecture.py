@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
-from graphbuild.site import registry
 from graphbuild.model import vocabulary
 from graphbuild.model.config import OPTION_NAMES
 from graphbuild.model.scan import normalise_newlines, read_source, split_meta
+from graphbuild.site import registry
 
 from .conftest import BIB, INDEX_MD, MKDOCS_YML, REPO, build, write_site
 
@@ -152,7 +152,7 @@ def test_a_new_stance_is_one_table_entry(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(vocabulary, "STANCES", stances)
     monkeypatch.setattr(vocabulary, "STANCE", {t.value: t for t in stances})
     monkeypatch.setattr(vocabulary, "STANCE_VALUES", [t.value for t in stances])
-    for module in ("claims", "evidence", "mapdata", "render", "linkeddata"):
+    for module in ("model.claims", "model.evidence", "formats.mapdata", "site.templates", "formats.linkeddata"):
         mod = __import__(f"graphbuild.{module}", fromlist=["x"])
         for name in ("STANCES", "STANCE", "STANCE_VALUES"):
             if hasattr(mod, name):

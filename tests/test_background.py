@@ -119,7 +119,7 @@ FAILING_EXPORT = """
     import dataclasses, sys
     from graphbuild.site import registry
 
-    def fail(renderer):
+    def fail(writer):
         raise ValueError("an export could not be made")
 
     registry.FILES = tuple(
@@ -159,13 +159,14 @@ def test_a_failing_study_page_fails_the_build(tmp_path: Path) -> None:
     done = _build_with(
         tmp_path,
         """
-    import sys
-    from graphbuild.site import renderer as render
+    import dataclasses, sys
+    from graphbuild.site import registry
 
     def fail(*args, **kwargs):
         raise ValueError("a study page could not be made")
 
-    render.Renderer.study_context_page = fail
+    registry.PAGES = tuple(dataclasses.replace(p, context=fail) if p.name == "study" else p for p in registry.PAGES)
+    registry.PAGE = {p.name: p for p in registry.PAGES}
 """,
     )
     assert done.returncode == 1

@@ -11,10 +11,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graphbuild.model.bibliography import parse_bibliography
-from graphbuild.model.config import Config, ConfigError, config_from_mapping
 from graphbuild.common.diagnostics import Severity
 from graphbuild.formats.graph import build_graph, to_csv, to_graphml, to_json
+from graphbuild.model.bibliography import parse_bibliography
+from graphbuild.model.config import Config, ConfigError, config_from_mapping
 from graphbuild.model.knowledge import build_knowledge_base
 
 from .conftest import BIB, INDEX_MD, MKDOCS_YML, build, write_site

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from graphbuild.formats.graph import build_graph
-from graphbuild.model.project import analyse, load_project
+from graphbuild.model.project import load_project
+from graphbuild.publishing.pipeline import analyse
 
 from .conftest import REPO
 

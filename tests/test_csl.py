@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from graphbuild.formats.site_style import load_style
+from graphbuild.formats.styles import ApaStyle, CiteItem, number_citations
 from graphbuild.model.bibliography import Bibliography, load_bibliography, parse_bibliography
 from graphbuild.model.config import Config, ConfigError
-from graphbuild.formats.styles import ApaStyle, CiteItem, load_style, number_citations
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CSL = FIXTURES / "csl"

@@ -13,7 +13,8 @@ import pytest
 import yaml
 
 from graphbuild.cli import main
-from graphbuild.history.compare import Event, Snapshot, breaches, diff, markdown_text
+from graphbuild.history.compare import markdown_text
+from graphbuild.model.events import Event, Snapshot, breaches, diff
 
 from .conftest import REPO
 from .living_repo import COMMITS, git, make_repo

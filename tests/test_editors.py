@@ -79,13 +79,17 @@ def _serve_build(root: Path, serving: bool) -> str:
 
 @pytest.mark.parametrize("serving", [True, False])
 def test_a_broken_claim_shows_its_problems_only_while_previewing(tmp_path: Path, serving: bool) -> None:
+    """``mkdocs serve`` shows a claim's problems where its card would be; any other build
+    stops on them, strict or not, and writes nothing."""
     page = BROKEN.replace("statement: A claim", "statement: <b>A</b> claim")
     root = write_site(tmp_path / "site", {"mkdocs.yml": MKDOCS_YML, "references.bib": BIB, "docs/index.md": page})
+    if not serving:
+        with pytest.raises(Abort):
+            _serve_build(root, serving)
+        assert not (root / "out").exists()
+        return
     html = _serve_build(root, serving)
     box = re.search(r'<div class="gb-broken" role="alert">.*?</div>', html, re.S)
-    if not serving:
-        assert box is None and "gb-broken" not in html
-        return
     assert box is not None
     assert "docs/index.md:9: error: unknown stance &#39;support&#39; (did you mean &#39;supports&#39;?)" in box.group()
     assert "<b>A</b>" not in box.group()

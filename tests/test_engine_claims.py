@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from graphbuild.common.diagnostics import failing
 from graphbuild.model.bibliography import parse_bibliography
 from graphbuild.model.config import Config
-from graphbuild.common.diagnostics import failing
 from graphbuild.model.headings import toc_slug
 from graphbuild.model.knowledge import build_knowledge_base
 

@@ -173,8 +173,8 @@ def test_render_beside_the_sources_replaces_only_its_own_tree(site: Path, capsys
 def test_render_plans_the_site_once(site: Path, tmp_path: Path, capsys, monkeypatch) -> None:
     """The clash check and the tree read one plan: at 6,000 studies, planning again took a
     tenth of a second."""
-    from graphbuild.publishing import markdown_tree
     from graphbuild.model import project
+    from graphbuild.publishing import markdown_tree
     from graphbuild.site import registry
 
     planned, plan = [], registry.plan
@@ -194,8 +194,8 @@ def test_render_pauses_the_garbage_collector_and_leaves_it_as_found(site: Path, 
     at 6,000 studies; a render, failed or not, leaves the collector as it found it."""
     import gc
 
-    from graphbuild.publishing import markdown_tree
     from graphbuild.model.project import load_project
+    from graphbuild.publishing import markdown_tree
 
     collecting, rewrite = [], markdown_tree.rewrite_page
 

@@ -9,12 +9,12 @@ import json
 import networkx as nx
 import pytest
 
+from graphbuild.formats.graph import build_graph, to_csv, to_graphml, to_json
 from graphbuild.model.bibliography import parse_bibliography
 from graphbuild.model.certainty import assess
 from graphbuild.model.claims import Claim, Evidence
 from graphbuild.model.config import Config
 from graphbuild.model.evidence import profile
-from graphbuild.formats.graph import build_graph, to_csv, to_graphml, to_json
 from graphbuild.model.knowledge import build_knowledge_base
 from graphbuild.site.registry import clashes, plan
 
@@ -198,7 +198,7 @@ def test_exports_round_trip_and_are_deterministic() -> None:
     ],
 )
 def test_relative_url(source: str, target: str, expected: str) -> None:
-    from graphbuild.model.formatting import relative_url
+    from graphbuild.common.urls import relative_url
 
     assert relative_url(source, target) == expected
 
@@ -235,6 +235,6 @@ def test_files_written_where_graphbuild_writes(source: str, clash: str | None) -
     ],
 )
 def test_page_urls_are_where_mkdocs_writes_pages(src: str, directory_urls: bool, url: str) -> None:
-    from graphbuild.model.formatting import page_url
+    from graphbuild.common.urls import page_url
 
     assert page_url(src, directory_urls) == url

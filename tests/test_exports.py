@@ -11,8 +11,6 @@ import bibtexparser
 import pytest
 import rispy
 
-from graphbuild.model.bibliography import Bibliography, load_bibliography, parse_bibliography, written_value
-from graphbuild.model.config import Config
 from graphbuild.formats.records import (
     CSL_TYPES,
     RIS_TYPES,
@@ -27,6 +25,8 @@ from graphbuild.formats.records import (
     ris_fields,
     ris_record,
 )
+from graphbuild.model.bibliography import Bibliography, load_bibliography, parse_bibliography, written_value
+from graphbuild.model.config import Config
 
 FIXTURE = Path(__file__).parent / "fixtures" / "bib" / "citations.bib"
 RIS_LINE = re.compile(r"^[A-Z][A-Z0-9]  - (\S.*)?$")

@@ -8,10 +8,10 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from graphbuild.history.compare import Event
 from graphbuild.formats.feed import autodiscovery_link, changes_feed, claim_stub_html, removed_claim_stub_html
-from graphbuild.history.git import Commit
 from graphbuild.history.dating import site_history
+from graphbuild.model.events import Event
+from graphbuild.model.timeline import Commit
 
 from .living_repo import make_repo
 

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 from mkdocs.utils.meta import get_data
 
-from graphbuild.site import registry
 from graphbuild.cli import main
+from graphbuild.model.project import load_project
 from graphbuild.publishing.finish import EXPORTS_DIR, PARTS_FILE
-from graphbuild.model.project import analyse, load_project
+from graphbuild.publishing.pipeline import analyse
+from graphbuild.site import registry
 
 from .conftest import BIB, INDEX_MD, MKDOCS_YML, REPO, build, write_site
 

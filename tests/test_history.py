@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from graphbuild.history.compare import Snapshot
 from graphbuild.history.dating import CACHE_FILE, HistoryCache, site_history
+from graphbuild.model.events import Snapshot
 
 from .living_repo import COMMITS, FLIPPED, INDEX, OUTCOMES, commit, git, make_repo
 
@@ -295,7 +295,8 @@ def test_the_users_git_settings_do_not_change_the_dates(repo) -> None:
 
 def test_the_working_tree_compared_through_its_graph(repo) -> None:
     from graphbuild.formats.graph import build_graph
-    from graphbuild.model.project import analyse, load_project
+    from graphbuild.model.project import load_project
+    from graphbuild.publishing.pipeline import analyse
 
     root, _ = repo
     page = root / "docs" / "index.md"

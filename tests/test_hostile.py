@@ -26,9 +26,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from graphbuild.common.escaping import front_matter
 from graphbuild.model.bibliography import load_bibliography
 from graphbuild.model.config import Config
-from graphbuild.common.escaping import front_matter
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -303,9 +303,9 @@ def hostile(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
 
 def build_finished_tree(root: Path, tree: Path, engine: str = "mkdocs") -> Path:
+    from graphbuild.model.project import load_project
     from graphbuild.publishing.finish import finish_site
     from graphbuild.publishing.markdown_tree import write_markdown_tree
-    from graphbuild.model.project import load_project
 
     write_markdown_tree(load_project(root), tree)
     if engine == "mkdocs":
@@ -691,9 +691,9 @@ def test_the_rendered_tree_stays_inert_when_markdown_reads_it_again(tmp_path: Pa
     admonition or a list, where it is not a raw HTML block; ``finish`` puts the card there. A
     statement must still not become a link, an attribute or an image, and the graph data must
     parse."""
+    from graphbuild.model.project import load_project
     from graphbuild.publishing.finish import finish_site
     from graphbuild.publishing.markdown_tree import write_markdown_tree
-    from graphbuild.model.project import load_project
 
     root = write_hostile_site(tmp_path / "src")
     (root / "docs/nested.md").write_text(RENDER_MD, encoding="utf-8")
@@ -717,10 +717,10 @@ def test_the_rendered_tree_stays_inert_when_markdown_reads_it_again(tmp_path: Pa
 def test_the_rendered_trees_study_pages_carry_inert_citation_tags(tmp_path: Path) -> None:
     """In the Markdown tree the tags travel with each study page's parts, and ``finish``
     writes them into the head of the page it fills from the engine's shell."""
-    from graphbuild.publishing.finish import finish_site
-    from graphbuild.publishing.markdown_tree import write_markdown_tree
     from graphbuild.formats.metatags import citation_meta
     from graphbuild.model.project import load_project
+    from graphbuild.publishing.finish import finish_site
+    from graphbuild.publishing.markdown_tree import write_markdown_tree
 
     root = write_hostile_site(tmp_path / "src")
     write_markdown_tree(load_project(root), tmp_path / "tree")

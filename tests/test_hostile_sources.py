@@ -302,10 +302,11 @@ def _ids(markup: str) -> list[str]:
 
 
 def _site(tmp_path, bib: str, pages: dict[str, str], strict: bool = False):
+    """The site as a build publishes it; not strict: as ``mkdocs serve`` shows it, errors and all."""
     from .conftest import MKDOCS_YML, build, write_site
 
     files = {"mkdocs.yml": MKDOCS_YML, "references.bib": bib, **{f"docs/{k}": v for k, v in pages.items()}}
-    return build(write_site(tmp_path / "site", files), strict=strict)
+    return build(write_site(tmp_path / "site", files), strict=strict, serving=not strict)
 
 
 def test_a_key_cannot_take_an_id_of_the_theme(tmp_path) -> None:

@@ -12,10 +12,7 @@ from typing import Any
 import pytest
 from pyld import jsonld
 
-from graphbuild.model.bibliography import Bibliography, load_bibliography, parse_bibliography
-from graphbuild.model.claims import Claim, Evidence
-from graphbuild.model.config import Config
-from graphbuild.model.formatting import relative_url
+from graphbuild.common.urls import relative_url
 from graphbuild.formats.linkeddata import (
     RELATIONS,
     claim_jsonld,
@@ -25,6 +22,9 @@ from graphbuild.formats.linkeddata import (
     jsonld_text,
     study_jsonld,
 )
+from graphbuild.model.bibliography import Bibliography, load_bibliography, parse_bibliography
+from graphbuild.model.claims import Claim, Evidence
+from graphbuild.model.config import Config
 from graphbuild.model.vocabulary import STANCE, STANCE_VALUES
 
 FIXTURES = Path(__file__).parent / "fixtures"

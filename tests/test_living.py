@@ -16,8 +16,8 @@ import feedparser
 import pytest
 
 from graphbuild.cli import main
-from graphbuild.publishing.finish import EXPORTS_DIR
 from graphbuild.history.dating import site_history
+from graphbuild.publishing.finish import EXPORTS_DIR
 
 from .conftest import MKDOCS_YML, REPO, build, write_site
 from .living_repo import COMMITS, FLIPPED, git, make_repo
@@ -303,10 +303,11 @@ def test_serve_rebuilds_keep_one_history_cache(repo, tmp_path: Path) -> None:
         return config.plugins["graphbuild"]
 
     plugin = rebuild()
-    cache = plugin.history_cache
+    cache = plugin.caches.history_of(repo[0])
     again = rebuild()
-    assert again is plugin and again.history_cache is cache
-    assert again.kb.history.states_built == 0 and again.kb.history.pages_read == 0
+    assert again is plugin and again.caches.history_of(repo[0]) is cache
+    history = again.build.plan.kb.history
+    assert history.states_built == 0 and history.pages_read == 0
 
 
 # -- the Markdown tree -----------------------------------------------------------------------
@@ -368,7 +369,8 @@ def test_the_repository_site_dates_every_card(tmp_path: Path) -> None:
     why = _why_undated(REPO)
     if why:
         pytest.skip(f"this checkout cannot date its claims (CI checks out with fetch-depth: 0): {why}")
-    from graphbuild.model.project import analyse, load_project
+    from graphbuild.model.project import load_project
+    from graphbuild.publishing.pipeline import analyse
 
     kb, _ = analyse(load_project(REPO), dated=True)
     undated = [c for c in kb.claims if kb.history.dates(c).evidence_changed is None]

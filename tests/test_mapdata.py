@@ -10,17 +10,18 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from graphbuild.common.escaping import script_json
+from graphbuild.common.urls import page_url
 from graphbuild.formats import positions as layout
+from graphbuild.formats.graph import build_graph
+from graphbuild.formats.mapdata import evidence_map_data
+from graphbuild.formats.site_style import load_style
 from graphbuild.model.bibliography import parse_bibliography
 from graphbuild.model.config import Config
-from graphbuild.common.escaping import script_json
-from graphbuild.model.formatting import page_url
-from graphbuild.formats.graph import build_graph
 from graphbuild.model.knowledge import build_knowledge_base
-from graphbuild.formats.mapdata import evidence_map_data
-from graphbuild.site.renderer import Renderer
-from graphbuild.site.registry import PAGE, plan
+from graphbuild.model.project import SiteSettings
 from graphbuild.model.vocabulary import STANCE_VALUES as STANCES
+from graphbuild.site.registry import PAGE, make_site, page_body, plan
 
 from .conftest import BIB, INDEX_MD
 
@@ -243,9 +244,10 @@ def test_local_graph_template_escapes_the_label_and_carries_no_graph_of_its_own(
 def test_evidence_map_template() -> None:
     config = Config()
     kb = _kb()
-    renderer = Renderer(kb, {p.src: page_url(p.src) if p.is_page else p.src for p in plan(kb)})
+    urls = {p.src: page_url(p.src) if p.is_page else p.src for p in plan(kb)}
+    site = make_site(kb, urls, SiteSettings(), load_style(None, Path(".")))
     (item,) = [p for p in plan(kb) if p.output is PAGE["map"]]
-    html = renderer.page_body(item)
+    html = page_body(site, item)
     assert '<div class="gb-map" id="gb-map" data-src="map.json" role="img"' in html
     assert html.count("<fieldset>") == 4 and html.count("<legend>") == 4
     assert '<label for="gb-map-query">' in html and 'id="gb-map-query"' in html
@@ -253,6 +255,6 @@ def test_evidence_map_template() -> None:
         assert f'value="{value}"' in html
     assert 'href="../claims/"' in html and 'href="matrix/"' in html and 'href="graph.json"' in html
     linked = sum(1 for key in kb.cited if key in kb.citing)
-    stats = f"{len(kb.claims)} claims, {linked} studies and {renderer.graph.number_of_edges()} links"
+    stats = f"{len(kb.claims)} claims, {linked} studies and {build_graph(kb).number_of_edges()} links"
     assert stats in html
     assert "\n\n" not in html

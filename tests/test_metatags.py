@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from graphbuild.formats.metatags import citation_meta, meta_tags_html
 from graphbuild.model.bibliography import Bibliography, load_bibliography, parse_bibliography
 from graphbuild.model.config import Config
-from graphbuild.formats.metatags import citation_meta, meta_tags_html
 
 FIXTURE = Path(__file__).parent / "fixtures" / "bib" / "citations.bib"
 

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from graphbuild.model.config import Config
 from graphbuild.common.diagnostics import failing
+from graphbuild.model.config import Config
 from graphbuild.model.knowledge import read_page
+from graphbuild.model.project import load_project
 from graphbuild.publishing.markdown_tree import write_markdown_tree
-from graphbuild.model.project import analyse, load_project
+from graphbuild.publishing.pipeline import analyse
 
 from .conftest import BIB, MKDOCS_YML, build, write_site
 

@@ -12,9 +12,9 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from graphbuild.common.diagnostics import Diagnostic
 from graphbuild.model.claims import parse_claim
 from graphbuild.model.config import Config
-from graphbuild.common.diagnostics import Diagnostic
 from graphbuild.model.scan import Fence
 
 from .helpers import collect_page, find_citations, find_claim_blocks, find_headings, mask_code, read_citations

@@ -113,10 +113,10 @@ def test_two_processes_build_the_same_site(small_synthetic: Path, tmp_path: Path
 def test_caches_never_change_the_output(small_synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     plugin = build_in_process(small_synthetic / "mkdocs.yml", tmp_path / "cold")
-    parses = plugin.bib_cache.parses  # MkDocs may share one plugin object across this process's builds
+    parses = plugin.caches.bibliographies.parses  # MkDocs may share one plugin object across this process's builds
     again = build_in_process(small_synthetic / "mkdocs.yml", tmp_path / "warm", plugin=plugin)
     assert again is plugin
-    assert plugin.bib_cache.parses == parses, "the second build should have used the cached bibliography"
+    assert plugin.caches.bibliographies.parses == parses, "the second build should have used the cached bibliography"
     assert_identical(tmp_path / "cold", tmp_path / "warm")
     fresh = build_in_subprocess(small_synthetic / "mkdocs.yml", tmp_path / "fresh", hash_seed="3")
     assert_identical(tmp_path / "cold", fresh)

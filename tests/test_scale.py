@@ -13,9 +13,9 @@ import pytest
 import yaml
 from mkdocs.utils.meta import get_data
 
-from graphbuild.site import registry
 from graphbuild.common.escaping import front_matter
 from graphbuild.formats.search import add_to_index, add_to_index_file
+from graphbuild.site import registry
 from graphbuild.site.shell import Shell, ShellError, StandIns, without_indentation
 
 from .conftest import MKDOCS_YML, build, write_site
@@ -124,10 +124,10 @@ def test_entries_join_the_index_whatever_its_shape(index: str, tmp_path: Path) -
 
 
 def test_search_entries_escape_what_the_bib_and_claims_say() -> None:
+    from graphbuild.formats.search import search_entries
     from graphbuild.model.bibliography import parse_bibliography
     from graphbuild.model.config import Config
     from graphbuild.model.knowledge import build_knowledge_base
-    from graphbuild.formats.search import search_entries
 
     bib = "@misc{evil2020, author = {Evil, Eve}, title = {<img src=x onerror=alert(1)>}, year = {2020}}\n"
     page = "```claim\nid: c\nstatement: 'A <b>bold</b> claim'\ntype: benefit\ntags: [a<b]\nevidence: [evil2020]\n```\n"

@@ -7,10 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graphbuild.model.bibliography import Bibliography, load_bibliography, parse_bibliography
-from graphbuild.model.config import Config, ConfigError
-from graphbuild.model.formatting import reference_parts
-from graphbuild.model.names import parse_names, parse_person
+from graphbuild.formats.site_style import load_style
 from graphbuild.formats.styles import (
     AUTHOR_YEAR,
     NUMERIC,
@@ -21,12 +18,15 @@ from graphbuild.formats.styles import (
     apa_authors,
     apa_person,
     edition_words,
-    load_style,
     nlm_pages,
     number_citations,
     vancouver_names,
     vancouver_person,
 )
+from graphbuild.model.bibliography import Bibliography, load_bibliography, parse_bibliography
+from graphbuild.model.config import Config, ConfigError
+from graphbuild.model.formatting import reference_parts
+from graphbuild.model.names import parse_names, parse_person
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CSL = FIXTURES / "csl"

@@ -8,6 +8,8 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
 
 from markupsafe import Markup
 
@@ -101,3 +103,18 @@ def _parked(value: Any) -> Any:
     if isinstance(value, list):
         return [_parked(v) for v in value]
     return value
+
+
+# Characters XML 1.0 cannot hold at all, even escaped; a stray control code in a .bib file
+# must not make a whole export unreadable.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text for an XML element (GraphML, Atom): escaped, quotes and carriage returns too."""
+    return xml_escape(_XML_INVALID.sub("\ufffd", text), {'"': "&quot;", "\r": "&#13;"})
+
+
+def xml_attr(value: object) -> str:
+    """A quoted XML attribute value."""
+    return quoteattr(_XML_INVALID.sub("\ufffd", str(value)))

@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from graphbuild.model.bibliography import Study
-from graphbuild.model.config import ConfigError
 from graphbuild.formats.records import csl_item
 from graphbuild.formats.styles import AUTHOR_YEAR, NUMERIC, ApaStyle, InlineForm, Reference
+from graphbuild.model.bibliography import Study
+from graphbuild.model.config import ConfigError
 
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 CACHE_FORMAT = 1

@@ -13,13 +13,14 @@ import re
 from collections.abc import Callable, Sequence
 from urllib.parse import quote, urlsplit
 
-from graphbuild.history.compare import KINDS, Event, describe
-from graphbuild.history.git import Commit
-from graphbuild.formats.graph import _xml_attr, _xml_text
+from graphbuild.common.escaping import xml_attr, xml_text
+from graphbuild.model import routes
+from graphbuild.model.events import KINDS, Event, describe
+from graphbuild.model.timeline import Commit
 
 ATOM = "http://www.w3.org/2005/Atom"
-FEED_PATH = "evidence/changes.xml"
-CHANGES_PATH = "evidence/changes/"
+FEED_PATH = routes.CHANGES_FEED
+CHANGES_PATH = routes.changes_address()
 # Without site_url a feed has no host of its own to mint ids under: RFC 2606's reserved
 # ".invalid" keeps such ids from colliding with anyone's real ones.
 FALLBACK_AUTHORITY = "graphbuild.invalid"
@@ -29,11 +30,11 @@ _TAG_SAFE = "/:@!$&'()*+,;=-._~%"  # % too: the parts are percent-encoded alread
 
 def claim_path(claim_id: str) -> str:
     """A claim's permanent address, relative to the site's root."""
-    return f"claims/{quote(claim_id, safe='')}/"
+    return routes.claim_address(quote(claim_id, safe=""))
 
 
 def study_path(slug: str) -> str:
-    return f"studies/{quote(slug, safe='')}/"
+    return routes.study_address(quote(slug, safe=""))
 
 
 def _slug(text: str) -> str:
@@ -116,25 +117,25 @@ def changes_feed(
     feed_id = site.base + feed_path if site.base else site.tag(FALLBACK_DATE, feed_path)
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
-        f'<feed xmlns="{ATOM}" xml:lang={_xml_attr(lang)}>',
-        f"  <id>{_xml_text(feed_id)}</id>",
-        f'  <title type="text">{_xml_text(title)}</title>',
-        f"  <updated>{_xml_text(newest)}</updated>",
-        f"  <author><name>{_xml_text(title)}</name></author>",
-        f'  <link rel="self" type="application/atom+xml" href={_xml_attr(site.link(feed_path))}/>',
-        f'  <link rel="alternate" type="text/html" href={_xml_attr(site.link(page_path))}/>',
+        f'<feed xmlns="{ATOM}" xml:lang={xml_attr(lang)}>',
+        f"  <id>{xml_text(feed_id)}</id>",
+        f'  <title type="text">{xml_text(title)}</title>',
+        f"  <updated>{xml_text(newest)}</updated>",
+        f"  <author><name>{xml_text(title)}</name></author>",
+        f'  <link rel="self" type="application/atom+xml" href={xml_attr(site.link(feed_path))}/>',
+        f'  <link rel="alternate" type="text/html" href={xml_attr(site.link(page_path))}/>',
         "  <generator>graphbuild</generator>",
     ]
     for commit, event in events:
         summary = f"{describe(event)} (commit {commit.short}, {commit.day})"
         out += [
             "  <entry>",
-            f"    <id>{_xml_text(site.tag(commit.date[:10], entry_path(commit, event)))}</id>",
-            f'    <title type="text">{_xml_text(entry_title(event))}</title>',
-            f"    <updated>{_xml_text(commit.date)}</updated>",
-            f'    <link rel="alternate" type="text/html" href={_xml_attr(site.link(link(event)))}/>',
-            f"    <category term={_xml_attr(event.kind)} label={_xml_attr(KINDS[event.kind])}/>",
-            f'    <summary type="text">{_xml_text(summary)}</summary>',
+            f"    <id>{xml_text(site.tag(commit.date[:10], entry_path(commit, event)))}</id>",
+            f'    <title type="text">{xml_text(entry_title(event))}</title>',
+            f"    <updated>{xml_text(commit.date)}</updated>",
+            f'    <link rel="alternate" type="text/html" href={xml_attr(site.link(link(event)))}/>',
+            f"    <category term={xml_attr(event.kind)} label={xml_attr(KINDS[event.kind])}/>",
+            f'    <summary type="text">{xml_text(summary)}</summary>',
             "  </entry>",
         ]
     out.append("</feed>")

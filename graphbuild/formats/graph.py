@@ -5,14 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 import networkx as nx
 
+from graphbuild.common.escaping import xml_attr, xml_text
+from graphbuild.model import routes
 from graphbuild.model.knowledge import KnowledgeBase
-from graphbuild.site.registry import claim_stub_src
 
 
 def claim_node(claim_id: str) -> str:
@@ -25,7 +23,7 @@ def study_node(key: str) -> str:
 
 def claim_url(claim_id: str) -> str:
     """The claim's permanent address, from the site's root."""
-    return claim_stub_src(claim_id).removesuffix("index.html")
+    return routes.claim_address(claim_id)
 
 
 def claim_dates(kb: KnowledgeBase, claim_id: str) -> tuple[str, str]:
@@ -114,14 +112,7 @@ def to_json(graph: nx.DiGraph) -> str:
     return "{\n" + ",\n".join(out) + "\n}\n"
 
 
-# Characters XML 1.0 cannot hold at all, even escaped; a stray control code in a .bib file
-# must not make the whole export unreadable.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _GRAPHML_TYPES = {bool: "boolean", int: "int", float: "double", str: "string"}
-
-
-def _xml_text(value: object) -> str:
-    return xml_escape(_XML_INVALID.sub("\ufffd", _scalar(value)), {'"': "&quot;", "\r": "&#13;"})
 
 
 def _scalar(value: object) -> str:
@@ -129,10 +120,6 @@ def _scalar(value: object) -> str:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
-
-
-def _xml_attr(value: object) -> str:
-    return quoteattr(_XML_INVALID.sub("\ufffd", str(value)))
 
 
 def to_graphml(graph: nx.DiGraph) -> str:
@@ -153,7 +140,7 @@ def to_graphml(graph: nx.DiGraph) -> str:
 
     def data_elements(domain: str, values: dict) -> str:
         return "".join(
-            f'<data key="{keys[(domain, name)]}">{_xml_text(value)}</data>' for name, value in values.items()
+            f'<data key="{keys[(domain, name)]}">{xml_text(_scalar(value))}</data>' for name, value in values.items()
         )
 
     out = [
@@ -165,13 +152,13 @@ def to_graphml(graph: nx.DiGraph) -> str:
     ]
     for (domain, name), ident in keys.items():
         out.append(
-            f'<key id="{ident}" for="{domain}" attr.name={_xml_attr(name)} attr.type="{types[(domain, name)]}" />'
+            f'<key id="{ident}" for="{domain}" attr.name={xml_attr(name)} attr.type="{types[(domain, name)]}" />'
         )
     out.append('<graph edgedefault="directed">')
     for node, values in graph.nodes(data=True):
-        out.append(f"<node id={_xml_attr(node)}>{data_elements('node', values)}</node>")
+        out.append(f"<node id={xml_attr(node)}>{data_elements('node', values)}</node>")
     for u, v, values in graph.edges(data=True):
-        out.append(f"<edge source={_xml_attr(u)} target={_xml_attr(v)}>{data_elements('edge', values)}</edge>")
+        out.append(f"<edge source={xml_attr(u)} target={xml_attr(v)}>{data_elements('edge', values)}</edge>")
     out += ["</graph>", "</graphml>", ""]
     return "\n".join(out)
 
@@ -246,17 +233,3 @@ def to_csv(kb: KnowledgeBase) -> str:
             ]
             writer.writerow([csv_text(str(cell)) for cell in row])
     return out.getvalue()
-
-
-EXPORTS = {"json": "graph.json", "graphml": "graph.graphml", "csv": "claims.csv"}
-
-
-def export(kb: KnowledgeBase, fmt: str) -> str:
-    graph = build_graph(kb)
-    if fmt == "json":
-        return to_json(graph)
-    if fmt == "graphml":
-        return to_graphml(graph)
-    if fmt == "csv":
-        return to_csv(kb)
-    raise ValueError(f"unknown export format {fmt!r}")

@@ -32,9 +32,8 @@ import json
 from collections.abc import Callable, Container, Iterable, Mapping
 from typing import Any
 
-from graphbuild.model.bibliography import Study
-from graphbuild.model.claims import Claim
 from graphbuild.common.escaping import script_json
+from graphbuild.common.urls import doi_href
 from graphbuild.formats.records import (
     CHAPTER_TYPES,
     container_title,
@@ -44,7 +43,8 @@ from graphbuild.formats.records import (
     publication_date,
     study_url,
 )
-from graphbuild.model.formatting import doi_href
+from graphbuild.model.bibliography import Study
+from graphbuild.model.claims import Claim
 from graphbuild.model.names import Person
 from graphbuild.model.vocabulary import STANCE
 

@@ -24,11 +24,11 @@ from typing import Any
 
 import networkx as nx
 
+from graphbuild.formats.graph import build_graph
+from graphbuild.formats.positions import evidence_layout
 from graphbuild.model.bibliography import Study
 from graphbuild.model.claims import Claim
-from graphbuild.formats.graph import build_graph
 from graphbuild.model.knowledge import KnowledgeBase
-from graphbuild.formats.positions import evidence_layout
 from graphbuild.model.vocabulary import STANCE_VALUES, design_noun
 
 Href = Callable[[str], str]

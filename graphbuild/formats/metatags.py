@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from graphbuild.model.bibliography import Study
 from graphbuild.formats.records import (
     CHAPTER_TYPES,
     REPORT_TYPES,
@@ -20,6 +19,7 @@ from graphbuild.formats.records import (
     page_range,
     publication_date,
 )
+from graphbuild.model.bibliography import Study
 from graphbuild.model.names import Person
 
 CONFERENCE_TYPES = frozenset({"inproceedings", "conference"})

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from graphbuild.common.urls import safe_href
 from graphbuild.model.bibliography import MONTHS, Study
-from graphbuild.model.formatting import safe_href
 from graphbuild.model.latex import decode
 from graphbuild.model.names import Person
 

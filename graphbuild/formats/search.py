@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from graphbuild.model import routes
 from graphbuild.model.evidence import join_words
 from graphbuild.model.formatting import reference_parts, reference_text
 from graphbuild.model.knowledge import KnowledgeBase
-from graphbuild.site.registry import study_src
 from graphbuild.model.vocabulary import APPROACH, CERTAINTY, design_noun
 
 
@@ -61,7 +61,7 @@ def study_entry(kb: KnowledgeBase, key: str, url: Callable[[str], str]) -> dict[
     study = kb.bibliography[key]
     design = design_noun(study.design, 1) if study.design else "unrated design"
     text = f"{reference_text(study, reference_parts(study))} {design[:1].upper()}{design[1:]}."
-    return _entry(url(study_src(study)), kb.labels[key].heading, text)
+    return _entry(url(routes.study_src(study.slug)), kb.labels[key].heading, text)
 
 
 def _entry(location: str, title: str, text: str) -> dict[str, Any]:

@@ -16,18 +16,16 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Protocol
 
-from graphbuild.model.bibliography import Study
-from graphbuild.model.config import DEFAULT_CITATION_STYLE, Config, ConfigError
-from graphbuild.common.diagnostics import Diagnostic, warning
+from graphbuild.common.urls import doi_href
 from graphbuild.formats.records import CHAPTER_TYPES, REPORT_TYPES, field_text, is_organisation, page_range, study_url
-from graphbuild.model.formatting import doi_href, work_parts
+from graphbuild.model.bibliography import Study
+from graphbuild.model.config import DEFAULT_CITATION_STYLE
+from graphbuild.model.formatting import work_parts
 from graphbuild.model.names import Person
 
 DEFAULT_STYLE = DEFAULT_CITATION_STYLE
-CACHE_DIR = ".cache/graphbuild"  # under the site's folder, beside mkdocs.yml: never in docs/
 APA_THESES = {"phdthesis": "Doctoral dissertation", "mastersthesis": "Master's thesis"}
 
 Segment = tuple[str, str]
@@ -150,7 +148,7 @@ class CitationStyle(Protocol):
         """Keep what this build formatted for the next (a ``.csl`` style's cache)."""
 
 
-class _BuiltinStyle:
+class BuiltinStyle:
     name = ""
     inline = AUTHOR_YEAR
 
@@ -221,7 +219,7 @@ def edition_words(edition: str) -> str:
     return edition if re.search(r"\bed(ition)?\.?$", edition, re.I) else f"{edition} ed."
 
 
-class ApaStyle(_BuiltinStyle):
+class ApaStyle(BuiltinStyle):
     """Author-year, after APA 7: ``Mead, S., & MacNeil, C. (2006). Title. Journal, 10(2),
     29–37.`` The reference a study page has always shown (``work_parts``), with APA's
     author list."""
@@ -315,7 +313,7 @@ def nlm_pages(pages: tuple[str, str]) -> str:
     return f"{first}-{last}"
 
 
-class VancouverStyle(_BuiltinStyle):
+class VancouverStyle(BuiltinStyle):
     """Numeric, after NLM's *Citing Medicine*: ``Mead S, MacNeil C. Title. Journal.
     2006;10(2):29-37.`` Books: ``Place: Publisher; Year.``; chapters ``In: ... p. 29-37.``
     In the text, numbers in parentheses, as ICMJE asks and NLM's CSL style writes them."""
@@ -377,60 +375,7 @@ class VancouverStyle(_BuiltinStyle):
         parts.add("", f" {imprint}; " if imprint else " ").add("year", year).add("", ".")
 
 
-BUILTIN_STYLES: dict[str, type[_BuiltinStyle]] = {"apa": ApaStyle, "vancouver": VancouverStyle}
-
-
-# -- choosing a style ------------------------------------------------------------------------
-
-
-def load_style(value: str | None, base_dir: Path, cache_dir: Path | None = None) -> CitationStyle:
-    """The style the option ``citation_style`` names: ``apa``, ``vancouver`` or the path of a
-    ``.csl`` file relative to ``base_dir`` (the folder of ``mkdocs.yml``). ``cache_dir``
-    holds formatted CSL references between builds; ``None`` keeps them in memory only."""
-    value = (value or DEFAULT_STYLE).strip()
-    builtin = BUILTIN_STYLES.get(value.lower())
-    if builtin is not None:
-        return builtin()
-    if not value.lower().endswith(".csl"):
-        known = ", ".join(BUILTIN_STYLES)
-        raise ConfigError(f"option 'citation_style': unknown style '{value}' (known: {known}, or a .csl file)")
-    from graphbuild.formats.csl import CslStyle  # citeproc-py is loaded only by sites that choose a .csl style
-
-    return CslStyle(base_dir / value, cache_dir=cache_dir)
-
-
-def site_style(config: Config, root: Path) -> CitationStyle:
-    """The style a site's options choose, a ``.csl`` file read from the site's folder and its
-    formatted references cached in ``.cache/graphbuild/`` there."""
-    return load_style(config.citation_style, root, root / CACHE_DIR)
-
-
-def check_style(style: CitationStyle, cited: Mapping[str, Study]) -> list[Diagnostic]:
-    """What a build would report of the style (``graphbuild check``): a ``.csl`` style formats
-    every cited study, through its cache, which is then kept for the build."""
-    if isinstance(style, _BuiltinStyle):
-        return []
-    style.references(cited.values())
-    style.save()
-    return style_problems(style, cited)
-
-
-def style_problems(style: CitationStyle, studies: Mapping[str, Study]) -> list[Diagnostic]:
-    """A warning at the entry for each study the style's processor could not format (a
-    ``.csl`` style only; those studies read in the default style meanwhile)."""
-    problems = []
-    for key, reason in getattr(style, "failures", ()):
-        study = studies.get(key)
-        if study is not None:
-            problems.append(
-                warning(
-                    study.path,
-                    study.line,
-                    f"entry '{key}': citation style '{style.name}' could not format it ({reason}); "
-                    f"it reads in the {DEFAULT_STYLE} style",
-                )
-            )
-    return problems
+BUILTIN_STYLES: dict[str, type[BuiltinStyle]] = {"apa": ApaStyle, "vancouver": VancouverStyle}
 
 
 # -- numeric styles: each page's own list ----------------------------------------------------

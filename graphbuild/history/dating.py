@@ -20,64 +20,18 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from graphbuild.history.git import GitError, Repository, SiteReader, SiteState
 from graphbuild.model.config import ConfigError
-from graphbuild.history.compare import Event, Snapshot, diff
-from graphbuild.history.git import Commit, GitError, Repository, SiteReader, SiteState
+from graphbuild.model.events import Snapshot, diff
+from graphbuild.model.timeline import Change, ClaimDates, Commit, History
 
 CACHE_FILE = Path(".cache") / "graphbuild" / "history.json"
 _CACHE_VERSION = 1
-
-
-@dataclass(frozen=True)
-class ClaimDates:
-    """``added`` and ``evidence_changed`` are None when history cannot tell; ``removed`` is the
-    commit that last removed a claim that is no longer in the site."""
-
-    added: Commit | None = None
-    evidence_changed: Commit | None = None
-    removed: Commit | None = None
-    statement: str = ""
-    page: str = ""
-
-
-@dataclass(frozen=True)
-class Change:
-    """The evidence events of one commit."""
-
-    commit: Commit
-    events: tuple[Event, ...]
-
-
-@dataclass
-class History:
-    """``claims``: every claim the history has seen, those removed since included (their
-    ``removed`` is set); ``changes``: commits with evidence events, newest first."""
-
-    head: Commit | None = None
-    snapshot: Snapshot | None = None  # the site's graph at ``head`` (its last buildable state)
-    claims: dict[str, ClaimDates] = field(default_factory=dict)
-    changes: list[Change] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    states_built: int = 0
-    states_cached: int = 0
-    pages_read: int = 0
-
-    def dates(self, claim_id: str) -> ClaimDates:
-        return self.claims.get(claim_id, ClaimDates())
-
-    @property
-    def removed(self) -> dict[str, ClaimDates]:
-        return {claim: dates for claim, dates in self.claims.items() if dates.removed is not None}
-
-    def dated_events(self) -> list[tuple[Commit, Event]]:
-        """Every event with its commit, newest commit first, each commit's in report order."""
-        return [(change.commit, event) for change in self.changes for event in change.events]
 
 
 def fingerprint(snapshot: Snapshot, claim: str) -> tuple:

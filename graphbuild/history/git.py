@@ -19,43 +19,22 @@ from typing import Any
 
 import networkx as nx
 
-from graphbuild.model.bibliography import Bibliography, decode_utf8, parse_bibliography
-from graphbuild.model.config import Config, ConfigError
 from graphbuild.common.diagnostics import Diagnostic
 from graphbuild.formats.graph import build_graph
+from graphbuild.model.bibliography import Bibliography, decode_utf8, parse_bibliography
+from graphbuild.model.config import Config, ConfigError
 from graphbuild.model.knowledge import SourcePage, build_knowledge_base, read_page
 from graphbuild.model.project import Project, decode_page, pages_among, parse_settings, project_from_settings
+from graphbuild.model.timeline import Commit
 
 # A tree entry: (mode, blob id). Symbolic links (120000) and submodules (160000) are not pages.
 Entry = tuple[str, str]
 Tree = dict[str, Entry]
 _FILE_MODES = ("100644", "100755")
-MONTHS = "January February March April May June July August September October November December".split()
 
 
 class GitError(Exception):
     """git is missing, or the folder is not in a repository, or a revision is unknown."""
-
-
-@dataclass(frozen=True)
-class Commit:
-    """A commit of the site's history; ``date`` is its committer date (ISO 8601 with the
-    committer's offset), so that everything dated from it is the same on every machine."""
-
-    sha: str
-    time: int
-    date: str
-    subject: str = ""
-
-    @property
-    def short(self) -> str:
-        return self.sha[:7]
-
-    @property
-    def day(self) -> str:
-        """'12 March 2026': the day where it was committed, as cards and pages say it."""
-        year, month, day = self.date[:10].split("-")
-        return f"{int(day)} {MONTHS[int(month) - 1]} {year}"
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,12 @@ from typing import NamedTuple
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
 
-from graphbuild.model.config import Config
 from graphbuild.common.diagnostics import Diagnostic, error, warning
 from graphbuild.common.files import read_regular
+from graphbuild.common.suggestions import KeyIndex
+from graphbuild.model.config import Config
 from graphbuild.model.latex import CONTROL_CHARACTERS, decode
 from graphbuild.model.names import Person, parse_names
-from graphbuild.common.suggestions import KeyIndex
 
 MONTHS = {
     "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May",

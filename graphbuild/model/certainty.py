@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from graphbuild.common.diagnostics import Diagnostic, error, note
 from graphbuild.model.bibliography import Study
 from graphbuild.model.claims import Claim
 from graphbuild.model.config import Config
-from graphbuild.common.diagnostics import Diagnostic, error, note
 from graphbuild.model.vocabulary import APPROACH, CERTAINTY, CERTAINTY_VALUES, DOMAIN, design_noun
 
 _RANK = {value: i for i, value in enumerate(reversed(CERTAINTY_VALUES))}  # very-low 0 ... high 3

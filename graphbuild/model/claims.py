@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from graphbuild.model.config import Config
 from graphbuild.common.diagnostics import Diagnostic, did_you_mean, error, has_errors, warning
+from graphbuild.model.config import Config
 from graphbuild.model.latex import CONTROL_CHARACTERS
 from graphbuild.model.scan import Fence
 from graphbuild.model.vocabulary import APPROACH, CERTAINTY_VALUES, DOMAIN, STANCE_VALUES

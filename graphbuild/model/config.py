@@ -189,10 +189,8 @@ OPTION_NAMES = tuple(option.name for option in OPTIONS)
 
 def config_from_mapping(options: dict[str, Any]) -> Config:
     """A Config from the plugin's options in ``mkdocs.yml``; an option given as null (or,
-    for a list, left empty) keeps its default."""
-    unknown = sorted(set(options) - set(OPTION_NAMES))
-    if unknown:
-        raise ConfigError(f"unknown option '{unknown[0]}'")
+    for a list, left empty) keeps its default. Options it does not know are left out:
+    ``graphbuild.model.project.option_problems`` reports them where they are written."""
     values = {o.name: o.read(options[o.name]) for o in OPTIONS if options.get(o.name) not in (None, [], {})}
     return Config(**values)
 

@@ -12,9 +12,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from graphbuild.common.diagnostics import Diagnostic, error, warning
 from graphbuild.model.citations import quoted
 from graphbuild.model.claims import Claim
-from graphbuild.common.diagnostics import Diagnostic, error, warning
 from graphbuild.model.scan import Scan
 
 _ATX = re.compile(r"^[ \t>]*#{1,6}(?P<text>.*)$")

@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING
 
+from graphbuild.common.diagnostics import Diagnostic, error, warning
+from graphbuild.common.suggestions import KeyIndex
 from graphbuild.model.bibliography import Bibliography, Study
 from graphbuild.model.certainty import Assessment, assess
 from graphbuild.model.citations import Citation, read_citations
 from graphbuild.model.claims import Claim, read_claim
 from graphbuild.model.config import Config
-from graphbuild.common.diagnostics import Diagnostic, error, warning
 from graphbuild.model.evidence import EvidenceProfile, profile
 from graphbuild.model.formatting import Label, citation_labels
 from graphbuild.model.headings import find_headings, html_id_clashes, page_title
 from graphbuild.model.prose import script_problems
 from graphbuild.model.scan import Fence, Source, read_source, scan
-from graphbuild.common.suggestions import KeyIndex
-
-if TYPE_CHECKING:
-    from graphbuild.history.dating import History
+from graphbuild.model.timeline import History
 
 
 @dataclass(frozen=True)
@@ -84,8 +81,14 @@ def read_body(src_path: str, path: str, source: Source, config: Config) -> tuple
     return page, diagnostics
 
 
-@dataclass
+@dataclass(frozen=True)
 class KnowledgeBase:
+    """Every page's claims and citations, resolved against the bibliography, with each
+    claim's certainty (``assessments``) and evidence profile; made whole by
+    ``build_knowledge_base`` and never changed after. ``history``: when each claim was added
+    and its evidence last changed, from the site's git history; None where the build does
+    not date claims (``with_history`` gives the dated copy)."""
+
     config: Config
     bibliography: Bibliography
     pages: dict[str, SourcePage]
@@ -93,9 +96,10 @@ class KnowledgeBase:
     profiles: dict[str, EvidenceProfile]
     claim_page: dict[str, str]
     assessments: dict[str, Assessment] = field(default_factory=dict)
-    # When each claim was added and its evidence last changed, from the site's git history
-    # (``living.date_claims``); None until dated, or where the build does not date claims.
     history: History | None = None
+
+    def with_history(self, history: History | None) -> KnowledgeBase:
+        return replace(self, history=history)
 
     @cached_property
     def cited(self) -> dict[str, Study]:
@@ -183,14 +187,15 @@ def build_knowledge_base(
             claims[claim.id] = claim
             claim_page[claim.id] = src_path
     diagnostics.extend(_check_references(pages_read.values(), bibliography))
-    kb = KnowledgeBase(config, bibliography, pages_read, claims, {}, claim_page)
+    assessments: dict[str, Assessment] = {}
     for claim_id, claim in claims.items():
-        kb.assessments[claim_id], problems = assess(claim, bibliography.studies, config)
+        assessments[claim_id], problems = assess(claim, bibliography.studies, config)
         diagnostics.extend(problems)
-    kb.profiles = {
-        claim_id: profile(claim, bibliography.studies, config, kb.assessments[claim_id])
+    profiles = {
+        claim_id: profile(claim, bibliography.studies, config, assessments[claim_id])
         for claim_id, claim in claims.items()
     }
+    kb = KnowledgeBase(config, bibliography, pages_read, claims, profiles, claim_page, assessments)
     for study in kb.cited.values():
         if study.design is None:
             diagnostics.append(

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import stat
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,11 @@ from typing import Any
 import yaml
 from pathspec import GitIgnoreSpec
 
-from graphbuild.model.bibliography import BibliographyCache
-from graphbuild.model.config import Config, ConfigError, config_from_mapping
-from graphbuild.common.diagnostics import Diagnostic, error, warning
+from graphbuild.common.diagnostics import Diagnostic, did_you_mean, error, warning
 from graphbuild.common.files import is_inside, kind
+from graphbuild.model.bibliography import BibliographyCache
+from graphbuild.model.config import OPTION_NAMES, Config, ConfigError, config_from_mapping
 from graphbuild.model.knowledge import KnowledgeBase, build_knowledge_base
-from graphbuild.site.registry import Planned, clash_diagnostics, plan
 
 # MkDocs' own list (``mkdocs.utils.markdown_extensions``), matched case-sensitively as it does.
 MARKDOWN_EXTENSIONS = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
@@ -95,6 +95,18 @@ def resolve_env(value: Any) -> Any:
     return default
 
 
+@dataclass(frozen=True)
+class SiteSettings:
+    """What the adapters tell the renderer of the site as a whole (``mkdocs.yml``): its name
+    and address (``site_url``, for the feed's absolute links), its language, and whether
+    pages are folders (``use_directory_urls``)."""
+
+    name: str = ""
+    url: str = ""
+    language: str = "en"
+    directory_urls: bool = True
+
+
 def _default_exclusions() -> tuple[GitIgnoreSpec, ...]:
     return (GitIgnoreSpec.from_lines(DEFAULT_EXCLUDE),)
 
@@ -111,6 +123,9 @@ class Project:
     exclusions: tuple[GitIgnoreSpec, ...] = field(default_factory=_default_exclusions)
     directory_urls: bool = True
     settings_problems: list[Diagnostic] = field(default_factory=list)
+    site: SiteSettings = field(default_factory=lambda: SiteSettings())
+    custom_dir: Path | None = None  # the theme's, where a site overrides templates
+    searched: bool = True  # a search plugin writes an index, which claims and studies join
 
     @property
     def config_path(self) -> Path:
@@ -189,7 +204,8 @@ def project_from_settings(root: Path, settings: dict[str, Any], config_file: str
     path = root / config_file
     settings = resolve_env(settings)
     try:
-        config = config_from_mapping(plugin_options(settings) or {})
+        options = plugin_options(settings) or {}
+        config = config_from_mapping(options)
         docs_dir = settings.get("docs_dir", "docs")
         if not isinstance(docs_dir, str):
             raise ConfigError(f"option 'docs_dir': expected a folder path, not {type(docs_dir).__name__}")
@@ -201,8 +217,33 @@ def project_from_settings(root: Path, settings: dict[str, Any], config_file: str
     name, font = (theme.get("name"), theme.get("font")) if isinstance(theme, dict) else (theme, None)
     # The settings of a commit in the site's history come from a blob, not a file there.
     text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
-    fonts = font_diagnostics(config_file, text, name, font, _enabled_plugins(settings))
-    return Project(root, root / docs_dir, config, config_file, exclusions, directory_urls, fonts)
+    plugins = _enabled_plugins(settings)
+    fonts = font_diagnostics(config_file, text, name, font, plugins) + option_problems(config_file, text, options)
+    custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+    return Project(
+        root,
+        root / docs_dir,
+        config,
+        config_file,
+        exclusions,
+        directory_urls,
+        fonts,
+        site_settings(settings),
+        root / custom_dir if isinstance(custom_dir, str) and custom_dir else None,
+        settings.get("plugins") is None or bool({"search", "material/search"} & set(plugins)),
+    )
+
+
+def site_settings(settings: dict[str, Any]) -> SiteSettings:
+    """What ``mkdocs.yml`` says of the whole site."""
+    theme = settings.get("theme")
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return SiteSettings(
+        str(settings.get("site_name") or ""),
+        str(settings.get("site_url") or ""),
+        str(language or "en"),
+        settings.get("use_directory_urls", True) is not False,
+    )
 
 
 def _enabled_plugins(settings: dict[str, Any]) -> list[str]:
@@ -213,6 +254,28 @@ def _enabled_plugins(settings: dict[str, Any]) -> list[str]:
         entries = [next(iter(p.items())) if isinstance(p, dict) and p else (p, None) for p in plugins]
     disabled = {name for name, options in entries if isinstance(options, dict) and options.get("enabled") is False}
     return [str(name) for name, _ in entries if name not in disabled]
+
+
+def option_problems(path: str, text: str, options: Mapping[str, Any]) -> list[Diagnostic]:
+    """An error for each option of graphbuild's that it does not know, at its line of
+    ``mkdocs.yml``, with what it may have meant: a misspelt option would otherwise be
+    ignored, and the site built without what the editors asked for."""
+    problems = []
+    for name in sorted(set(options) - set(OPTION_NAMES) - {"enabled"}):
+        close = did_you_mean(name, OPTION_NAMES)
+        message = f"unknown option '{name}' of the graphbuild plugin{close}; its options: {', '.join(OPTION_NAMES)}"
+        problems.append(error(path, _plugin_option_line(text, name), message))
+    return problems
+
+
+def _plugin_option_line(text: str, name: str) -> int:
+    """The line of ``name:`` in the graphbuild plugin's options, else of the plugin, else 1."""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if re.match(r"\s*-?\s*graphbuild\s*:", line)), None)
+    if start is None:
+        return 1
+    key = re.compile(rf"\s+{re.escape(name)}\s*:")
+    return next((i + 1 for i, line in enumerate(lines[start + 1 :], start + 1) if key.match(line)), start + 1)
 
 
 def font_diagnostics(path: str, text: str, theme: Any, font: Any, plugins: Collection[str]) -> list[Diagnostic]:
@@ -393,45 +456,18 @@ def decode_page(data: bytes, path: str) -> str | Diagnostic:
         return error(path, line, f"not valid UTF-8 (byte 0x{body[exc.start]:02x}); save the file as UTF-8")
 
 
-def analyse(
-    project: Project, cache: BibliographyCache | None = None, dated: bool = False
+def read_knowledge_base(
+    project: Project, cache: BibliographyCache | None = None, pages: list[tuple[str, str, str]] | None = None
 ) -> tuple[KnowledgeBase, list[Diagnostic]]:
-    """The knowledge base and every problem; ``dated``: with the claims' dates from the
-    site's git history (``living.date_claims``), as the plugin builds the site."""
-    done = analyse_site(project, cache, dated)
-    return done.kb, done.diagnostics
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """A site read: its knowledge base, every problem in it, and every file graphbuild adds
-    to it (``site.plan``), which the clash check reads and ``graphbuild render`` writes (at
-    6,000 studies, planning 26,000 files once more is a tenth of a second)."""
-
-    kb: KnowledgeBase
-    diagnostics: list[Diagnostic]
-    planned: list[Planned]
-
-
-def analyse_site(project: Project, cache: BibliographyCache | None = None, dated: bool = False) -> Analysis:
-    """``analyse``, with the site's plan."""
+    """The site's knowledge base, undated, and every problem in its sources: its pages
+    (``pages`` as (src, display path, text), else read from the docs folder as MkDocs
+    would) against its bibliography."""
     file = project.bibliography_file
     if not file.exists():
         raise ConfigError(f"bibliography '{project.config.bibliography}' not found at {file}")
     bibliography, bib_problems = (cache or BibliographyCache()).load(file, project.display(file), project.config)
-    pages, page_problems = read_pages(project)
+    page_problems: list[Diagnostic] = []
+    if pages is None:
+        pages, page_problems = read_pages(project)
     kb, problems = build_knowledge_base(pages, bibliography, project.config)
-    if dated:
-        from graphbuild.site.living import date_claims
-
-        problems += date_claims(kb, project.root, project.config_file)
-    planned = plan(kb)
-    found = bib_problems + page_problems + problems + _clashes(project, kb, planned) + project.settings_problems
-    return Analysis(kb, sorted(set(found)), planned)
-
-
-def _clashes(project: Project, kb: KnowledgeBase, planned: list[Planned]) -> list[Diagnostic]:
-    """Editors' files that the build would overwrite (the plugin reports the same, from
-    MkDocs' own file list)."""
-    sources = {src: project.display(project.docs_dir / src) for src in site_sources(project)}
-    return clash_diagnostics(kb, sources, project.directory_urls, planned)
+    return kb, bib_problems + page_problems + problems + project.settings_problems

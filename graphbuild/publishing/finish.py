@@ -44,6 +44,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from graphbuild.common.files import Writer
+from graphbuild.formats.search import add_to_index, add_to_zensical_index
+from graphbuild.model.project import read_settings
 from graphbuild.site.shell import Shell, ShellError, StandIns, without_indentation
 
 PARTS_FILE = "graphbuild-parts.jsonl"
@@ -168,8 +170,6 @@ def finish_site(tree: Path, site: Path | None = None) -> Finished:
 
 
 def _site_dir(tree: Path) -> str:
-    from graphbuild.model.project import read_settings
-
     site_dir = read_settings(tree / "mkdocs.yml").get("site_dir")
     return site_dir if isinstance(site_dir, str) and site_dir else "site"
 
@@ -266,8 +266,6 @@ def _rename(source: Path, target: Path) -> None:
 def _add_search_entries(site: Path, entries: list[dict[str, Any]]) -> int:
     """The claims' and studies' own entries, in the index of whichever engine built the site:
     Zensical's ``search.json`` or MkDocs' and Material's ``search/search_index.json``."""
-    from graphbuild.formats.search import add_to_index, add_to_zensical_index
-
     added = 0
     for name, add in (("search.json", add_to_zensical_index), ("search/search_index.json", add_to_index)):
         index = site / name

@@ -21,24 +21,22 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from graphbuild.common.background import Background, collector_paused
-from graphbuild.model.bibliography import BibliographyCache
-from graphbuild.model.claims import Claim
-from graphbuild.model.config import ConfigError
 from graphbuild.common.diagnostics import Diagnostic
 from graphbuild.formats.feed import autodiscovery_link
-from graphbuild.publishing.finish import EXPORTS_DIR, PARTS_FILE, PartsWriter
-from graphbuild.model.formatting import page_url
-from graphbuild.model.project import Project, analyse_site, dump_settings, is_markdown, read_settings, scan_docs
-from graphbuild.site.renderer import Renderer, write_exports
-from graphbuild.site.rewrite import rewrite_page
 from graphbuild.formats.search import search_entries
-from graphbuild.site.shell import StandIns
+from graphbuild.formats.site_style import style_problems
+from graphbuild.model.claims import Claim
+from graphbuild.model.config import ConfigError
+from graphbuild.model.project import Project, dump_settings, read_settings
+from graphbuild.publishing.finish import EXPORTS_DIR, PARTS_FILE, PartsWriter
+from graphbuild.publishing.pipeline import BuildPlan, Caches, plan_build
+from graphbuild.site import registry
+from graphbuild.site.context import Site
 from graphbuild.site.registry import (
     PAGES,
     THEME_DIR,
     GeneratedPage,
     Planned,
-    SiteSettings,
     evidence_nav,
     feed_links,
     page_front_matter,
@@ -46,101 +44,96 @@ from graphbuild.site.registry import (
     stylesheets,
     written_to,
 )
-from graphbuild.formats.styles import site_style, style_problems
+from graphbuild.site.rewrite import rewrite_page
+from graphbuild.site.shell import StandIns
 
 
-def write_markdown_tree(project: Project, out: Path, cache: BibliographyCache | None = None) -> list[Diagnostic]:
+def write_markdown_tree(project: Project, out: Path, caches: Caches | None = None) -> list[Diagnostic]:
     """Write ``out/mkdocs.yml``, ``out/docs/``, the parts file and the staged exports; never
     touches the source tree."""
     refusal = _refusal(project, out)
     if refusal:
         raise ConfigError(f"will not render into {out}: {refusal}; choose an output folder outside the sources")
     with collector_paused():
-        return _write_tree(project, out, cache)
+        return _write_tree(plan_build(project, caches=caches), out)
 
 
-def _write_tree(project: Project, out: Path, cache: BibliographyCache | None) -> list[Diagnostic]:
-    analysis = analyse_site(project, cache, dated=True)
-    kb, diagnostics, planned = analysis.kb, analysis.diagnostics, analysis.planned
-    style = site_style(project.config, project.root)
+def _write_tree(plan: BuildPlan, out: Path) -> list[Diagnostic]:
+    project, kb = plan.project, plan.kb
     docs, staged = out / "docs", out / EXPORTS_DIR
     for folder in (docs, staged):
         _clear(folder)
         folder.mkdir(parents=True)
     settings = read_settings(project.config_path)
-    directory_urls = settings.get("use_directory_urls", True) is not False
-    sources = scan_docs(project.docs_dir, project.root).sources  # links outside the project left out
-    urls = {
-        src: page_url(src, directory_urls) if is_markdown(src) else src for src in [*sources, *(p.src for p in planned)]
-    }
-    templates, site = [project.root / "overrides" / "graphbuild"], _site_settings(settings)
+    directory_urls = project.directory_urls
     # The parts never pass through Markdown: made as the plugin makes them. What stays in
     # the Markdown (citations, reference lists, the pages search reads) is encoded against
-    # Markdown too.
-    renderer = Renderer(kb, urls, templates, site=site, search_entries=True, style=style)
-    in_markdown = Renderer(kb, urls, templates, markdown_safe=True, site=site, search_entries=True, style=style)
+    # Markdown too. Zensical's search always reads the claims' and studies' own entries.
+    site = plan.site(search_entries=True)
+    in_markdown = plan.site(markdown_safe=True, search_entries=True)
     stand_ins = StandIns()
     # The exports (20,000 small files at 6,000 studies) are written outside the docs folder,
     # which the engine would copy file by file, in a process of their own where one can be
     # forked (graphbuild.common.background).
-    exports = [(str(staged / item.src), item) for item in planned if item.asset is None and not item.is_page]
-    background = Background(partial(write_exports, renderer, exports))
+    exports = [(str(staged / item.src), item) for item in plan.exports]
+    background = Background(partial(registry.write_exports, site, exports))
     try:
         shells = {page.name: _shell_src(page, stand_ins) for page in PAGES if page.layout}
         _clear(out / PARTS_FILE)
         with PartsWriter(
             out / PARTS_FILE, {name: written_to(src, directory_urls) for name, src in shells.items()}, stand_ins
         ) as parts:
-            for src in sources:
+            for src in plan.sources:
                 target = docs / src
                 target.parent.mkdir(parents=True, exist_ok=True)
                 page = kb.pages.get(src)
                 if page is None:
                     shutil.copyfile(project.docs_dir / src, target)
                     continue
-                numbering = in_markdown.numbering(page)
+                numbering = in_markdown.studies.numbering(page)
                 body = rewrite_page(
                     page,
                     kb,
-                    partial(in_markdown.citation, current=src, numbering=numbering),
-                    partial(_card_slot, parts, renderer, src),
-                    tail=in_markdown.reference_list(numbering, src),
+                    partial(in_markdown.studies.citation, current=src, numbering=numbering),
+                    partial(_card_slot, parts, site, src),
+                    tail=in_markdown.studies.reference_list(numbering, src),
                 )
                 target.write_text(page.prefix + body, encoding="utf-8")
                 parts.page(written_to(src, directory_urls))
-            for item in planned:
+            for item in plan.planned:
                 target = docs / item.src
                 if item.asset is not None:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(item.asset, target)
                 elif isinstance(item.output, GeneratedPage) and item.output.layout:
                     dest = written_to(item.src, directory_urls)
-                    body, head = renderer.page_body(item), renderer.page_head(item)
+                    body, head = registry.page_body(site, item), registry.page_head(site, item)
                     parts.laid_out(item.output.name, dest, item.title, item.subject.slug, head, body)
                 elif isinstance(item.output, GeneratedPage) and not item.output.searched:
-                    head = page_front_matter(item, directory_urls, in_markdown.page_head(item))
-                    _write_page(target, head, parts.slot(renderer.page_body(item)))
+                    head = page_front_matter(item, directory_urls, registry.page_head(in_markdown, item))
+                    _write_page(target, head, parts.slot(registry.page_body(site, item)))
                     parts.page(written_to(item.src, directory_urls))
                 elif isinstance(item.output, GeneratedPage):
-                    head = page_front_matter(item, directory_urls, in_markdown.page_head(item))
-                    _write_page(target, head, in_markdown.page_body(item))
+                    head = page_front_matter(item, directory_urls, registry.page_head(in_markdown, item))
+                    _write_page(target, head, registry.page_body(in_markdown, item))
             for name, src in shells.items():
                 kind = next(p for p in PAGES if p.name == name)
                 shell = Planned(src, dataclasses.replace(kind, searched=False), stand_ins["title"])
                 _write_page(docs / src, page_front_matter(shell, directory_urls, stand_ins["head"]), stand_ins["body"])
+            urls = plan.urls
             parts.search(search_entries(kb, lambda src: "" if urls[src] in ("", "./") else urls[src]))
     except BaseException:
         background.cancel()
         raise
     background.wait()  # a failure is a BackgroundError, with the export's traceback
-    _write_config(project, settings, out, feed_links(planned))
-    style.save()
-    return sorted(set(diagnostics + style_problems(style, kb.bibliography.studies)))
+    _write_config(project, settings, out, feed_links(list(plan.planned)))
+    plan.style.save()
+    return sorted(set(plan.diagnostics) | set(style_problems(plan.style, kb.bibliography.studies)))
 
 
-def _card_slot(parts: PartsWriter, renderer: Renderer, current: str, claim: Claim) -> str:
+def _card_slot(parts: PartsWriter, site: Site, current: str, claim: Claim) -> str:
     """A claim card's slot in its page; the card itself goes to the parts file."""
-    return parts.slot(renderer.card(claim, current), claim.id)
+    return parts.slot(site.claims.card(claim, current), claim.id)
 
 
 def _shell_src(page: GeneratedPage, stand_ins: StandIns) -> str:
@@ -152,17 +145,6 @@ def _shell_src(page: GeneratedPage, stand_ins: StandIns) -> str:
 def _write_page(target: Path, head: str, body: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(f'{head}<div class="gb-generated">\n{body}\n</div>\n', encoding="utf-8")
-
-
-def _site_settings(settings: dict[str, Any]) -> SiteSettings:
-    theme = settings.get("theme")
-    language = theme.get("language") if isinstance(theme, dict) else None
-    return SiteSettings(
-        str(settings.get("site_name") or ""),
-        str(settings.get("site_url") or ""),
-        str(language or "en"),
-        settings.get("use_directory_urls", True) is not False,
-    )
 
 
 def _refusal(project: Project, out: Path) -> str | None:

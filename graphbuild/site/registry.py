@@ -1,31 +1,36 @@
 """What a graphbuild site writes, listed once: every generated page, export, asset and the
 *Evidence* navigation section.
 
-The MkDocs plugin, ``graphbuild render`` (the Markdown tree) and the clash check of
-``graphbuild check`` all read ``plan``; adding a generated page is one entry in ``PAGES``
-and one template. Nothing here renders: the builders are called with the renderer by the
-adapters, so reading a project does not import it.
+Every publishing path (the MkDocs plugin, ``graphbuild render`` and ``finish``) and the
+clash check of ``graphbuild check`` read ``plan``; adding a generated page is one entry in
+``PAGES`` (its view and template) and adding an export one entry in ``FILES``. The registry
+sits above what it lists: views and exports know nothing of it, and are told the pages'
+sources and downloads through the ``Site`` it makes (``make_site``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from graphbuild.site import assets
-from graphbuild.model.bibliography import Study
 from graphbuild.common.diagnostics import Diagnostic, error
 from graphbuild.common.escaping import front_matter
+from graphbuild.common.files import Writer
+from graphbuild.common.urls import page_url
 from graphbuild.formats.records import CITATION_FORMATS, CitationFormat
-from graphbuild.model.formatting import page_url
-from graphbuild.model.vocabulary import vocabulary_css
+from graphbuild.formats.styles import CitationStyle
+from graphbuild.model import routes
+from graphbuild.model.bibliography import Study
+from graphbuild.model.knowledge import KnowledgeBase
+from graphbuild.model.project import SiteSettings
+from graphbuild.site import assets, living, views
+from graphbuild.site.context import Offer, PageName, Site
+from graphbuild.site.exporting import ExportWriter
+from graphbuild.site.views import bibliography, changes, claims_index, evidence_map, matrix, study, summary
 
-if TYPE_CHECKING:
-    from graphbuild.model.knowledge import KnowledgeBase
-    from graphbuild.site.renderer import Renderer
-
+View = Callable[[Site, str, Any], dict[str, Any]]
 ASSET_DIR = assets.FOLDER
 THEME_DIR = Path(__file__).parent / "theme"  # templates a theme finds by name, added to its search path
 STUDY_LAYOUT = "graphbuild-study.html"
@@ -52,13 +57,14 @@ class GeneratedPage:
     src: str
     title: str
     template: str
-    context: Callable[[Renderer, str, Any], dict[str, Any]] | None = None
+    context: View | None = None
     nav: bool = False
     each: str | None = None
     wide: bool = False  # a page of wide tables: the theme's table of contents column is left out
     layout: str = ""
     head: str = ""
     searched: bool = True
+    head_context: View | None = None  # what the ``head`` template gets, if not ``context``'s
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,7 @@ class GeneratedFile:
 
     name: str
     src: str
-    build: Callable[..., str]  # (renderer) or, for a family, (renderer, subject)
+    build: Callable[..., str]  # (export writer) or, for a family, (export writer, subject)
     label: str = ""
     stylesheet: bool = False
     feed: str = ""
@@ -88,18 +94,7 @@ class GeneratedFile:
     # its place (the claims index's references, when they are the bibliography's).
     needed: Callable[[KnowledgeBase], bool] | None = None
     instead: str = ""
-
-
-@dataclass(frozen=True)
-class SiteSettings:
-    """What the adapters tell the renderer of the site as a whole (``mkdocs.yml``): its name
-    and address (``site_url``, for the feed's absolute links), its language, and whether
-    pages are folders (``use_directory_urls``)."""
-
-    name: str = ""
-    url: str = ""
-    language: str = "en"
-    directory_urls: bool = True
+    export: str = ""  # its name for ``graphbuild export --format``, for a file the site publishes
 
 
 @dataclass(frozen=True)
@@ -117,70 +112,17 @@ class Planned:
         return isinstance(self.output, GeneratedPage)
 
 
-def _graph_json(r: Renderer) -> str:
-    from graphbuild.formats.graph import to_json
-
-    return to_json(r.graph)
+def _changes_feed(w: ExportWriter) -> str:
+    return living.changes_feed(w.site, routes.CHANGES_FEED)
 
 
-def _graphml(r: Renderer) -> str:
-    from graphbuild.formats.graph import to_graphml
-
-    return to_graphml(r.graph)
-
-
-def _stylesheet(r: Renderer) -> str:
-    """graphbuild's one stylesheet: the shipped ones in cascade order, then the colours and
-    shapes of the site's vocabulary. One file, not four: every page links it, and at 6,000
-    study pages three more links were 1.3 MB, and three more requests on every page."""
-    shipped = [f"/* {name} */\n" + assets.stylesheet(name) for name in assets.STYLESHEETS]
-    return "\n".join([*shipped, "/* the site's vocabulary */\n" + vocabulary_css(sorted(r.kb.config.levels))])
-
-
-def _csv(r: Renderer) -> str:
-    from graphbuild.formats.graph import to_csv
-
-    return to_csv(r.kb)
-
-
-def _changes_context(r: Renderer, current: str, _: Any) -> dict[str, Any]:
-    from graphbuild.site.living import changes_context
-
-    return changes_context(r, current)
+def _changes_feed_of_type(w: ExportWriter, claim_type: str) -> str:
+    return living.changes_feed(w.site, routes.CHANGES_FEED_OF_TYPE.format(type=claim_type), claim_type)
 
 
 EMPTY_SITEMAP = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
 )
-
-
-def _changes_feed(r: Renderer) -> str:
-    from graphbuild.site.living import changes_feed
-
-    return changes_feed(r, FILE["changes-feed"].src, PAGE["changes"].src)
-
-
-def _changes_feed_of_type(r: Renderer, claim_type: str) -> str:
-    from graphbuild.site.living import changes_feed
-
-    src = FILE["changes-feed-of-type"].src.format(type=claim_type)
-    return changes_feed(r, src, PAGE["changes"].src, claim_type)
-
-
-def _claim_stub(r: Renderer, claim_id: str) -> str:
-    from graphbuild.site.living import claim_stub
-
-    return claim_stub(r, claim_id, claim_stub_src(claim_id))
-
-
-def _removed_claim_stub(r: Renderer, claim_id: str) -> str:
-    from graphbuild.site.living import removed_claim_stub
-
-    return removed_claim_stub(r, claim_id, claim_stub_src(claim_id), PAGE["changes"].src)
-
-
-def _graph_jsonld(r: Renderer) -> str:
-    return r.graph_jsonld(FILE["graph-jsonld"].src)
 
 
 # -- citation exports: each study, the bibliography, the studies behind the claims -------------
@@ -191,7 +133,7 @@ def _each_study(fmt: CitationFormat) -> GeneratedFile:
     return GeneratedFile(
         f"study-{fmt.name}",
         f"studies/{{slug}}.{fmt.extension}",
-        lambda r, study: r.citation_file(fmt, [study]),
+        lambda w, study: w.citation_file(fmt, [study]),
         fmt.label,
         offered_on="study",
         each="study",
@@ -201,21 +143,24 @@ def _each_study(fmt: CitationFormat) -> GeneratedFile:
 def _citation_files(
     page: str,
     folder: str,
-    studies: Callable[[Renderer], list[Study]],
+    studies: Callable[[Site], list[Study]],
     needed: Callable[[KnowledgeBase], bool] | None = None,
     instead: str = "",
+    prefix: str = "",
 ) -> list[GeneratedFile]:
     """``studies`` in every format, offered on the generated page ``page``; where ``needed``
-    says they are not, the page ``instead`` offers its files of the same formats."""
+    says they are not, the page ``instead`` offers its files of the same formats. ``prefix``
+    goes before each format's name as ``graphbuild export`` knows it."""
     return [
         GeneratedFile(
             f"{page}-{fmt.name}",
             f"{folder}/references.{fmt.extension}",
-            lambda r, fmt=fmt: r.citation_file(fmt, studies(r)),
+            lambda w, fmt=fmt: w.citation_file(fmt, studies(w.site)),
             fmt.label,
             offered_on=page,
             needed=needed,
             instead=f"{instead}-{fmt.name}" if instead else "",
+            export=f"{prefix}{fmt.name}",
         )
         for fmt in CITATION_FORMATS
     ]
@@ -236,7 +181,7 @@ PAGES: tuple[GeneratedPage, ...] = (
         "evidence/summary/index.md",
         "Summary of findings",
         "summary.html",
-        lambda r, c, _: r.summary_context(c),
+        summary.context,
         nav=True,
         wide=True,
         searched=False,
@@ -246,91 +191,95 @@ PAGES: tuple[GeneratedPage, ...] = (
         "claims/index.md",
         "Claims index",
         "claims.html",
-        lambda r, c, _: r.claims_context(c),
+        claims_index.context,
         nav=True,
         wide=True,
         searched=False,
     ),
-    GeneratedPage(
-        "map",
-        "evidence/index.md",
-        "Evidence map",
-        "evidence_map.html",
-        lambda r, c, _: r.map_context(c),
-        nav=True,
-        wide=True,
-    ),
+    GeneratedPage("map", "evidence/index.md", "Evidence map", "evidence_map.html", evidence_map.context, nav=True, wide=True),
     GeneratedPage(
         "matrix",
         "evidence/matrix/index.md",
         "Evidence matrix",
         "matrix.html",
-        lambda r, c, _: r.matrix_context(c),
+        matrix.context,
         nav=True,
         wide=True,
         searched=False,
     ),
     GeneratedPage(
-        "bibliography",
-        "bibliography/index.md",
-        "Bibliography",
-        "bibliography.html",
-        lambda r, c, _: r.bibliography_context(c),
-        nav=True,
-        searched=False,
+        "bibliography", "bibliography/index.md", "Bibliography", "bibliography.html", bibliography.context, nav=True, searched=False
     ),
-    GeneratedPage(
-        "changes", "evidence/changes/index.md", "Changes to the evidence", "changes.html", _changes_context, nav=True
-    ),
+    GeneratedPage("changes", routes.CHANGES_PAGE, "Changes to the evidence", "changes.html", changes.context, nav=True),
     GeneratedPage(
         "study",
-        "studies/{slug}.md",
+        routes.STUDY_PAGE,
         "",
         "study.html",
-        lambda r, c, s: r.study_context_page(s, c),
+        study.context,
         each="study",
         layout=STUDY_LAYOUT,
         head="study_head.html",  # its citation_* tags, which Zotero and Google Scholar read
+        head_context=study.head,
     ),
 )
 FILES: tuple[GeneratedFile, ...] = (
-    GeneratedFile("graph-json", "evidence/graph.json", _graph_json, "Graph (node-link JSON)", offered_on="map"),
-    GeneratedFile("graphml", "evidence/graph.graphml", _graphml, "Graph (GraphML)", offered_on="map"),
-    GeneratedFile("csv", "evidence/claims.csv", _csv, "Claims and evidence (CSV)", offered_on="map"),
-    GeneratedFile("map-data", "evidence/map.json", lambda r: r.map_data()),
-    GeneratedFile("stylesheet", f"{ASSET_DIR}/graphbuild.css", _stylesheet, stylesheet=True),
-    GeneratedFile("changes-feed", "evidence/changes.xml", _changes_feed, feed="Changes to the evidence", dated=True),
+    GeneratedFile(
+        "graph-json",
+        "evidence/graph.json",
+        ExportWriter.graph_json,
+        "Graph (node-link JSON)",
+        offered_on="map",
+        export="json",
+    ),
+    GeneratedFile(
+        "graphml", "evidence/graph.graphml", ExportWriter.graphml, "Graph (GraphML)", offered_on="map", export="graphml"
+    ),
+    GeneratedFile(
+        "csv", "evidence/claims.csv", ExportWriter.csv, "Claims and evidence (CSV)", offered_on="map", export="csv"
+    ),
+    GeneratedFile("map-data", routes.MAP_DATA, ExportWriter.map_data),
+    GeneratedFile("stylesheet", f"{routes.ASSETS}/graphbuild.css", ExportWriter.stylesheet, stylesheet=True),
+    GeneratedFile(
+        "changes-feed", routes.CHANGES_FEED, _changes_feed, feed="Changes to the evidence", dated=True, export="atom"
+    ),
     # Material reads every <link rel="alternate"> in a page's head as another language of
     # the site and fetches the sitemap.xml beside it: an empty one there answers it, where
     # every page would otherwise ask for a file that is not there.
-    GeneratedFile("feed-sitemap", "evidence/sitemap.xml", lambda r: EMPTY_SITEMAP, dated=True),
+    GeneratedFile("feed-sitemap", "evidence/sitemap.xml", lambda w: EMPTY_SITEMAP, dated=True),
     GeneratedFile(
-        "changes-feed-of-type", "evidence/changes/{type}.xml", _changes_feed_of_type, each="claim-type", dated=True
+        "changes-feed-of-type", routes.CHANGES_FEED_OF_TYPE, _changes_feed_of_type, each="claim-type", dated=True
     ),
     # A claim's permanent address, outside the theme, out of the navigation and of search.
-    GeneratedFile("claim-stub", "claims/{id}/index.html", _claim_stub, each="claim"),
-    GeneratedFile("removed-claim-stub", "claims/{id}/index.html", _removed_claim_stub, each="removed-claim"),
-    # Citation exports (issue 16): linked data, each study, the bibliography, the claims' studies.
+    GeneratedFile("claim-stub", routes.CLAIM_ADDRESS, lambda w, claim: living.claim_stub(w.site, claim), each="claim"),
     GeneratedFile(
-        "graph-jsonld", "evidence/graph.jsonld", _graph_jsonld, "Graph (JSON-LD: schema.org, CiTO)", offered_on="map"
+        "removed-claim-stub",
+        routes.CLAIM_ADDRESS,
+        lambda w, claim: living.removed_claim_stub(w.site, claim),
+        each="removed-claim",
+    ),
+    # Citation exports: linked data, each study, the bibliography, the claims' studies.
+    GeneratedFile(
+        "graph-jsonld",
+        "evidence/graph.jsonld",
+        lambda w: w.graph_jsonld("evidence/graph.jsonld"),
+        "Graph (JSON-LD: schema.org, CiTO)",
+        offered_on="map",
+        export="jsonld",
     ),
     *(_each_study(fmt) for fmt in CITATION_FORMATS),
-    *_citation_files("bibliography", "bibliography", lambda r: r.bibliography_order()),
+    *_citation_files("bibliography", "bibliography", Site.bibliography_order),
     *_citation_files(
-        "claims", "claims", lambda r: r.claims_studies(), needed=_claims_cite_other_studies, instead="bibliography"
+        "claims",
+        "claims",
+        lambda s: s.claims_studies(),
+        needed=_claims_cite_other_studies,
+        instead="bibliography",
+        prefix="claims-",
     ),
 )
 PAGE = {page.name: page for page in PAGES}
 FILE = {file.name: file for file in FILES}
-
-
-def study_src(study: Study) -> str:
-    return PAGE["study"].src.format(slug=study.slug)
-
-
-def claim_stub_src(claim_id: str) -> str:
-    """The file at a claim's permanent address, ``claims/<id>/``."""
-    return FILE["claim-stub"].src.format(id=claim_id)
 
 
 def offered_on(page: str, kb: KnowledgeBase | None = None) -> list[GeneratedFile]:
@@ -342,8 +291,82 @@ def offered_on(page: str, kb: KnowledgeBase | None = None) -> list[GeneratedFile
     return [FILE[f.instead] if f.needed is not None and not f.needed(kb) else f for f in files]
 
 
-def study_file_src(file: GeneratedFile, slug: str) -> str:
-    return file.src.format(slug=slug)
+def export_formats() -> list[str]:
+    """Every export the site can publish, by its name for ``graphbuild export --format``."""
+    return [f.export for f in FILES if f.export]
+
+
+def export_text(site: Site, planned: list[Planned], name: str) -> str | None:
+    """The text of the export ``name`` as this site publishes it; None if it does not (a
+    feed without a history, the claims' references when they are the bibliography's)."""
+    item = next((p for p in planned if isinstance(p.output, GeneratedFile) and p.output.export == name), None)
+    if item is None:
+        file = next(f for f in FILES if f.export == name)
+        if file.needed is None or file.needed(site.kb) or not file.instead:
+            return None
+        item = next(p for p in planned if isinstance(p.output, GeneratedFile) and p.output.name == file.instead)
+    return file_content(ExportWriter(site, PAGE["map"].src), item)
+
+
+def make_site(
+    kb: KnowledgeBase,
+    urls: Mapping[str, str],
+    settings: SiteSettings,
+    style: CitationStyle,
+    template_dirs: Sequence[Path] = (),
+    *,
+    markdown_safe: bool = False,
+    search_entries: bool = False,
+) -> Site:
+    """The views of this site, told the registry's pages and what each offers."""
+    offers = {
+        name: tuple(Offer(f.label, f.src) for f in offered_on(name, kb))
+        for name in {f.offered_on for f in FILES if f.offered_on}
+    }
+    return Site(
+        kb,
+        urls=urls,
+        pages={page.name: PageName(page.src, page.title) for page in PAGES},
+        offers=offers,
+        settings=settings,
+        style=style,
+        template_dirs=template_dirs,
+        markdown_safe=markdown_safe,
+        search_entries=search_entries,
+    )
+
+
+def page_body(site: Site, planned: Planned) -> str:
+    """The HTML body of a generated page of ``plan``."""
+    page = planned.output
+    assert isinstance(page, GeneratedPage)
+    context = (page.context or views.plain)(site, planned.src, planned.subject)
+    return site.templates.render(page.template, **context)
+
+
+def page_head(site: Site, planned: Planned) -> str:
+    """What a generated page in a ``layout`` adds to its ``<head>`` (its ``head`` template)."""
+    page = planned.output
+    assert isinstance(page, GeneratedPage)
+    if not page.head:
+        return ""
+    context = (page.head_context or page.context or views.plain)(site, planned.src, planned.subject)
+    return site.templates.render(page.head, **context)
+
+
+def file_content(writer: ExportWriter, planned: Planned) -> str:
+    """The text of a generated file of ``plan``."""
+    file = planned.output
+    assert isinstance(file, GeneratedFile)
+    return file.build(writer) if file.each is None else file.build(writer, planned.subject)
+
+
+def write_exports(site: Site, exports: list[tuple[str, Planned]]) -> None:
+    """Each export (its path, its plan) to its file; what only the exports read lives as
+    long as this call (in a forked child, it never reaches the parent)."""
+    writer, files = ExportWriter(site, PAGE["map"].src), Writer()
+    for dest, item in exports:
+        files.write(dest, file_content(writer, item))
 
 
 def stylesheets() -> list[str]:
@@ -393,7 +416,7 @@ def plan(kb: KnowledgeBase) -> list[Planned]:
     for page in PAGES:
         if page.each == "study":
             labels = kb.labels
-            planned += [Planned(study_src(s), page, labels[s.key].heading, s) for s in kb.cited.values()]
+            planned += [Planned(routes.study_src(s.slug), page, labels[s.key].heading, s) for s in kb.cited.values()]
         else:
             planned.append(Planned(page.src, page, page.title))
     for file in FILES:

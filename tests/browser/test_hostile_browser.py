@@ -173,9 +173,9 @@ def test_hostile_prose_runs_and_fetches_nothing(watched: Watched, prose_url: str
 def test_citation_tags_and_linked_data_stay_text_in_the_live_page(watched: Watched, hostile_base: str) -> None:
     """What Zotero reads from the live head, and what a crawler reads from the JSON-LD, is the
     entry's text: no element was made of it, and the script's JSON reads back."""
+    from graphbuild.formats.metatags import citation_meta
     from graphbuild.model.bibliography import parse_bibliography
     from graphbuild.model.config import Config
-    from graphbuild.formats.metatags import citation_meta
 
     from ..test_hostile import BIB
 

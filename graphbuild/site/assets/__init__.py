@@ -5,8 +5,10 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from graphbuild.model import routes
+
 HERE = Path(__file__).parent
-FOLDER = "assets/graphbuild"  # where the site holds them, and what graphbuild writes beside them
+FOLDER = routes.ASSETS
 STYLESHEETS = ["graphbuild.css", "graph.css", "a11y.css"]  # in cascade order, shipped as one (site.FILES)
 SCRIPTS = ["graphbuild.js"]
 # Found, not imported: importing pyvis brings IPython with it, 6 MB of a build's memory.

@@ -1,0 +1,143 @@
+"""One build of a site, planned once for every door: the MkDocs plugin, ``graphbuild check``,
+``stats``, ``export`` and ``render`` all call ``plan_build`` and differ only in where they put
+what it plans.
+
+A ``BuildPlan`` is the whole of a build decided before anything is written: the knowledge
+base (its history included), every problem in the sources, every page and file graphbuild
+adds and where each is served, the templates' search path and the citation style. The plan
+makes the site's views (``site``), so that a card, a study page or an index page is the same
+whichever door built it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graphbuild.common.diagnostics import Diagnostic, note
+from graphbuild.common.urls import page_url
+from graphbuild.formats.graph import build_graph
+from graphbuild.formats.site_style import check_style, site_style
+from graphbuild.formats.styles import CitationStyle
+from graphbuild.history.dating import CACHE_FILE, HistoryCache, site_history
+from graphbuild.model.bibliography import BibliographyCache
+from graphbuild.model.config import ConfigError
+from graphbuild.model.events import Snapshot
+from graphbuild.model.knowledge import KnowledgeBase
+from graphbuild.model.project import Project, is_markdown, read_knowledge_base, site_sources
+from graphbuild.site import registry
+from graphbuild.site.context import Site
+from graphbuild.site.registry import Planned, clash_diagnostics
+from graphbuild.site.templates import search_path
+
+Pages = list[tuple[str, str, str]]  # (src, the path editors see, the page's text)
+
+
+@dataclass(frozen=True)
+class Caches:
+    """What a long-lived door (``mkdocs serve``) keeps from one build to the next: the parsed
+    bibliography and the graphs of the site's history. Each cache is checked against its
+    inputs on every use."""
+
+    bibliographies: BibliographyCache = field(default_factory=BibliographyCache)
+    history: dict[Path, HistoryCache] = field(default_factory=dict)
+
+    def history_of(self, root: Path) -> HistoryCache:
+        path = root / CACHE_FILE
+        if path not in self.history:
+            self.history[path] = HistoryCache(path)
+        return self.history[path]
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """``sources``: the editors' files the site publishes (relative to the docs folder);
+    ``urls``: where every source and every planned file is served."""
+
+    project: Project
+    kb: KnowledgeBase
+    diagnostics: tuple[Diagnostic, ...]
+    planned: tuple[Planned, ...]
+    sources: tuple[str, ...]
+    urls: Mapping[str, str]
+    style: CitationStyle
+
+    @property
+    def template_dirs(self) -> tuple[Path, ...]:
+        return search_path(self.project.root, self.project.custom_dir)
+
+    def site(self, *, markdown_safe: bool = False, search_entries: bool | None = None) -> Site:
+        """The views of this build's site. ``markdown_safe``: for HTML that Markdown reads
+        again (the Markdown tree). ``search_entries``: whether claims and studies have
+        search entries of their own (by default, whether the site has a search plugin)."""
+        return registry.make_site(
+            self.kb,
+            self.urls,
+            self.project.site,
+            self.style,
+            self.template_dirs,
+            markdown_safe=markdown_safe,
+            search_entries=self.project.searched if search_entries is None else search_entries,
+        )
+
+    @property
+    def exports(self) -> list[Planned]:
+        return [item for item in self.planned if item.asset is None and not item.is_page]
+
+
+def plan_build(
+    project: Project,
+    *,
+    pages: Pages | None = None,
+    sources: list[str] | None = None,
+    caches: Caches | None = None,
+    dated: bool = True,
+    found: Sequence[Diagnostic] = (),
+) -> BuildPlan:
+    """Plan the build of ``project``: ``pages`` and ``sources`` as the door found them (the
+    plugin, MkDocs' own files), else read from the docs folder as MkDocs would; ``found``:
+    the problems the door's own walk of the docs folder found. ``dated``: with the claims'
+    dates and the changes from the site's git history."""
+    caches = caches or Caches()
+    kb, diagnostics = read_knowledge_base(project, caches.bibliographies, pages)
+    diagnostics += list(found)
+    if dated:
+        kb, notes = _dated(kb, project, caches.history_of(project.root))
+        diagnostics += notes
+    try:
+        style = site_style(project.config, project.root)
+    except ConfigError as exc:
+        raise ConfigError(f"{project.config_file}: {exc}") from exc
+    planned = registry.plan(kb)
+    editors = site_sources(project) if sources is None else sources
+    shown = {src: project.display(project.docs_dir / src) for src in editors}
+    diagnostics += clash_diagnostics(kb, shown, project.directory_urls, planned)
+    urls = {src: _url(src, project.directory_urls) for src in [*editors, *kb.pages, *(p.src for p in planned)]}
+    return BuildPlan(project, kb, tuple(sorted(set(diagnostics))), tuple(planned), tuple(editors), urls, style)
+
+
+def check_build(plan: BuildPlan) -> list[Diagnostic]:
+    """What ``graphbuild check`` reports: the plan's problems and those of the citation
+    style, which formats every cited study (a ``.csl`` style through its cache)."""
+    return sorted(set(plan.diagnostics) | set(check_style(plan.style, plan.kb.cited)))
+
+
+def _dated(kb: KnowledgeBase, project: Project, cache: HistoryCache) -> tuple[KnowledgeBase, list[Diagnostic]]:
+    """``kb`` with its history: each claim's dates and the site's evidence events up to the
+    checked-out commit. A claim whose evidence differs in the working tree gets no evidence
+    date (it has none yet). What the history cannot tell (no repository, a shallow clone)
+    is a note on the site's configuration file, which fails no build."""
+    current = lambda: Snapshot.from_graph(build_graph(kb))  # noqa: E731
+    history = site_history(project.root, project.config_file, cache=cache, current=current)
+    return kb.with_history(history), [note(project.config_file, 1, message) for message in history.notes]
+
+
+def _url(src: str, directory_urls: bool) -> str:
+    return page_url(src, directory_urls) if is_markdown(src) else src
+
+
+def analyse(project: Project, dated: bool = False) -> tuple[KnowledgeBase, list[Diagnostic]]:
+    """The knowledge base and every problem in the sources, as a build would find them."""
+    plan = plan_build(project, dated=dated)
+    return plan.kb, list(plan.diagnostics)

@@ -1,0 +1,94 @@
+"""Where graphbuild's parts go while an engine renders a page around them.
+
+A claim card, a numeric style's reference list or a generated page's body is HTML that
+Markdown must not read: its place in the page's Markdown is a token, and the part takes the
+token's place once the engine has rendered the page. A card that stands as a paragraph of
+its own (nearly all) goes in only as the page is written: search engines that read a page's
+content then read it without the cards (each claim has a search entry of its own), and an
+engine that keeps every page's content to the end of the build keeps it without them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import secrets
+import zlib
+
+_ANCHOR = re.compile(r'\sid="([^"]+)"')
+_LATER = "data-search-exclude data-graphbuild-card"  # a card's paragraph, filled as the page is written
+
+
+def anchors(html: str) -> list[str]:
+    """The ids a part adds to its page, for an engine's check of links to anchors."""
+    return _ANCHOR.findall(html)
+
+
+class Placeholders:
+    """Tokens carry a secret of this build: text from a ``.bib`` file or a page that spells a
+    token (to have a card replace it inside an attribute) cannot guess it. Tokens never
+    reach the site, so the output stays the same build to build."""
+
+    def __init__(self) -> None:
+        nonce = secrets.token_hex(8)
+        self._prefix = f"GBPLACEHOLDER{nonce}N"
+        self._pattern = re.compile(f"GBPLACEHOLDER{nonce}N\\d{{6}}X")
+        self._placed = re.compile(f"<p {_LATER}>({self._pattern.pattern})</p>")
+        self._numbers = itertools.count(1)
+        # A part's HTML, from when its page's Markdown is read to when the page is written;
+        # compressed in between (see ``in_content``).
+        self._parts: dict[str, str | bytes] = {}
+        self._later: dict[str, list[str]] = {}  # a page -> its parts' tokens, until it is written
+        self._bodies: dict[str, tuple[str, str]] = {}  # a page -> (token's paragraph, body), until written
+
+    def hold(self, html: str) -> str:
+        """A token for ``html``, to stand in the page's Markdown."""
+        token = self.token()
+        self._parts[token] = html
+        return token
+
+    def token(self) -> str:
+        return f"{self._prefix}{next(self._numbers):06d}X"
+
+    def in_content(self, page: str, html: str, found_anchors: set[str] | None = None) -> str:
+        """A page's rendered content with its parts in place, but for those standing as a
+        paragraph of their own: those are marked, kept compressed (MkDocs reads every page
+        before it writes any; 2,000 cards held as text were 28 MB, the largest part of the
+        build's peak) and go in with ``in_output``. ``found_anchors`` learns the parts' ids."""
+        if "GBPLACEHOLDER" not in html:
+            return html
+        for token in dict.fromkeys(self._pattern.findall(html)):
+            part = self._parts.get(token)
+            if not isinstance(part, str):
+                continue
+            if found_anchors is not None:
+                found_anchors.update(anchors(part))
+            alone = f"<p>{token}</p>"
+            if alone in html:
+                html = html.replace(alone, f"<p {_LATER}>{token}</p>")
+                self._later.setdefault(page, []).append(token)
+                self._parts[token] = zlib.compress(part.encode("utf-8", errors="surrogatepass"), 1)
+            else:
+                html = html.replace(token, part)
+                del self._parts[token]
+        return html
+
+    def body_later(self, page: str, token: str, body: str) -> None:
+        """A generated page's body, to take its token's paragraph as the page is written."""
+        self._bodies[page] = (f"<p>{token}</p>", body)
+
+    def in_output(self, page: str, output: str) -> str:
+        """The written page with the parts ``in_content`` kept back and its body."""
+        placed = self._later.pop(page, ())
+        if placed:
+            output = self._placed.sub(lambda m: _text(self._parts.get(m.group(1), m.group(0))), output)
+            for token in placed:
+                del self._parts[token]
+        body = self._bodies.pop(page, None)
+        if body is not None:
+            output = output.replace(*body, 1)
+        return output
+
+
+def _text(part: str | bytes) -> str:
+    return part if isinstance(part, str) else zlib.decompress(part).decode("utf-8", errors="surrogatepass")
