@@ -197,13 +197,13 @@ def test_render_pauses_the_garbage_collector_and_leaves_it_as_found(site: Path, 
     from graphbuild.model.project import load_project
     from graphbuild.publishing import markdown_tree
 
-    collecting, rewrite = [], markdown_tree.rewrite_page
+    collecting, rewrite = [], markdown_tree.page_markdown
 
     def watched(*args, **kwargs):
         collecting.append(gc.isenabled())
         return rewrite(*args, **kwargs)
 
-    monkeypatch.setattr(markdown_tree, "rewrite_page", watched)
+    monkeypatch.setattr(markdown_tree, "page_markdown", watched)
     assert gc.isenabled()
     markdown_tree.write_markdown_tree(load_project(site), tmp_path / "tree")
     assert collecting == [False] and gc.isenabled()

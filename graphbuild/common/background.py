@@ -80,6 +80,33 @@ class Background:
         self._pid = None
 
 
+class Works:
+    """Named work beside one build, waited for in the order it was started: the first that
+    failed is named in the ``BackgroundError``, and the rest are stopped."""
+
+    def __init__(self, parallel: bool = True) -> None:
+        self.parallel = parallel
+        self._works: list[tuple[str, Background]] = []
+
+    def start(self, name: str, work: Callable[[], None]) -> None:
+        self._works.append((name, Background(work, self.parallel)))
+
+    def wait(self) -> None:
+        works, self._works = self._works, []
+        for number, (name, work) in enumerate(works):
+            try:
+                work.wait()
+            except BackgroundError as exc:
+                for _, other in works[number + 1 :]:
+                    other.cancel()
+                raise BackgroundError(f"{name} failed:\n{exc}") from None
+
+    def cancel(self) -> None:
+        works, self._works = self._works, []
+        for _, work in works:
+            work.cancel()
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a build makes its knowledge base and

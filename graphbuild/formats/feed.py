@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from urllib.parse import quote, urlsplit
 
 from graphbuild.common.escaping import xml_attr, xml_text
+from graphbuild.common.urls import relative_url
 from graphbuild.model import routes
 from graphbuild.model.events import KINDS, Event, describe
 from graphbuild.model.timeline import Commit
@@ -140,6 +141,15 @@ def changes_feed(
         ]
     out.append("</feed>")
     return "\n".join(out) + "\n"
+
+
+def head_links(feeds: Sequence[tuple[str, str]], page_url: str, site_url: str = "") -> str:
+    """The links a page's head gets to each feed (source, title): absolute under
+    ``site_url``, as the feeds' own links are, else relative to the page."""
+    return "".join(
+        autodiscovery_link(site_url + src if site_url else relative_url(page_url, src), title) + "\n"
+        for src, title in feeds
+    )
 
 
 def autodiscovery_link(href: str, title: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,13 @@ def add_to_index(index: str, entries: list[dict[str, Any]]) -> str:
     data: dict[str, Any] = json.loads(index)
     data["docs"] = list(data.get("docs", [])) + entries
     return json.dumps(data, separators=(",", ":"))
+
+
+def add_entries_to_index(path: Path, kb: KnowledgeBase, urls: Mapping[str, str]) -> None:
+    """Every claim's and cited study's own entry, added to the index MkDocs' or Material's
+    search plugin wrote at ``path``, located as the plugin locates pages (the home page at
+    ``""``)."""
+    add_to_index_file(path, each_search_entry(kb, lambda src: "" if urls[src] in ("", "./") else urls[src]))
 
 
 def add_to_index_file(path: Path, entries: Iterable[dict[str, Any]]) -> None:

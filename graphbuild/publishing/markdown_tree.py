@@ -25,13 +25,11 @@ from graphbuild.common.diagnostics import Diagnostic
 from graphbuild.formats.feed import autodiscovery_link
 from graphbuild.formats.search import search_entries
 from graphbuild.formats.site_style import style_problems
-from graphbuild.model.claims import Claim
 from graphbuild.model.config import ConfigError
 from graphbuild.model.project import Project, dump_settings, read_settings
 from graphbuild.publishing.finish import EXPORTS_DIR, PARTS_FILE, PartsWriter
 from graphbuild.publishing.pipeline import BuildPlan, Caches, plan_build
 from graphbuild.site import registry
-from graphbuild.site.context import Site
 from graphbuild.site.registry import (
     PAGES,
     THEME_DIR,
@@ -44,7 +42,7 @@ from graphbuild.site.registry import (
     stylesheets,
     written_to,
 )
-from graphbuild.site.rewrite import rewrite_page
+from graphbuild.site.rewrite import page_markdown
 from graphbuild.site.shell import StandIns
 
 
@@ -90,14 +88,7 @@ def _write_tree(plan: BuildPlan, out: Path) -> list[Diagnostic]:
                 if page is None:
                     shutil.copyfile(project.docs_dir / src, target)
                     continue
-                numbering = in_markdown.studies.numbering(page)
-                body = rewrite_page(
-                    page,
-                    kb,
-                    partial(in_markdown.studies.citation, current=src, numbering=numbering),
-                    partial(_card_slot, parts, site, src),
-                    tail=in_markdown.studies.reference_list(numbering, src),
-                )
+                body = page_markdown(page, in_markdown, site, parts.slot, hold_list=False)
                 target.write_text(page.prefix + body, encoding="utf-8")
                 parts.page(written_to(src, directory_urls))
             for item in plan.planned:
@@ -129,11 +120,6 @@ def _write_tree(plan: BuildPlan, out: Path) -> list[Diagnostic]:
     _write_config(project, settings, out, feed_links(list(plan.planned)))
     plan.style.save()
     return sorted(set(plan.diagnostics) | set(style_problems(plan.style, kb.bibliography.studies)))
-
-
-def _card_slot(parts: PartsWriter, site: Site, current: str, claim: Claim) -> str:
-    """A claim card's slot in its page; the card itself goes to the parts file."""
-    return parts.slot(site.claims.card(claim, current), claim.id)
 
 
 def _shell_src(page: GeneratedPage, stand_ins: StandIns) -> str:

@@ -15,10 +15,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graphbuild.common.diagnostics import Diagnostic, note
+from graphbuild.common.diagnostics import Diagnostic, failing, note
 from graphbuild.common.urls import page_url
 from graphbuild.formats.graph import build_graph
-from graphbuild.formats.site_style import check_style, site_style
+from graphbuild.formats.site_style import check_style, site_style, style_problems
 from graphbuild.formats.styles import CitationStyle
 from graphbuild.history.dating import CACHE_FILE, HistoryCache, site_history
 from graphbuild.model.bibliography import BibliographyCache
@@ -115,6 +115,40 @@ def plan_build(
     diagnostics += clash_diagnostics(kb, shown, project.directory_urls, planned)
     urls = {src: _url(src, project.directory_urls) for src in [*editors, *kb.pages, *(p.src for p in planned)]}
     return BuildPlan(project, kb, tuple(sorted(set(diagnostics))), tuple(planned), tuple(editors), urls, style)
+
+
+def settings_check(project: Project) -> list[Path]:
+    """What stops a build before it reads anything (no bibliography, a citation style that
+    cannot be read), as a ``ConfigError``; else the files a preview rebuilds on (the
+    bibliography, a ``.csl`` style), which are not in the docs folder."""
+    if not project.bibliography_file.exists():
+        raise ConfigError(f"bibliography '{project.config.bibliography}' not found at {project.bibliography_file}")
+    site_style(project.config, project.root)
+    return [f for f in (project.bibliography_file, project.root / project.config.citation_style) if f.is_file()]
+
+
+def refusal(plan: BuildPlan, strict: bool, site_dir: Path) -> str | None:
+    """Why a build of ``plan`` must write nothing, if it must not: an error stops every
+    build, a warning a strict one, before anything is written, so that the last good site
+    stays where it was published."""
+    stops = set(failing(list(plan.diagnostics), strict))
+    if not stops:
+        return None
+    shown = plan.project.display(site_dir)
+    kept = (
+        f"'{shown}' still holds the last build"
+        if site_dir.is_dir() and any(site_dir.iterdir())
+        else f"nothing was written to '{shown}'"
+    )
+    problems = f"{len(stops)} problem{'s' if len(stops) != 1 else ''}"
+    return f"{problems} in the sources (listed above); the build stopped before writing, so {kept}"
+
+
+def style_report(plan: BuildPlan) -> list[Diagnostic]:
+    """Once every page is made: the entries the citation style could not format (a ``.csl``
+    style's; they read in the default style meanwhile), its work kept for the next build."""
+    plan.style.save()
+    return style_problems(plan.style, plan.kb.bibliography.studies)
 
 
 def check_build(plan: BuildPlan) -> list[Diagnostic]:

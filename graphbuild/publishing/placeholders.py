@@ -15,6 +15,9 @@ import re
 import secrets
 import zlib
 
+from graphbuild.site.context import Site
+from graphbuild.site.registry import GeneratedPage, Planned, page_body
+
 _ANCHOR = re.compile(r'\sid="([^"]+)"')
 _LATER = "data-search-exclude data-graphbuild-card"  # a card's paragraph, filled as the page is written
 
@@ -92,3 +95,39 @@ class Placeholders:
 
 def _text(part: str | bytes) -> str:
     return part if isinstance(part, str) else zlib.decompress(part).decode("utf-8", errors="surrogatepass")
+
+
+class GeneratedBodies:
+    """The bodies of the generated pages an engine builds (the claims index, the matrix,
+    ...): a token stands for each in its page's Markdown until the engine builds the page,
+    and the body is made then (the bibliography of 6,000 studies is 4 MB: it is not held
+    longer than its page). A page that search leaves out gets its body only as it is
+    written, once the theme's page is trimmed."""
+
+    def __init__(self, site: Site, parts: Placeholders) -> None:
+        self.site = site
+        self.parts = parts
+        self._tokens: dict[str, str] = {}  # a page's source -> its body's token
+        self._pending: dict[str, Planned] = {}  # a body's token -> its page, until built
+
+    def __contains__(self, src: str) -> bool:
+        return src in self._tokens
+
+    def token(self, item: Planned) -> str:
+        token = self._tokens[item.src] = self.parts.token()
+        self._pending[token] = item
+        return token
+
+    def fill(self, src: str, content: str, found_anchors: set[str] | None = None) -> str:
+        """The page's content with its body, or kept for ``Placeholders.in_output``."""
+        token = self._tokens.get(src)
+        item = self._pending.pop(token, None) if token else None
+        if token is None or item is None:
+            return content
+        body = page_body(self.site, item)
+        if found_anchors is not None:
+            found_anchors.update(anchors(body))
+        if isinstance(item.output, GeneratedPage) and item.output.searched:
+            return content.replace(f"<p>{token}</p>", body)
+        self.parts.body_later(src, token, body)
+        return content

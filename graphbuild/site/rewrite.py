@@ -14,6 +14,7 @@ from graphbuild.model.config import Config
 from graphbuild.common.diagnostics import Diagnostic, error
 from graphbuild.model.knowledge import BrokenClaim, KnowledgeBase, SourcePage, read_body
 from graphbuild.model.scan import Fence, Source
+from graphbuild.site.context import Site
 
 Replacement = tuple[int, int, str]
 
@@ -61,6 +62,35 @@ def rewrite_page(
         end = len(page.body)
         replacements.append((end, end, f"\n\n{tail}\n"))
     return substitute(page.body, replacements)
+
+
+def page_markdown(
+    page: SourcePage,
+    prose: Site,
+    cards: Site,
+    hold: Callable[[str, str], str],
+    *,
+    broken: bool = False,
+    hold_list: bool = True,
+) -> str:
+    """A page's Markdown as every publishing path writes it: each citation in ``prose``'s
+    words (a site whose values Markdown reads as text, on the Markdown tree), each card made
+    by ``cards`` and held out of the Markdown by ``hold(html, claim id)``, which returns what
+    stands in its place; ``broken``: a claim block that could not be read shows its problems
+    (``mkdocs serve``); a numeric style's reference list at the end, held as a card is
+    (``hold_list``) or left in the Markdown."""
+    src = page.src_path
+    numbering = prose.studies.numbering(page)
+    references = prose.studies.reference_list(numbering, src)
+    shown = (lambda b: hold(cards.claims.broken([str(d) for d in b.diagnostics]), "")) if broken else None
+    return rewrite_page(
+        page,
+        prose.kb,
+        lambda cited: prose.studies.citation(cited, src, numbering),
+        lambda claim: hold(cards.claims.card(claim, src), claim.id),
+        shown,
+        tail=hold(references, "") if references and hold_list else references,
+    )
 
 
 def reconcile(page: SourcePage, markdown: str, config: Config) -> tuple[SourcePage, list[Diagnostic]]:
