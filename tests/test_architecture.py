@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from pathlib import Path
 
 import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
@@ -20,53 +26,48 @@ from graphbuild.site import registry
 from .conftest import BIB, INDEX_MD, MKDOCS_YML, REPO, build, write_site
 
 PACKAGE = REPO / "graphbuild"
-ADAPTERS = {"mkdocs_plugin", "cli", "markdown_tree"}
+CONTRACTS = ("layers", "no-circles", "core-without-mkdocs", "model-without-templates")
 
 
-def _imports(module: Path) -> set[str]:
-    tree = ast.parse(module.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):  # what is imported only for type checkers is not imported
-        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
-            node.body = []
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            found |= {node.module} if node.module else {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("graphbuild."):
-            found.add(node.module.removeprefix("graphbuild."))
-        elif isinstance(node, ast.Import):
-            found |= {a.name for a in node.names}
+@pytest.mark.parametrize("contract", CONTRACTS)
+def test_the_package_keeps_its_import_contracts(contract: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The contracts in pyproject.toml (import-linter): imports point down the layers and
+    never round a circle, imports under ``TYPE_CHECKING`` and inside functions included;
+    only the adapter imports MkDocs; reading a site's sources needs no template engine."""
+    from importlinter.cli import lint_imports
+
+    code = lint_imports(str(REPO / "pyproject.toml"), limit_to_contracts=(contract,), no_cache=True, no_logo=True)
+    assert code == 0, capsys.readouterr().out
+
+
+def test_every_layer_is_under_contract() -> None:
+    """A new sub-package is placed in a layer, or the contracts above do not see it."""
+    layers = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    named = {name.strip() for layer in layers["contracts"][0]["layers"] for name in layer.split("|")}
+    found = {f"graphbuild.{p.parent.name}" for p in PACKAGE.glob("*/__init__.py")}
+    found |= {f"graphbuild.{p.stem}" for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
+    assert found - {"graphbuild.__main__"} <= named
+
+
+def _classes() -> list[tuple[str, ast.ClassDef]]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found += [(path.relative_to(REPO).as_posix(), n) for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
     return found
 
 
-def _closure(name: str) -> set[str]:
-    """The package's modules that ``name`` imports, directly or not (lazy imports included)."""
-    seen: set[str] = set()
-    todo = [name]
-    while todo:
-        module = todo.pop()
-        if module in seen:
-            continue
-        seen.add(module)
-        path = PACKAGE / f"{module}.py"
-        if not path.exists():
-            path = PACKAGE / module / "__init__.py"
-        if path.exists():
-            todo += [m for m in _imports(path) if (PACKAGE / f"{m}.py").exists() or (PACKAGE / m).is_dir()]
-    return seen - {name}
+@pytest.mark.parametrize(("path", "node"), _classes(), ids=lambda v: v.name if isinstance(v, ast.ClassDef) else v)
+def test_no_class_has_more_than_25_methods(path: str, node: ast.ClassDef) -> None:
+    """An object with one job: the old renderer had 59 methods doing seven jobs."""
+    methods = [n for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    assert len(methods) <= 25, f"{path}: {node.name} has {len(methods)} methods"
 
 
-@pytest.mark.parametrize("module", sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem not in ADAPTERS))
-def test_core_modules_import_no_adapter_and_no_mkdocs(module: str) -> None:
-    imports = _imports(PACKAGE / f"{module}.py")
-    assert not imports & ADAPTERS
-    assert not any(i == "mkdocs" or i.startswith("mkdocs.") for i in imports)
-
-
-def test_reading_a_project_does_not_import_the_renderer() -> None:
-    assert "render" not in _closure("project")
-    modules = [PACKAGE / f"{m}.py" for m in _closure("project") | {"project"}]
-    assert "jinja2" not in {i for path in modules if path.exists() for i in _imports(path)}
+def test_the_mkdocs_adapter_stays_thin() -> None:
+    """The plugin turns MkDocs' objects into calls on the build's session; the work is below."""
+    lines = (PACKAGE / "mkdocs_plugin.py").read_text(encoding="utf-8").count("\n")
+    assert lines < 300, f"mkdocs_plugin.py has {lines} lines"
 
 
 # -- a page as MkDocs reads it --------------------------------------------------------------

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
 from graphbuild.cli import main
+from graphbuild.model.project import load_project
+from graphbuild.publishing.pipeline import analyse
 
-from .conftest import BIB, INDEX_MD, MKDOCS_YML, write_site
+from .conftest import BIB, INDEX_MD, MKDOCS_YML, build, write_site
 
 
 def run(site: Path, *args: str, capsys: pytest.CaptureFixture) -> tuple[int, str, str]:
@@ -99,6 +103,27 @@ def test_export_json_matches_declarations(site: Path, capsys, tmp_path: Path) ->
 def test_export_other_formats(site: Path, capsys, fmt: str) -> None:
     code, out, _ = run(site, "export", "--format", fmt, capsys=capsys)
     assert code == 0 and "fewer-readmissions" in out and "pitt2013" in out
+
+
+def test_export_writes_every_export_the_site_publishes(site: Path, capsys) -> None:
+    """One table of exports: each the site publishes can be written from the command line,
+    the same bytes as the site's file (the feed too, once the site has a history)."""
+    from graphbuild.site import registry
+
+    subprocess.run(["git", "init", "-q"], cwd=site, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=site, check=True)
+    commit = ["git", "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-qm", "Site"]
+    subprocess.run(commit, cwd=site, check=True, env={**os.environ, "GIT_COMMITTER_DATE": "2026-01-02T03:04:05Z"})
+    built = build(site)
+    published = {f.export: f for f in registry.FILES if f.export}
+    assert set(published) >= {"json", "graphml", "csv", "jsonld", "atom", "bibtex", "ris", "csl-json"}
+    for name, file in published.items():
+        code, out, _ = run(site, "export", "--format", name, capsys=capsys)
+        if file.needed is not None and not file.needed(analyse(load_project(site))[0]):
+            instead = registry.FILE[file.instead]
+            assert code == 0 and out == (built / instead.src).read_bytes().decode("utf-8"), name
+            continue
+        assert code == 0 and out == (built / file.src).read_bytes().decode("utf-8"), name
 
 
 def test_stats(site: Path, capsys) -> None:
