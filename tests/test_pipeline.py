@@ -36,7 +36,8 @@ def _plugin_problems(root: Path, caplog: pytest.LogCaptureFixture) -> set[str]:
     caplog.clear()
     with caplog.at_level(logging.INFO):
         build(root, strict=False)
-    return {r.getMessage().removeprefix("graphbuild: ") for r in caplog.records if re.match(r"graphbuild: \S+:\d+:", r.getMessage())}
+    messages = [r.getMessage() for r in caplog.records]
+    return {m.removeprefix("graphbuild: ") for m in messages if re.match(r"graphbuild: \S+:\d+:", m)}
 
 
 def _check_problems(root: Path, capsys: pytest.CaptureFixture[str]) -> set[str]:
@@ -48,7 +49,8 @@ def _check_problems(root: Path, capsys: pytest.CaptureFixture[str]) -> set[str]:
 def _render_problems(root: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> set[str]:
     capsys.readouterr()
     main(["--root", str(root), "render", "--output", str(out)])
-    return {line.removeprefix("graphbuild: ") for line in capsys.readouterr().err.splitlines() if re.match(r"\S+:\d+:", line)}
+    lines = capsys.readouterr().err.splitlines()
+    return {line.removeprefix("graphbuild: ") for line in lines if re.match(r"\S+:\d+:", line)}
 
 
 def test_every_door_reports_the_same_problems(warned: Path, tmp_path: Path, caplog, capsys) -> None:
