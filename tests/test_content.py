@@ -146,7 +146,7 @@ def _page(name: str) -> str:
 def test_emergency_service_use_is_what_the_review_found(kb) -> None:
     claim = _claim(kb, "less-emergency-service-use")
     assert "Adding" not in claim.statement and "may" in claim.statement
-    assert _stances(kb, "less-emergency-service-use") == {"pitt2013": "mixed"}
+    assert _stances(kb, "less-emergency-service-use") == {"pitt2013": "supports"}
     assert "two of the 11 trials" in _note(kb, "less-emergency-service-use", "pitt2013")
 
 
