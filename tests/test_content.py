@@ -322,9 +322,11 @@ def test_the_self_assessment_quotes_the_sites_own_ratings(kb) -> None:
 
 
 def test_gates_is_graded_as_the_overview_describes_it(kb) -> None:
-    """The rule: a study's design is the overview's own description of it ("a survey"); the
-    claims that draw on its interview findings say so on their evidence items."""
+    """The rule: a study's design is the overview's own description of it ("a survey of
+    managerial and human resources staff"), on the entry and on every claim that draws on
+    it, so those claims are rated with GRADE (issue 26, point 8)."""
     assert kb.bibliography["gates2007"].design == "cross-sectional"
     for claim_id in ("role-conflict-and-confusion", "role-in-mission-statement"):
         (item,) = [e for e in kb.claims[claim_id].evidence if e.key == "gates2007"]
-        assert item.design == "qualitative"
+        assert item.design is None
+        assert kb.assessments[claim_id].approach == "grade"
