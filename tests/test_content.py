@@ -312,7 +312,7 @@ def test_the_self_assessment_quotes_the_sites_own_ratings(kb) -> None:
     marks = {"high": "⊕⊕⊕⊕", "moderate": "⊕⊕⊕◯", "low": "⊕⊕◯◯", "very-low": "⊕◯◯◯"}
     quoted = {
         "peer-workers-own-recovery": "moderate",
-        "understand-patient-challenges": "low",
+        "patients-describe-individual-benefits": "moderate",
         "fewer-readmissions": "very-low",
         "lower-costs": "very-low",
     }
