@@ -147,7 +147,7 @@ def _page(name: str) -> str:
 def test_emergency_service_use_is_what_the_review_found(kb) -> None:
     claim = _claim(kb, "less-emergency-service-use")
     assert "Adding" not in claim.statement and "may" in claim.statement
-    assert _stances(kb, "less-emergency-service-use") == {"pitt2013": "mixed"}
+    assert _stances(kb, "less-emergency-service-use") == {"pitt2013": "supports"}
     assert "two of the 11 trials" in _note(kb, "less-emergency-service-use", "pitt2013")
 
 
@@ -313,7 +313,7 @@ def test_the_self_assessment_quotes_the_sites_own_ratings(kb) -> None:
     marks = {"high": "⊕⊕⊕⊕", "moderate": "⊕⊕⊕◯", "low": "⊕⊕◯◯", "very-low": "⊕◯◯◯"}
     quoted = {
         "peer-workers-own-recovery": "moderate",
-        "understand-patient-challenges": "low",
+        "patients-describe-individual-benefits": "moderate",
         "fewer-readmissions": "very-low",
         "lower-costs": "very-low",
     }
@@ -323,9 +323,11 @@ def test_the_self_assessment_quotes_the_sites_own_ratings(kb) -> None:
 
 
 def test_gates_is_graded_as_the_overview_describes_it(kb) -> None:
-    """The rule: a study's design is the overview's own description of it ("a survey"); the
-    claims that draw on its interview findings say so on their evidence items."""
+    """The rule: a study's design is the overview's own description of it ("a survey of
+    managerial and human resources staff"), on the entry and on every claim that draws on
+    it, so those claims are rated with GRADE (issue 26, point 8)."""
     assert kb.bibliography["gates2007"].design == "cross-sectional"
     for claim_id in ("role-conflict-and-confusion", "role-in-mission-statement"):
         (item,) = [e for e in kb.claims[claim_id].evidence if e.key == "gates2007"]
-        assert item.design == "qualitative"
+        assert item.design is None
+        assert kb.assessments[claim_id].approach == "grade"
