@@ -221,7 +221,8 @@ def project_from_settings(root: Path, settings: dict[str, Any], config_file: str
     text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
     plugins = _enabled_plugins(settings)
     fonts = font_diagnostics(config_file, text, name, font, plugins) + option_problems(config_file, text, options)
-    fonts += asset_diagnostics(config_file, text, settings, config.allowed_hosts)
+    written = parse_settings(text.encode("utf-8"), config_file) if text else settings  # the plugin's settings are few
+    fonts += asset_diagnostics(config_file, text, written, config.allowed_hosts)
     custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
     return Project(
         root,
