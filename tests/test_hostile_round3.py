@@ -74,7 +74,7 @@ def finished_tree(root: Path, tmp_path: Path) -> Path:
 
 FRONT = {
     "yaml-title": (f'---\ntitle: "Peer {SCRIPT}"\n---\n\n# Page\n\nText.\n', 2, "title"),
-    "yaml-subtitle": (f"---\nsubtitle: <img src=x onerror=alert(1)>\n---\n\n# Page\n\nText.\n", 2, "subtitle"),
+    "yaml-subtitle": ("---\nsubtitle: <img src=x onerror=alert(1)>\n---\n\n# Page\n\nText.\n", 2, "subtitle"),
     "yaml-description": ('---\ndescription: x" onmouseover="alert(1)\n---\n\n# P\n', None, "description"),
     "multimarkdown-title": (f"Title: Peer {SCRIPT}\nAuthor: me\n\n# Page\n\nText.\n", 1, "title"),
     "entity-title": ("---\ntitle: Peer &lt;b&gt;\n---\n\n# Page\n", 2, "title"),
@@ -98,7 +98,10 @@ def test_front_matter_markup_is_an_error_at_its_line(tmp_path: Path, page: str, 
 
 @pytest.mark.parametrize("path", ["plugin", "tree"])
 def test_front_matter_is_published_escaped(tmp_path: Path, path: str) -> None:
-    page = f'---\ntitle: "Peer {SCRIPT}"\nsubtitle: "<img src=x onerror=alert(2)>"\ndescription: \'x" onmouseover="alert(3)\'\n---\n\n# P\n'
+    page = (
+        f'---\ntitle: "Peer {SCRIPT}"\nsubtitle: "<img src=x onerror=alert(2)>"\n'
+        "description: 'x\" onmouseover=\"alert(3)'\n---\n\n# P\n"
+    )
     yml = MKDOCS_YML + "nav:\n  - index.md\n  - front.md\n"
     root = site_with(tmp_path, {"docs/front.md": page}, yml)
     if path == "plugin":
