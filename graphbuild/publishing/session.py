@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from graphbuild.common.background import Works
-from graphbuild.common.diagnostics import Diagnostic
+from graphbuild.common.diagnostics import Diagnostic, error
 from graphbuild.formats.feed import head_links
 from graphbuild.formats.search import add_entries_to_index
 from graphbuild.model.front import escaped_meta
+from graphbuild.model.gate import sanitize_html
 from graphbuild.model.knowledge import SourcePage
 from graphbuild.model.project import DocsScan
 from graphbuild.publishing.gating import Render, gate_page
@@ -86,7 +87,10 @@ class Session:
         if edited is not None:
             page, edits = edited
             html, removed = gate_page(page, edits, self.render, tuple(self.plan.kb.config.allowed_hosts), html)
-            self.gated += removed
+        elif src not in self.bodies:  # a page the plan did not collect: gated all the same, at its first line
+            html, found = sanitize_html(html, self.plan.kb.config.allowed_hosts)
+            removed = [error(src, 1, str(removal)) for removal in found]
+        self.gated += removed
         return self.parts.in_content(src, html, anchors), removed
 
     def body(self, src: str, content: str, anchors: set[str] | None = None) -> str:
