@@ -103,10 +103,10 @@ def _finish(args: argparse.Namespace) -> int:
     try:
         done = finish_site(Path(args.tree), Path(args.site_dir) if args.site_dir else None)
     except FinishError as exc:
-        print(f"graphbuild: {exc}", file=sys.stderr)
+        print(f"graphbuild: {printable(str(exc))}", file=sys.stderr)
         return 2
     for problem in done.problems:
-        print(f"graphbuild: {problem}", file=sys.stderr)
+        print(f"graphbuild: {printable(problem)}", file=sys.stderr)
     print(
         f"{done.site}: {done.pages} pages completed, {done.laid_out} pages written in a layout, "
         f"{done.search_entries} search entries added",
@@ -127,7 +127,8 @@ def _fail_on(value: str) -> list[str]:
 
 def _diff(args: argparse.Namespace) -> int:
     root = Path(args.root)
-    old, new = load_state(args.old, root), load_state(args.new, root)
+    kind = "rev" if args.rev else "site" if args.site else None
+    old, new = load_state(args.old, root, kind=kind), load_state(args.new, root, kind=kind)
     events = diff(old.snapshot, new.snapshot)
     sys.stdout.write(FORMATS[args.format](events, old, new))
     found = breaches(events, args.fail_on)
@@ -164,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     differ.add_argument("old", help="the earlier state: a revision, a folder or a graph.json")
     differ.add_argument("new", help="the later state, likewise")
     differ.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    what = differ.add_mutually_exclusive_group()
+    what.add_argument("--rev", action="store_true", help="OLD and NEW are git revisions (never paths)")
+    what.add_argument("--site", action="store_true", help="OLD and NEW are paths (never revisions)")
     differ.add_argument(
         "--fail-on",
         type=_fail_on,
@@ -177,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except (ConfigError, OSError, BackgroundError) as exc:
-        print(f"graphbuild: {exc}", file=sys.stderr)
+        print(f"graphbuild: {printable(str(exc))}", file=sys.stderr)
         return 2
 
 

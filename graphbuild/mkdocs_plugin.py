@@ -22,12 +22,13 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
 from graphbuild.common.background import BackgroundError, collector_paused
-from graphbuild.common.diagnostics import Diagnostic, Severity
+from graphbuild.common.diagnostics import Diagnostic, Severity, printable
 from graphbuild.common.files import Writer
 from graphbuild.model.config import OPTIONS, ConfigError, Option
 from graphbuild.model.project import DocsScan, Project, decode_page, project_from_settings, scan_docs
 from graphbuild.publishing import laid_out, sitemap
-from graphbuild.publishing.pipeline import Caches, plan_build, refusal, settings_check
+from graphbuild.publishing.gating import MarkdownRenderer
+from graphbuild.publishing.pipeline import Caches, gate_refusal, plan_build, refusal, settings_check
 from graphbuild.publishing.session import Session
 from graphbuild.site import registry
 from graphbuild.site.registry import THEME_DIR, GeneratedPage, Planned
@@ -89,7 +90,7 @@ class GraphbuildPlugin(BasePlugin[_Options]):
         try:
             config.watch.extend(str(f) for f in settings_check(project) if str(f) not in config.watch)
         except ConfigError as exc:
-            raise PluginError(f"graphbuild: {exc}") from exc
+            raise PluginError(f"graphbuild: {printable(str(exc))}") from exc
         if str(THEME_DIR) not in config.theme.dirs:  # last: a site's custom_dir overrides its templates
             config.theme.dirs.append(str(THEME_DIR))
         config.extra_css.extend(s for s in registry.stylesheets() if s not in config.extra_css)
@@ -115,7 +116,7 @@ class GraphbuildPlugin(BasePlugin[_Options]):
         try:
             return project_from_settings(root, settings, _display(config.config_file_path or "mkdocs.yml", root))
         except ConfigError as exc:
-            raise PluginError(f"graphbuild: {exc}") from exc
+            raise PluginError(f"graphbuild: {printable(str(exc))}") from exc
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Before MkDocs walks ``docs_dir`` (a link back to a folder above it would keep that
@@ -136,6 +137,9 @@ class GraphbuildPlugin(BasePlugin[_Options]):
         assert self.project is not None
         for file in [f for f in files if f.generated_by is None and scan.is_refused(f.src_uri)]:
             files.remove(file)
+        if self.build is not None:  # an SVG that would run script is not published, even by serve
+            for file in [f for f in files if f.src_uri in self.build.plan.refused]:
+                files.remove(file)
         pages = [(f.src_uri, self._where(f), self._read(f)) for f in files.documentation_pages()]
         mine = [f.src_uri for f in files if f.generated_by is None and _in_docs(f, config)]
         if self.build is not None and self.build.planned_for(mine, pages):
@@ -143,8 +147,9 @@ class GraphbuildPlugin(BasePlugin[_Options]):
         try:
             plan = plan_build(self.project, pages=pages, sources=mine, caches=self.caches, found=scan.problems)
         except ConfigError as exc:
-            raise PluginError(f"graphbuild: {exc}") from exc
-        return Session(plan, pages, scan, parallel=not self.serving)
+            raise PluginError(f"graphbuild: {printable(str(exc))}") from exc
+        render = MarkdownRenderer(list(config.markdown_extensions), dict(config.mdx_configs))
+        return Session(plan, pages, scan, render, parallel=not self.serving)
 
     def _where(self, file: File) -> str:
         assert self.project is not None
@@ -187,13 +192,13 @@ class GraphbuildPlugin(BasePlugin[_Options]):
         markdown, problems = self.build.markdown(page.file.src_uri, markdown, previewing=self.serving)
         for problem in problems:
             log.error(str(problem))
+        page.meta = self.build.meta(page.file.src_uri, page.meta)
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.build is not None
         html, removed = self.build.content(page.file.src_uri, html, page.present_anchor_ids)
-        for removal in removed:
-            log.warning(f"{self._where(page.file)}: removed from the published page: {removal.what}")
+        _log(removed)
         return html
 
     @event_priority(50)  # before the search plugin indexes the page
@@ -215,6 +220,8 @@ class GraphbuildPlugin(BasePlugin[_Options]):
         rendered once with stand-ins and filled in for each, by a process of their own."""
         build = self.build
         assert build is not None
+        if build.gated and not self.serving:  # every page is rendered, none written yet
+            raise PluginError(f"graphbuild: {gate_refusal(build.gated)}")
         shells: dict[str, Shell] = {}
         with collector_paused():
             for _, _, item in build.laid_out:
@@ -259,7 +266,7 @@ class GraphbuildPlugin(BasePlugin[_Options]):
         try:
             _log(self.build.finish(Path(config.site_dir)))
         except BackgroundError as exc:
-            raise PluginError(f"graphbuild: {exc}") from None
+            raise PluginError(f"graphbuild: {printable(str(exc))}") from None
 
 
 def _file(item: Planned, config: MkDocsConfig, token: str) -> File:

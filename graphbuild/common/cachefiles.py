@@ -10,6 +10,7 @@ site's: a link there would have the build write outside the project, which stops
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -31,6 +32,21 @@ def cache_folder(root: Path) -> Path:
     return root / FOLDER
 
 
+def tracked(path: Path, root: Path) -> bool:
+    """Whether git tracks ``path`` (in the repository holding ``root``); False without git."""
+    try:
+        relative = os.path.relpath(path, root)
+        done = subprocess.run(["git", "ls-files", "--error-unmatch", "--", relative], cwd=root, capture_output=True)
+    except (OSError, ValueError):
+        return False
+    return done.returncode == 0
+
+
+def tracked_link(path: Path, root: Path) -> bool:
+    """Whether ``path`` is a symbolic link that git tracks: a pull request's, never the user's own."""
+    return path.is_symlink() and tracked(path, root)
+
+
 def distrust(path: Path, root: Path) -> str | None:
     """Why the cache file at ``path`` must not be read, if it must not: a link, or a file git
     tracks (committed caches are anyone's). None for a file that may be read (or is absent)."""
@@ -38,14 +54,6 @@ def distrust(path: Path, root: Path) -> str | None:
         return f"{path.relative_to(root)} is a link; it is not read, and is made again"
     if not path.exists():
         return None
-    try:
-        done = subprocess.run(
-            ["git", "ls-files", "--error-unmatch", "--", str(path.relative_to(root))],
-            cwd=root,
-            capture_output=True,
-        )
-    except OSError:  # no git: nothing can track it
-        return None
-    if done.returncode == 0:
+    if tracked(path, root):
         return f"{path.relative_to(root)} is tracked by git; a committed cache is not read, and is made again"
     return None

@@ -16,8 +16,15 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def printable(text: str) -> str:
-    """``text`` with every control or direction character written as an escape."""
-    return _UNPRINTABLE.sub(lambda m: _NAMED.get(m.group(), f"\\u{ord(m.group()):04x}"), text)
+    """``text`` with every control or direction character written as an escape, and a
+    leading ``::`` (a GitHub Actions command, when a line starts with it) escaped too."""
+    text = _UNPRINTABLE.sub(lambda m: _NAMED.get(m.group(), f"\\u{ord(m.group()):04x}"), text)
+    return "\\:" + text[1:] if text.startswith("::") else text
+
+
+def unprintable(text: str) -> bool:
+    """Whether ``text`` holds a control or direction character."""
+    return _UNPRINTABLE.search(text) is not None
 
 
 class Severity(str, Enum):

@@ -55,6 +55,8 @@ def front_matter(title: str, fields: Mapping[str, Any] | None = None) -> str:
 def _yaml_flow(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
     if isinstance(value, str):
         return _yaml_string(_CONTROLS.sub("", value))
     if isinstance(value, Mapping):

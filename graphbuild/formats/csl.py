@@ -28,6 +28,10 @@ from graphbuild.model.config import ConfigError
 
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 CACHE_FORMAT = 1
+# A reference is a sentence or two; a style whose macros fan out made 10 MB of one. Longer than
+# this, the processor's result is not used (the entry reads in the house style, with a warning).
+MAX_REFERENCE = 4_000
+MAX_EXPANDED = 20_000  # elements of the bibliography's layout with every macro call expanded
 
 
 class CslStyle:
@@ -56,14 +60,21 @@ class CslStyle:
             )
         if root.find(f"{CSL_NS}bibliography") is None:
             raise ConfigError(f"option 'citation_style': {path} has no <bibliography> to format references with")
+        if _expanded_size(root) > MAX_EXPANDED:
+            raise ConfigError(
+                f"option 'citation_style': {path}'s macros expand to more than {MAX_EXPANDED:,} elements for one "
+                "reference (macros that call each other many times over); no style needs that many"
+            )
         category = root.find(f"{CSL_NS}info/{CSL_NS}category[@citation-format]")
         self.numeric = category is not None and category.get("citation-format") == "numeric"
         self.inline = _inline_form(root, self.numeric)
         if self.numeric:
             _drop_citation_numbers(root)  # the page's list numbers its entries itself
         self._digest = _digest(data, root.get("default-locale", "en-US"))
-        self._cache_file = cache_dir / f"csl-{self._digest[:32]}.json" if cache_dir else None
-        self._stored = self._read_cache()
+        self.cache_file = cache_dir / f"csl-{self._digest[:32]}.json" if cache_dir else None
+        self.distrusted: str | None = None  # why the cache file must not be read (set by its opener)
+        self.notes: list[str] = []
+        self._stored: dict[str, str] | None = None
         self._used: dict[str, str] = {}
         self.hits = 0
         self.misses = 0
@@ -79,7 +90,7 @@ class CslStyle:
             key = _item_key(item)
             text = self._used.get(key)
             if text is None:
-                text = self._stored.get(key)
+                text = self._cached().get(key)
                 if text is None:
                     self.misses += 1
                     text = self._format(item)
@@ -99,36 +110,57 @@ class CslStyle:
         try:
             bibliography = CitationStylesBibliography(self._style, CiteProcJSON([item]), formatter.plain)
             bibliography.register(Citation([CitationItem(str(item["id"]).lower())]))
-            return " ".join("".join(str(entry) for entry in bibliography.bibliography()).split())
+            text = " ".join("".join(str(entry) for entry in bibliography.bibliography()).split())
         except Exception as exc:  # a processor bug on one entry must not stop the build
             self.failures.append((item["id"], f"{type(exc).__name__}: {exc}"))
             return None
+        if len(text) > MAX_REFERENCE:
+            self.failures.append((item["id"], f"its reference is {len(text):,} characters, over {MAX_REFERENCE:,}"))
+            return None
+        return text
+
+    def _cached(self) -> dict[str, str]:
+        if self._stored is None:
+            self._stored = self._read_cache()
+        return self._stored
 
     def _read_cache(self) -> dict[str, str]:
-        if self._cache_file is None or not self._cache_file.is_file():
+        """The cache file's references, unless it must not be read (a link, a file git
+        tracks) or does not parse: then none, with a note, and it is made again."""
+        if self.cache_file is None:
+            return {}
+        if self.distrusted:
+            self.notes.append(f"citation cache not read: {self.distrusted}")
+            return {}
+        if not self.cache_file.is_file():
             return {}
         try:
-            stored = json.loads(self._cache_file.read_text(encoding="utf-8"))
+            stored = json.loads(self.cache_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return {}  # a damaged cache is rebuilt, never trusted
-        if not isinstance(stored, dict) or stored.get("format") != CACHE_FORMAT:
+            stored = None
+        entries = (
+            stored.get("references") if isinstance(stored, dict) and stored.get("format") == CACHE_FORMAT else None
+        )
+        if not isinstance(entries, dict) or not all(isinstance(v, str) for v in entries.values()):
+            self.notes.append(f"citation cache not read: {self.cache_file.name} does not parse; it is made again")
             return {}
-        entries = stored.get("references")
-        return entries if isinstance(entries, dict) else {}
+        return entries
 
     def save(self) -> None:
         """Write the references this build used, if any changed (atomically: a build that is
         stopped halfway leaves the old cache, not half a file)."""
-        if self._cache_file is None or not self._used or self._used == self._stored:
+        if self.cache_file is None or not self._used or self._used == self._cached():
             return
-        self._cache_file.parent.mkdir(parents=True, exist_ok=True)
+        if self.cache_file.is_symlink():
+            self.cache_file.unlink()  # replaced by a file, never written through
+        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
         payload = {"format": CACHE_FORMAT, "style": str(self.path), "references": dict(sorted(self._used.items()))}
-        handle, temporary = tempfile.mkstemp(dir=self._cache_file.parent, prefix=".csl-", suffix=".tmp")
+        handle, temporary = tempfile.mkstemp(dir=self.cache_file.parent, prefix=".csl-", suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 json.dump(payload, out, ensure_ascii=False, separators=(",", ":"))
             os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide the cache from a CI cache step run as another user
-            os.replace(temporary, self._cache_file)
+            os.replace(temporary, self.cache_file)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
@@ -189,6 +221,28 @@ def _inline_form(root: Any, numeric: bool) -> InlineForm:
         separator_with_locators=base.separator_with_locators if delimiter.strip() == "," else delimiter,
         numeric=numeric,
     )
+
+
+def _expanded_size(root: Any) -> int:
+    """How many elements formatting one reference walks, every macro call expanded (a macro
+    counted once, however often called, then multiplied): a style of 2.4 kB whose macros
+    each call the next twice reaches millions. A macro that calls itself counts as too many."""
+    macros = {macro.get("name"): macro for macro in root.findall(f"{CSL_NS}macro")}
+    sizes: dict[str, int] = {}
+
+    def size(node: Any, calling: frozenset[str]) -> int:
+        total = 1 + sum(size(child, calling) for child in node if isinstance(child.tag, str))
+        name = node.get("macro")
+        if name in macros:
+            if name in calling:
+                return MAX_EXPANDED + 1
+            if name not in sizes:
+                sizes[name] = size(macros[name], calling | {name})
+            total += sizes[name]
+        return min(total, MAX_EXPANDED + 1)
+
+    layout = root.find(f"{CSL_NS}bibliography/{CSL_NS}layout")
+    return 0 if layout is None else size(layout, frozenset())
 
 
 def _drop_citation_numbers(root: Any) -> None:

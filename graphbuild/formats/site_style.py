@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from graphbuild.common.diagnostics import Diagnostic, warning
+from graphbuild.common.cachefiles import CacheFolderError, cache_folder, distrust
+from graphbuild.common.diagnostics import Diagnostic, note, warning
 from graphbuild.formats.csl import CslStyle
 from graphbuild.formats.styles import BUILTIN_STYLES, DEFAULT_STYLE, BuiltinStyle, CitationStyle
 from graphbuild.model.bibliography import Study
@@ -34,7 +35,14 @@ def load_style(value: str | None, base_dir: Path, cache_dir: Path | None = None)
 def site_style(config: Config, root: Path) -> CitationStyle:
     """The style a site's options choose, a ``.csl`` file read from the site's folder and its
     formatted references cached in ``.cache/graphbuild/`` there."""
-    return load_style(config.citation_style, root, root / CACHE_DIR)
+    try:
+        folder = cache_folder(root)
+    except CacheFolderError as exc:
+        raise ConfigError(str(exc)) from None
+    style = load_style(config.citation_style, root, folder)
+    if isinstance(style, CslStyle):
+        style.distrusted = distrust(style.cache_file, root) if style.cache_file is not None else None
+    return style
 
 
 def check_style(style: CitationStyle, cited: Mapping[str, Study]) -> list[Diagnostic]:
@@ -50,7 +58,7 @@ def check_style(style: CitationStyle, cited: Mapping[str, Study]) -> list[Diagno
 def style_problems(style: CitationStyle, studies: Mapping[str, Study]) -> list[Diagnostic]:
     """A warning at the entry for each study the style's processor could not format (a
     ``.csl`` style only; those studies read in the default style meanwhile)."""
-    problems = []
+    problems = [note("mkdocs.yml", 1, message) for message in getattr(style, "notes", ())]
     for key, reason in getattr(style, "failures", ()):
         study = studies.get(key)
         if study is not None:

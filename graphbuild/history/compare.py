@@ -18,7 +18,7 @@ from typing import Any
 
 from graphbuild.common.diagnostics import printable
 from graphbuild.formats.graph import build_graph
-from graphbuild.history.git import GitError, node_link_at
+from graphbuild.history.git import GitError, Repository, node_link_at
 from graphbuild.model.config import ConfigError
 from graphbuild.model.events import KINDS, SCHEMA, Event, NotAGraph, Snapshot, describe
 from graphbuild.model.project import load_project, read_knowledge_base
@@ -52,10 +52,21 @@ class State:
         return {"spec": self.spec, "kind": self.kind, "commit": self.commit, "date": self.date}
 
 
-def load_state(spec: str, root: Path, config_file: str = "mkdocs.yml") -> State:
-    """A path that exists wins over a revision of the same name (``docs^{commit}`` names the
-    revision); revisions are of the repository holding the site at ``root``."""
+KINDS_OF_STATE = ("rev", "site")
+
+
+def load_state(spec: str, root: Path, config_file: str = "mkdocs.yml", kind: str | None = None) -> State:
+    """``kind``: ``rev`` (a git revision of the repository holding the site at ``root``) or
+    ``site`` (a file or folder); without it, ``spec`` must name one of them only, as git
+    asks of a name that is both a path and a revision: a pull request adding a file named
+    ``HEAD`` must not turn ``diff BASE HEAD`` into a comparison with that file."""
     path = Path(spec)
+    if kind is None and path.exists() and _is_revision(root, spec):
+        raise StateError(
+            f"{spec}: ambiguous: both a file or folder and a git revision; use --rev (revisions) or --site (paths)"
+        )
+    if kind == "rev" or (kind is None and not path.exists()):
+        return _revision(spec, root, config_file)
     if path.is_file():
         return State(spec, "graph", _read_graph(path))
     if path.is_dir():
@@ -64,11 +75,24 @@ def load_state(spec: str, root: Path, config_file: str = "mkdocs.yml") -> State:
         if (path / config_file).is_file():
             return State(spec, "site", _analyse(path, config_file))
         raise StateError(f"{spec}: neither a built site (evidence/graph.json) nor a site's folder ({config_file})")
+    raise StateError(f"{spec}: no such file or folder")
+
+
+def _revision(spec: str, root: Path, config_file: str) -> State:
     try:
         data, commit = node_link_at(root, spec, config_file)
     except GitError as exc:
         raise StateError(f"{spec}: not a file, a folder or a revision ({exc})") from exc
     return State(spec, "revision", Snapshot.from_node_link(data), commit.sha, commit.date)
+
+
+def _is_revision(root: Path, spec: str) -> bool:
+    try:
+        with Repository(root) as repository:
+            repository.commit(spec)
+    except GitError:
+        return False
+    return True
 
 
 def _read_graph(path: Path) -> Snapshot:

@@ -25,10 +25,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from graphbuild.common.cachefiles import cache_folder, distrust
 from graphbuild.history.git import GitError, Repository, SiteReader, SiteState
 from graphbuild.model.config import ConfigError
 from graphbuild.model.events import Snapshot, diff
-from graphbuild.model.timeline import Change, ClaimDates, Commit, History
+from graphbuild.model.timeline import MAX_FEED_ENTRIES, MAX_SUBJECT, Change, ClaimDates, Commit, History
 
 CACHE_FILE = Path(".cache") / "graphbuild" / "history.json"
 _CACHE_VERSION = 1
@@ -70,8 +71,12 @@ class HistoryCache:
     JSON file when ``path`` is given. Records are stored once however many states hold them,
     so the file grows with the evidence that changed, not with the number of commits."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, root: Path | None = None) -> None:
+        """``root``: the site's folder, under which a cache git tracks or a link is not read
+        (``graphbuild.common.cachefiles``); the reasons go to ``notes``."""
         self.path = path
+        self.root = root
+        self.notes: list[str] = []
         self.snapshots: dict[str, Snapshot | None] = {}
         self._stored: dict[str, dict[str, list[str]] | None] = {}  # as the file holds each state
         self._records: dict[str, Any] = {}
@@ -99,7 +104,14 @@ class HistoryCache:
         if self._loaded:
             return
         self._loaded = True
-        if self.path is None or not self.path.exists():
+        if self.path is None:
+            return
+        refused = distrust(self.path, self.root) if self.root is not None else None
+        if refused:
+            self.notes.append(f"history cache not read: {refused}")
+            self._dirty = True  # written again, as the build made it
+            return
+        if not self.path.exists():
             return
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -112,6 +124,8 @@ class HistoryCache:
             self._stored, self._records = states, records
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.snapshots, self._stored, self._records = {}, {}, {}  # a damaged cache is rebuilt, never trusted
+            self.notes.append(f"history cache not read: {self.path.name} does not parse; it is made again")
+            self._dirty = True
 
     def save(self) -> str | None:
         """Write the file if anything changed; a note when it cannot be written."""
@@ -128,6 +142,8 @@ class HistoryCache:
         )
         temporary = None
         try:
+            if self.path.is_symlink():
+                self.path.unlink()  # replaced by a file, never written through
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".history-", suffix=".json")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -188,7 +204,7 @@ def site_history(
     change has none yet; a function giving it is called only when there is a history to
     compare it with. Never raises for a missing repository or history: it notes it."""
     if cache is None:
-        cache = HistoryCache(root / CACHE_FILE)
+        cache = HistoryCache(cache_folder(root) / CACHE_FILE.name, root)
     try:
         repository = Repository(root)
     except GitError as exc:
@@ -205,6 +221,8 @@ def site_history(
         except GitError as exc:  # a blob missing from a partial clone, say
             return History(head=head, notes=[f"claims are not dated: {exc}"])
     note = cache.save()
+    history.notes += cache.notes
+    cache.notes = []
     if note:
         history.notes.append(note)
     if current is not None:
@@ -267,7 +285,17 @@ def _walk(repository: Repository, reader: SiteReader, head: Commit, cache: Histo
     if links:
         history.notes.append(f"{', '.join(links)}: symbolic link(s) in the docs folder are not read from history")
     history.pages_read = reader.pages_read
+    if repository.cut_subjects:
+        history.notes.append(
+            f"{repository.cut_subjects} commit subject(s) longer than a line or {MAX_SUBJECT} characters are shown "
+            "cut on the changes page and in the feeds"
+        )
     _date(history, snapshots, shallow=bool(states) and repository.cut_short(states[0][0]))
+    events = len(history.dated_events())
+    if events > MAX_FEED_ENTRIES:
+        history.notes.append(
+            f"the feeds carry the newest {MAX_FEED_ENTRIES} of the {events} evidence events; the changes page lists all"
+        )
     return history
 
 

@@ -25,7 +25,7 @@ from graphbuild.model.bibliography import Bibliography, decode_utf8, parse_bibli
 from graphbuild.model.config import Config, ConfigError
 from graphbuild.model.knowledge import SourcePage, build_knowledge_base, read_page
 from graphbuild.model.project import Project, decode_page, pages_among, parse_settings, project_from_settings
-from graphbuild.model.timeline import Commit
+from graphbuild.model.timeline import Commit, subject_line
 
 # A tree entry: (mode, blob id). Symbolic links (120000) and submodules (160000) are not pages.
 Entry = tuple[str, str]
@@ -83,6 +83,7 @@ class Repository:
         if lines[2] == "true" and shallow.exists():
             self.boundary = frozenset(shallow.read_text().split())
         self._batch: subprocess.Popen[bytes] | None = None
+        self.cut_subjects = 0  # commit subjects longer than a line, or than MAX_SUBJECT, cut in ``log``
 
     def path(self, relative: str) -> str | None:
         """A path of the site (relative to its root) as a path in the repository, or None when
@@ -107,7 +108,7 @@ class Repository:
                 return None
             raise GitError(f"unknown revision '{revision}'")
         sha, time, date, subject = done.stdout.decode("utf-8", "replace").rstrip("\n").split("\0", 3)
-        return Commit(sha, int(time), date, subject)
+        return Commit(sha, int(time), date, subject_line(subject)[0])
 
     def tree(self, revision: str) -> Tree:
         done = _git(self.toplevel, "ls-tree", "-r", "-z", "--full-tree", revision)
@@ -148,7 +149,9 @@ class Repository:
                 if commit is not None:
                     yield commit, changes
                 sha, time, date, subject = (t.decode("utf-8", "replace") for t in tokens[i : i + 4])
-                commit, changes = Commit(sha.lstrip("\n\x01"), int(time), date, subject), []
+                line, cut = subject_line(subject)
+                self.cut_subjects += cut
+                commit, changes = Commit(sha.lstrip("\n\x01"), int(time), date, line), []
                 i += 4
             elif token.startswith(b":"):
                 _, new_mode, _, new_blob, status = token[1:].decode().split(" ")

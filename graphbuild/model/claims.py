@@ -76,6 +76,12 @@ class ClaimReading:
     keys: list[tuple[str, int]]
 
 
+# A claim's text fields and tags are copied into every row of the exports that lists one of its
+# studies: capped, so that the exports grow in proportion to the page, not to its square.
+MAX_FIELD_LENGTH = 2_000
+MAX_TAGS = 50
+
+
 def parse_claim(block: Fence, path: str, config: Config) -> tuple[Claim | None, list[Diagnostic]]:
     """Validate one claim block against the schema; the claim, or ``None``, and its problems."""
     reading = read_claim(block, path, config)
@@ -149,6 +155,12 @@ class _ClaimReader:
             self.fail(node, f"'{name}' must be text")
             return None
         value = str(node.value)
+        if len(value) > MAX_FIELD_LENGTH:  # written once per study in the exports: kept to a paragraph
+            message = (
+                f"'{name}' is longer than {MAX_FIELD_LENGTH:,} characters; only its first {MAX_FIELD_LENGTH:,} are kept"
+            )
+            self.diagnostics.append(warning(self.path, self.line(node), message))
+            value = value[:MAX_FIELD_LENGTH]
         if CONTROL_CHARACTERS.search(value):  # only YAML escapes such as "\x01" get them this far
             self.diagnostics.append(warning(self.path, self.line(node), f"'{name}' holds control characters, removed"))
             value = CONTROL_CHARACTERS.sub("", value)
@@ -239,7 +251,10 @@ class _ClaimReader:
         if not isinstance(node, yaml.SequenceNode):
             self.fail(node, "'tags' must be a list, e.g. [service-use, costs]")
             return []
-        return [t for t in (self.scalar(item, "tag") for item in node.value) if t]
+        if len(node.value) > MAX_TAGS:
+            message = f"a claim has more than {MAX_TAGS} tags; only the first {MAX_TAGS} are kept"
+            self.diagnostics.append(warning(self.path, self.line(node), message))
+        return [t for t in (self.scalar(item, "tag") for item in node.value[:MAX_TAGS]) if t]
 
     def evidence(self, node: yaml.Node) -> list[Evidence]:
         if not isinstance(node, yaml.SequenceNode) or not node.value:

@@ -51,6 +51,8 @@ class Config:
     allowed_hosts: list[str] = field(default_factory=list)
     citation_style: str = DEFAULT_CITATION_STYLE
     bibtex_omit_fields: list[str] = field(default_factory=list)
+    static_html: list[str] = field(default_factory=list)
+    site_dir_link: bool = False
 
     def __post_init__(self) -> None:
         validate_levels(self.levels)
@@ -154,6 +156,12 @@ def _starting_points(value: Any) -> dict[str, dict[str, str]]:
     return value
 
 
+def _globs(value: Any) -> list[str]:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError("option 'static_html': expected a list of file patterns, such as [google*.html]")
+    return [v.strip() for v in value]
+
+
 def _hosts(value: Any) -> list[str]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(h, str) and h and "/" not in h for h in value):
         raise ConfigError("option 'allowed_hosts': expected a list of host names, such as [images.example.org]")
@@ -182,6 +190,17 @@ OPTIONS: tuple[Option, ...] = (
         "bibtex_omit_fields",
         "BibTeX fields left out of the citation exports, besides design, file, owner and timestamp",
         _field_names,
+    ),
+    Option(
+        "static_html",
+        "HTML files in the docs folder published as they are, by glob (site-verification files); any other is a "
+        "warning, as it is outside the gate",
+        _globs,
+    ),
+    Option(
+        "site_dir_link",
+        "allow a site_dir that is a link git tracks (MkDocs empties the link's target)",
+        _flag("site_dir_link"),
     ),
 )
 OPTION_NAMES = tuple(option.name for option in OPTIONS)

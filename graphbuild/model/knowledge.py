@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any
 
 from graphbuild.common.diagnostics import Diagnostic, error, warning
 from graphbuild.common.suggestions import KeyIndex
@@ -15,8 +16,8 @@ from graphbuild.model.claims import Claim, read_claim
 from graphbuild.model.config import Config
 from graphbuild.model.evidence import EvidenceProfile, profile
 from graphbuild.model.formatting import Label, citation_labels
+from graphbuild.model.front import front_matter_problems
 from graphbuild.model.headings import find_headings, html_id_clashes, page_title
-from graphbuild.model.prose import script_problems
 from graphbuild.model.scan import Fence, Source, read_source, scan
 from graphbuild.model.timeline import History
 
@@ -46,6 +47,7 @@ class SourcePage:
     blocks: list[Fence] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     broken: list[BrokenClaim] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)  # the front matter, as written
 
     @property
     def first_line(self) -> int:
@@ -73,11 +75,12 @@ def read_body(src_path: str, path: str, source: Source, config: Config) -> tuple
             broken.append(BrokenClaim(block, reading.diagnostics, reading.keys))
     citations, problems = read_citations(page_scan, path)
     diagnostics.extend(problems)
-    spans = [(c.start, c.end) for c in citations]
-    diagnostics.extend(script_problems(page_scan, path, config.allowed_hosts, spans))
     diagnostics.extend(html_id_clashes(claims, find_headings(page_scan), path))
+    diagnostics.extend(front_matter_problems(source.meta, source.prefix, path))
     title = page_title(page_scan, source.meta, src_path)
-    page = SourcePage(src_path, path, title, source.body, source.prefix, claims, blocks, citations, broken)
+    page = SourcePage(
+        src_path, path, title, source.body, source.prefix, claims, blocks, citations, broken, dict(source.meta)
+    )
     return page, diagnostics
 
 

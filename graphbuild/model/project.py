@@ -15,11 +15,12 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from pathspec import GitIgnoreSpec
 
-from graphbuild.common.diagnostics import Diagnostic, did_you_mean, error, warning
+from graphbuild.common.diagnostics import Diagnostic, did_you_mean, error, unprintable, warning
 from graphbuild.common.files import is_inside, kind
 from graphbuild.model.bibliography import BibliographyCache
 from graphbuild.model.config import OPTION_NAMES, Config, ConfigError, config_from_mapping
@@ -126,6 +127,7 @@ class Project:
     site: SiteSettings = field(default_factory=lambda: SiteSettings())
     custom_dir: Path | None = None  # the theme's, where a site overrides templates
     searched: bool = True  # a search plugin writes an index, which claims and studies join
+    theme: str = ""  # the theme's name, whose templates a page's front matter may name
 
     @property
     def config_path(self) -> Path:
@@ -219,6 +221,8 @@ def project_from_settings(root: Path, settings: dict[str, Any], config_file: str
     text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
     plugins = _enabled_plugins(settings)
     fonts = font_diagnostics(config_file, text, name, font, plugins) + option_problems(config_file, text, options)
+    written = parse_settings(text.encode("utf-8"), config_file) if text else settings  # the plugin's settings are few
+    fonts += asset_diagnostics(config_file, text, written, config.allowed_hosts)
     custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
     return Project(
         root,
@@ -231,6 +235,7 @@ def project_from_settings(root: Path, settings: dict[str, Any], config_file: str
         site_settings(settings),
         root / custom_dir if isinstance(custom_dir, str) and custom_dir else None,
         settings.get("plugins") is None or bool({"search", "material/search"} & set(plugins)),
+        name if isinstance(name, str) else "",
     )
 
 
@@ -291,7 +296,41 @@ def font_diagnostics(path: str, text: str, theme: Any, font: Any, plugins: Colle
     return [warning(path, _option_line(text, ("theme", "font")), message)]
 
 
-def _option_line(text: str, names: tuple[str, ...]) -> int:
+def asset_diagnostics(path: str, text: str, settings: dict[str, Any], allowed: list[str]) -> list[Diagnostic]:
+    """A warning at its line for each asset ``mkdocs.yml`` loads from another host (scripts,
+    stylesheets, the theme's logo and favicon), unless ``allowed_hosts`` lists it: the site
+    promises that readers' browsers fetch nothing from elsewhere. (The file is the
+    maintainers'; this keeps the promise visible, it does not guard against them.)"""
+    given = settings.get("theme")
+    theme: dict[str, Any] = given if isinstance(given, dict) else {}
+    found: list[tuple[tuple[str, ...], int | None, Any]] = []
+    for name in ("extra_javascript", "extra_css"):
+        for i, item in enumerate(settings.get(name) or []):
+            found.append(((name,), i, item.get("path") if isinstance(item, dict) else item))
+    for name in ("logo", "favicon"):
+        found.append((("theme", name), None, theme.get(name)))
+    problems = []
+    for keys, index, value in found:
+        host = _host(value)
+        if host and host not in allowed:
+            message = (
+                f"option '{'.'.join(keys)}': {value} is fetched from another host ({host}) by every reader's browser; "
+                "copy it into docs/, or list the host in the 'allowed_hosts' option"
+            )
+            problems.append(warning(path, _option_line(text, keys, index), message))
+    return problems
+
+
+def _host(value: Any) -> str:
+    if not isinstance(value, str):
+        return ""
+    try:
+        return (urlsplit(value.strip().replace("\\", "/")).hostname or "").lower()
+    except ValueError:
+        return "?"
+
+
+def _option_line(text: str, names: tuple[str, ...], index: int | None = None) -> int:
     """The line of the deepest of ``names`` (a path of keys) that the YAML holds, else 1."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -305,6 +344,8 @@ def _option_line(text: str, names: tuple[str, ...]) -> int:
         if found is None:
             break
         line, node = found[0].start_mark.line + 1, found[1]
+    if index is not None and isinstance(node, yaml.SequenceNode) and index < len(node.value):
+        line = node.value[index].start_mark.line + 1
     return line
 
 
@@ -401,6 +442,11 @@ _KEPT_OUT = "it is not published"
 
 
 def _file_problem(path: Path, allowed: tuple[Path, ...]) -> tuple[Callable[..., Diagnostic], str] | None:
+    if unprintable(path.name) or path.name.startswith("::"):
+        return (
+            error,
+            f"its name holds a line break or a control character, which would forge build log lines: {_KEPT_OUT}",
+        )
     try:
         mode = path.stat().st_mode
     except OSError as exc:

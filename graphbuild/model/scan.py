@@ -136,6 +136,7 @@ class Scan:
     first_line: int
     claim_blocks: list[Fence] = field(default_factory=list)
     masked: str = ""
+    hidden: list[tuple[int, int]] = field(default_factory=list)  # fences and comments: no block starts inside
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _newlines: list[int] = field(default_factory=list)
 
@@ -155,6 +156,7 @@ def scan(body: str, path: str, first_line: int = 1) -> Scan:
     comments = _comments(opaque)
     masked = blank_ranges(opaque, comments, " ").replace(_OPAQUE, " ")
     result = Scan(body, first_line, masked=masked, _newlines=[m.start() for m in re.finditer("\n", body)])
+    result.hidden = sorted([(fence.start, fence.end) for fence in fences] + comments)
     comment_starts = [start for start, _ in comments]
     for fence in fences:
         if not fence.is_claim or _inside(fence.start, comments, comment_starts):
@@ -287,20 +289,31 @@ def code_spans(text: str) -> list[tuple[int, int]]:
 
 def _comments(text: str) -> list[tuple[int, int]]:
     """HTML comments outside code, as Python-Markdown hides them: one that opens a line may
-    run over blank lines, one inside a paragraph may not, and one never closed is text."""
+    run over blank lines, one inside a paragraph may not, and one never closed is text.
+
+    Each opening finds its close and the next blank line by bisection among positions found
+    once, so that a page of ``<!--`` openings costs time in proportion to its length (a
+    search from each opening to the end of the page was quadratic: a minute for 600 kB)."""
+    closes = [m.start() for m in re.finditer("-->", text)]
+    blanks = [m.start() for m in _BLANK_LINE.finditer(text)]
+    newlines = [m.start() for m in re.finditer("\n", text)]
     found: list[tuple[int, int]] = []
     position = 0
     while True:
         match = _COMMENT_OPEN.search(text, position)
         if match is None:
             return found
-        close = text.find("-->", match.end())
-        if close < 0:
+        i = bisect.bisect_left(closes, match.end())
+        if i == len(closes):
             return found
+        close = closes[i]
         end = close + 3
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        at_line_start = not text[line_start : match.start()].strip(" ") and match.start() - line_start <= 3
-        if at_line_start or not _BLANK_LINE.search(text, match.end(), close):
+        k = bisect.bisect_left(newlines, match.start())
+        line_start = newlines[k - 1] + 1 if k else 0
+        at_line_start = match.start() - line_start <= 3 and not text[line_start : match.start()].strip(" ")
+        j = bisect.bisect_left(blanks, match.end())
+        blank_inside = j < len(blanks) and blanks[j] < close
+        if at_line_start or not blank_inside:
             found.append((match.start(), end))
             position = end
         else:

@@ -9,7 +9,20 @@ from dataclasses import dataclass, field
 
 from graphbuild.model.events import Event, Snapshot
 
+# A commit's subject, as the changes page and the feeds show it: its first line, this long at most.
+MAX_SUBJECT = 300
+# The feeds carry the newest events only; the changes page lists them all.
+MAX_FEED_ENTRIES = 500
+
 MONTHS = "January February March April May June July August September October November December".split()
+
+
+def subject_line(subject: str) -> tuple[str, bool]:
+    """A commit subject's first line, cut at ``MAX_SUBJECT`` characters, and whether it was cut."""
+    line = subject.split("\n", 1)[0].rstrip("\r")
+    if len(line) <= MAX_SUBJECT:
+        return line, line != subject
+    return line[: MAX_SUBJECT - 1] + "\u2026", True
 
 
 @dataclass(frozen=True)

@@ -45,10 +45,12 @@ from typing import IO, Any
 
 from graphbuild.common.files import Writer
 from graphbuild.formats.search import add_to_index, add_to_zensical_index
+from graphbuild.model.gate import sanitize_html
 from graphbuild.model.project import read_settings
 from graphbuild.site.shell import Shell, ShellError, StandIns, without_indentation
 
 PARTS_FILE = "graphbuild-parts.jsonl"
+FOOTNOTES_HERE = "///Footnotes Go Here///"  # Python-Markdown's footnotes go there, inside the gated region
 EXPORTS_DIR = "graphbuild-exports"  # the exports, staged beside docs/ for finish to move into the site
 VERSION = 1
 
@@ -71,11 +73,24 @@ class PartsWriter:
     stand-ins' nonce and where each shell is built), then each page's slots, each page in a
     layout, and the search entries."""
 
-    def __init__(self, path: Path, shells: dict[str, str], stand_ins: StandIns) -> None:
+    def __init__(
+        self, path: Path, shells: dict[str, str], stand_ins: StandIns, allowed_hosts: tuple[str, ...] = ()
+    ) -> None:
         self._file: IO[str] = path.open("w", encoding="utf-8")
         self._count = 0
         self._slots: dict[str, str] = {}
-        self._write({"graphbuild_parts": VERSION, "nonce": stand_ins.nonce, "shells": shells})
+        self.stand_ins = stand_ins
+        header = {"graphbuild_parts": VERSION, "nonce": stand_ins.nonce, "shells": shells}
+        self._write(header | {"allowed_hosts": list(allowed_hosts)})
+
+    def gated(self, body: str, footnotes: bool = False) -> str:
+        """An editor's page body between the marks of the region ``finish`` passes through
+        the gate: comments on lines of their own, which Markdown passes through as they are,
+        named by this tree's secret so that no page can end the region early. ``footnotes``:
+        Python-Markdown's footnotes, which it adds after the body, are put before the end."""
+        start, end = _marks(self.stand_ins)
+        tail = f"\n\n{FOOTNOTES_HERE}\n" if footnotes else ""
+        return f"<!--{start}-->\n\n{body}\n{tail}\n<!--{end}-->\n"
 
     def _write(self, record: dict[str, Any]) -> None:
         self._file.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
@@ -87,10 +102,11 @@ class PartsWriter:
         self._slots[markup] = html
         return markup
 
-    def page(self, dest: str) -> None:
-        """The slots given since the last page belong to the built page ``dest``."""
-        if self._slots:
-            self._write({"page": dest, "slots": self._slots})
+    def page(self, dest: str, gated: bool = False) -> None:
+        """The slots given since the last page belong to the built page ``dest``; ``gated``:
+        an editor's page, whose content ``finish`` passes through the gate."""
+        if self._slots or gated:
+            self._write({"page": dest, "slots": self._slots, "gated": gated})
             self._slots = {}
 
     def laid_out(self, shell: str, dest: str, title: str, slug: str, head: str, body: str) -> None:
@@ -151,7 +167,8 @@ def finish_site(tree: Path, site: Path | None = None) -> Finished:
         entries: list[dict[str, Any]] = []
         for record in map(json.loads, lines):
             if "page" in record:
-                done.problems += _fill_page(site, record["page"], record["slots"], writer)
+                gate = (stand_ins, tuple(header.get("allowed_hosts", ()))) if record.get("gated") else None
+                done.problems += _fill_page(site, record["page"], record["slots"], writer, gate)
                 done.pages += 1
             elif "laid_out" in record:
                 shell = shells[record["laid_out"]]
@@ -187,14 +204,39 @@ def _read_shell(site: Path, dest: str, stand_ins: StandIns) -> Shell:
         raise FinishError(f"{path}: {exc}") from exc
 
 
-def _fill_page(site: Path, dest: str, slots: dict[str, str], writer: Writer) -> list[str]:
+def unlinked(site: Path, path: Path) -> Path:
+    """``path``, refused (a ``FinishError``) when it or a folder between it and ``site`` is a
+    link: written to, it would write wherever the link points (an engine copies a link in
+    the docs folder as a link)."""
+    for part in [path, *path.parents]:
+        if part == site:
+            return path
+        if part.is_symlink():
+            raise FinishError(
+                f"{part}: a link inside the built site (to {part.resolve()}); finish will not write through it. "
+                "Remove it from the docs folder and build again"
+            )
+    return path
+
+
+def _marks(stand_ins: StandIns) -> tuple[str, str]:
+    return f"gbgatestart{stand_ins.nonce}x", f"gbgateend{stand_ins.nonce}x"
+
+
+def _fill_page(
+    site: Path, dest: str, slots: dict[str, str], writer: Writer, gate: tuple[StandIns, tuple[str, ...]] | None
+) -> list[str]:
     """Each slot of the page replaced by its part; a slot that stands as a paragraph of its
-    own (in a list item or a quote, where Markdown did not see a block of HTML) with it."""
+    own (in a list item or a quote, where Markdown did not see a block of HTML) with it.
+    ``gate``: the page's content region passes the gate first (with the site's allowed hosts)."""
     path = site / dest
     if not path.is_file():
         return [f"{dest}: the engine built no such page; its {len(slots)} part(s) are left out"]
+    unlinked(site, path)
     text = path.read_text(encoding="utf-8")
-    problems = []
+    problems: list[str] = []
+    if gate is not None:
+        text, problems = _gated(text, dest, slots, *gate)
     for markup, html in slots.items():
         alone = f"<p>{markup}</p>"
         if alone in text:
@@ -205,6 +247,42 @@ def _fill_page(site: Path, dest: str, slots: dict[str, str], writer: Writer) -> 
             problems.append(f"{dest}: no place for part {markup} (did a theme or an extension change it?)")
     writer.write(path, without_indentation(text))
     return problems
+
+
+def _gated(
+    text: str, dest: str, slots: dict[str, str], stand_ins: StandIns, hosts: tuple[str, ...]
+) -> tuple[str, list[str]]:
+    """The page with its content region (between the marks ``render`` wrote) through the
+    gate, the marks gone; the slots, which the gate would not keep, stand aside meanwhile as
+    words of this tree's secret. A page whose marks the engine lost cannot be checked, and
+    stops ``finish``."""
+    start, end = _marks(stand_ins)
+    first, last = text.find(start), text.rfind(end)
+    if first < 0 or last < first or text.count(start) != 1 or text.count(end) != 1:
+        raise FinishError(
+            f"{dest}: the marks around the page's content are missing or repeated (did a theme or an extension "
+            "change them?), so it cannot pass the gate; nothing of it is published"
+        )
+    opened, closed = _comment_around(text, first, len(start)), _comment_around(text, last, len(end))
+    region = text[opened[1] : closed[0]]
+    words = {markup: f"gbslot{stand_ins.nonce}n{n}x" for n, markup in enumerate(slots)}
+    for markup, word in words.items():
+        region = region.replace(markup, word, 1)
+    region = region.replace(f"<p>{FOOTNOTES_HERE}</p>", "")
+    cleaned, removed = sanitize_html(region, hosts)
+    for markup, word in words.items():
+        cleaned = cleaned.replace(word, markup, 1)
+    problems = [f"{dest}: {removal}" for removal in removed]
+    return text[: opened[0]] + cleaned + text[closed[1] :], problems
+
+
+def _comment_around(text: str, at: int, length: int) -> tuple[int, int]:
+    """The span of the mark at ``at`` with what the engine made of it: a comment (its own
+    ``<!--`` and ``-->``), or, where Markdown read it as text, the word alone."""
+    before, after = text.rfind("<!--", 0, at), text.find("-->", at + length)
+    if before >= 0 and text[before + 4 : at].strip() == "" and after >= 0 and text[at + length : after].strip() == "":
+        return before, after + 3
+    return at, at + length
 
 
 def _remove(path: Path) -> None:
@@ -270,6 +348,7 @@ def _add_search_entries(site: Path, entries: list[dict[str, Any]]) -> int:
     for name, add in (("search.json", add_to_zensical_index), ("search/search_index.json", add_to_index)):
         index = site / name
         if entries and index.is_file():
+            unlinked(site, index)
             index.write_text(add(index.read_text(encoding="utf-8"), entries), encoding="utf-8")
             added += len(entries)
     return added
@@ -286,6 +365,8 @@ def _add_to_sitemap(site: Path, stand_in: str, slugs: list[str]) -> None:
     path = site / "sitemap.xml"
     if not path.is_file():
         return
+    unlinked(site, path)
+    unlinked(site, site / "sitemap.xml.gz")
     sitemap = path.read_text(encoding="utf-8")
     found = next(_url_entries(sitemap, stand_in), None)
     if found is None:

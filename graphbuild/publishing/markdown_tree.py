@@ -26,9 +26,11 @@ from graphbuild.formats.feed import autodiscovery_link
 from graphbuild.formats.search import search_entries
 from graphbuild.formats.site_style import style_problems
 from graphbuild.model.config import ConfigError
+from graphbuild.model.front import escaped_front_matter
 from graphbuild.model.project import Project, dump_settings, read_settings
 from graphbuild.publishing.finish import EXPORTS_DIR, PARTS_FILE, PartsWriter
-from graphbuild.publishing.pipeline import BuildPlan, Caches, plan_build
+from graphbuild.publishing.gating import renderer_from_settings
+from graphbuild.publishing.pipeline import BuildPlan, Caches, gate_report, plan_build
 from graphbuild.site import registry
 from graphbuild.site.registry import (
     PAGES,
@@ -63,6 +65,8 @@ def _write_tree(plan: BuildPlan, out: Path) -> list[Diagnostic]:
         _clear(folder)
         folder.mkdir(parents=True)
     settings = read_settings(project.config_path)
+    renderer = renderer_from_settings(settings)
+    gated = gate_report(plan, renderer)  # what finish will remove, each an error at its line here
     directory_urls = project.directory_urls
     # The parts never pass through Markdown: made as the plugin makes them. What stays in
     # the Markdown (citations, reference lists, the pages search reads) is encoded against
@@ -78,19 +82,22 @@ def _write_tree(plan: BuildPlan, out: Path) -> list[Diagnostic]:
     try:
         shells = {page.name: _shell_src(page, stand_ins) for page in PAGES if page.layout}
         _clear(out / PARTS_FILE)
-        with PartsWriter(
-            out / PARTS_FILE, {name: written_to(src, directory_urls) for name, src in shells.items()}, stand_ins
-        ) as parts:
+        hosts = tuple(kb.config.allowed_hosts)
+        destinations = {name: written_to(src, directory_urls) for name, src in shells.items()}
+        footnotes = "footnotes" in renderer.extensions
+        with PartsWriter(out / PARTS_FILE, destinations, stand_ins, hosts) as parts:
             for src in plan.sources:
                 target = docs / src
                 target.parent.mkdir(parents=True, exist_ok=True)
                 page = kb.pages.get(src)
                 if page is None:
-                    shutil.copyfile(project.docs_dir / src, target)
+                    if src not in plan.refused:
+                        shutil.copyfile(project.docs_dir / src, target)
                     continue
                 body = page_markdown(page, in_markdown, site, parts.slot, hold_list=False)
-                target.write_text(page.prefix + body, encoding="utf-8")
-                parts.page(written_to(src, directory_urls))
+                body = parts.gated(body, footnotes and "[^" in body)
+                target.write_text(escaped_front_matter(page.prefix) + body, encoding="utf-8")
+                parts.page(written_to(src, directory_urls), gated=True)
             for item in plan.planned:
                 target = docs / item.src
                 if item.asset is not None:
@@ -119,7 +126,7 @@ def _write_tree(plan: BuildPlan, out: Path) -> list[Diagnostic]:
     background.wait()  # a failure is a BackgroundError, with the export's traceback
     _write_config(project, settings, out, feed_links(list(plan.planned)))
     plan.style.save()
-    return sorted(set(plan.diagnostics) | set(style_problems(plan.style, kb.bibliography.studies)))
+    return sorted(set(plan.diagnostics) | set(style_problems(plan.style, kb.bibliography.studies)) | set(gated))
 
 
 def _shell_src(page: GeneratedPage, stand_ins: StandIns) -> str:

@@ -11,11 +11,14 @@ whichever door built it.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from pathlib import Path
 
-from graphbuild.common.diagnostics import Diagnostic, failing, note
+from graphbuild.common.cachefiles import CacheFolderError, cache_folder, tracked_link
+from graphbuild.common.diagnostics import Diagnostic, error, failing, note
 from graphbuild.common.urls import page_url
 from graphbuild.formats.graph import build_graph
 from graphbuild.formats.site_style import check_style, site_style, style_problems
@@ -24,11 +27,16 @@ from graphbuild.history.dating import CACHE_FILE, HistoryCache, site_history
 from graphbuild.model.bibliography import BibliographyCache
 from graphbuild.model.config import ConfigError
 from graphbuild.model.events import Snapshot
+from graphbuild.model.front import key_line
 from graphbuild.model.knowledge import KnowledgeBase
-from graphbuild.model.project import Project, is_markdown, read_knowledge_base, site_sources
+from graphbuild.model.project import Project, is_markdown, read_knowledge_base, read_settings, site_sources
+from graphbuild.model.statics import static_problems
+from graphbuild.publishing.gating import MarkdownRenderer, Render, gate_page, renderer_from_settings
+from graphbuild.publishing.placeholders import Placeholders
 from graphbuild.site import registry
 from graphbuild.site.context import Site
-from graphbuild.site.registry import Planned, clash_diagnostics
+from graphbuild.site.registry import THEME_DIR, Planned, clash_diagnostics
+from graphbuild.site.rewrite import page_edits
 from graphbuild.site.templates import search_path
 
 Pages = list[tuple[str, str, str]]  # (src, the path editors see, the page's text)
@@ -44,9 +52,14 @@ class Caches:
     history: dict[Path, HistoryCache] = field(default_factory=dict)
 
     def history_of(self, root: Path) -> HistoryCache:
-        path = root / CACHE_FILE
+        """The history cache of the site at ``root``; a ``.cache`` that is a link stops the
+        build (a ``ConfigError``): the build would write through it."""
+        try:
+            path = cache_folder(root) / CACHE_FILE.name
+        except CacheFolderError as exc:
+            raise ConfigError(str(exc)) from None
         if path not in self.history:
-            self.history[path] = HistoryCache(path)
+            self.history[path] = HistoryCache(path, root)
         return self.history[path]
 
 
@@ -62,6 +75,7 @@ class BuildPlan:
     sources: tuple[str, ...]
     urls: Mapping[str, str]
     style: CitationStyle
+    refused: frozenset[str] = frozenset()  # editors' files not published: an SVG that would run script
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
@@ -113,8 +127,14 @@ def plan_build(
     editors = site_sources(project) if sources is None else sources
     shown = {src: project.display(project.docs_dir / src) for src in editors}
     diagnostics += clash_diagnostics(kb, shown, project.directory_urls, planned)
+    diagnostics += template_problems(kb, project)
+    files = [src for src in editors if not is_markdown(src)]
+    docs = project.display(project.docs_dir)
+    statics, refused = static_problems(project.docs_dir, files, docs, kb.config.allowed_hosts, kb.config.static_html)
+    diagnostics += statics
     urls = {src: _url(src, project.directory_urls) for src in [*editors, *kb.pages, *(p.src for p in planned)]}
-    return BuildPlan(project, kb, tuple(sorted(set(diagnostics))), tuple(planned), tuple(editors), urls, style)
+    found_all = tuple(sorted(set(diagnostics)))
+    return BuildPlan(project, kb, found_all, tuple(planned), tuple(editors), urls, style, frozenset(refused))
 
 
 def settings_check(project: Project) -> list[Path]:
@@ -130,7 +150,14 @@ def settings_check(project: Project) -> list[Path]:
 def refusal(plan: BuildPlan, strict: bool, site_dir: Path) -> str | None:
     """Why a build of ``plan`` must write nothing, if it must not: an error stops every
     build, a warning a strict one, before anything is written, so that the last good site
-    stays where it was published."""
+    stays where it was published; and a ``site_dir`` that is a link git tracks (a pull
+    request's: MkDocs would empty the folder it points to) stops it too."""
+    linked = tracked_link(site_dir, plan.project.root)
+    if linked and not plan.kb.config.site_dir_link:
+        return (
+            f"site_dir '{plan.project.display(site_dir)}' is a link that git tracks, to {site_dir.resolve()}: MkDocs "
+            "would empty that folder; remove the link, or set the 'site_dir_link' option if it is meant"
+        )
     stops = set(failing(list(plan.diagnostics), strict))
     if not stops:
         return None
@@ -144,6 +171,61 @@ def refusal(plan: BuildPlan, strict: bool, site_dir: Path) -> str | None:
     return f"{problems} in the sources (listed above); the build stopped before writing, so {kept}"
 
 
+def theme_dirs(project: Project) -> list[Path]:
+    """Where a page's ``template:`` is looked for: the site's ``custom_dir``, graphbuild's
+    own templates, and the theme's (found by MkDocs' ``mkdocs.themes`` entry point, without
+    importing MkDocs)."""
+    dirs = [d for d in (project.custom_dir, THEME_DIR) if d is not None]
+    for entry in entry_points(group="mkdocs.themes"):
+        if entry.name == project.theme:
+            spec = importlib.util.find_spec(entry.value)
+            if spec is not None and spec.submodule_search_locations:
+                dirs += [Path(location) for location in spec.submodule_search_locations]
+    return dirs
+
+
+def template_problems(kb: KnowledgeBase, project: Project) -> list[Diagnostic]:
+    """An error at its line for each page whose front matter names a template the theme does
+    not have: MkDocs would stop on it with a traceback."""
+    dirs = theme_dirs(project)
+    problems = []
+    for page in kb.pages.values():
+        name = page.meta.get("template")
+        if name is None:
+            continue
+        if not isinstance(name, str) or not any((d / name).is_file() for d in dirs) or ".." in name.split("/"):
+            message = f"front matter 'template': no template '{name}' in the theme or its custom_dir"
+            problems.append(error(page.path, key_line(page.prefix, "template"), message))
+    return problems
+
+
+def gate_refusal(removed: Sequence[Diagnostic]) -> str:
+    """Why a build whose pages the gate had to change stops: each removal is an error, and
+    an error stops every build (``mkdocs serve`` shows the page as the gate left it)."""
+    count = len(removed)
+    return (
+        f"the gate removed {count} thing{'s' if count != 1 else ''} from the pages (listed above) that would run "
+        "script or load from another host; the build stopped before writing any page"
+    )
+
+
+def gate_report(plan: BuildPlan, render: Render) -> list[Diagnostic]:
+    """Every removal the gate would make from the site's pages, each an error at its line:
+    each page rendered as the build renders it (its cards held out, its citations in)."""
+    site, parts = plan.site(), Placeholders()
+    hold = lambda html, _: parts.hold(html)  # noqa: E731
+    hosts = tuple(plan.kb.config.allowed_hosts)
+    problems: list[Diagnostic] = []
+    for page in plan.kb.pages.values():
+        problems += gate_page(page, page_edits(page, site, site, hold), render, hosts)[1]
+    return problems
+
+
+def page_renderer(project: Project) -> MarkdownRenderer:
+    """Python-Markdown with the site's ``markdown_extensions``, as its build renders pages."""
+    return renderer_from_settings(read_settings(project.config_path))
+
+
 def style_report(plan: BuildPlan) -> list[Diagnostic]:
     """Once every page is made: the entries the citation style could not format (a ``.csl``
     style's; they read in the default style meanwhile), its work kept for the next build."""
@@ -152,9 +234,11 @@ def style_report(plan: BuildPlan) -> list[Diagnostic]:
 
 
 def check_build(plan: BuildPlan) -> list[Diagnostic]:
-    """What ``graphbuild check`` reports: the plan's problems and those of the citation
-    style, which formats every cited study (a ``.csl`` style through its cache)."""
-    return sorted(set(plan.diagnostics) | set(check_style(plan.style, plan.kb.cited)))
+    """What ``graphbuild check`` reports: the plan's problems, those of the citation style,
+    which formats every cited study (a ``.csl`` style through its cache), and what the gate
+    would remove from each page."""
+    gated = gate_report(plan, page_renderer(plan.project))
+    return sorted(set(plan.diagnostics) | set(check_style(plan.style, plan.kb.cited)) | set(gated))
 
 
 def _dated(kb: KnowledgeBase, project: Project, cache: HistoryCache) -> tuple[KnowledgeBase, list[Diagnostic]]:

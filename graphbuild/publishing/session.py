@@ -10,20 +10,23 @@ goes in). Exports and the pages in a layout are written beside the pages (``star
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from graphbuild.common.background import Works
-from graphbuild.common.diagnostics import Diagnostic
+from graphbuild.common.diagnostics import Diagnostic, error
 from graphbuild.formats.feed import head_links
 from graphbuild.formats.search import add_entries_to_index
+from graphbuild.model.front import escaped_meta
+from graphbuild.model.gate import sanitize_html
+from graphbuild.model.knowledge import SourcePage
 from graphbuild.model.project import DocsScan
-from graphbuild.model.prose import Removal, sanitize_html
+from graphbuild.publishing.gating import Render, gate_page
 from graphbuild.publishing.pipeline import BuildPlan, style_report
 from graphbuild.publishing.placeholders import GeneratedBodies, Placeholders
 from graphbuild.site.registry import Planned, feed_links, write_exports
-from graphbuild.site.rewrite import page_markdown, reconcile
+from graphbuild.site.rewrite import Replacement, page_edits, reconcile, substitute
 from graphbuild.site.shell import without_indentation
 
 Pages = list[tuple[str, str, str]]
@@ -31,10 +34,14 @@ Pages = list[tuple[str, str, str]]
 
 class Session:
     """``pages``: the pages the plan was made from, (src, path, text), as the engine read
-    them; ``parallel``: whether work beside the build may run in processes of its own."""
+    them; ``parallel``: whether work beside the build may run in processes of its own;
+    ``render``: Markdown as the engine renders it, for the line of what the gate removes."""
 
-    def __init__(self, plan: BuildPlan, pages: Pages, scan: DocsScan, parallel: bool = True) -> None:
+    def __init__(self, plan: BuildPlan, pages: Pages, scan: DocsScan, render: Render, parallel: bool = True) -> None:
         self.plan = plan
+        self.render = render
+        self.edited: dict[str, tuple[SourcePage, list[Replacement]]] = {}  # a page -> its edits, until rendered
+        self.gated: list[Diagnostic] = []  # what the gate removed, each an error at its line
         self.pages = pages
         self.scan = scan  # the walk of the docs folder the plan was made after
         self.laid_out: list[tuple[str, str, Planned]] = []  # pages in a layout: (file, URL, plan)
@@ -57,14 +64,33 @@ class Session:
             return markdown, []
         placed, problems = reconcile(collected, markdown, self.plan.kb.config)
         hold = lambda html, _: self.parts.hold(html)  # noqa: E731
-        return page_markdown(placed, self.site, self.site, hold, broken=previewing), problems
+        edits = page_edits(placed, self.site, self.site, hold, broken=previewing)
+        self.edited[src] = (placed, edits)
+        return substitute(placed.body, edits), problems
 
-    def content(self, src: str, html: str, anchors: set[str] | None = None) -> tuple[str, list[Removal]]:
-        """A rendered page: prose less what would run script or fetch from elsewhere (each
-        removal an error at its line when the plan was made), then the cards in place."""
-        removed: list[Removal] = []
-        if src not in self.bodies:
-            html, removed = sanitize_html(html, self.plan.kb.config.allowed_hosts)
+    def meta(self, src: str, meta: Mapping[str, Any]) -> dict[str, Any]:
+        """An editor's page's front matter as the theme may print it: escaped, and without a
+        template the theme lacks (an error of the plan: ``mkdocs serve`` goes on without it)."""
+        page = self.plan.kb.pages.get(src)
+        if page is None or src in self.bodies:
+            return dict(meta)
+        escaped = escaped_meta(meta)
+        if any(d.path == page.path and "front matter 'template'" in d.message for d in self.plan.diagnostics):
+            escaped.pop("template", None)
+        return escaped
+
+    def content(self, src: str, html: str, anchors: set[str] | None = None) -> tuple[str, list[Diagnostic]]:
+        """A rendered page through the gate (each removal an error at its line, which the
+        adapter logs and ``failing`` counts), then the cards in place."""
+        removed: list[Diagnostic] = []
+        edited = self.edited.pop(src, None)
+        if edited is not None:
+            page, edits = edited
+            html, removed = gate_page(page, edits, self.render, tuple(self.plan.kb.config.allowed_hosts), html)
+        elif src not in self.bodies:  # a page the plan did not collect: gated all the same, at its first line
+            html, found = sanitize_html(html, self.plan.kb.config.allowed_hosts)
+            removed = [error(src, 1, str(removal)) for removal in found]
+        self.gated += removed
         return self.parts.in_content(src, html, anchors), removed
 
     def body(self, src: str, content: str, anchors: set[str] | None = None) -> str:

@@ -15,6 +15,7 @@ from graphbuild.formats import feed
 from graphbuild.model import routes
 from graphbuild.model.events import Event
 from graphbuild.model.knowledge import KnowledgeBase
+from graphbuild.model.timeline import MAX_FEED_ENTRIES
 from graphbuild.site.context import Site
 
 
@@ -32,6 +33,7 @@ def changes_feed(site: Site, feed_src: str, claim_type: str | None = None) -> st
     if claim_type is not None:
         title += f" ({claim_type} claims)"
         events = [(commit, event) for commit, event in events if claim_type in _types(kb, event)]
+    events = events[:MAX_FEED_ENTRIES]  # the newest; the changes page keeps the rest
 
     def link(event: Event) -> str:
         if event.claim is not None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from graphbuild.common.diagnostics import Diagnostic, error
 from graphbuild.model.citations import Citation
 from graphbuild.model.claims import Claim
 from graphbuild.model.config import Config
-from graphbuild.common.diagnostics import Diagnostic, error
 from graphbuild.model.knowledge import BrokenClaim, KnowledgeBase, SourcePage, read_body
 from graphbuild.model.scan import Fence, Source
 from graphbuild.site.context import Site
@@ -52,6 +52,19 @@ def rewrite_page(
     claim whose id was taken first, elsewhere, stays as its editor wrote it). ``broken``, if
     given, is what a claim block that could not be read shows instead of its YAML; ``tail``
     (a numeric style's reference list) is added as a block of its own at the end."""
+    return substitute(page.body, page_replacements(page, kb, citation, card, broken, tail))
+
+
+def page_replacements(
+    page: SourcePage,
+    kb: KnowledgeBase,
+    citation: Callable[[Citation], str],
+    card: Callable[[Claim], str],
+    broken: Callable[[BrokenClaim], str] | None = None,
+    tail: str = "",
+) -> list[Replacement]:
+    """What ``rewrite_page`` replaces, as ranges of the page body: the gate finds the line of
+    something it removed by rendering the body up to a line with these applied."""
     replacements = [(c.start, c.end, citation(c)) for c in page.citations]
     for claim, block in zip(page.claims, page.blocks, strict=True):
         if kb.claims.get(claim.id) is claim:
@@ -61,7 +74,7 @@ def rewrite_page(
     if tail:
         end = len(page.body)
         replacements.append((end, end, f"\n\n{tail}\n"))
-    return substitute(page.body, replacements)
+    return replacements
 
 
 def page_markdown(
@@ -73,6 +86,19 @@ def page_markdown(
     broken: bool = False,
     hold_list: bool = True,
 ) -> str:
+    """``page_edits``' replacements made: the page's Markdown as the engine renders it."""
+    return substitute(page.body, page_edits(page, prose, cards, hold, broken=broken, hold_list=hold_list))
+
+
+def page_edits(
+    page: SourcePage,
+    prose: Site,
+    cards: Site,
+    hold: Callable[[str, str], str],
+    *,
+    broken: bool = False,
+    hold_list: bool = True,
+) -> list[Replacement]:
     """A page's Markdown as every publishing path writes it: each citation in ``prose``'s
     words (a site whose values Markdown reads as text, on the Markdown tree), each card made
     by ``cards`` and held out of the Markdown by ``hold(html, claim id)``, which returns what
@@ -83,7 +109,7 @@ def page_markdown(
     numbering = prose.studies.numbering(page)
     references = prose.studies.reference_list(numbering, src)
     shown = (lambda b: hold(cards.claims.broken([str(d) for d in b.diagnostics]), "")) if broken else None
-    return rewrite_page(
+    return page_replacements(
         page,
         prose.kb,
         lambda cited: prose.studies.citation(cited, src, numbering),
@@ -122,5 +148,6 @@ def reconcile(page: SourcePage, markdown: str, config: Config) -> tuple[SourcePa
         [found[claim.id] for claim in kept],
         fresh.citations,
         fresh.broken,
+        page.meta,
     )
     return placed, diagnostics
