@@ -326,3 +326,22 @@ def test_legitimate_material_markup_is_published_as_its_engine_wrote_it(tmp_path
     assert content.search(ours).group(1) == without_indentation(expected)  # type: ignore[union-attr]
     for made in ('class="admonition note"', "tabbed-set", 'id="special"', "twemoji", "__codelineno-", "footnote"):
         assert made in ours, made
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", pytest.param("zensical", marks=NO_ZENSICAL)])
+def test_finish_gates_the_heading_that_opens_a_page(tmp_path: Path, engine: str) -> None:
+    """A page's first heading stays its first element (engines take the page's title from
+    it) and passes the gate with the rest of the page."""
+    hostile = '# Title <img src="x" onerror="alert(1)">\n\nWords.\n'
+    root = corpus_site(tmp_path / "site", {})
+    (root / "docs" / "titled.md").write_text(hostile, encoding="utf-8")
+    (root / "docs" / "plain.md").write_text("# A plain title\n\nWords.\n", encoding="utf-8")
+    tree = tmp_path / "tree"
+    write_markdown_tree(load_project(root), tree)
+    site = _engine_build(tree, engine)
+    done = finish_site(tree, site)
+    titled = (site / "titled" / "index.html").read_text(encoding="utf-8")
+    assert "onerror" not in titled and "<h1" in _article(titled)
+    assert any(p.startswith("titled/index.html: ") for p in done.problems)
+    plain = (site / "plain" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<title>A plain title\b", plain), re.findall(r"<title>.*?</title>", plain)

@@ -90,7 +90,8 @@ class PartsWriter:
         Python-Markdown's footnotes, which it adds after the body, are put before the end."""
         start, end = _marks(self.stand_ins)
         tail = f"\n\n{FOOTNOTES_HERE}\n" if footnotes else ""
-        return f"<!--{start}-->\n\n{body}\n{tail}\n<!--{end}-->\n"
+        heading, rest = _leading_title(body)  # an engine takes a page's title from a first heading
+        return f"{heading}<!--{start}-->\n\n{rest}\n{tail}\n<!--{end}-->\n"
 
     def _write(self, record: dict[str, Any]) -> None:
         self._file.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
@@ -264,7 +265,10 @@ def _gated(
             "change them?), so it cannot pass the gate; nothing of it is published"
         )
     opened, closed = _comment_around(text, first, len(start)), _comment_around(text, last, len(end))
-    region = text[opened[1] : closed[0]]
+    head, region, tail = text[: opened[0]], text[opened[1] : closed[0]], text[closed[1] :]
+    if head.rstrip().endswith("</h1>"):  # the page's title, which opens its content, is gated too
+        at = head.rfind("<h1")
+        head, region = head[:at], head[at:] + region
     words = {markup: f"gbslot{stand_ins.nonce}n{n}x" for n, markup in enumerate(slots)}
     for markup, word in words.items():
         region = region.replace(markup, word, 1)
@@ -273,7 +277,18 @@ def _gated(
     for markup, word in words.items():
         cleaned = cleaned.replace(word, markup, 1)
     problems = [f"{dest}: {removal}" for removal in removed]
-    return text[: opened[0]] + cleaned + text[closed[1] :], problems
+    return head + cleaned + tail, problems
+
+
+_TITLE_LINE = re.compile(r"\A(?:[ \t]*\n)*(?:# [^\n]*|[^\n]*\S[^\n]*\n=+[ \t]*)\n")
+
+
+def _leading_title(body: str) -> tuple[str, str]:
+    """A body's first level-one heading, when it opens the body, and the rest: an engine
+    (MkDocs, Zensical) takes a page's title from a heading that is the page's first element,
+    so the gate's mark goes after it, and ``_gated`` takes the heading into the region."""
+    found = _TITLE_LINE.match(body)
+    return (found.group(0) + "\n", body[found.end() :]) if found else ("", body)
 
 
 def _comment_around(text: str, at: int, length: int) -> tuple[int, int]:
