@@ -208,9 +208,10 @@ def test_markdown_tree_keeps_front_matter_and_line_endings_apart(sites, tmp_path
     crlf = (tmp_path / "tree" / "docs" / "crlf.md").read_text(encoding="utf-8")
     assert "[@" not in crlf and crlf.count('<a class="gb-cite"') == 2 and "\r" not in crlf
     front = (tmp_path / "tree" / "docs" / "front-matter.md").read_text(encoding="utf-8")
-    # The front matter as the tree writes it (each value escaped), then the body between the
-    # marks of the region finish passes through the gate.
-    assert re.match(r'---\ntitle: "Front matter"\n---\n\n<!--gbgatestart\w+-->\n\n# Page\n', front), front[:120]
+    # The front matter as the tree writes it (each value escaped), the page's opening heading
+    # (engines title a page from it), then the body between the marks of the region finish
+    # passes through the gate.
+    assert re.match(r'---\ntitle: "Front matter"\n---\n\n# Page\n\n<!--gbgatestart\w+-->\n', front), front[:120]
     assert "Closing paragraph." in front
 
 
