@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphbuild.common.diagnostics import did_you_mean
 from graphbuild.model.vocabulary import APPROACH, CERTAINTY, STARTING_POINTS, VERY_LOW_EITHER
 
 DEFAULT_LEVELS: dict[int, list[str]] = {
@@ -34,6 +35,25 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where the site's options are written, so that a message about a value the site's
+    vocabulary lacks can say where to add it. ``lines``: (option, line) for each option the
+    file gives; ``plugin_line``: the graphbuild plugin's own line, where an option not
+    given would go."""
+
+    path: str = "mkdocs.yml"
+    plugin_line: int = 1
+    lines: tuple[tuple[str, int], ...] = ()
+
+    def line_of(self, name: str) -> int | None:
+        return next((line for option, line in self.lines if option == name), None)
+
+    def where(self, name: str) -> str:
+        """``mkdocs.yml:7``: the option's line, else the plugin's."""
+        return f"{self.path}:{self.line_of(name) or self.plugin_line}"
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything the core needs to know about a site (see ``OPTIONS`` for each option).
 
@@ -51,6 +71,7 @@ class Config:
     allowed_hosts: list[str] = field(default_factory=list)
     citation_style: str = DEFAULT_CITATION_STYLE
     bibtex_omit_fields: list[str] = field(default_factory=list)
+    origin: Origin = field(default_factory=Origin, compare=False)
 
     def __post_init__(self) -> None:
         validate_levels(self.levels)
@@ -59,7 +80,8 @@ class Config:
         object.__setattr__(self, "_design_levels", {d: level for level, ds in self.levels.items() for d in ds})
         for design in self.starting_points:
             if design not in self.design_levels:
-                raise ConfigError(f"option 'starting_points': design '{design}' is not in the levels")
+                hint = did_you_mean(design, self.design_levels)
+                raise ConfigError(f"option 'starting_points': design '{design}' is not in the levels{hint}")
 
     def starting_point(self, design: str | None) -> dict[str, str]:
         """Where evidence of this design starts under each approach that admits it."""
@@ -78,6 +100,27 @@ class Config:
     def design_order(self) -> list[str]:
         """Every design, strongest level first, in the order the scheme lists them."""
         return [d for level in sorted(self.levels) for d in self.levels[level]]
+
+    def unknown(self, noun: str, value: str, option: str) -> str:
+        """What an editor reads about a ``value`` that the site's vocabulary ``option``
+        (``claim_types``, ``groups`` or ``levels``) lacks: what may have been meant, where
+        to add it, and what there is. A newcomer's first claims use words of their own
+        field, and the defaults are one field's words."""
+        allowed = self.design_order if option == "levels" else list(getattr(self, option))
+        given = self.origin.line_of(option) is not None
+        if option == "levels":
+            change = (
+                f"add '{value}' to a level under levels in {self.origin.where(option)}"
+                if given
+                else f"give the graphbuild plugin a levels scheme that lists '{value}' in {self.origin.where(option)}"
+            )
+        elif given:
+            change = f"add '{value}' to {option} in {self.origin.where(option)}"
+        else:
+            listed = ", ".join([*allowed, value])
+            change = f"add {option}: [{listed}] to the graphbuild plugin's options in {self.origin.where(option)}"
+        hint = did_you_mean(value, allowed)
+        return f"unknown {noun} '{value}'{hint}; {change}, or use one of: {', '.join(allowed)}"
 
 
 @dataclass(frozen=True)
@@ -148,9 +191,11 @@ def _starting_points(value: Any) -> dict[str, dict[str, str]]:
             raise ConfigError(f"{name}: design {design!r} needs a mapping such as {{grade: low}}")
         for approach, certainty in points.items():
             if approach not in APPROACH:
-                raise ConfigError(f"{name}: unknown approach {approach!r} (expected: {', '.join(APPROACH)})")
+                hint = did_you_mean(str(approach), APPROACH)
+                raise ConfigError(f"{name}: unknown approach {approach!r}{hint} (expected: {', '.join(APPROACH)})")
             if certainty not in CERTAINTY:
-                raise ConfigError(f"{name}: unknown certainty {certainty!r} (expected: {', '.join(CERTAINTY)})")
+                hint = did_you_mean(str(certainty), CERTAINTY)
+                raise ConfigError(f"{name}: unknown certainty {certainty!r}{hint} (expected: {', '.join(CERTAINTY)})")
     return value
 
 
@@ -187,12 +232,13 @@ OPTIONS: tuple[Option, ...] = (
 OPTION_NAMES = tuple(option.name for option in OPTIONS)
 
 
-def config_from_mapping(options: dict[str, Any]) -> Config:
-    """A Config from the plugin's options in ``mkdocs.yml``; an option given as null (or,
-    for a list, left empty) keeps its default. Options it does not know are left out:
-    ``graphbuild.model.project.option_problems`` reports them where they are written."""
+def config_from_mapping(options: dict[str, Any], origin: Origin | None = None) -> Config:
+    """A Config from the plugin's options in ``mkdocs.yml`` (written where ``origin`` says);
+    an option given as null (or, for a list, left empty) keeps its default. Options it does
+    not know are left out: ``graphbuild.model.project.option_problems`` reports them where
+    they are written."""
     values = {o.name: o.read(options[o.name]) for o in OPTIONS if options.get(o.name) not in (None, [], {})}
-    return Config(**values)
+    return Config(**values, origin=origin or Origin())
 
 
 def validate_levels(levels: Any) -> None:
