@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from pathlib import Path
 
+from graphbuild import __version__
 from graphbuild.common.background import BackgroundError
 from graphbuild.common.diagnostics import Severity, failing, has_errors, printable
 from graphbuild.history.compare import FORMATS, load_state
@@ -41,8 +43,9 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    plan = _plan(args, dated=False)
-    kb, diagnostics = plan.kb, plan.diagnostics
+    """The counts, and the problems and notes as ``check`` counts them."""
+    plan = _plan(args)
+    kb, diagnostics = plan.kb, check_build(plan)
     cited = kb.cited
     stances = Counter(e.stance for c in kb.claims.values() for e in c.evidence)
     levels = Counter(s.level for s in cited.values() if s.level is not None)
@@ -136,19 +139,30 @@ def _diff(args: argparse.Namespace) -> int:
     return 1 if found else 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="graphbuild", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"graphbuild {__version__}")
     parser.add_argument("--root", default=".", help="the site's folder (holding mkdocs.yml)")
+    # ``--root`` is read before or after the command; given after it, it must not be reset
+    # to the default by the command's own parser, hence SUPPRESS there.
+    site = argparse.ArgumentParser(add_help=False)
+    site.add_argument("--root", default=argparse.SUPPRESS, help="the site's folder (holding mkdocs.yml)")
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="validate claims and references; exit 1 on errors")
+    _add_commands(commands, [site])
+    return parser
+
+
+def _add_commands(commands: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    check = commands.add_parser("check", help="validate claims and references; exit 1 on errors", parents=parents)
     check.add_argument("--strict", action="store_true", help="also fail on warnings")
     check.set_defaults(run=_check)
-    commands.add_parser("stats", help="count claims, studies, stances and levels").set_defaults(run=_stats)
-    exporter = commands.add_parser("export", help="write one of the exports the site publishes")
+    stats = commands.add_parser("stats", help="count claims, studies, stances and levels", parents=parents)
+    stats.set_defaults(run=_stats)
+    exporter = commands.add_parser("export", help="write one of the exports the site publishes", parents=parents)
     exporter.add_argument("--format", choices=registry.export_formats(), default="json")
     exporter.add_argument("--output", default="-", help="file to write ('-' for standard output)")
     exporter.set_defaults(run=_export)
-    render = commands.add_parser("render", help="write a plain Markdown tree for other engines")
+    render = commands.add_parser("render", help="write a plain Markdown tree for other engines", parents=parents)
     render.add_argument("--output", required=True, help="folder to write the tree into")
     render.set_defaults(run=_render)
     finisher = commands.add_parser(
@@ -160,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     differ = commands.add_parser(
         "diff",
         help="evidence events between two states (git revisions, built sites, site folders or graph.json files)",
+        parents=parents,
     )
     differ.add_argument("old", help="the earlier state: a revision, a folder or a graph.json")
     differ.add_argument("new", help="the later state, likewise")
@@ -173,12 +188,21 @@ def main(argv: list[str] | None = None) -> int:
         "(any, contested-without-certainty-change)",
     )
     differ.set_defaults(run=_diff)
-    args = parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     try:
-        return args.run(args)
+        code: int = args.run(args)
+        sys.stdout.flush()  # a reader that stopped early (``| head``) shows here, not at exit
+    except BrokenPipeError:
+        # The reader has what it wanted; Python would otherwise report the pipe at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except (ConfigError, OSError, BackgroundError) as exc:
         print(f"graphbuild: {exc}", file=sys.stderr)
         return 2
+    return code
 
 
 if __name__ == "__main__":
