@@ -155,7 +155,9 @@ def _notes(evidence: str, fields: str = "") -> list[tuple[int, str]]:
     [
         pytest.param("  - sr1\n", "", [8], id="a-review-alone"),
         pytest.param("  - cohort1\n  - key: sr1\n    stance: no-effect\n", "", [9], id="beside-weaker-studies"),
-        pytest.param("  - sr1\n", "certainty: high\n", [9], id="rated-too"),
+        pytest.param("  - sr1\n", "certainty: high\n", [9], id="rated-on-that-start"),
+        pytest.param("  - sr1\n", "certainty: moderate\nbecause: {imprecision: Few.}\n", [10], id="moderate"),
+        pytest.param("  - sr1\n", "certainty: low\nbecause: {imprecision: Few.}\n", [], id="rated-down-already"),
         pytest.param("  - key: sr1\n    design: systematic-review\n", "", [], id="said-to-be-of-trials"),
         pytest.param("  - key: sr1\n    design: cohort\n", "", [], id="said-to-be-of-cohorts"),
         pytest.param("  - sr1\n  - rct1\n", "", [], id="a-trial-starts-high-anyway"),

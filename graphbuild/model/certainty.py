@@ -203,8 +203,11 @@ def _review_of_what(
     """GRADE starts a systematic review at high because it pooled randomised trials; one of
     cohort studies starts low. When only reviews whose design comes from the ``.bib`` bring
     a claim to high, nothing says which they are: a note asks (once the item gives its own
-    ``design``, the editor has answered)."""
+    ``design``, the editor has answered). It asks where the answer matters: the claim is not
+    rated (the start shown is high) or rated moderate or high, resting on that start."""
     if approach != "grade" or start != "high":
+        return []
+    if claim.certainty is not None and _RANK[claim.certainty] < _RANK["moderate"]:
         return []
     high = [
         e
