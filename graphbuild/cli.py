@@ -1,4 +1,4 @@
-"""``graphbuild check | stats | export | render | finish | diff``: the same core as the plugin, from a shell."""
+"""``graphbuild new | check | stats | export | render | finish | diff``: the same core as the plugin, from a shell."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from graphbuild.model.config import ConfigError
 from graphbuild.model.events import breaches, diff, fail_on_names
 from graphbuild.model.project import load_project
 from graphbuild.model.vocabulary import CERTAINTY_VALUES
+from graphbuild.publishing import new
 from graphbuild.publishing.finish import FinishError, finish_site
 from graphbuild.publishing.markdown_tree import write_markdown_tree
 from graphbuild.publishing.pipeline import BuildPlan, check_build, plan_build
@@ -118,6 +119,33 @@ def _finish(args: argparse.Namespace) -> int:
     return 1 if done.problems else 0
 
 
+def _new(args: argparse.Namespace) -> int:
+    """Write a new knowledge base; what is not given on the command line is asked for when
+    someone is at the terminal, else the defaults are taken (and said)."""
+    folder = Path(args.folder)
+    reason = new.refusal(folder, args.force)
+    if reason:
+        raise new.NewError(reason)
+    ask = sys.stdin.isatty() and sys.stdout.isatty()
+    name = args.name or _answer(ask, "Name of the knowledge base", new.default_name(folder))
+    types = args.claim_types or _answer(ask, "Claim types (comma-separated)", ", ".join(new.Starter("").claim_types))
+    groups = args.groups or _answer(ask, "Groups a claim may concern", ", ".join(new.DEFAULT_GROUPS))
+    starter = new.Starter(
+        name, new.vocabulary("claim_types", types), new.vocabulary("groups", groups), args.requirement
+    )
+    written = new.write_knowledge_base(folder, starter, force=args.force)
+    print(new.next_steps(folder, written))
+    return 0
+
+
+def _answer(ask: bool, question: str, default: str) -> str:
+    """The answer to ``question``, or ``default`` when it is left empty or no one is asked."""
+    if not ask:
+        print(f"{question}: {default}", file=sys.stderr)
+        return default
+    return input(f"{question} [{default}]: ").strip() or default
+
+
 def _fail_on(value: str) -> list[str]:
     names = [name.strip() for name in value.split(",") if name.strip()]
     unknown = [name for name in names if name not in fail_on_names()]
@@ -153,6 +181,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_commands(commands: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    starter = commands.add_parser("new", help="write a new knowledge base that builds at once")
+    starter.add_argument("folder", help="where to write it (a new or empty folder)")
+    starter.add_argument("--name", help="the site's name (asked for, or made from the folder's name)")
+    starter.add_argument("--claim-types", help="the claim types editors may use, comma-separated")
+    starter.add_argument("--groups", help="who a claim may concern, comma-separated")
+    starter.add_argument(
+        "--requirement",
+        default=new.Starter("").requirement,
+        help="the graphbuild the knowledge base installs, as pip writes it (default: %(default)s; before a "
+        "release is on the package index, a git URL such as 'graphbuild @ git+https://...@vX.Y.Z')",
+    )
+    starter.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    starter.set_defaults(run=_new)
     check = commands.add_parser("check", help="validate claims and references; exit 1 on errors", parents=parents)
     check.add_argument("--strict", action="store_true", help="also fail on warnings")
     check.set_defaults(run=_check)
@@ -199,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         # The reader has what it wanted; Python would otherwise report the pipe at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    except (ConfigError, OSError, BackgroundError) as exc:
+    except (ConfigError, OSError, BackgroundError, new.NewError) as exc:
         print(f"graphbuild: {exc}", file=sys.stderr)
         return 2
     return code
