@@ -126,11 +126,25 @@ class Config:
 @dataclass(frozen=True)
 class Option:
     """One option: ``read`` turns the value written in ``mkdocs.yml`` into the Config's
-    value, or raises ConfigError naming the option."""
+    value, or raises ConfigError naming the option. ``doc``: its line in the options
+    reference (Markdown); ``default``: how the reference shows a default that is not a
+    plain value (else it is read from ``Config``)."""
 
     name: str
     doc: str
     read: Callable[[Any], Any]
+    default: str = ""
+
+    def shown_default(self) -> str:
+        """The option's default as the reference shows it."""
+        if self.default:
+            return self.default
+        value = getattr(Config(), self.name)
+        if isinstance(value, bool):
+            return f"`{str(value).lower()}`"
+        if isinstance(value, list):
+            return ", ".join(f"`{v}`" for v in value) or "none"
+        return f"`{value}`"
 
 
 def _path(value: Any) -> str:
@@ -206,30 +220,75 @@ def _hosts(value: Any) -> list[str]:
 
 
 OPTIONS: tuple[Option, ...] = (
-    Option("bibliography", "path of the BibTeX file, from the folder of mkdocs.yml", _path),
-    Option("levels", "mapping of evidence level (1 strongest) to the designs graded at it", lambda v: _levels(v)),
+    Option("bibliography", "path of the BibTeX file, from the folder of `mkdocs.yml`", _path),
+    Option(
+        "levels",
+        "mapping of evidence level (1 strongest) to the designs graded at it, replacing the whole scheme",
+        lambda v: _levels(v),
+        "the scheme below",
+    ),
     Option("claim_types", "the claim types editors may use", _vocabulary("claim_types")),
     Option("groups", "who a claim may concern", _vocabulary("groups")),
-    Option("nav", "append an Evidence section to an explicit nav", _flag("nav")),
+    Option(
+        "nav",
+        "add an *Evidence* section with the generated pages to the navigation: after the site's own `nav`, or "
+        "after the pages MkDocs would list where the site has none",
+        _flag("nav"),
+    ),
     Option(
         "starting_points",
-        "where a design's evidence starts, per approach, replacing the default for that design",
+        "where each design's evidence starts, per approach (`{grade: low}`), replacing the default for the "
+        "designs it names",
         _starting_points,
+        "the table below",
     ),
-    Option("require_certainty", "make a claim without a certainty rating an error", _flag("require_certainty")),
-    Option("allowed_hosts", "hosts that pages may load images and media from", lambda v: _hosts(v)),
+    Option(
+        "require_certainty",
+        "make a claim without a `certainty` rating an error instead of a note",
+        _flag("require_certainty"),
+    ),
+    Option(
+        "allowed_hosts",
+        "hosts that editors' pages may load images and media from (anything else a page would fetch from another "
+        "host is an error)",
+        lambda v: _hosts(v),
+    ),
     Option(
         "citation_style",
-        "how references and citations read: apa, vancouver (numbered) or a .csl file, from the folder of mkdocs.yml",
+        "how references and citations read: `apa` (author-year, APA 7), `vancouver` (numbered, as NLM and ICMJE "
+        "write them) or the path of a `.csl` file from the folder of `mkdocs.yml`",
         _citation_style,
     ),
     Option(
         "bibtex_omit_fields",
-        "BibTeX fields left out of the citation exports, besides design, file, owner and timestamp",
+        "BibTeX fields to leave out of the citation exports, besides `design`, `file`, `owner` and `timestamp` "
+        "(`[abstract, keywords]`, say)",
         _field_names,
     ),
 )
 OPTION_NAMES = tuple(option.name for option in OPTIONS)
+
+
+def options_table() -> str:
+    """Every option as the reference's Markdown table, made from ``OPTIONS`` and ``Config``'s
+    defaults: the page that documents them is held to it by a test."""
+    rows = ["| option | default | what it does |", "| --- | --- | --- |"]
+    rows += [f"| `{o.name}` | {o.shown_default()} | {o.doc} |" for o in OPTIONS]
+    return "\n".join(rows) + "\n"
+
+
+def designs_table() -> str:
+    """The default designs, their levels and where each starts under each approach, as the
+    reference's Markdown table (a test holds the page to it)."""
+    config = Config()
+    names = {"grade": "GRADE", "cerqual": "GRADE-CERQual"}
+    rows = ["| design | level | " + " | ".join(f"starts under {n}" for n in names.values()) + " |"]
+    rows.append("| --- | --- | " + " | ".join("---" for _ in names) + " |")
+    for design in config.design_order:
+        start = config.starting_point(design)
+        cells = [start[a].replace("-", " ") if a in start else "—" for a in names]
+        rows.append(f"| `{design}` | {config.level_of(design)} | " + " | ".join(cells) + " |")
+    return "\n".join(rows) + "\n"
 
 
 def config_from_mapping(options: dict[str, Any], origin: Origin | None = None) -> Config:
