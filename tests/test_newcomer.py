@@ -169,3 +169,37 @@ def test_a_grade_start_from_a_review_asks_what_it_pooled(evidence: str, fields: 
     assert [line for line, _ in notes] == asked
     for _, message in notes:
         assert message.startswith("claim 'c' starts at high under GRADE only through the systematic review sr1")
+
+
+# -- errors never vanish -------------------------------------------------------------------------
+
+BROKEN_PAGE = INDEX_MD.replace("    stance: no-effect", "    stance: support")
+
+
+def test_a_broken_claim_fails_a_build_that_is_not_strict(site: Path) -> None:
+    """``strict: false`` and no ``--strict``: the build stops at the claim's line, and neither
+    a first build nor one over a good site writes anything."""
+    settings = "strict: false\n" + (site / "mkdocs.yml").read_text(encoding="utf-8")
+    write_site(site, {"mkdocs.yml": settings, "docs/index.md": BROKEN_PAGE})
+    command = [str(Path(sys.executable).parent / "mkdocs"), "build"]
+    failed = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=300)
+    assert failed.returncode != 0
+    assert "docs/index.md:17: error: unknown stance 'support' (did you mean 'supports'?)" in failed.stderr
+    assert not (site / "site").exists()
+    write_site(site, {"docs/index.md": INDEX_MD})
+    assert subprocess.run(command, cwd=site, capture_output=True, timeout=300).returncode == 0
+    before = {p: p.read_bytes() for p in (site / "site").rglob("*") if p.is_file()}
+    write_site(site, {"docs/index.md": BROKEN_PAGE})
+    assert subprocess.run(command, cwd=site, capture_output=True, timeout=300).returncode != 0
+    assert {p: p.read_bytes() for p in (site / "site").rglob("*") if p.is_file()} == before
+
+
+def test_the_broken_claim_box_says_what_is_true(site: Path) -> None:
+    """Only ``mkdocs serve`` shows the box, and it says that any other build stops."""
+    write_site(site, {"docs/index.md": BROKEN_PAGE})
+    html = (build(site, strict=False, serving=True) / "index.html").read_text(encoding="utf-8")
+    box = html[html.index('<div class="gb-broken"') :]
+    box = box[: box.index("</div>")]
+    assert "only while previewing with <code>mkdocs serve</code>" in box
+    assert "<code>mkdocs build</code>, strict or not, stops on these problems and publishes nothing" in box
+    assert "docs/index.md:17: error: unknown stance" in box
