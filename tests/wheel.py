@@ -47,15 +47,20 @@ def clean_environment() -> dict[str, str]:
     return {**environment, "NO_MKDOCS_2_WARNING": "1"}
 
 
+_NOT_SOURCES = (".git", ".venv", "site", "build", "dist", ".cache", "__pycache__", "*.egg-info", ".*_cache")
+
+
 def source_tree(target: Path) -> Path:
     """The files a commit of this checkout would hold (tracked, and new files git does not
-    ignore), links kept as links: a file left out of git fails here as on a clean clone."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO,
-        capture_output=True,
-        check=True,
-    ).stdout.split(b"\0")
+    ignore), links kept as links: a file left out of git fails here as on a clean clone.
+    Outside a git checkout (an unpacked sdist), the folder less what builds leave in it."""
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO, capture_output=True
+    )
+    if listing.returncode != 0 or not (REPO / ".git").exists():
+        shutil.copytree(REPO, target, symlinks=True, ignore=shutil.ignore_patterns(*_NOT_SOURCES))
+        return target
+    listed = listing.stdout.split(b"\0")
     for name in filter(None, (n.decode() for n in listed)):
         source = REPO / name
         if not source.exists() and not source.is_symlink():
