@@ -10,9 +10,9 @@ from pathlib import Path
 
 from graphbuild import __version__
 from graphbuild.common.background import BackgroundError
-from graphbuild.common.diagnostics import Severity, failing, has_errors, printable
+from graphbuild.common.diagnostics import Severity, did_you_mean, failing, has_errors, printable
 from graphbuild.history.compare import FORMATS, load_state
-from graphbuild.model.config import ConfigError
+from graphbuild.model.config import DEFAULT_CLAIM_TYPES, ConfigError
 from graphbuild.model.events import breaches, diff, fail_on_names
 from graphbuild.model.project import load_project
 from graphbuild.model.vocabulary import CERTAINTY_VALUES
@@ -128,7 +128,7 @@ def _new(args: argparse.Namespace) -> int:
         raise new.NewError(reason)
     ask = sys.stdin.isatty() and sys.stdout.isatty()
     name = args.name or _answer(ask, "Name of the knowledge base", new.default_name(folder))
-    types = args.claim_types or _answer(ask, "Claim types (comma-separated)", ", ".join(new.Starter("").claim_types))
+    types = args.claim_types or _answer(ask, "Claim types (comma-separated)", ", ".join(DEFAULT_CLAIM_TYPES))
     groups = args.groups or _answer(ask, "Groups a claim may concern", ", ".join(new.DEFAULT_GROUPS))
     starter = new.Starter(
         name, new.vocabulary("claim_types", types), new.vocabulary("groups", groups), args.requirement
@@ -150,8 +150,9 @@ def _fail_on(value: str) -> list[str]:
     names = [name.strip() for name in value.split(",") if name.strip()]
     unknown = [name for name in names if name not in fail_on_names()]
     if unknown or not names:
+        hints = "".join(did_you_mean(name, fail_on_names()) for name in unknown)
         raise argparse.ArgumentTypeError(
-            f"unknown event or policy {', '.join(map(repr, unknown))} (expected: {', '.join(fail_on_names())})"
+            f"unknown event or policy {', '.join(map(repr, unknown))}{hints} (expected: {', '.join(fail_on_names())})"
         )
     return names
 
@@ -188,7 +189,7 @@ def _add_commands(commands: argparse._SubParsersAction, parents: list[argparse.A
     starter.add_argument("--groups", help="who a claim may concern, comma-separated")
     starter.add_argument(
         "--requirement",
-        default=new.Starter("").requirement,
+        default=new.DEFAULT_REQUIREMENT,
         help="the graphbuild the knowledge base installs, as pip writes it (default: %(default)s; before a "
         "release is on the package index, a git URL such as 'graphbuild @ git+https://...@vX.Y.Z')",
     )

@@ -183,3 +183,9 @@ def test_a_malformed_entry_is_named_with_the_field_left_open(text: str, expected
     bibliography, diagnostics = parse_bibliography(text, "refs.bib", Config())
     assert [str(d) for d in diagnostics] == [expected]
     assert list(bibliography.studies) == kept
+
+
+def test_a_misspelt_fail_on_event_is_suggested(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["diff", "HEAD", "HEAD", "--fail-on", "claim-removd"])
+    assert "unknown event or policy 'claim-removd' (did you mean 'claim-removed'" in capsys.readouterr().err

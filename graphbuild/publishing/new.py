@@ -40,6 +40,7 @@ FILES: tuple[tuple[str, str], ...] = (
 )
 # The peer-worker site's groups name its own field; these suit most of health care.
 DEFAULT_GROUPS = ("patients", "carers", "staff", "services")
+DEFAULT_REQUIREMENT = f"graphbuild=={__version__}"  # a release on the package index
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -55,7 +56,7 @@ class Starter:
     name: str
     claim_types: tuple[str, ...] = tuple(DEFAULT_CLAIM_TYPES)
     groups: tuple[str, ...] = DEFAULT_GROUPS
-    requirement: str = f"graphbuild=={__version__}"
+    requirement: str = DEFAULT_REQUIREMENT
 
 
 def default_name(folder: Path) -> str:
