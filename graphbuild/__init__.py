@@ -4,4 +4,4 @@ The core in this package knows nothing of MkDocs; ``graphbuild.mkdocs_plugin`` i
 thin adapter that plugs it into a build.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.3.0"

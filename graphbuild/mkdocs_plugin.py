@@ -31,6 +31,7 @@ from graphbuild.publishing.gating import MarkdownRenderer
 from graphbuild.publishing.pipeline import Caches, gate_refusal, plan_build, refusal, settings_check
 from graphbuild.publishing.session import Session
 from graphbuild.site import registry
+from graphbuild.site.navigation import site_nav
 from graphbuild.site.registry import THEME_DIR, GeneratedPage, Planned
 from graphbuild.site.shell import Shell, StandIns
 
@@ -180,6 +181,9 @@ class GraphbuildPlugin(BasePlugin[_Options]):
                 elif item.asset is None and not item.is_page:
                     exports.append((file.abs_dest_path, item))
             build.exports(exports)
+        if config.nav is None and build.plan.project.config.nav:  # else each of our pages nests as a section
+            in_nav = [f.src_uri for f in files.documentation_pages() if not f.generated_by and f.inclusion.is_in_nav()]
+            config.nav = site_nav(in_nav)
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:

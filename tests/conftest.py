@@ -174,3 +174,27 @@ def config_error(config_file: Path) -> str:
     finally:
         logger.removeHandler(handler)
     return ""
+
+
+@pytest.fixture(scope="session")
+def installed_wheel(tmp_path_factory: pytest.TempPathFactory):
+    """graphbuild's sdist and wheel, built by PyPA ``build``, the wheel installed alone into a
+    clean virtual environment (``tests/wheel.py``)."""
+    from .wheel import build_and_install
+
+    return build_and_install(tmp_path_factory.mktemp("wheel"))
+
+
+WHEEL_KB_ARGS = ("--name", "Exercise for depression", "--claim-types", "effect,harm", "--groups", "adults,older-adults")
+
+
+@pytest.fixture(scope="session")
+def wheel_kb(installed_wheel, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A knowledge base written by the installed wheel's ``graphbuild new`` and built by
+    ``mkdocs build --strict`` in its folder, as a newcomer would: its folder (``site/`` in it)."""
+    root = tmp_path_factory.mktemp("wheel-kb") / "kb"
+    made = installed_wheel.run("graphbuild", "new", str(root), *WHEEL_KB_ARGS, cwd=root.parent)
+    assert made.returncode == 0, made.stdout + made.stderr
+    built = installed_wheel.run("python", "-m", "mkdocs", "build", "--strict", cwd=root)
+    assert built.returncode == 0, built.stdout + built.stderr
+    return root

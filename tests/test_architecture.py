@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
 from graphbuild.model import vocabulary
-from graphbuild.model.config import OPTION_NAMES
+from graphbuild.model.config import OPTION_NAMES, Config, designs_table, options_table
 from graphbuild.model.scan import normalise_newlines, read_source, split_meta
 from graphbuild.site import registry
 
@@ -98,9 +98,9 @@ def test_the_body_is_what_mkdocs_hands_to_plugins(text: str) -> None:
 # -- one registry of what the site writes ---------------------------------------------------
 
 
-def test_readme_lists_every_generated_page_and_export() -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("The generated pages:") :]
+def test_the_reference_lists_every_generated_page_and_export() -> None:
+    reference = (REPO / "docs" / "reference" / "outputs.md").read_text(encoding="utf-8")
+    section = reference[reference.index("The generated pages:") :]
     section = section[: section.index("\n\n")]
     listed = set(re.findall(r"`([a-z][a-z/.<>-]*)`", section))
     pages = {p.src.replace("{slug}.md", "<key>/").removesuffix("index.md") for p in registry.PAGES}
@@ -113,11 +113,39 @@ def test_readme_lists_every_generated_page_and_export() -> None:
     assert pages | exports | families == listed
 
 
-def test_readme_documents_every_option() -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("| option | default | what it does |") :]
-    section = section[: section.index("\n\n")]
-    assert re.findall(r"^\| `([a-z_]+)` \|", section, re.M) == list(OPTION_NAMES)
+def _table(page: str, header: str) -> str:
+    text = (REPO / "docs" / "reference" / page).read_text(encoding="utf-8")
+    table = text[text.index(header) :]
+    return table[: table.index("\n\n") + 1]
+
+
+def test_the_options_reference_is_made_from_the_declaration() -> None:
+    """The table is ``options_table()``'s output; a changed option changes both or fails here."""
+    table = options_table()
+    assert _table("options.md", "| option | default | what it does |") == table, f"paste this table:\n{table}"
+    assert re.findall(r"^\| `([a-z_]+)` \|", table, re.M) == list(OPTION_NAMES)
+
+
+def test_the_designs_reference_is_made_from_the_scheme() -> None:
+    table = designs_table()
+    assert _table("options.md", "| design | level |") == table, f"paste this table:\n{table}"
+    assert len(table.splitlines()) == 2 + len(Config().design_order)
+
+
+def test_the_templates_reference_lists_every_template() -> None:
+    listed = re.findall(r"^\| `([a-z_]+\.html)` \|", _table("templates.md", "| template |"), re.M)
+    shipped = sorted(p.name for p in (PACKAGE / "site" / "templates").glob("*.html"))
+    assert sorted(listed) == shipped
+
+
+def test_this_sites_conventions_name_its_vocabulary() -> None:
+    from graphbuild.model.project import load_project
+
+    config = load_project(REPO).config
+    page = (REPO / "docs" / "conventions.md").read_text(encoding="utf-8")
+    for label, values in (("Claim types", config.claim_types), ("Groups", config.groups)):
+        line = next(line for line in page.splitlines() if line.startswith(f"- **{label}:**"))
+        assert re.findall(r"`([a-z-]+)`", line) == values
 
 
 def test_a_new_generated_page_is_one_entry_and_one_template(site: Path, monkeypatch, tmp_path: Path) -> None:

@@ -522,13 +522,13 @@ def test_without_a_site_url_identifiers_are_relative_to_the_document(site: Path)
     assert json.loads(card)["citation"][0] == {"@id": "studies/min2007/"}
 
 
-def test_the_readme_maps_each_stance_as_the_vocabulary_does() -> None:
+def test_the_reference_maps_each_stance_as_the_vocabulary_does() -> None:
     from graphbuild.model.vocabulary import STANCES
 
     from .conftest import REPO
 
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    table = readme[readme.index("| stance | properties of the claim |") :]
+    reference = (REPO / "docs" / "reference" / "citations.md").read_text(encoding="utf-8")
+    table = reference[reference.index("| stance | properties of the claim |") :]
     table = table[: table.index("\n\n")]
     rows = re.findall(r"^\| `([a-z-]+)` \| (.+) \|$", table, re.M)
     assert {stance: tuple(re.findall(r"`([^`]+)`", props)) for stance, props in rows} == {

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from graphbuild.common.diagnostics import Severity
 from graphbuild.formats.graph import build_graph
 from graphbuild.model.project import load_project
 from graphbuild.publishing.pipeline import analyse
@@ -15,10 +16,18 @@ from .conftest import REPO
 SEED = REPO.parent / "shared" / "seed" / "000_95b1eaeed3aba2be.txt"
 
 
+# A note that asks the editors what the pages have yet to say: which designs a review
+# pooled (the topic pages' links to pitt2013, a review of trials, give no design of their
+# own yet). Every other diagnostic, note or not, fails here.
+OPEN_QUESTION = "which designs did it pool?"
+
+
 @pytest.fixture(scope="module")
 def kb():
     kb, diagnostics = analyse(load_project(REPO))
-    assert [str(d) for d in diagnostics] == []
+    asked = [d for d in diagnostics if d.severity is Severity.NOTE and OPEN_QUESTION in d.message]
+    assert [str(d) for d in diagnostics if d not in asked] == []
+    assert all("systematic review pitt2013," in d.message for d in asked)
     return kb
 
 

@@ -110,7 +110,7 @@ BIB_CASES = [
     pytest.param(
         "malformed.bib",
         ["good1", "good2"],
-        [(8, "malformed entry: Expected a `=` after entry key")],
+        [(8, "malformed entry 'broken1': Expected a `=` after entry key")],
         id="malformed-entry",
     ),
     pytest.param(
@@ -135,7 +135,7 @@ BIB_CASES = [
     pytest.param(
         "unknown_design.bib",
         ["known", "unknown"],
-        [(12, "entry 'unknown': unknown design 'anecdote' (known: ")],
+        [(12, "entry 'unknown': unknown design 'anecdote'; give the graphbuild plugin a levels scheme")],
         id="unknown-design",
     ),
     pytest.param(

@@ -282,7 +282,7 @@ BAD_CLAIM = "# Page\n\n```claim\nid: {id}\nstatement: S.\ntype: anecdote\neviden
 def test_check_reads_every_markdown_page(site: Path, capsys, name: str) -> None:
     write_site(site, {f"docs/{name}": BAD_CLAIM.format(id="x")})
     code, out, _ = run(site, "check", capsys=capsys)
-    assert code == 1 and out.startswith(f"docs/{name}:6: error: unknown type 'anecdote' ") and out.count("\n") == 1
+    assert code == 1 and out.startswith(f"docs/{name}:6: error: unknown type 'anecdote';") and out.count("\n") == 1
 
 
 SKIPPED_PAGES = [

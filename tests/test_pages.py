@@ -199,7 +199,7 @@ def test_line_numbers_are_the_files_even_after_front_matter() -> None:
     text = "---\ntitle: T\n---\n\n\n# Page\n\n[@nope]\n\n"
     text += "```claim\nid: x\nstatement: S.\ntype: rumour\nevidence: [a]\n```\n"
     page, diagnostics = read_page("p.md", "docs/p.md", text, Config())
-    assert [(d.line, d.message.split(" (")[0]) for d in diagnostics] == [(13, "unknown type 'rumour'")]
+    assert [(d.line, d.message.split(";")[0]) for d in diagnostics] == [(13, "unknown type 'rumour'")]
     assert [c.line for c in page.citations] == [8]
 
 

@@ -290,8 +290,10 @@ def test_repository_site_passes_check() -> None:
     from graphbuild.model.project import load_project
     from graphbuild.publishing.pipeline import analyse
 
+    from .test_content import OPEN_QUESTION
+
     kb, diagnostics = analyse(load_project(REPO))
-    assert [str(d) for d in diagnostics] == []
+    assert [str(d) for d in diagnostics if OPEN_QUESTION not in d.message or d.severity.value != "note"] == []
     assert len(kb.claims) >= 40
 
 

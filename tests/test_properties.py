@@ -215,7 +215,7 @@ def test_a_unicode_line_break_in_a_value_does_not_shift_line_numbers(separator: 
     text pasted from a word processor carries them."""
     markdown = f'# Page\n\n```claim\nid: a\nstatement: "one{separator}two"\ntype: wish\nevidence: [k]\n```\n'
     _, _, _, diagnostics = collect_page(markdown, PATH, CONFIG)
-    assert [(d.line, d.message.split(" (")[0]) for d in diagnostics] == [(6, "unknown type 'wish'")]
+    assert [(d.line, d.message.split(";")[0]) for d in diagnostics] == [(6, "unknown type 'wish'")]
 
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -20,7 +20,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, E
 from graphbuild.common.diagnostics import Diagnostic, error, warning
 from graphbuild.common.files import read_regular
 from graphbuild.common.suggestions import KeyIndex
-from graphbuild.model.config import Config
+from graphbuild.model.config import Config, Origin
 from graphbuild.model.latex import CONTROL_CHARACTERS, decode
 from graphbuild.model.names import Person, parse_names
 
@@ -31,7 +31,9 @@ MONTHS = {
 }  # fmt: skip
 CONTAINER_FIELDS = ("journal", "journaltitle", "booktitle", "series")
 PUBLISHER_FIELDS = ("publisher", "institution", "organization", "school")
-_ERROR_LINE = re.compile(r"\(line (\d+)\).*?bibtex:\s*(.*)", re.S)
+_ERROR_LINE = re.compile(r"\(line (\d+)\)(?: aborted on line (\d+))?.*?bibtex:\s*(.*)", re.S)
+_ENTRY_HEAD = re.compile(r"\s*@\s*([A-Za-z]+)\s*[{(]\s*([^\s,{}()=\"#%']*)")
+_FIELD_START = re.compile(r"\s*([A-Za-z][\w:.+-]*)\s*=\s*([{\"]?)")
 _UTF8_REPORTED = 10
 
 
@@ -286,11 +288,12 @@ def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliograp
     """Parse BibTeX source; malformed blocks become diagnostics and parsing carries on."""
     with _captured_parser_log() as log:
         library = bibtexparser.parse_string(text, parse_stack=[])
-    details = {}
+    details: dict[int, tuple[str, int | None]] = {}
     for message in log:
         match = _ERROR_LINE.search(message)
         if match:
-            details[int(match.group(1))] = " ".join(match.group(2).split())
+            aborted = int(match.group(2)) + 1 if match.group(2) else None
+            details[int(match.group(1))] = (" ".join(match.group(3).split()), aborted)
     diagnostics: list[Diagnostic] = []
     entries = list(library.entries)
     for block in library.failed_blocks:
@@ -306,8 +309,8 @@ def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliograp
                 diagnostics.append(error(path, line, f"entry '{entry.key}' repeats field(s) {', '.join(repeated)}"))
             entries.append(entry)
         else:
-            reason = details.get(block.start_line or 0, str(block.error) or "cannot parse this entry")
-            diagnostics.append(error(path, line, f"malformed entry: {reason}"))
+            reason, aborted = details.get(block.start_line or 0, (str(block.error) or "cannot parse this entry", None))
+            diagnostics.append(error(path, line, _malformed(block.raw or "", line, reason, aborted)))
     for entry in entries:
         diagnostics.extend(_escaped_brace_diagnostics(entry, path))
     strings: dict[str, str | None] = {}
@@ -319,12 +322,11 @@ def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliograp
         strings[string.key.lower()] = None if problem.startswith("is longer") else value
     bibliography = Bibliography(path)
     folded: dict[str, Study] = {}
-    levels = config.design_levels
     for entry in sorted(entries, key=lambda e: e.start_line or 0):
         if not entry.key.strip():
             diagnostics.append(error(path, (entry.start_line or 0) + 1, "entry without a key: it cannot be cited"))
             continue
-        study = _study(entry, path, strings, levels, diagnostics)
+        study = _study(entry, path, strings, config, diagnostics)
         twin = folded.get(study.key.lower())
         if twin is not None:
             diagnostics.append(
@@ -339,6 +341,44 @@ def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliograp
         bibliography.studies[study.key] = study
     diagnostics.extend(assign_slugs(bibliography))
     return bibliography, sorted(diagnostics)
+
+
+def _malformed(raw: str, line: int, reason: str, aborted: int | None) -> str:
+    """What is wrong with an entry the parser gave up on, in the editor's terms: which
+    entry (the parser's own message names none), and, where a value was left open, which
+    field opened it and where the parser stopped looking for its end."""
+    head = _ENTRY_HEAD.match(raw)
+    name = f"malformed entry '{head.group(2)}'" if head and head.group(2) else "malformed entry"
+    left_out = "; the entry is left out until it is mended"
+    unclosed = _unclosed_field(raw)
+    if unclosed is not None and reason.startswith(("Unexpected block start", "Unexpectedly reached end")):
+        field, offset, delimiter = unclosed
+        opened = "a quotation mark" if delimiter == '"' else "a brace"
+        until = f"the next entry (line {aborted})" if reason.startswith("Unexpected block") else "the end of the file"
+        where = f"field '{field}' (line {line + offset})"
+        return f"{name}: {where} opens {opened} that is not closed before {until}{left_out}"
+    if reason.startswith("Unexpectedly reached end"):
+        return f"{name}: it is not closed before the end of the file (a missing '}}'?){left_out}"
+    return f"{name}: {reason.rstrip('.')}{left_out}"
+
+
+def _unclosed_field(raw: str) -> tuple[str, int, str] | None:
+    """(name, line offset in ``raw``, delimiter) of the field whose value opens a brace or
+    a quote that ``raw`` never closes: the last field begun at the entry's own depth, when
+    the entry itself is never closed."""
+    depth, quoted, candidate = 0, False, None
+    for offset, text in enumerate(raw.split("\n")):
+        if depth == 1 and not quoted:
+            field = _FIELD_START.match(text)
+            if field:
+                candidate = (field.group(1).lower(), offset, field.group(2) or "{")
+        for match in _QUOTE_OR_BRACES.finditer(text):
+            token = match.group()
+            if token == '"' and depth == 1:
+                quoted = not quoted
+            elif token in "{}" and not quoted:
+                depth += 1 if token == "{" else -1
+    return candidate if (depth > 0 or quoted) and candidate is not None else None
 
 
 def _escaped_brace_diagnostics(entry: Entry, path: str) -> list[Diagnostic]:
@@ -372,9 +412,7 @@ _ESCAPED_BRACES = (
 )
 
 
-def _study(
-    entry, path: str, strings: dict[str, str | None], levels: dict[str, int], diagnostics: list[Diagnostic]
-) -> Study:
+def _study(entry, path: str, strings: dict[str, str | None], config: Config, diagnostics: list[Diagnostic]) -> Study:
     fields: dict[str, str] = {}
     as_written: dict[str, str] = {}
     spelled: dict[str, str] = {}
@@ -420,15 +458,14 @@ def _study(
             as_written[name] = written
     study = Study(entry.key, entry.entry_type.lower(), fields, path, line, as_written=as_written)
     design = " ".join(fields.get("design", "").split()).lower()
+    levels = config.design_levels
     if design:
         if design in levels:
             study.design, study.level = design, levels[design]
         else:
-            known = ", ".join(levels)
             design_line = next(((f.start_line or 0) + 1 for f in entry.fields if f.key.lower() == "design"), line)
-            diagnostics.append(
-                error(path, design_line, f"entry '{entry.key}': unknown design '{design}' (known: {known})")
-            )
+            message = f"entry '{entry.key}': {config.unknown('design', design, 'levels')}"
+            diagnostics.append(error(path, design_line, message))
     return study
 
 
@@ -475,7 +512,7 @@ class BibliographyCache:
     """Parsed bibliographies by content hash, so an unchanged file is never parsed twice."""
 
     def __init__(self) -> None:
-        self._entries: dict[tuple[str, str, tuple], tuple[Bibliography, list[Diagnostic]]] = {}
+        self._entries: dict[tuple[str, str, tuple, Origin], tuple[Bibliography, list[Diagnostic]]] = {}
         self.parses = 0
 
     def load(self, file: Path, display_path: str, config: Config) -> tuple[Bibliography, list[Diagnostic]]:
@@ -485,7 +522,7 @@ class BibliographyCache:
             message = f"cannot be read: it is {target}{data}, not a plain file"
             return Bibliography(display_path), [error(display_path, 1, message)]
         digest = hashlib.sha256(data).hexdigest()
-        key = (display_path, digest, tuple(sorted(config.design_levels.items())))
+        key = (display_path, digest, tuple(sorted(config.design_levels.items())), config.origin)
         if key not in self._entries:
             encoding = _wide_encoding(data)
             if encoding:

@@ -56,6 +56,7 @@ def assess(claim: Claim, studies: dict[str, Study], config: Config) -> tuple[Ass
     starts = [config.starting_point(d)[approach] for d in designs if approach in config.starting_point(d)]
     start = max(starts, key=_RANK.__getitem__) if starts else None
     assessment = Assessment(approach, claim.approach is not None, start, claim.certainty, claim.because, claim.summary)
+    problems += _review_of_what(claim, approach, start, studies, config)
     if claim.certainty is None:
         problems += _unrated(claim, assessment, config, pinned if claim.approach is None else {})
         return assessment, problems
@@ -189,3 +190,36 @@ def _notes(claim: Claim, approach: str, designs: list[str | None], studies: dict
 
 def _says_any(text: str, words: tuple[str, ...]) -> bool:
     return any(re.search(rf"\b{re.escape(word)}\b", text, re.I) for word in words)
+
+
+# A review's design says it is a review, not what it pooled. Once the design table knows
+# which designs are syntheses of others, this becomes that property.
+_REVIEW = "systematic-review"
+
+
+def _review_of_what(
+    claim: Claim, approach: str, start: str | None, studies: dict[str, Study], config: Config
+) -> list[Diagnostic]:
+    """GRADE starts a systematic review at high because it pooled randomised trials; one of
+    cohort studies starts low. When only reviews whose design comes from the ``.bib`` bring
+    a claim to high, nothing says which they are: a note asks (once the item gives its own
+    ``design``, the editor has answered). It asks where the answer matters: the claim is not
+    rated (the start shown is high) or rated moderate or high, resting on that start."""
+    if approach != "grade" or start != "high":
+        return []
+    if claim.certainty is not None and _RANK[claim.certainty] < _RANK["moderate"]:
+        return []
+    high = [
+        e
+        for e in claim.evidence
+        if e.key in studies and config.starting_point(link_design(e.design, studies[e.key])).get("grade") == "high"
+    ]
+    if not high or any(e.design is not None or studies[e.key].design != _REVIEW for e in high):
+        return []
+    keys = ", ".join(e.key for e in high)
+    message = (
+        f"claim '{claim.id}' starts at high under GRADE only through the systematic review {keys}, which GRADE "
+        "starts there only if it pooled randomised trials: which designs did it pool? Say so on its evidence item "
+        "('design: systematic-review' for a review of trials, else the design it pooled, such as 'design: cohort')"
+    )
+    return [note(claim.page, high[0].line, message)]

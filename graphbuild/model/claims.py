@@ -167,10 +167,21 @@ class _ClaimReader:
         return value.strip()
 
     def choice(self, node: yaml.Node, name: str, allowed: list[str]) -> str | None:
+        """A value of a fixed vocabulary (stance, certainty, approach)."""
         value = self.scalar(node, name)
         if value is not None and value not in allowed:
             hint = did_you_mean(value, allowed)
             self.fail(node, f"unknown {name} '{value}'{hint} (expected one of: {', '.join(allowed)})")
+            return None
+        return value
+
+    def site_choice(self, node: yaml.Node, name: str, option: str) -> str | None:
+        """A value of a vocabulary the site sets in ``mkdocs.yml`` (``claim_types``,
+        ``groups``, ``levels``): a value it lacks says where to add it."""
+        value = self.scalar(node, name)
+        allowed = self.config.design_levels if option == "levels" else getattr(self.config, option)
+        if value is not None and value not in allowed:
+            self.fail(node, self.config.unknown(name, value, option))
             return None
         return value
 
@@ -205,8 +216,8 @@ class _ClaimReader:
         statement = self.scalar(fields["statement"][1], "statement") if "statement" in fields else None
         if statement == "":
             self.fail(fields["statement"][1], "'statement' is empty")
-        claim_type = self.choice(fields["type"][1], "type", self.config.claim_types) if "type" in fields else None
-        group = self.choice(fields["group"][1], "group", self.config.groups) if "group" in fields else None
+        claim_type = self.site_choice(fields["type"][1], "type", "claim_types") if "type" in fields else None
+        group = self.site_choice(fields["group"][1], "group", "groups") if "group" in fields else None
         tags = self.tags(fields["tags"][1]) if "tags" in fields else []
         lines = {name: self.line(value) for name, (_, value) in fields.items()}
         certainty = (
@@ -287,9 +298,7 @@ class _ClaimReader:
             self.keys_read.append((key, self.line(fields["key"][1])))
         stance = self.choice(fields["stance"][1], "stance", STANCE_VALUES) if "stance" in fields else "supports"
         note = self.scalar(fields["note"][1], "note") if "note" in fields else ""
-        design = (
-            self.choice(fields["design"][1], "design", list(self.config.design_levels)) if "design" in fields else None
-        )
+        design = self.site_choice(fields["design"][1], "design", "levels") if "design" in fields else None
         if not key or stance is None or ("design" in fields and design is None):
             return None
         return Evidence(key, stance, note or "", self.line(fields["key"][1]), design)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphbuild.common.diagnostics import did_you_mean
 from graphbuild.model.vocabulary import APPROACH, CERTAINTY, STARTING_POINTS, VERY_LOW_EITHER
 
 DEFAULT_LEVELS: dict[int, list[str]] = {
@@ -34,6 +35,25 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where the site's options are written, so that a message about a value the site's
+    vocabulary lacks can say where to add it. ``lines``: (option, line) for each option the
+    file gives; ``plugin_line``: the graphbuild plugin's own line, where an option not
+    given would go."""
+
+    path: str = "mkdocs.yml"
+    plugin_line: int = 1
+    lines: tuple[tuple[str, int], ...] = ()
+
+    def line_of(self, name: str) -> int | None:
+        return next((line for option, line in self.lines if option == name), None)
+
+    def where(self, name: str) -> str:
+        """``mkdocs.yml:7``: the option's line, else the plugin's."""
+        return f"{self.path}:{self.line_of(name) or self.plugin_line}"
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything the core needs to know about a site (see ``OPTIONS`` for each option).
 
@@ -53,6 +73,7 @@ class Config:
     bibtex_omit_fields: list[str] = field(default_factory=list)
     static_html: list[str] = field(default_factory=list)
     site_dir_link: bool = False
+    origin: Origin = field(default_factory=Origin, compare=False)
 
     def __post_init__(self) -> None:
         validate_levels(self.levels)
@@ -61,7 +82,8 @@ class Config:
         object.__setattr__(self, "_design_levels", {d: level for level, ds in self.levels.items() for d in ds})
         for design in self.starting_points:
             if design not in self.design_levels:
-                raise ConfigError(f"option 'starting_points': design '{design}' is not in the levels")
+                hint = did_you_mean(design, self.design_levels)
+                raise ConfigError(f"option 'starting_points': design '{design}' is not in the levels{hint}")
 
     def starting_point(self, design: str | None) -> dict[str, str]:
         """Where evidence of this design starts under each approach that admits it."""
@@ -81,15 +103,50 @@ class Config:
         """Every design, strongest level first, in the order the scheme lists them."""
         return [d for level in sorted(self.levels) for d in self.levels[level]]
 
+    def unknown(self, noun: str, value: str, option: str) -> str:
+        """What an editor reads about a ``value`` that the site's vocabulary ``option``
+        (``claim_types``, ``groups`` or ``levels``) lacks: what may have been meant, where
+        to add it, and what there is. A newcomer's first claims use words of their own
+        field, and the defaults are one field's words."""
+        allowed = self.design_order if option == "levels" else list(getattr(self, option))
+        given = self.origin.line_of(option) is not None
+        if option == "levels":
+            change = (
+                f"add '{value}' to a level under levels in {self.origin.where(option)}"
+                if given
+                else f"give the graphbuild plugin a levels scheme that lists '{value}' in {self.origin.where(option)}"
+            )
+        elif given:
+            change = f"add '{value}' to {option} in {self.origin.where(option)}"
+        else:
+            listed = ", ".join([*allowed, value])
+            change = f"add {option}: [{listed}] to the graphbuild plugin's options in {self.origin.where(option)}"
+        hint = did_you_mean(value, allowed)
+        return f"unknown {noun} '{value}'{hint}; {change}, or use one of: {', '.join(allowed)}"
+
 
 @dataclass(frozen=True)
 class Option:
     """One option: ``read`` turns the value written in ``mkdocs.yml`` into the Config's
-    value, or raises ConfigError naming the option."""
+    value, or raises ConfigError naming the option. ``doc``: its line in the options
+    reference (Markdown); ``default``: how the reference shows a default that is not a
+    plain value (else it is read from ``Config``)."""
 
     name: str
     doc: str
     read: Callable[[Any], Any]
+    default: str = ""
+
+    def shown_default(self) -> str:
+        """The option's default as the reference shows it."""
+        if self.default:
+            return self.default
+        value = getattr(Config(), self.name)
+        if isinstance(value, bool):
+            return f"`{str(value).lower()}`"
+        if isinstance(value, list):
+            return ", ".join(f"`{v}`" for v in value) or "none"
+        return f"`{value}`"
 
 
 def _path(value: Any) -> str:
@@ -150,9 +207,11 @@ def _starting_points(value: Any) -> dict[str, dict[str, str]]:
             raise ConfigError(f"{name}: design {design!r} needs a mapping such as {{grade: low}}")
         for approach, certainty in points.items():
             if approach not in APPROACH:
-                raise ConfigError(f"{name}: unknown approach {approach!r} (expected: {', '.join(APPROACH)})")
+                hint = did_you_mean(str(approach), APPROACH)
+                raise ConfigError(f"{name}: unknown approach {approach!r}{hint} (expected: {', '.join(APPROACH)})")
             if certainty not in CERTAINTY:
-                raise ConfigError(f"{name}: unknown certainty {certainty!r} (expected: {', '.join(CERTAINTY)})")
+                hint = did_you_mean(str(certainty), CERTAINTY)
+                raise ConfigError(f"{name}: unknown certainty {certainty!r}{hint} (expected: {', '.join(CERTAINTY)})")
     return value
 
 
@@ -169,26 +228,49 @@ def _hosts(value: Any) -> list[str]:
 
 
 OPTIONS: tuple[Option, ...] = (
-    Option("bibliography", "path of the BibTeX file, from the folder of mkdocs.yml", _path),
-    Option("levels", "mapping of evidence level (1 strongest) to the designs graded at it", lambda v: _levels(v)),
+    Option("bibliography", "path of the BibTeX file, from the folder of `mkdocs.yml`", _path),
+    Option(
+        "levels",
+        "mapping of evidence level (1 strongest) to the designs graded at it, replacing the whole scheme",
+        lambda v: _levels(v),
+        "the scheme below",
+    ),
     Option("claim_types", "the claim types editors may use", _vocabulary("claim_types")),
     Option("groups", "who a claim may concern", _vocabulary("groups")),
-    Option("nav", "append an Evidence section to an explicit nav", _flag("nav")),
+    Option(
+        "nav",
+        "add an *Evidence* section with the generated pages to the navigation: after the site's own `nav`, or "
+        "after the pages MkDocs would list where the site has none",
+        _flag("nav"),
+    ),
     Option(
         "starting_points",
-        "where a design's evidence starts, per approach, replacing the default for that design",
+        "where each design's evidence starts, per approach (`{grade: low}`), replacing the default for the "
+        "designs it names",
         _starting_points,
+        "the table below",
     ),
-    Option("require_certainty", "make a claim without a certainty rating an error", _flag("require_certainty")),
-    Option("allowed_hosts", "hosts that pages may load images and media from", lambda v: _hosts(v)),
+    Option(
+        "require_certainty",
+        "make a claim without a `certainty` rating an error instead of a note",
+        _flag("require_certainty"),
+    ),
+    Option(
+        "allowed_hosts",
+        "hosts that editors' pages may load images and media from (anything else a page would fetch from another "
+        "host is an error)",
+        lambda v: _hosts(v),
+    ),
     Option(
         "citation_style",
-        "how references and citations read: apa, vancouver (numbered) or a .csl file, from the folder of mkdocs.yml",
+        "how references and citations read: `apa` (author-year, APA 7), `vancouver` (numbered, as NLM and ICMJE "
+        "write them) or the path of a `.csl` file from the folder of `mkdocs.yml`",
         _citation_style,
     ),
     Option(
         "bibtex_omit_fields",
-        "BibTeX fields left out of the citation exports, besides design, file, owner and timestamp",
+        "BibTeX fields to leave out of the citation exports, besides `design`, `file`, `owner` and `timestamp` "
+        "(`[abstract, keywords]`, say)",
         _field_names,
     ),
     Option(
@@ -199,19 +281,42 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "site_dir_link",
-        "allow a site_dir that is a link git tracks (MkDocs empties the link's target)",
+        "allow a `site_dir` that is a link git tracks (MkDocs empties the folder the link points to)",
         _flag("site_dir_link"),
     ),
 )
 OPTION_NAMES = tuple(option.name for option in OPTIONS)
 
 
-def config_from_mapping(options: dict[str, Any]) -> Config:
-    """A Config from the plugin's options in ``mkdocs.yml``; an option given as null (or,
-    for a list, left empty) keeps its default. Options it does not know are left out:
-    ``graphbuild.model.project.option_problems`` reports them where they are written."""
+def options_table() -> str:
+    """Every option as the reference's Markdown table, made from ``OPTIONS`` and ``Config``'s
+    defaults: the page that documents them is held to it by a test."""
+    rows = ["| option | default | what it does |", "| --- | --- | --- |"]
+    rows += [f"| `{o.name}` | {o.shown_default()} | {o.doc} |" for o in OPTIONS]
+    return "\n".join(rows) + "\n"
+
+
+def designs_table() -> str:
+    """The default designs, their levels and where each starts under each approach, as the
+    reference's Markdown table (a test holds the page to it)."""
+    config = Config()
+    names = {"grade": "GRADE", "cerqual": "GRADE-CERQual"}
+    rows = ["| design | level | " + " | ".join(f"starts under {n}" for n in names.values()) + " |"]
+    rows.append("| --- | --- | " + " | ".join("---" for _ in names) + " |")
+    for design in config.design_order:
+        start = config.starting_point(design)
+        cells = [start[a].replace("-", " ") if a in start else "—" for a in names]
+        rows.append(f"| `{design}` | {config.level_of(design)} | " + " | ".join(cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def config_from_mapping(options: dict[str, Any], origin: Origin | None = None) -> Config:
+    """A Config from the plugin's options in ``mkdocs.yml`` (written where ``origin`` says);
+    an option given as null (or, for a list, left empty) keeps its default. Options it does
+    not know are left out: ``graphbuild.model.project.option_problems`` reports them where
+    they are written."""
     values = {o.name: o.read(options[o.name]) for o in OPTIONS if options.get(o.name) not in (None, [], {})}
-    return Config(**values)
+    return Config(**values, origin=origin or Origin())
 
 
 def validate_levels(levels: Any) -> None:

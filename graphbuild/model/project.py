@@ -23,7 +23,7 @@ from pathspec import GitIgnoreSpec
 from graphbuild.common.diagnostics import Diagnostic, did_you_mean, error, unprintable, warning
 from graphbuild.common.files import is_inside, kind
 from graphbuild.model.bibliography import BibliographyCache
-from graphbuild.model.config import OPTION_NAMES, Config, ConfigError, config_from_mapping
+from graphbuild.model.config import OPTION_NAMES, Config, ConfigError, Origin, config_from_mapping
 from graphbuild.model.knowledge import KnowledgeBase, build_knowledge_base
 
 # MkDocs' own list (``mkdocs.utils.markdown_extensions``), matched case-sensitively as it does.
@@ -205,9 +205,11 @@ def load_project(root: Path, config_file: str = "mkdocs.yml") -> Project:
 def project_from_settings(root: Path, settings: dict[str, Any], config_file: str = "mkdocs.yml") -> Project:
     path = root / config_file
     settings = resolve_env(settings)
+    # The settings of a commit in the site's history come from a blob, not a file there.
+    text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
     try:
         options = plugin_options(settings) or {}
-        config = config_from_mapping(options)
+        config = config_from_mapping(options, option_origin(config_file, text, options))
         docs_dir = settings.get("docs_dir", "docs")
         if not isinstance(docs_dir, str):
             raise ConfigError(f"option 'docs_dir': expected a folder path, not {type(docs_dir).__name__}")
@@ -217,8 +219,6 @@ def project_from_settings(root: Path, settings: dict[str, Any], config_file: str
     directory_urls = settings.get("use_directory_urls", True) is not False
     theme = settings.get("theme")
     name, font = (theme.get("name"), theme.get("font")) if isinstance(theme, dict) else (theme, None)
-    # The settings of a commit in the site's history come from a blob, not a file there.
-    text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
     plugins = _enabled_plugins(settings)
     fonts = font_diagnostics(config_file, text, name, font, plugins) + option_problems(config_file, text, options)
     written = parse_settings(text.encode("utf-8"), config_file) if text else settings  # the plugin's settings are few
@@ -273,12 +273,26 @@ def option_problems(path: str, text: str, options: Mapping[str, Any]) -> list[Di
     return problems
 
 
+def option_origin(path: str, text: str, options: Mapping[str, Any]) -> Origin:
+    """Where ``text`` (``mkdocs.yml``, at ``path``) writes the graphbuild plugin and each
+    of its ``options``."""
+    given = [name for name in OPTION_NAMES if options.get(name) not in (None, [], {})]  # as config_from_mapping
+    lines = tuple((name, _plugin_option_line(text, name)) for name in given)
+    return Origin(path, _plugin_line(text), lines)
+
+
+def _plugin_line(text: str) -> int:
+    """The line of the graphbuild plugin in ``plugins`` (``- graphbuild`` or ``graphbuild:``), else 1."""
+    pattern = re.compile(r"\s*-?\s*graphbuild\s*(:|$)")
+    return next((i + 1 for i, line in enumerate(text.splitlines()) if pattern.match(line)), 1)
+
+
 def _plugin_option_line(text: str, name: str) -> int:
     """The line of ``name:`` in the graphbuild plugin's options, else of the plugin, else 1."""
     lines = text.splitlines()
     start = next((i for i, line in enumerate(lines) if re.match(r"\s*-?\s*graphbuild\s*:", line)), None)
     if start is None:
-        return 1
+        return _plugin_line(text)
     key = re.compile(rf"\s+{re.escape(name)}\s*:")
     return next((i + 1 for i, line in enumerate(lines[start + 1 :], start + 1) if key.match(line)), start + 1)
 

@@ -20,6 +20,8 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from pathspec import GitIgnoreSpec
+
 from graphbuild.common.background import Background, collector_paused
 from graphbuild.common.diagnostics import Diagnostic
 from graphbuild.formats.feed import autodiscovery_link
@@ -27,11 +29,12 @@ from graphbuild.formats.search import search_entries
 from graphbuild.formats.site_style import style_problems
 from graphbuild.model.config import ConfigError
 from graphbuild.model.front import escaped_front_matter
-from graphbuild.model.project import Project, dump_settings, read_settings
+from graphbuild.model.project import Project, dump_settings, pages_among, read_settings
 from graphbuild.publishing.finish import EXPORTS_DIR, PARTS_FILE, PartsWriter
 from graphbuild.publishing.gating import renderer_from_settings
 from graphbuild.publishing.pipeline import BuildPlan, Caches, gate_report, plan_build
 from graphbuild.site import registry
+from graphbuild.site.navigation import site_nav
 from graphbuild.site.registry import (
     PAGES,
     THEME_DIR,
@@ -124,7 +127,7 @@ def _write_tree(plan: BuildPlan, out: Path) -> list[Diagnostic]:
         background.cancel()
         raise
     background.wait()  # a failure is a BackgroundError, with the export's traceback
-    _write_config(project, settings, out, feed_links(list(plan.planned)))
+    _write_config(project, settings, out, feed_links(list(plan.planned)), pages_among(list(plan.sources)))
     plan.style.save()
     return sorted(set(plan.diagnostics) | set(style_problems(plan.style, kb.bibliography.studies)) | set(gated))
 
@@ -157,7 +160,9 @@ def _refusal(project: Project, out: Path) -> str | None:
     return None
 
 
-def _write_config(project: Project, settings: dict[str, Any], out: Path, feeds: list[tuple[str, str]]) -> None:
+def _write_config(
+    project: Project, settings: dict[str, Any], out: Path, feeds: list[tuple[str, str]], pages: list[str]
+) -> None:
     """The site's own settings, less the graphbuild plugin, plus its assets and pages, and
     a theme override that links every page's head to the feeds."""
     settings = dict(settings)
@@ -167,6 +172,9 @@ def _write_config(project: Project, settings: dict[str, Any], out: Path, feeds: 
     settings["extra_javascript"] = list(settings.get("extra_javascript") or []) + scripts()
     if settings.get("nav") is not None and project.config.nav:
         settings["nav"] = list(settings["nav"]) + [evidence_nav()]
+    elif settings.get("nav") is None and project.config.nav:
+        hidden = GitIgnoreSpec.from_lines(str(settings.get("not_in_nav") or "").splitlines())
+        settings["nav"] = site_nav(src for src in pages if not hidden.match_file(src))
     settings["not_in_nav"] = _not_in_nav(settings.get("not_in_nav"))
     theme = settings.get("theme")
     if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
