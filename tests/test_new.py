@@ -123,7 +123,7 @@ def test_the_workflow_is_a_knowledge_bases(kb: Path) -> None:
     assert uses["actions/cache"]["with"]["path"] == ".cache/graphbuild"
     assert "pip install -r requirements.txt" in runs and "pytest" not in runs and "[test" not in runs
     assert "graphbuild check" in runs and "mkdocs build --strict" in runs
-    assert 'graphbuild diff --format markdown "$BASE_SHA" HEAD >> "$GITHUB_STEP_SUMMARY"' in runs
+    assert 'graphbuild diff --rev --format markdown "$BASE_SHA" HEAD >> "$GITHUB_STEP_SUMMARY"' in runs
     build = next(step for step in steps if "mkdocs build" in step.get("run", ""))
     assert build["env"]["SITE_URL"] == "${{ steps.pages.outputs.base_url }}" and uses["actions/configure-pages"]
     assert jobs["build"]["permissions"]["pages"] == "read"
