@@ -12,16 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphbuild.model.vocabulary import APPROACH, CERTAINTY, STARTING_POINTS, VERY_LOW_EITHER
+from graphbuild.model.vocabulary import APPROACH, CERTAINTY, DESIGN, DESIGNS, VERY_LOW_EITHER
 
-DEFAULT_LEVELS: dict[int, list[str]] = {
-    1: ["systematic-review"],
-    2: ["rct"],
-    3: ["comparison-group", "cohort"],
-    4: ["before-after", "cross-sectional", "observational"],
-    5: ["qualitative", "mixed-methods", "delphi"],
-    6: ["narrative-review", "policy", "guidance", "opinion", "theory"],
-}
+
+def default_levels() -> dict[int, list[str]]:
+    """The designs of ``vocabulary.DESIGNS`` by their level, in the table's order."""
+    levels: dict[int, list[str]] = {}
+    for design in DESIGNS:
+        levels.setdefault(design.level, []).append(design.value)
+    return dict(sorted(levels.items()))
+
+
 DEFAULT_CLAIM_TYPES = ["benefit", "barrier", "facilitator", "outcome"]
 DEFAULT_GROUPS = ["patients", "peer-workers", "services", "organisations"]
 DEFAULT_CITATION_STYLE = "apa"
@@ -42,7 +43,7 @@ class Config:
     """
 
     bibliography: str = "references.bib"
-    levels: dict[int, list[str]] = field(default_factory=lambda: dict(DEFAULT_LEVELS))
+    levels: dict[int, list[str]] = field(default_factory=default_levels)
     claim_types: list[str] = field(default_factory=lambda: list(DEFAULT_CLAIM_TYPES))
     groups: list[str] = field(default_factory=lambda: list(DEFAULT_GROUPS))
     nav: bool = True
@@ -65,7 +66,8 @@ class Config:
         """Where evidence of this design starts under each approach that admits it."""
         if design is None:
             return VERY_LOW_EITHER
-        return self.starting_points.get(design) or STARTING_POINTS.get(design) or VERY_LOW_EITHER
+        known = DESIGN.get(design)
+        return self.starting_points.get(design) or (known.starts if known else {}) or VERY_LOW_EITHER
 
     @property
     def design_levels(self) -> dict[str, int]:

@@ -9,7 +9,7 @@ guide); a test proves that every consumer knows every entry.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -291,40 +291,41 @@ APPROACHES: tuple[ApproachTerm, ...] = (
         tuple(d.value for d in DOMAINS if d.approach == "cerqual"),
     ),
 )
-# Where a body of evidence starts, by design and approach, before the domains move it: a
-# design that has no entry for an approach is not evidence of that kind. Mixed methods have
-# both; Delphi panels, policy, guidance, opinion, theory and narrative reviews start at very
-# low under either, and a design a site adds to the levels without a starting point too.
-STARTING_POINTS: dict[str, dict[str, str]] = {
-    "systematic-review": {"grade": "high"},
-    "rct": {"grade": "high"},
-    "comparison-group": {"grade": "low"},
-    "cohort": {"grade": "low"},
-    "before-after": {"grade": "low"},
-    "cross-sectional": {"grade": "low"},
-    "observational": {"grade": "low"},
-    "qualitative": {"cerqual": "high"},
-    "mixed-methods": {"grade": "low", "cerqual": "high"},
-}
-VERY_LOW_EITHER = {"grade": "very-low", "cerqual": "very-low"}
 
-DESIGN_NOUNS: dict[str, tuple[str, str]] = {
-    "systematic-review": ("systematic review", "systematic reviews"),
-    "rct": ("randomised controlled trial", "randomised controlled trials"),
-    "comparison-group": ("comparison-group study", "comparison-group studies"),
-    "cohort": ("cohort study", "cohort studies"),
-    "before-after": ("before-and-after study", "before-and-after studies"),
-    "cross-sectional": ("cross-sectional study", "cross-sectional studies"),
-    "observational": ("observational study", "observational studies"),
-    "qualitative": ("qualitative study", "qualitative studies"),
-    "mixed-methods": ("mixed-methods study", "mixed-methods studies"),
-    "delphi": ("Delphi study", "Delphi studies"),
-    "narrative-review": ("narrative review", "narrative reviews"),
-    "policy": ("policy document", "policy documents"),
-    "guidance": ("guidance document", "guidance documents"),
-    "opinion": ("opinion piece", "opinion pieces"),
-    "theory": ("theoretical paper", "theoretical papers"),
-}
+
+@dataclass(frozen=True)
+class DesignTerm:
+    """A study design: the evidence level it is graded at by default (1 strongest; a site's
+    ``levels`` option may regrade it), what it is called, and where a body of evidence of it
+    starts under each approach that rates it (``starts``: approach -> certainty) before the
+    domains move it. A design that names no approach (Delphi panels, policy, guidance,
+    opinion, theory, narrative reviews) starts at very low under either, as does a design a
+    site adds to the levels without a starting point."""
+
+    value: str
+    level: int
+    singular: str
+    plural: str
+    starts: dict[str, str] = field(default_factory=dict)
+
+
+DESIGNS: tuple[DesignTerm, ...] = (
+    DesignTerm("systematic-review", 1, "systematic review", "systematic reviews", {"grade": "high"}),
+    DesignTerm("rct", 2, "randomised controlled trial", "randomised controlled trials", {"grade": "high"}),
+    DesignTerm("comparison-group", 3, "comparison-group study", "comparison-group studies", {"grade": "low"}),
+    DesignTerm("cohort", 3, "cohort study", "cohort studies", {"grade": "low"}),
+    DesignTerm("before-after", 4, "before-and-after study", "before-and-after studies", {"grade": "low"}),
+    DesignTerm("cross-sectional", 4, "cross-sectional study", "cross-sectional studies", {"grade": "low"}),
+    DesignTerm("observational", 4, "observational study", "observational studies", {"grade": "low"}),
+    DesignTerm("qualitative", 5, "qualitative study", "qualitative studies", {"cerqual": "high"}),
+    DesignTerm("mixed-methods", 5, "mixed-methods study", "mixed-methods studies", {"grade": "low", "cerqual": "high"}),
+    DesignTerm("delphi", 5, "Delphi study", "Delphi studies"),
+    DesignTerm("narrative-review", 6, "narrative review", "narrative reviews"),
+    DesignTerm("policy", 6, "policy document", "policy documents"),
+    DesignTerm("guidance", 6, "guidance document", "guidance documents"),
+    DesignTerm("opinion", 6, "opinion piece", "opinion pieces"),
+    DesignTerm("theory", 6, "theoretical paper", "theoretical papers"),
+)
 UNRATED_NOUNS = ("unrated source", "unrated sources")
 
 STANCE = {term.value: term for term in STANCES}
@@ -334,14 +335,17 @@ CERTAINTY = {term.value: term for term in CERTAINTIES}
 CERTAINTY_VALUES = [term.value for term in CERTAINTIES]
 APPROACH = {term.value: term for term in APPROACHES}
 DOMAIN = {term.value: term for term in DOMAINS}
+DESIGN = {term.value: term for term in DESIGNS}
+# Where evidence starts when nothing says otherwise: the least sure rating under every approach.
+VERY_LOW_EITHER = {term.value: CERTAINTIES[-1].value for term in APPROACHES}
 
 
 def design_noun(design: str | None, count: int = 1) -> str:
     """ "randomised controlled trial(s)"; a site's own design reads as "<design> study"."""
     if design is None:
         singular, plural = UNRATED_NOUNS
-    elif design in DESIGN_NOUNS:
-        singular, plural = DESIGN_NOUNS[design]
+    elif design in DESIGN:
+        singular, plural = DESIGN[design].singular, DESIGN[design].plural
     else:
         name = design.replace("-", " ")
         singular, plural = f"{name} study", f"{name} studies"
