@@ -17,10 +17,9 @@ from graphbuild.common.diagnostics import Diagnostic, error, note
 from graphbuild.model.bibliography import Study
 from graphbuild.model.claims import Claim
 from graphbuild.model.config import Config
-from graphbuild.model.vocabulary import APPROACH, CERTAINTY, CERTAINTY_VALUES, DOMAIN, design_noun
+from graphbuild.model.vocabulary import APPROACH, APPROACHES, CERTAINTY, CERTAINTY_VALUES, DOMAIN, design_noun
 
 _RANK = {value: i for i, value in enumerate(reversed(CERTAINTY_VALUES))}  # very-low 0 ... high 3
-_SINGLE_STUDY_DOMAIN = {"grade": "imprecision", "cerqual": "adequacy"}
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class Assessment:
     @property
     def meaning(self) -> str:
         """The one-line sense of the rating under its approach."""
-        return CERTAINTY[self.rating].meaning[self.approach] if self.rating else ""
+        return APPROACH[self.approach].meanings[self.rating] if self.rating else ""
 
 
 def link_design(item_design: str | None, study: Study) -> str | None:
@@ -50,7 +49,7 @@ def assess(claim: Claim, studies: dict[str, Study], config: Config) -> tuple[Ass
     designs = [link_design(e.design, studies[e.key]) for e in claim.evidence if e.key in studies]
     problems: list[Diagnostic] = []
     pinned = _pinned(designs, config)
-    approach = claim.approach or (next(iter(pinned)) if len(pinned) == 1 else "grade")
+    approach = claim.approach or (next(iter(pinned)) if len(pinned) == 1 else APPROACHES[0].value)
     if claim.approach is None and len(pinned) > 1 and claim.certainty is not None:
         problems.append(error(claim.page, claim.line, f"claim '{claim.id}' {_both_kinds(pinned)}"))
     starts = [config.starting_point(d)[approach] for d in designs if approach in config.starting_point(d)]
@@ -113,7 +112,7 @@ def _domains_of_the_approach(claim: Claim, approach: str) -> list[Diagnostic]:
     for domain in claim.because:
         owner = DOMAIN[domain].approach
         if owner != approach:
-            expected = ", ".join(APPROACH[approach].domains)
+            expected = ", ".join(APPROACH[approach].domain_values)
             found.append(
                 error(
                     claim.page,
@@ -133,10 +132,10 @@ def _departure(claim: Claim, approach: str, start: str, rating: str) -> list[Dia
     line = claim.line_of("certainty")
     said = f"rated {CERTAINTY[rating].word}, but its evidence starts at {CERTAINTY[start].word} under {name}"
     if _RANK[rating] < _RANK[start] and not any(not r.up for r in reasons):
-        down = ", ".join(d for d in APPROACH[approach].domains if not DOMAIN[d].up)
+        down = ", ".join(d.value for d in APPROACH[approach].domains if not d.up)
         return [error(claim.page, line, f"claim '{claim.id}' is {said}: say why under 'because:' ({down})")]
     if _RANK[rating] > _RANK[start]:
-        up = [d for d in APPROACH[approach].domains if DOMAIN[d].up]
+        up = [d.value for d in APPROACH[approach].domains if d.up]
         if not up:
             return [error(claim.page, line, f"claim '{claim.id}' is {said}, and {name} never rates above it")]
         if not any(r.up for r in reasons):
@@ -151,17 +150,19 @@ def _notes(claim: Claim, approach: str, designs: list[str | None], studies: dict
     found = []
     rating = claim.certainty
     assert rating is not None
-    term = CERTAINTY[rating]
-    if approach == "grade" and claim.summary and term.hedge and not _says_any(claim.summary, term.hedge):
-        words = " or ".join(f"'{w}'" for w in term.hedge)
+    term, rules = CERTAINTY[rating], APPROACH[approach]
+    hedge = rules.hedges.get(rating, ())
+    if claim.summary and hedge and not _says_any(claim.summary, hedge):
+        words = " or ".join(f"'{w}'" for w in hedge)
         found.append(
             note(
                 claim.page,
                 claim.line_of("summary"),
-                f"the summary of '{claim.id}' reads stronger than {term.word} certainty: GRADE's wording uses {words}",
+                f"the summary of '{claim.id}' reads stronger than {term.word} certainty: "
+                f"{rules.name}'s wording uses {words}",
             )
         )
-    single = _SINGLE_STUDY_DOMAIN[approach]
+    single = rules.single_study
     if _RANK[rating] >= _RANK["moderate"] and len(designs) == 1 and single not in claim.because:
         found.append(
             note(

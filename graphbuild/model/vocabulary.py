@@ -167,129 +167,109 @@ LEVEL_MARKS: tuple[LevelMark, ...] = (
 @dataclass(frozen=True)
 class CertaintyTerm:
     """How far a reader can trust a claim's body of evidence, in GRADE's four words (GRADE-
-    CERQual uses the same four). ``marks``: filled circles of four on the meter; its colours
-    run dark to pale in the light scheme and pale to dark in the dark one, each at 4.5:1 or
-    more against the page, and never carry the meaning alone. ``meaning``: the one-line
-    sense of the word under each approach (Balshem et al. 2011 for GRADE; Lewin et al. 2018
-    for CERQual). ``hedge``: the words one of which a GRADE summary at this rating uses
-    (Santesso et al. 2020); none where the plain verb is right."""
+    CERQual uses the same four; what each means under an approach is the approach's).
+    ``marks``: filled circles of four on the meter; its colours run dark to pale in the
+    light scheme and pale to dark in the dark one, each at 4.5:1 or more against the page,
+    and never carry the meaning alone."""
 
     value: str
     word: str
     marks: int
     colour: str
     dark: str
-    meaning: dict[str, str]
-    hedge: tuple[str, ...] = ()
     fill: str = ""  # a shape's fill (the map's claims, the gap map's bubbles): paler when less sure
     fill_dark: str = ""
 
 
 CERTAINTIES: tuple[CertaintyTerm, ...] = (
-    CertaintyTerm(
-        "high",
-        "high",
-        4,
-        "#08306b",
-        "#deebf7",
-        {
-            "grade": "We are very confident that the true effect is close to the estimate.",
-            "cerqual": "It is highly likely that the finding is a reasonable representation of the phenomenon.",
-        },
-        fill="#08306b",
-        fill_dark="#deebf7",
-    ),
-    CertaintyTerm(
-        "moderate",
-        "moderate",
-        3,
-        "#08519c",
-        "#9ecae1",
-        {
-            "grade": "The true effect is probably close to the estimate, but it may be substantially different.",
-            "cerqual": "It is likely that the finding is a reasonable representation of the phenomenon.",
-        },
-        ("probably", "likely"),
-        fill="#2171b5",
-        fill_dark="#9ecae1",
-    ),
-    CertaintyTerm(
-        "low",
-        "low",
-        2,
-        "#2171b5",
-        "#6baed6",
-        {
-            "grade": "The true effect may be substantially different from the estimate.",
-            "cerqual": "It is possible that the finding is a reasonable representation of the phenomenon.",
-        },
-        ("may", "might"),
-        fill="#6baed6",
-        fill_dark="#4292c6",
-    ),
-    CertaintyTerm(
-        "very-low",
-        "very low",
-        1,
-        "#4a6fa5",
-        "#4292c6",
-        {
-            "grade": "The true effect is likely to be substantially different from the estimate.",
-            "cerqual": "It is not clear whether the finding is a reasonable representation of the phenomenon.",
-        },
-        ("very uncertain",),
-        fill="#c6dbef",
-        fill_dark="#1f4e79",
-    ),
+    CertaintyTerm("high", "high", 4, "#08306b", "#deebf7", fill="#08306b", fill_dark="#deebf7"),
+    CertaintyTerm("moderate", "moderate", 3, "#08519c", "#9ecae1", fill="#2171b5", fill_dark="#9ecae1"),
+    CertaintyTerm("low", "low", 2, "#2171b5", "#6baed6", fill="#6baed6", fill_dark="#4292c6"),
+    CertaintyTerm("very-low", "very low", 1, "#4a6fa5", "#4292c6", fill="#c6dbef", fill_dark="#1f4e79"),
 )
-
-
-@dataclass(frozen=True)
-class ApproachTerm:
-    """A system for rating certainty: GRADE for effects, GRADE-CERQual for findings of
-    qualitative research. ``domains``: what may move a rating, by the name editors write."""
-
-    value: str
-    name: str
-    rates: str
-    domains: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class DomainTerm:
     """One reason a rating departs from its starting point: ``up`` for GRADE's three
-    reasons to rate up, else a concern that rates down."""
+    reasons to rate up, else a concern that rates down. ``approach`` is set from the
+    approach that lists it."""
 
     value: str
-    approach: str
     heading: str
     up: bool = False
+    approach: str = ""
 
 
-DOMAINS: tuple[DomainTerm, ...] = (
-    DomainTerm("risk-of-bias", "grade", "Risk of bias"),
-    DomainTerm("inconsistency", "grade", "Inconsistency"),
-    DomainTerm("indirectness", "grade", "Indirectness"),
-    DomainTerm("imprecision", "grade", "Imprecision"),
-    DomainTerm("publication-bias", "grade", "Publication bias"),
-    DomainTerm("large-effect", "grade", "Large effect", up=True),
-    DomainTerm("dose-response", "grade", "Dose-response", up=True),
-    DomainTerm("plausible-confounding", "grade", "Plausible confounding", up=True),
-    DomainTerm("methodological-limitations", "cerqual", "Methodological limitations"),
-    DomainTerm("coherence", "cerqual", "Coherence"),
-    DomainTerm("adequacy", "cerqual", "Adequacy of data"),
-    DomainTerm("relevance", "cerqual", "Relevance"),
-)
+@dataclass(frozen=True)
+class ApproachTerm:
+    """A system for rating certainty, all of it in one entry: GRADE for effects,
+    GRADE-CERQual for findings of qualitative research. ``domains``: what may move a rating,
+    by the name editors write. ``meanings``: the one-line sense of each rating (Balshem et
+    al. 2011 for GRADE; Lewin et al. 2018 for CERQual). ``hedges``: the words one of which a
+    summary at that rating uses (Santesso et al. 2020 for GRADE); none where the plain verb
+    is right, or where, as in CERQual, the confidence stands beside the finding instead.
+    ``single_study``: the domain that says why one study is enough for a rating of
+    moderate or more."""
+
+    value: str
+    name: str
+    rates: str
+    domains: tuple[DomainTerm, ...]
+    meanings: dict[str, str]
+    single_study: str
+    hedges: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def domain_values(self) -> tuple[str, ...]:
+        return tuple(d.value for d in self.domains)
+
+
 APPROACHES: tuple[ApproachTerm, ...] = (
     ApproachTerm(
-        "grade", "GRADE", "certainty of the evidence", tuple(d.value for d in DOMAINS if d.approach == "grade")
+        "grade",
+        "GRADE",
+        "certainty of the evidence",
+        (
+            DomainTerm("risk-of-bias", "Risk of bias"),
+            DomainTerm("inconsistency", "Inconsistency"),
+            DomainTerm("indirectness", "Indirectness"),
+            DomainTerm("imprecision", "Imprecision"),
+            DomainTerm("publication-bias", "Publication bias"),
+            DomainTerm("large-effect", "Large effect", up=True),
+            DomainTerm("dose-response", "Dose-response", up=True),
+            DomainTerm("plausible-confounding", "Plausible confounding", up=True),
+        ),
+        {
+            "high": "We are very confident that the true effect is close to the estimate.",
+            "moderate": "The true effect is probably close to the estimate, but it may be substantially different.",
+            "low": "The true effect may be substantially different from the estimate.",
+            "very-low": "The true effect is likely to be substantially different from the estimate.",
+        },
+        "imprecision",
+        {"moderate": ("probably", "likely"), "low": ("may", "might"), "very-low": ("very uncertain",)},
     ),
     ApproachTerm(
         "cerqual",
         "GRADE-CERQual",
         "confidence in the finding",
-        tuple(d.value for d in DOMAINS if d.approach == "cerqual"),
+        (
+            DomainTerm("methodological-limitations", "Methodological limitations"),
+            DomainTerm("coherence", "Coherence"),
+            DomainTerm("adequacy", "Adequacy of data"),
+            DomainTerm("relevance", "Relevance"),
+        ),
+        {
+            "high": "It is highly likely that the finding is a reasonable representation of the phenomenon.",
+            "moderate": "It is likely that the finding is a reasonable representation of the phenomenon.",
+            "low": "It is possible that the finding is a reasonable representation of the phenomenon.",
+            "very-low": "It is not clear whether the finding is a reasonable representation of the phenomenon.",
+        },
+        "adequacy",
     ),
+)
+DOMAINS: tuple[DomainTerm, ...] = tuple(
+    DomainTerm(d.value, d.heading, d.up, approach.value) for approach in APPROACHES for d in approach.domains
 )
 
 
