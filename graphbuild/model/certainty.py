@@ -17,7 +17,16 @@ from graphbuild.common.diagnostics import Diagnostic, error, note
 from graphbuild.model.bibliography import Study
 from graphbuild.model.claims import Claim
 from graphbuild.model.config import Config
-from graphbuild.model.vocabulary import APPROACH, APPROACHES, CERTAINTY, CERTAINTY_VALUES, DOMAIN, design_noun
+from graphbuild.model.vocabulary import (
+    APPROACH,
+    APPROACHES,
+    CERTAINTY,
+    CERTAINTY_VALUES,
+    DESIGN,
+    DOMAIN,
+    STANCE,
+    design_noun,
+)
 
 _RANK = {value: i for i, value in enumerate(reversed(CERTAINTY_VALUES))}  # very-low 0 ... high 3
 
@@ -172,16 +181,19 @@ def _notes(claim: Claim, approach: str, designs: list[str | None], studies: dict
             )
         )
     against = [
-        e.key
+        (e.key, design)
         for e in claim.evidence
-        if e.key in studies and link_design(e.design, studies[e.key]) == "systematic-review" and e.stance != "supports"
+        if e.key in studies
+        for design in [link_design(e.design, studies[e.key])]
+        if design in DESIGN and DESIGN[design].synthesis and not STANCE[e.stance].supports
     ]
     if against and _RANK[rating] >= _RANK["moderate"]:
+        reviews = " or ".join(sorted({design_noun(design) for _, design in against}))
         found.append(
             note(
                 claim.page,
                 claim.line_of("certainty"),
-                f"claim '{claim.id}' is rated {term.word} although a systematic review ({', '.join(against)}) "
+                f"claim '{claim.id}' is rated {term.word} although a {reviews} ({', '.join(k for k, _ in against)}) "
                 "does not support it",
             )
         )

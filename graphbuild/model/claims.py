@@ -11,7 +11,7 @@ from graphbuild.common.diagnostics import Diagnostic, did_you_mean, error, has_e
 from graphbuild.model.config import Config
 from graphbuild.model.latex import CONTROL_CHARACTERS
 from graphbuild.model.scan import Fence
-from graphbuild.model.vocabulary import APPROACH, CERTAINTY_VALUES, DOMAIN, STANCE_VALUES
+from graphbuild.model.vocabulary import APPROACH, CERTAINTY_VALUES, DEFAULT_STANCE, DOMAIN, STANCE_VALUES
 
 CLAIM_FIELDS = (
     "id", "statement", "type", "group", "tags", "certainty", "approach", "because", "summary", "evidence"
@@ -253,7 +253,7 @@ class _ClaimReader:
             key = self.scalar(node, "key")
             if key:
                 self.keys_read.append((key, self.line(node)))
-            return Evidence(key, "supports", "", self.line(node)) if key else None
+            return Evidence(key, DEFAULT_STANCE, "", self.line(node)) if key else None
         if not isinstance(node, yaml.MappingNode):
             self.fail(node, "an evidence item is a key, 'key: stance', or a mapping with key: and stance:")
             return None
@@ -270,7 +270,7 @@ class _ClaimReader:
         key = self.scalar(fields["key"][1], "key")
         if key:
             self.keys_read.append((key, self.line(fields["key"][1])))
-        stance = self.choice(fields["stance"][1], "stance", STANCE_VALUES) if "stance" in fields else "supports"
+        stance = self.choice(fields["stance"][1], "stance", STANCE_VALUES) if "stance" in fields else DEFAULT_STANCE
         note = self.scalar(fields["note"][1], "note") if "note" in fields else ""
         design = (
             self.choice(fields["design"][1], "design", list(self.config.design_levels)) if "design" in fields else None

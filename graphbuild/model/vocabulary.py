@@ -280,17 +280,20 @@ class DesignTerm:
     starts under each approach that rates it (``starts``: approach -> certainty) before the
     domains move it. A design that names no approach (Delphi panels, policy, guidance,
     opinion, theory, narrative reviews) starts at very low under either, as does a design a
-    site adds to the levels without a starting point."""
+    site adds to the levels without a starting point. ``synthesis``: a review that pools
+    other studies' results, whose not supporting a claim is worth a second look at a
+    rating of moderate or more."""
 
     value: str
     level: int
     singular: str
     plural: str
     starts: dict[str, str] = field(default_factory=dict)
+    synthesis: bool = False
 
 
 DESIGNS: tuple[DesignTerm, ...] = (
-    DesignTerm("systematic-review", 1, "systematic review", "systematic reviews", {"grade": "high"}),
+    DesignTerm("systematic-review", 1, "systematic review", "systematic reviews", {"grade": "high"}, synthesis=True),
     DesignTerm("rct", 2, "randomised controlled trial", "randomised controlled trials", {"grade": "high"}),
     DesignTerm("comparison-group", 3, "comparison-group study", "comparison-group studies", {"grade": "low"}),
     DesignTerm("cohort", 3, "cohort study", "cohort studies", {"grade": "low"}),
@@ -311,6 +314,8 @@ UNRATED_NOUNS = ("unrated source", "unrated sources")
 STANCE = {term.value: term for term in STANCES}
 STATUS = {term.value: term for term in STATUSES}
 STANCE_VALUES = [term.value for term in STANCES]
+# What an evidence item given as a key alone says: the first stance that supports.
+DEFAULT_STANCE = next(term.value for term in STANCES if term.supports)
 CERTAINTY = {term.value: term for term in CERTAINTIES}
 CERTAINTY_VALUES = [term.value for term in CERTAINTIES]
 APPROACH = {term.value: term for term in APPROACHES}
