@@ -13,7 +13,7 @@ from graphbuild.history.compare import FORMATS, load_state
 from graphbuild.model.config import ConfigError
 from graphbuild.model.events import breaches, diff, fail_on_names
 from graphbuild.model.project import load_project
-from graphbuild.model.vocabulary import CERTAINTY_VALUES
+from graphbuild.model.vocabulary import CERTAINTY_VALUES, UNRATED
 from graphbuild.publishing.finish import FinishError, finish_site
 from graphbuild.publishing.markdown_tree import write_markdown_tree
 from graphbuild.publishing.pipeline import BuildPlan, check_build, plan_build
@@ -53,12 +53,12 @@ def _stats(args: argparse.Namespace) -> int:
     ):
         print(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(values.items())))
     print(f"  contested: {sum(p.contested for p in kb.profiles.values())}")
-    ratings = Counter(a.rating or "not assessed" for a in kb.assessments.values())
-    order = [*CERTAINTY_VALUES, "not assessed"]
+    ratings = Counter(a.state for a in kb.assessments.values())
+    order = [*CERTAINTY_VALUES, *(term.value for term in UNRATED)]
     print("  certainty: " + ", ".join(f"{r} {ratings[r]}" for r in order if ratings[r]))
     approaches = Counter(a.approach for a in kb.assessments.values())
     print("  approach: " + ", ".join(f"{k} {v}" for k, v in sorted(approaches.items())))
-    unassessed = [cid for cid, a in kb.assessments.items() if not a.rating]
+    unassessed = [cid for cid, a in kb.assessments.items() if not a.assessed]
     if unassessed:
         print(f"  not assessed: {', '.join(unassessed[:20])}{' ...' if len(unassessed) > 20 else ''}")
     print(f"studies: {len(kb.bibliography)} in bibliography, {len(cited)} cited")

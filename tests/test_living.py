@@ -42,8 +42,8 @@ CONFIG = (
     + ("validation:\n  omitted_files: warn\n  absolute_links: warn\n  unrecognized_links: warn\n  anchors: warn\n")
 )
 DATES_OF_FEWER = (
-    '<p class="gb-dates">Evidence last changed <time datetime="2026-03-09">9 March 2026</time>'
-    ' · claim added <time datetime="2026-03-05">5 March 2026</time></p>'
+    '<p class="gb-dates">Entry on this site updated <time datetime="2026-03-09">9 March 2026</time>'
+    ' · added <time datetime="2026-03-05">5 March 2026</time></p>'
 )
 AUTODISCOVERY = re.compile(r'<link rel="alternate" type="application/atom\+xml"[^>]*>')
 
@@ -77,7 +77,7 @@ def test_cards_say_when_their_evidence_last_changed(built: Path) -> None:
     outcomes = read(built, "outcomes/index.html")
     assert outcomes.count(DATES_OF_FEWER) == 1
     home = read(built, "index.html")
-    assert '<p class="gb-dates">Evidence last changed <time datetime="2026-03-20">20 March 2026</time></p>' in home
+    assert '<p class="gb-dates">Entry on this site updated <time datetime="2026-03-20">20 March 2026</time></p>' in home
 
 
 def test_the_summary_of_findings_shows_the_dates_too(built: Path) -> None:
@@ -251,8 +251,8 @@ def test_an_uncommitted_change_to_the_evidence_has_no_date(repo, tmp_path: Path,
     page.write_text(page.read_text().replace("stance: no-effect", "stance: mixed"), encoding="utf-8")
     out = build(clone)
     card = read(out, "outcomes/index.html")
-    assert '<p class="gb-dates">Claim added <time datetime="2026-03-05">5 March 2026</time></p>' in card
-    assert "Evidence last changed" not in card
+    assert '<p class="gb-dates">Entry added to this site <time datetime="2026-03-05">5 March 2026</time></p>' in card
+    assert "Entry on this site updated" not in card
     assert "mkdocs.yml:1: note: 1 claim(s) with uncommitted changes to their evidence" in caplog.text
 
 
@@ -262,7 +262,7 @@ def test_a_shallow_clone_gives_no_date_it_cannot_know(repo, tmp_path: Path, capl
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "--depth", "2", f"file://{root}", str(clone))
     out = build(clone)  # strict: a note fails nothing
-    assert "Evidence last changed" not in read(out, "outcomes/index.html")
+    assert "Entry on this site updated" not in read(out, "outcomes/index.html")
     assert "mkdocs.yml:1: note: the clone is shallow" in caplog.text
     assert feedparser.parse(read(out, "evidence/changes.xml")).bozo == 0
 
@@ -381,7 +381,7 @@ def test_the_repository_site_dates_every_card(tmp_path: Path) -> None:
     for page in out.glob("*/index.html"):
         html = page.read_text(encoding="utf-8")
         cards += html.count('<section class="gb-card ')
-        dates += html.count('<p class="gb-dates">Evidence last changed <time datetime="')
+        dates += html.count('<p class="gb-dates">Entry on this site updated <time datetime="')
     assert cards == len(kb.claims) and dates == cards
     feed = feedparser.parse(read(out, "evidence/changes.xml"))
     assert feed.bozo == 0 and feed.entries

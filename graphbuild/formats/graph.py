@@ -36,12 +36,17 @@ def claim_dates(kb: KnowledgeBase, claim_id: str) -> tuple[str, str]:
 
 
 def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
-    """Claims and the studies they cite; edges run from claim to study with the stance, and
-    with the design (and its level) the study contributes where the claim gives its own.
-    A claim's ``certainty`` is "" when the editors have not rated it; ``because`` maps each
-    domain that moved the rating to its reason; ``added`` and ``evidence_changed`` are the
-    days of the commits that added it and last changed its evidence, "" where the history
-    cannot tell; ``url`` its permanent address, from the site's root."""
+    """Claims and the studies they cite; edges run from claim to study with the stance,
+    ``inferred: true`` where the editors inferred it rather than read it in the study, and
+    the design (and its level) the study contributes where the claim gives its own.
+    A claim's ``certainty`` is "" when the editors have not rated it, and ``not_rated`` then
+    says why: ``not-assessed``, ``expert-opinion`` (it rests only on expert opinion or
+    policy) or ``about-evidence`` (it is about the evidence itself); "" when rated.
+    ``because`` maps each domain that moved the rating to its reason; ``searched`` is when
+    its evidence was searched (the claim's or the site's; "" if neither says); ``added`` and
+    ``evidence_changed`` are the days of the commits that added it and last changed its
+    evidence, "" where the history cannot tell; ``url`` its permanent address, from the
+    site's root."""
     graph = nx.DiGraph()
     for claim_id in sorted(kb.claims):
         added, changed = claim_dates(kb, claim_id)
@@ -58,10 +63,12 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
             tags=" ".join(claim.tags),
             status=kb.profiles[claim_id].status,
             certainty=assessment.rating or "",
+            not_rated=assessment.unrated,
             approach=assessment.approach,
             starting_point=assessment.starting_point or "",
             summary=claim.summary,
             because=dict(assessment.because),
+            searched=assessment.searched,
             added=added,
             evidence_changed=changed,
             url=claim_url(claim_id),
@@ -80,7 +87,9 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
     for claim_id in sorted(kb.claims):
         for item in kb.claims[claim_id].evidence:
             if item.key in kb.bibliography:
-                link: dict[str, str | int] = {"stance": item.stance}
+                link: dict[str, str | int | bool] = {"stance": item.stance}
+                if item.inferred:
+                    link["inferred"] = True
                 if item.design is not None and item.design != kb.bibliography[item.key].design:
                     link["design"] = item.design
                     level = kb.config.level_of(item.design)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from graphbuild.model.vocabulary import APPROACH, CERTAINTY, DESIGN, DESIGNS, VERY_LOW_EITHER
+from graphbuild.model.vocabulary import APPROACH, CERTAINTY, DESIGN, DESIGNS, VERY_LOW_EITHER, date_words, evidence_kind
 
 
 def default_levels() -> dict[int, list[str]]:
@@ -27,6 +28,7 @@ DEFAULT_CLAIM_TYPES = ["benefit", "barrier", "facilitator", "outcome"]
 DEFAULT_GROUPS = ["patients", "peer-workers", "services", "organisations"]
 DEFAULT_CITATION_STYLE = "apa"
 
+SEARCHED_LIMIT = 80  # "to March 2012 (the Cochrane review); the overview's other sources to 2013"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -52,6 +54,7 @@ class Config:
     allowed_hosts: list[str] = field(default_factory=list)
     citation_style: str = DEFAULT_CITATION_STYLE
     bibtex_omit_fields: list[str] = field(default_factory=list)
+    evidence_searched: str = ""
 
     def __post_init__(self) -> None:
         validate_levels(self.levels)
@@ -64,10 +67,21 @@ class Config:
 
     def starting_point(self, design: str | None) -> dict[str, str]:
         """Where evidence of this design starts under each approach that admits it."""
+        return self.starts_of(design) or VERY_LOW_EITHER
+
+    def starts_of(self, design: str | None) -> dict[str, str]:
+        """The approaches that rate this design as research, with where it starts under
+        each: the site's ``starting_points``, else the design's own; empty for a design
+        rated only as a last resort (opinion, policy, a site's design without a start)."""
         if design is None:
-            return VERY_LOW_EITHER
+            return {}
         known = DESIGN.get(design)
-        return self.starting_points.get(design) or (known.starts if known else {}) or VERY_LOW_EITHER
+        return self.starting_points.get(design) or (known.starts if known else {})
+
+    def rated(self, design: str | None) -> bool:
+        """Whether GRADE would rate this design as evidence: not expert opinion, policy or
+        theory, unless the site gives it a starting point of its own."""
+        return design in self.starting_points or evidence_kind(design).rated
 
     @property
     def design_levels(self) -> dict[str, int]:
@@ -156,6 +170,18 @@ def _starting_points(value: Any) -> dict[str, dict[str, str]]:
     return value
 
 
+def _searched(value: Any) -> str:
+    """A date (``2012-03-31``, which YAML reads as a date) or a few words ("March 2012",
+    "to early 2013"), as readers will see it beside every certainty."""
+    text = value.isoformat() if isinstance(value, date) else value
+    if not isinstance(text, str) or not text.strip() or len(text) > SEARCHED_LIMIT:
+        raise ConfigError(
+            f"option 'evidence_searched': expected a date or a short text (at most {SEARCHED_LIMIT} characters), "
+            f"not {value!r}"
+        )
+    return date_words(" ".join(text.split()))
+
+
 def _hosts(value: Any) -> list[str]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(h, str) and h and "/" not in h for h in value):
         raise ConfigError("option 'allowed_hosts': expected a list of host names, such as [images.example.org]")
@@ -184,6 +210,11 @@ OPTIONS: tuple[Option, ...] = (
         "bibtex_omit_fields",
         "BibTeX fields left out of the citation exports, besides design, file, owner and timestamp",
         _field_names,
+    ),
+    Option(
+        "evidence_searched",
+        "when the evidence was searched, a date or a short text, shown beside every certainty",
+        _searched,
     ),
 )
 OPTION_NAMES = tuple(option.name for option in OPTIONS)

@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graphbuild.model.events import Event, Snapshot
-
-MONTHS = "January February March April May June July August September October November December".split()
+from graphbuild.model.vocabulary import MONTHS
 
 
 @dataclass(frozen=True)

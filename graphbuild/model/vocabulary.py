@@ -210,7 +210,8 @@ class ApproachTerm:
     summary at that rating uses (Santesso et al. 2020 for GRADE); none where the plain verb
     is right, or where, as in CERQual, the confidence stands beside the finding instead.
     ``single_study``: the domain that says why one study is enough for a rating of
-    moderate or more."""
+    moderate or more. ``measure``: what a rating is of, in a word ("low certainty",
+    "moderate confidence")."""
 
     value: str
     name: str
@@ -219,6 +220,7 @@ class ApproachTerm:
     meanings: dict[str, str]
     single_study: str
     hedges: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    measure: str = "certainty"
 
     @property
     def domain_values(self) -> tuple[str, ...]:
@@ -266,6 +268,7 @@ APPROACHES: tuple[ApproachTerm, ...] = (
             "very-low": "It is not clear whether the finding is a reasonable representation of the phenomenon.",
         },
         "adequacy",
+        measure="confidence",
     ),
 )
 DOMAINS: tuple[DomainTerm, ...] = tuple(
@@ -274,15 +277,38 @@ DOMAINS: tuple[DomainTerm, ...] = tuple(
 
 
 @dataclass(frozen=True)
+class EvidenceKind:
+    """What kind of evidence a design gives, in the words a reader asks with ("which claims
+    rest on trials?"): the claims index and the map filter by it, counting each link's own
+    design. ``rated``: False for expert opinion, policy and theory, which GRADE does not
+    rate as evidence: a claim resting only on such designs is not rated unless its editors
+    rate it (or the site's ``starting_points`` gives the design a starting point)."""
+
+    value: str
+    word: str
+    rated: bool = True
+
+
+EVIDENCE_KINDS: tuple[EvidenceKind, ...] = (
+    EvidenceKind("trials", "randomised trials or systematic reviews of trials"),
+    EvidenceKind("comparisons", "non-randomised comparisons"),
+    EvidenceKind("observational", "surveys, before-and-after and other observational studies"),
+    EvidenceKind("qualitative", "qualitative or mixed-methods studies"),
+    EvidenceKind("expert", "expert opinion, consensus, policy, guidance, theory or narrative reviews", rated=False),
+    EvidenceKind("other", "unrated sources and other designs"),
+)
+
+
+@dataclass(frozen=True)
 class DesignTerm:
     """A study design: the evidence level it is graded at by default (1 strongest; a site's
-    ``levels`` option may regrade it), what it is called, and where a body of evidence of it
-    starts under each approach that rates it (``starts``: approach -> certainty) before the
-    domains move it. A design that names no approach (Delphi panels, policy, guidance,
-    opinion, theory, narrative reviews) starts at very low under either, as does a design a
-    site adds to the levels without a starting point. ``synthesis``: a review that pools
-    other studies' results, whose not supporting a claim is worth a second look at a
-    rating of moderate or more."""
+    ``levels`` option may regrade it), what it is called, what kind of evidence it is, and
+    where a body of evidence of it starts under each approach that rates it (``starts``:
+    approach -> certainty) before the domains move it. A design that names no approach
+    (Delphi panels, policy, guidance, opinion, theory, narrative reviews) starts at very low
+    under either when its claim is rated, as does a design a site adds to the levels
+    without a starting point. ``synthesis``: a review that pools other studies' results,
+    whose not supporting a claim is worth a second look at a rating of moderate or more."""
 
     value: str
     level: int
@@ -290,25 +316,106 @@ class DesignTerm:
     plural: str
     starts: dict[str, str] = field(default_factory=dict)
     synthesis: bool = False
+    kind: str = "other"
 
 
 DESIGNS: tuple[DesignTerm, ...] = (
-    DesignTerm("systematic-review", 1, "systematic review", "systematic reviews", {"grade": "high"}, synthesis=True),
-    DesignTerm("rct", 2, "randomised controlled trial", "randomised controlled trials", {"grade": "high"}),
-    DesignTerm("comparison-group", 3, "comparison-group study", "comparison-group studies", {"grade": "low"}),
-    DesignTerm("cohort", 3, "cohort study", "cohort studies", {"grade": "low"}),
-    DesignTerm("before-after", 4, "before-and-after study", "before-and-after studies", {"grade": "low"}),
-    DesignTerm("cross-sectional", 4, "cross-sectional study", "cross-sectional studies", {"grade": "low"}),
-    DesignTerm("observational", 4, "observational study", "observational studies", {"grade": "low"}),
-    DesignTerm("qualitative", 5, "qualitative study", "qualitative studies", {"cerqual": "high"}),
-    DesignTerm("mixed-methods", 5, "mixed-methods study", "mixed-methods studies", {"grade": "low", "cerqual": "high"}),
-    DesignTerm("delphi", 5, "Delphi study", "Delphi studies"),
-    DesignTerm("narrative-review", 6, "narrative review", "narrative reviews"),
-    DesignTerm("policy", 6, "policy document", "policy documents"),
-    DesignTerm("guidance", 6, "guidance document", "guidance documents"),
-    DesignTerm("opinion", 6, "opinion piece", "opinion pieces"),
-    DesignTerm("theory", 6, "theoretical paper", "theoretical papers"),
+    DesignTerm(
+        "systematic-review",
+        1,
+        "systematic review",
+        "systematic reviews",
+        {"grade": "high"},
+        synthesis=True,
+        kind="trials",
+    ),
+    DesignTerm(
+        "rct", 2, "randomised controlled trial", "randomised controlled trials", {"grade": "high"}, kind="trials"
+    ),
+    DesignTerm(
+        "comparison-group",
+        3,
+        "comparison-group study",
+        "comparison-group studies",
+        {"grade": "low"},
+        kind="comparisons",
+    ),
+    DesignTerm("cohort", 3, "cohort study", "cohort studies", {"grade": "low"}, kind="comparisons"),
+    DesignTerm(
+        "before-after", 4, "before-and-after study", "before-and-after studies", {"grade": "low"}, kind="observational"
+    ),
+    DesignTerm(
+        "cross-sectional", 4, "cross-sectional study", "cross-sectional studies", {"grade": "low"}, kind="observational"
+    ),
+    DesignTerm(
+        "observational", 4, "observational study", "observational studies", {"grade": "low"}, kind="observational"
+    ),
+    DesignTerm("qualitative", 5, "qualitative study", "qualitative studies", {"cerqual": "high"}, kind="qualitative"),
+    DesignTerm(
+        "mixed-methods",
+        5,
+        "mixed-methods study",
+        "mixed-methods studies",
+        {"grade": "low", "cerqual": "high"},
+        kind="qualitative",
+    ),
+    DesignTerm("delphi", 5, "Delphi study", "Delphi studies", kind="expert"),
+    DesignTerm("narrative-review", 6, "narrative review", "narrative reviews", kind="expert"),
+    DesignTerm("policy", 6, "policy document", "policy documents", kind="expert"),
+    DesignTerm("guidance", 6, "guidance document", "guidance documents", kind="expert"),
+    DesignTerm("opinion", 6, "opinion piece", "opinion pieces", kind="expert"),
+    DesignTerm("theory", 6, "theoretical paper", "theoretical papers", kind="expert"),
 )
+
+
+@dataclass(frozen=True)
+class UnratedTerm:
+    """Why a claim shows no certainty rating. ``label`` stands where the meter would (the
+    meter only where a rating is still to come), ``meaning`` under it on the card.
+    ``assessed``: the editors have nothing left to do (it counts as assessed for
+    ``require_certainty``). ``hedges``: words one of which its summary uses, as GRADE's
+    for a rating."""
+
+    value: str
+    label: str
+    meaning: str
+    assessed: bool
+    meter: bool = False
+    hedges: tuple[str, ...] = ()
+
+
+UNRATED: tuple[UnratedTerm, ...] = (
+    UnratedTerm("not-assessed", "Not assessed", "Not yet rated by the editors.", False, meter=True),
+    UnratedTerm(
+        "expert-opinion",
+        "Not rated (expert opinion / policy)",
+        "It rests only on expert opinion, consensus, policy, guidance, theory or narrative reviews, which GRADE "
+        "does not rate as evidence: read it as a view, not a finding.",
+        True,
+        hedges=tuple(
+            "may might could can suggest suggests suggested argue argues argued propose proposes proposed "
+            "recommend recommends recommended view views thought should indicated noted".split()
+        )
+        + ("according to", "seen as"),
+    ),
+    UnratedTerm(
+        "about-evidence",
+        "Not rated (about the evidence)",
+        "It says something about the evidence itself, so it is described, not rated as an effect.",
+        True,
+    ),
+)
+NOT_ASSESSED, EXPERT_OPINION, ABOUT_EVIDENCE = (term.value for term in UNRATED)
+# What a claim's ``about:`` may say, and the reason it then shows no rating.
+ABOUT = {"evidence": ABOUT_EVIDENCE}
+# The parts of the question a summary-of-findings row answers, where the editors give them.
+QUESTION_PARTS: tuple[tuple[str, str], ...] = (
+    ("population", "Population"),
+    ("intervention", "Intervention"),
+    ("comparison", "Comparison"),
+    ("outcome", "Outcome"),
+)
+MONTHS = "January February March April May June July August September October November December".split()
 UNRATED_NOUNS = ("unrated source", "unrated sources")
 
 STANCE = {term.value: term for term in STANCES}
@@ -321,6 +428,8 @@ CERTAINTY_VALUES = [term.value for term in CERTAINTIES]
 APPROACH = {term.value: term for term in APPROACHES}
 DOMAIN = {term.value: term for term in DOMAINS}
 DESIGN = {term.value: term for term in DESIGNS}
+EVIDENCE_KIND = {term.value: term for term in EVIDENCE_KINDS}
+UNRATED_TERM = {term.value: term for term in UNRATED}
 # Where evidence starts when nothing says otherwise: the least sure rating under every approach.
 VERY_LOW_EITHER = {term.value: CERTAINTIES[-1].value for term in APPROACHES}
 
@@ -335,6 +444,22 @@ def design_noun(design: str | None, count: int = 1) -> str:
         name = design.replace("-", " ")
         singular, plural = f"{name} study", f"{name} studies"
     return singular if count == 1 else plural
+
+
+def evidence_kind(design: str | None) -> EvidenceKind:
+    """The kind of evidence a design gives; an unrated source or a site's own design is
+    "other"."""
+    known = DESIGN.get(design) if design else None
+    return EVIDENCE_KIND[known.kind if known else "other"]
+
+
+def date_words(text: str) -> str:
+    """An ISO date as a reader says it ("31 March 2012", "March 2012"); other text as it is."""
+    parts = text.strip().split("-")
+    if len(parts) in (2, 3) and all(p.isdigit() for p in parts) and len(parts[0]) == 4 and 1 <= int(parts[1]) <= 12:
+        month = f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        return f"{int(parts[2])} {month}" if len(parts) == 3 else month
+    return text.strip()
 
 
 def level_mark(rank: int) -> LevelMark:

@@ -855,6 +855,8 @@
     if (!form || !body) return;
     const rows = Array.prototype.slice.call(body.rows);
     const selects = Array.prototype.slice.call(form.querySelectorAll("select"));
+    const many = {};
+    selects.forEach(function (select) { if (select.hasAttribute("data-gb-many")) many[select.name] = true; });
     const sorts = {
       "": function (a, b) { return Number(a.dataset.order) - Number(b.dataset.order); },
       certainty: function (a, b) { return Number(b.dataset.certaintyRank) - Number(a.dataset.certaintyRank); },
@@ -871,7 +873,10 @@
       });
       let shown = 0;
       rows.forEach(function (row) {
-        const match = Object.keys(wanted).every(function (name) { return row.dataset[name] === wanted[name]; });
+        const match = Object.keys(wanted).every(function (name) {
+          if (!many[name]) return row.dataset[name] === wanted[name];
+          return (row.dataset[name] || "").split(" ").indexOf(wanted[name]) >= 0; /* any of its values */
+        });
         row.hidden = !match;
         if (match) shown += 1;
       });
