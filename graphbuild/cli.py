@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     differ.add_argument("old", help="the earlier state: a revision, a folder or a graph.json")
     differ.add_argument("new", help="the later state, likewise")
-    differ.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    differ.add_argument("--format", choices=list(FORMATS), default="text")
     differ.add_argument(
         "--fail-on",
         type=_fail_on,

@@ -493,3 +493,39 @@ def test_the_summary_step_runs_on_a_repository_with_two_commits(tmp_path) -> Non
     assert text.startswith("## Tests\n\npassed\n\n## Evidence changes\n")  # appended, not overwritten
     assert f"1 event(s) between {shas[0][:7]} and HEAD \\({shas[1][:7]}\\): 1 claim added." in text
     assert "| Claim added | **fewer\\-readmissions**: Peer support is associated" in text
+
+
+def test_the_claims_table_lists_per_claim_what_changed() -> None:
+    """Issue 26's closing table: statement, stance, approach, rating, summary and inferred
+    stances, a column each, a row per claim."""
+    from graphbuild.history.compare import State, format_claims
+
+    before = {
+        "c": {"evidence": {"sr": "no-effect", "q": "supports"}, "certainty": "very-low", "approach": "cerqual"},
+        "d": {"evidence": {"q": "supports"}, "summary": "It helps.", "certainty": "", "not_rated": "not-assessed"},
+    }
+    after = {
+        "c": {
+            "evidence": {"sr": "no-effect", "q": "supports", "rct": "mixed"},
+            "inferred": {"sr"},
+            "certainty": "low",
+            "approach": "grade",
+            "statement": "T.",
+        },
+        "d": {"evidence": {"q": "supports"}, "summary": "It may help.", "certainty": "", "not_rated": "expert-opinion"},
+    }
+    old, new = State("a", "graph", snapshot(before)), State("b", "graph", snapshot(after))
+    table = format_claims(diff(old.snapshot, new.snapshot), old, new)
+    lines = table.splitlines()
+    assert lines[4] == "| Claim | Statement | Direction | Stances | Inferred stances | Approach | Rating | Summary |"
+    assert (
+        lines[6]
+        == '| **c** | now "T\\." |  | rct \\(mixed\\) | sr now inferred | cerqual → grade | very\\-low → low |  |'
+    )
+    assert lines[7] == '| **d** |  |  |  |  |  | not assessed → expert\\-opinion | now "It may help\\." |'
+
+
+def test_the_claims_table_is_a_format_of_diff(repo, capsys) -> None:
+    root, shas = repo
+    code, out, _ = run(root, shas[1], shas[2], "--format", "claims", capsys=capsys)
+    assert code == 0 and "| **fewer\\-readmissions** |  |  | gillard2014\\: supports → no\\-effect |" in out

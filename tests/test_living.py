@@ -35,7 +35,13 @@ evidence:
 ```
 """
 # The four commits of living_repo, then one that replaces a claim: peer-hope goes, peer-trust comes.
-REPLACE = ("Replace a claim", {"docs/index.md": "# Peer support\n\nWhat peer workers offer.\n\n" + TRUST}, 20)
+# Its message says why for the site's readers, in a trailer; its subject is the repository's.
+WHY = "The hope finding is better read as one about trust."
+REPLACE = (
+    f"Replace a claim\n\nSquash of three edits.\n\nEvidence-note: {WHY}",
+    {"docs/index.md": "# Peer support\n\nWhat peer workers offer.\n\n" + TRUST},
+    20,
+)
 CONFIG = (
     MKDOCS_YML
     + f"site_url: {SITE_URL}\n"
@@ -115,18 +121,28 @@ def test_the_changes_page_lists_the_events_newest_first_by_day(built: Path) -> N
         "5 March 2026",
         "2 March 2026",
     ]
-    events = re.findall(r'<li class="gb-change-([a-z-]+)"><strong>[^<]+</strong>: <a href="([^"]+)">', html)
-    assert events == [
-        ("claim-removed", "../../claims/peer-hope/"),  # gone: its permanent address says so
-        ("claim-added", "../../#peer-trust"),
-        ("claim-moved", "../../outcomes/#fewer-readmissions"),
-        ("stance-changed", "../../outcomes/#fewer-readmissions"),
-        ("claim-added", "../../outcomes/#fewer-readmissions"),
-        ("claim-added", "../../claims/peer-hope/"),
+    groups = re.findall(
+        r'<h3 class="gb-change-subject"><a href="([^"]+)">([^<]+)</a></h3>\n<ul class="gb-changes">\n'
+        r'<li class="gb-change-([a-z-]+)">',
+        html,
+    )
+    assert [(href, kind) for href, _, kind in groups] == [
+        ("../../claims/peer-hope/", "claim-removed"),  # gone: its permanent address says so
+        ("../../#peer-trust", "claim-added"),
+        ("../../outcomes/#fewer-readmissions", "claim-moved"),
+        ("../../outcomes/#fewer-readmissions", "stance-changed"),
+        ("../../outcomes/#fewer-readmissions", "claim-added"),
+        ("../../claims/peer-hope/", "claim-added"),
     ]
-    assert "Stance changed : Peer support is associated with fewer psychiatric readmissions." in text(html)
-    assert "(gillard2014: supports → no-effect)" in html
-    assert 'Flip a stance <span class="gb-commit-id">(commit ' in html
+    words = text(html)
+    assert (
+        "<strong>Stance changed</strong>: Gillard &amp; Holley, 2014 now found no significant effect "
+        "(was: supports the claim)</li>" in html
+    )
+    assert "Claim moved : from Peer support to Outcomes" in words
+    assert "no-effect" not in words and "gillard2014" not in words  # the vocabulary's words, never raw values
+    assert "Flip a stance" not in html and "Squash of three edits" not in html  # commit messages stay out
+    assert f'<p class="gb-change-note"><span class="gb-label">Why:</span> {WHY}</p>' in html
 
 
 def test_the_changes_page_is_in_the_evidence_navigation(built: Path) -> None:

@@ -60,7 +60,15 @@ from typing import Any
 import networkx as nx
 
 from graphbuild.model.config import ConfigError
-from graphbuild.model.vocabulary import NOT_ASSESSED
+from graphbuild.model.vocabulary import (
+    APPROACH,
+    CERTAINTY,
+    NOT_ASSESSED,
+    STANCE,
+    STATUS,
+    UNRATED_TERM,
+    design_noun,
+)
 
 SCHEMA = "graphbuild-diff/2"
 
@@ -335,3 +343,69 @@ def describe(event: Event, arrow: str = "→") -> str:
         affects = ", ".join(event.claims) or "no claim"
         return f"{event.study}: {before} {arrow} {after}; affects {affects}"
     raise ValueError(f"unknown event kind {kind!r}")
+
+
+def in_words(event: Event, study: Callable[[str], str] = str, page: Callable[[str], str] = str) -> str:
+    """What changed, as the site's readers read it after the event's title: the
+    vocabulary's words, never the values editors write. ``study`` names a study by its key
+    ("Pitt et al., 2013"), ``page`` a page by its source ("Outcomes")."""
+    kind, old, new = event.kind, event.old, event.new
+    name = study(event.study) if event.study else ""
+    inferred = ", inferred" if event.inferred else ""
+    if kind == "direction-changed":
+        return f"now {_status_words(new)} (was {_status_words(old)})"
+    if kind == "certainty-changed":
+        return f"now {_certainty_words(new)} (was {_certainty_words(old)})"
+    if kind == "approach-changed":
+        return f"now rated with {_approach_name(new)} (was {_approach_name(old)})"
+    if kind == "claim-added":
+        return f"on {page(event.page or '')}"
+    if kind == "claim-removed":
+        return f"from {page(event.page or '')}"
+    if kind == "claim-moved":
+        return f"from {page(old or '')} to {page(new or '')}"
+    if kind == "claim-reworded":
+        return f"it said: \u201c{old}\u201d"
+    if kind == "summary-changed":
+        return f"it said: \u201c{old}\u201d" if old else "a key message was added"
+    if kind == "study-added":
+        return f"{name} ({_stance_words(new)}{inferred})"
+    if kind == "study-removed":
+        return f"{name} (it {_stance_words(old)}{inferred})"
+    if kind == "stance-changed":
+        return f"{name} now {_stance_words(new)}{inferred} (was: {_stance_words(old)})"
+    if kind == "inference-changed":
+        return f"{name}: its stance is now {'inferred, not reported' if new == 'inferred' else 'reported by the study'}"
+    if kind == "design-changed":
+        cited = f"; cited by {len(event.claims)} claim{'s' if len(event.claims) != 1 else ''}" if event.claims else ""
+        return f"{name} is now {_design_words(new, event.new_level)} (was {_design_words(old, event.old_level)}){cited}"
+    raise ValueError(f"unknown event kind {kind!r}")
+
+
+def _status_words(value: str | None) -> str:
+    return STATUS[value].word if value in STATUS else "not known"
+
+
+def _certainty_words(value: str | None) -> str:
+    if value in CERTAINTY:
+        return f"{CERTAINTY[value].word} certainty"
+    if value in UNRATED_TERM:
+        label = UNRATED_TERM[value].label
+        return label[:1].lower() + label[1:]
+    return "not assessed"
+
+
+def _approach_name(value: str | None) -> str:
+    return APPROACH[value].name if value in APPROACH else "no approach"
+
+
+def _stance_words(value: str | None) -> str:
+    return STANCE[value].legend if value in STANCE else "bears on it in a way no longer known"
+
+
+def _design_words(design: str | None, level: int | None) -> str:
+    if design is None or design == "unrated":
+        return "unrated"
+    noun = design_noun(design)
+    article = "an" if noun[:1].lower() in "aeiou" else "a"
+    return f"{article} {noun}" + (f" (level {level})" if level is not None else "")

@@ -14,12 +14,15 @@ from graphbuild.model.vocabulary import MONTHS
 @dataclass(frozen=True)
 class Commit:
     """A commit of the site's history; ``date`` is its committer date (ISO 8601 with the
-    committer's offset), so that everything dated from it is the same on every machine."""
+    committer's offset), so that everything dated from it is the same on every machine.
+    ``subject`` is for the repository's readers; ``note`` (from an ``Evidence-note:``
+    trailer, "" if none) is the reason it gives the site's readers."""
 
     sha: str
     time: int
     date: str
     subject: str = ""
+    note: str = ""
 
     @property
     def short(self) -> str:
