@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graphbuild.model.bibliography import Study
@@ -125,6 +126,13 @@ def evidence_kinds(claim: Claim, studies: dict[str, Study]) -> list[str]:
     as a narrative source is not a trial here."""
     found = {evidence_kind(link_design(e.design, studies[e.key])).value for e in claim.evidence if e.key in studies}
     return [kind.value for kind in EVIDENCE_KINDS if kind.value in found]
+
+
+def evidence_kind_counts(claims: Iterable[Claim], studies: dict[str, Study]) -> list[tuple[str, str, int]]:
+    """Each kind of evidence some claim rests on, in words, with how many claims: a claim
+    counts once for every kind behind it."""
+    counts = Counter(kind for claim in claims for kind in evidence_kinds(claim, studies))
+    return [(kind.value, kind.word, counts[kind.value]) for kind in EVIDENCE_KINDS if counts[kind.value]]
 
 
 def certainty_clause(assessment: Assessment) -> str:

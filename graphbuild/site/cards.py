@@ -26,6 +26,11 @@ def participants_words(given: str) -> str:
     return f"{int(given):,}" if given.isdigit() else given
 
 
+def _sentence(words: str) -> str:
+    """Words as a sentence: a capital (the rest as written, "GRADE" included) and a stop."""
+    return f"{words[:1].upper()}{words[1:]}."
+
+
 class ClaimViews:
     """A claim as every page shows it, and its card."""
 
@@ -67,7 +72,7 @@ class ClaimViews:
             "assessment": assessment,
             "approach": APPROACH[assessment.approach],
             "lead": claim.summary or claim.statement,
-            "verdict": f"{STATUS[profile.status].word}; {certainty_words(assessment)}",
+            "verdict": _sentence(f"{STATUS[profile.status].word}; {certainty_words(assessment)}"),
             "searched_html": self.templates.macro("searched", assessment.searched),
             "question": [(heading, claim.question[name]) for name, heading in QUESTION_PARTS if name in claim.question],
             "participants": participants_words(claim.participants),

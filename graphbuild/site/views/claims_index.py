@@ -10,8 +10,8 @@ from typing import Any
 
 from graphbuild.common.escaping import script_json
 from graphbuild.common.urls import relative_url
-from graphbuild.model.evidence import evidence_kinds
-from graphbuild.model.vocabulary import CERTAINTIES, EVIDENCE_KINDS, NOT_ASSESSED, STATUSES, UNRATED
+from graphbuild.model.evidence import evidence_kind_counts, evidence_kinds
+from graphbuild.model.vocabulary import CERTAINTIES, NOT_ASSESSED, STATUSES, UNRATED
 from graphbuild.site.context import Site
 
 
@@ -35,7 +35,6 @@ def context(site: Site, current: str, subject: Any = None) -> dict[str, Any]:
     ]
     statuses = Counter(r["profile"].status for r in rows)
     ratings = Counter(r["certainty_value"] for r in rows)
-    kinds = Counter(kind for r in rows for kind in r["kinds"])
     counts = [
         {"query": f"direction={s.value}", "count": statuses[s.value], "label": s.word}
         for s in STATUSES
@@ -65,7 +64,10 @@ def context(site: Site, current: str, subject: Any = None) -> dict[str, Any]:
             "name": "evidence",
             "label": "Evidence from",
             "many": True,  # a claim matches any kind of evidence behind it
-            "options": [(k.value, f"{k.word} ({kinds[k.value]})") for k in EVIDENCE_KINDS if kinds[k.value]],
+            "options": [
+                (value, f"{word} ({count})")
+                for value, word, count in evidence_kind_counts(kb.ordered_claims, kb.bibliography.studies)
+            ],
         },
         {"name": "type", "label": "Type", "options": [(t, t.replace("-", " ")) for t in kb.config.claim_types]},
         {
