@@ -294,7 +294,7 @@ EVIDENCE_KINDS: tuple[EvidenceKind, ...] = (
     EvidenceKind("comparisons", "non-randomised comparisons"),
     EvidenceKind("observational", "surveys, before-and-after and other observational studies"),
     EvidenceKind("qualitative", "qualitative or mixed-methods studies"),
-    EvidenceKind("expert", "expert opinion, consensus, policy, guidance, theory or narrative reviews", rated=False),
+    EvidenceKind("expert", "expert opinion, policy, theory or narrative reviews", rated=False),
     EvidenceKind("other", "unrated sources and other designs"),
 )
 
