@@ -2,8 +2,11 @@
 
 Templates, the generated stylesheet (``vocabulary_css``), the map's data and the profile
 sentence all read these tables; the JavaScript reads only the stylesheet's custom
-properties. Adding a stance is one entry in ``STANCES`` (and its words in the editors'
-guide); a test proves that every consumer knows every entry.
+properties. Adding a stance is one entry in ``STANCES``, a study design one in ``DESIGNS``
+(its level, nouns, kind of evidence and starting points), a certainty approach one in
+``APPROACHES`` (its domains, what each rating means, the hedges a summary uses, the domain
+that answers a rating on one study); and their words in the editors' guide. Tests prove
+that every consumer knows every entry (``tests/test_architecture.py``).
 """
 
 from __future__ import annotations
