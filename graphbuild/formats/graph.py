@@ -43,7 +43,7 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
     says why: ``not-assessed``, ``expert-opinion`` (it rests only on expert opinion or
     policy) or ``about-evidence`` (it is about the evidence itself); "" when rated.
     ``because`` maps each domain that moved the rating to its reason; ``searched`` is when
-    its evidence was searched (the claim's or the site's; "" if neither says); ``added`` and
+    its evidence was searched (the claim's or the site's; absent if neither says); ``added`` and
     ``evidence_changed`` are the days of the commits that added it and last changed its
     evidence, "" where the history cannot tell; ``url`` its permanent address, from the
     site's root."""
@@ -68,11 +68,12 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
             starting_point=assessment.starting_point or "",
             summary=claim.summary,
             because=dict(assessment.because),
-            searched=assessment.searched,
             added=added,
             evidence_changed=changed,
             url=claim_url(claim_id),
         )
+        if assessment.searched:  # absent where neither the site nor the claim says
+            graph.nodes[claim_node(claim_id)]["searched"] = assessment.searched
     for key, study in kb.cited.items():
         attrs: dict[str, str | int] = {
             "kind": "study",
