@@ -39,9 +39,10 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
     """Claims and the studies they cite; edges run from claim to study with the stance,
     ``inferred: true`` where the editors inferred it rather than read it in the study, and
     the design (and its level) the study contributes where the claim gives its own.
-    A claim's ``certainty`` is "" when the editors have not rated it, and ``not_rated`` then
-    says why: ``not-assessed``, ``expert-opinion`` (it rests only on expert opinion or
-    policy) or ``about-evidence`` (it is about the evidence itself); "" when rated.
+    A claim's ``certainty`` is "" when the editors have not rated it; ``not_rated``, present
+    only on a claim that is not rated for a reason, says which: ``expert-opinion`` (it rests
+    only on expert opinion or policy) or ``about-evidence`` (it is about the evidence
+    itself).
     ``because`` maps each domain that moved the rating to its reason; ``searched`` is when
     its evidence was searched (the claim's or the site's; absent if neither says); ``added`` and
     ``evidence_changed`` are the days of the commits that added it and last changed its
@@ -63,7 +64,6 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
             tags=" ".join(claim.tags),
             status=kb.profiles[claim_id].status,
             certainty=assessment.rating or "",
-            not_rated=assessment.unrated,
             approach=assessment.approach,
             starting_point=assessment.starting_point or "",
             summary=claim.summary,
@@ -72,8 +72,11 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
             evidence_changed=changed,
             url=claim_url(claim_id),
         )
+        node = graph.nodes[claim_node(claim_id)]
+        if assessment.rating is None and assessment.assessed:  # not rated, for a reason
+            node["not_rated"] = assessment.unrated
         if assessment.searched:  # absent where neither the site nor the claim says
-            graph.nodes[claim_node(claim_id)]["searched"] = assessment.searched
+            node["searched"] = assessment.searched
     for key, study in kb.cited.items():
         attrs: dict[str, str | int] = {
             "kind": "study",
