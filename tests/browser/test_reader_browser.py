@@ -111,3 +111,20 @@ def test_the_changes_page_reads_by_day_and_claim(browser, changes_url, width, he
     assert "Merge main into cite2" not in text and "wip" not in text and "no-effect" not in text
     assert _px(change) >= 12
     context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1366, 900)])
+def test_a_printout_says_when_the_evidence_was_searched(browser, repo_url, width, height) -> None:
+    """Item 1: a card or a summary of findings on paper keeps the date beside its certainty,
+    and the git date says it is the entry's."""
+    context, page = _page(browser, width, height, "light")
+    page.emulate_media(media="print")
+    page.goto(repo_url + "outcomes/", wait_until="load")
+    card = page.locator("section.gb-card").first
+    searched = card.locator(".gb-verdict .gb-searched")
+    assert searched.is_visible() and searched.inner_text().startswith("Evidence searched: ")
+    assert card.locator(".gb-dates").inner_text().startswith("Entry on this site updated ")
+    page.goto(repo_url + "evidence/summary/", wait_until="load")
+    heads = page.locator("table.gb-sof .gb-searched-head")
+    assert heads.count() >= 1 and heads.first.is_visible()
+    context.close()
