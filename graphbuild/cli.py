@@ -15,7 +15,7 @@ from graphbuild.history.compare import FORMATS, load_state
 from graphbuild.model.config import DEFAULT_CLAIM_TYPES, ConfigError
 from graphbuild.model.events import breaches, diff, fail_on_names
 from graphbuild.model.project import load_project
-from graphbuild.model.vocabulary import CERTAINTY_VALUES
+from graphbuild.model.vocabulary import CERTAINTY_VALUES, UNRATED
 from graphbuild.publishing import new
 from graphbuild.publishing.finish import FinishError, finish_site
 from graphbuild.publishing.markdown_tree import write_markdown_tree
@@ -57,12 +57,12 @@ def _stats(args: argparse.Namespace) -> int:
     ):
         print(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(values.items())))
     print(f"  contested: {sum(p.contested for p in kb.profiles.values())}")
-    ratings = Counter(a.rating or "not assessed" for a in kb.assessments.values())
-    order = [*CERTAINTY_VALUES, "not assessed"]
+    ratings = Counter(a.state for a in kb.assessments.values())
+    order = [*CERTAINTY_VALUES, *(term.value for term in UNRATED)]
     print("  certainty: " + ", ".join(f"{r} {ratings[r]}" for r in order if ratings[r]))
     approaches = Counter(a.approach for a in kb.assessments.values())
     print("  approach: " + ", ".join(f"{k} {v}" for k, v in sorted(approaches.items())))
-    unassessed = [cid for cid, a in kb.assessments.items() if not a.rating]
+    unassessed = [cid for cid, a in kb.assessments.items() if not a.assessed]
     if unassessed:
         print(f"  not assessed: {', '.join(unassessed[:20])}{' ...' if len(unassessed) > 20 else ''}")
     print(f"studies: {len(kb.bibliography)} in bibliography, {len(cited)} cited")
@@ -221,7 +221,7 @@ def _add_commands(commands: argparse._SubParsersAction, parents: list[argparse.A
     )
     differ.add_argument("old", help="the earlier state: a revision, a folder or a graph.json")
     differ.add_argument("new", help="the later state, likewise")
-    differ.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    differ.add_argument("--format", choices=list(FORMATS), default="text")
     what = differ.add_mutually_exclusive_group()
     what.add_argument("--rev", action="store_true", help="OLD and NEW are git revisions (never paths)")
     what.add_argument("--site", action="store_true", help="OLD and NEW are paths (never revisions)")

@@ -185,14 +185,12 @@ def test_a_new_stance_is_one_table_entry(tmp_path: Path, monkeypatch) -> None:
     the profile sentence, the map's legend and filters, the stylesheet the map draws with,
     the map data and the exports."""
     stances = (*vocabulary.STANCES, HARMS)
-    monkeypatch.setattr(vocabulary, "STANCES", stances)
-    monkeypatch.setattr(vocabulary, "STANCE", {t.value: t for t in stances})
-    monkeypatch.setattr(vocabulary, "STANCE_VALUES", [t.value for t in stances])
-    for module in ("model.claims", "model.evidence", "formats.mapdata", "site.templates", "formats.linkeddata"):
-        mod = __import__(f"graphbuild.{module}", fromlist=["x"])
-        for name in ("STANCES", "STANCE", "STANCE_VALUES"):
-            if hasattr(mod, name):
-                monkeypatch.setattr(mod, name, getattr(vocabulary, name))
+    _patch_everywhere(
+        monkeypatch,
+        STANCES=stances,
+        STANCE={t.value: t for t in stances},
+        STANCE_VALUES=[t.value for t in stances],
+    )
     page = INDEX_MD.replace("    stance: no-effect", "    stance: harms")
     root = write_site(tmp_path / "site", {"mkdocs.yml": MKDOCS_YML, "references.bib": BIB, "docs/index.md": page})
     built = build(root)
@@ -209,3 +207,99 @@ def test_a_new_stance_is_one_table_entry(tmp_path: Path, monkeypatch) -> None:
     assert ",harms," in (built / "evidence" / "claims.csv").read_text(encoding="utf-8")
     linked = (built / "evidence" / "graph.jsonld").read_text(encoding="utf-8")
     assert '"cito:citesAsEvidence":["../studies/min2007/","../studies/pitt2013/"]' in linked
+
+
+def _patch_everywhere(monkeypatch, **tables) -> None:
+    """Every module of the package that took a vocabulary table by name gets the new one."""
+    import sys
+
+    for name, new in tables.items():
+        old = getattr(vocabulary, name)
+        for module in [m for n, m in sys.modules.items() if n.startswith("graphbuild") and m is not None]:
+            if getattr(module, name, None) is old:
+                monkeypatch.setattr(module, name, new)
+
+
+CINEMA = vocabulary.ApproachTerm(
+    "cinema",
+    "CINeMA",
+    "confidence in the network estimate",
+    (
+        vocabulary.DomainTerm("within-study-bias", "Within-study bias"),
+        vocabulary.DomainTerm("heterogeneity", "Heterogeneity"),
+        vocabulary.DomainTerm("incoherence", "Incoherence"),
+    ),
+    {
+        "high": "Very confident in the network estimate.",
+        "moderate": "Moderately confident in the network estimate.",
+        "low": "Limited confidence in the network estimate.",
+        "very-low": "Very little confidence in the network estimate.",
+    },
+    "heterogeneity",
+    {"moderate": ("probably",)},
+)
+NETWORK = vocabulary.DesignTerm(
+    "network-meta-analysis", 1, "network meta-analysis", "network meta-analyses", {"cinema": "high"}
+)
+CASE_SERIES = vocabulary.DesignTerm("case-series", 4, "case series", "case series", {"grade": "low"})
+
+
+def test_a_new_design_and_a_new_approach_are_one_entry_each(tmp_path: Path, monkeypatch) -> None:
+    """A design added to ``DESIGNS`` has its level, nouns and starting point everywhere; an
+    approach added to ``APPROACHES`` its domains, meanings, hedges and single-study domain,
+    in the claim reader, the checks and the card."""
+    approaches = (*vocabulary.APPROACHES, CINEMA)
+    designs = (*vocabulary.DESIGNS, NETWORK, CASE_SERIES)
+    domains = tuple(vocabulary.DomainTerm(d.value, d.heading, d.up, a.value) for a in approaches for d in a.domains)
+    _patch_everywhere(
+        monkeypatch,
+        APPROACHES=approaches,
+        APPROACH={a.value: a for a in approaches},
+        DOMAINS=domains,
+        DOMAIN={d.value: d for d in domains},
+        DESIGNS=designs,
+        DESIGN={d.value: d for d in designs},
+        VERY_LOW_EITHER={a.value: "very-low" for a in approaches},
+    )
+    bib = BIB + (
+        "@article{nma2020, author = {Net, Nora}, title = {A network}, year = {2020},\n"
+        "  design = {network-meta-analysis}}\n"
+        "@article{cases2019, author = {Case, Cal}, title = {Some cases}, year = {2019}, design = {case-series}}\n"
+    )
+    page = (
+        "# Networks\n\n```claim\nid: networked\nstatement: Peer support helps.\ntype: outcome\n"
+        "certainty: moderate\nbecause:\n  heterogeneity: The trials disagree.\n"
+        "summary: Peer support helps.\nevidence:\n  - nma2020\n```\n\n"
+        "```claim\nid: cased\nstatement: Cases improve.\ntype: outcome\nevidence:\n  - cases2019\n```\n"
+    )
+    root = write_site(tmp_path / "site", {"mkdocs.yml": MKDOCS_YML, "references.bib": bib, "docs/index.md": page})
+    built = build(root, strict=False)
+    home = (built / "index.html").read_text(encoding="utf-8")
+    assert '<span class="gb-approach">(CINeMA)</span>' in home
+    assert "Moderately confident in the network estimate." in home
+    assert "<strong>Heterogeneity</strong>: The trials disagree." in home
+    assert "Supported by one network meta-analysis." in home and "Supported by one case series." in home
+    assert '<span class="gb-level-n">level 4</span> <span class="gb-design">case series</span>' in home
+    assert "evidence of this kind starts at low." in home  # the case series, under GRADE
+    from graphbuild.model.bibliography import parse_bibliography
+    from graphbuild.model.config import Config
+    from graphbuild.model.knowledge import build_knowledge_base
+
+    config = Config()
+    assert config.levels[1] == ["systematic-review", "network-meta-analysis"]
+    studies, _ = parse_bibliography(bib, "references.bib", config)
+    _, problems = build_knowledge_base([("index.md", "docs/index.md", page)], studies, config)
+    messages = [d.message for d in problems]
+    assert "the summary of 'networked' reads stronger than moderate certainty: CINeMA's wording uses 'probably'" in (
+        messages
+    )
+    moved = page.replace("  heterogeneity: The trials disagree.\n", "  within-study-bias: Unblinded.\n")
+    _, problems = build_knowledge_base([("index.md", "docs/index.md", moved)], studies, config)
+    assert any("rated moderate on one study; say under 'heterogeneity:'" in d.message for d in problems)
+    wrong = page.replace("  heterogeneity: The trials disagree.\n", "  risk-of-bias: Unblinded.\n")
+    _, problems = build_knowledge_base([("index.md", "docs/index.md", wrong)], studies, config)
+    assert any(
+        "'risk-of-bias' is a GRADE reason, but claim 'networked' is rated with CINeMA; "
+        "give one of: within-study-bias, heterogeneity, incoherence" in d.message
+        for d in problems
+    )

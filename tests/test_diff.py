@@ -14,7 +14,7 @@ import yaml
 
 from graphbuild.cli import main
 from graphbuild.history.compare import markdown_text
-from graphbuild.model.events import Event, Snapshot, breaches, diff
+from graphbuild.model.events import Event, Snapshot, breaches, describe, diff
 
 from .conftest import REPO
 from .living_repo import COMMITS, git, make_repo
@@ -94,7 +94,7 @@ def test_diff_reports_exactly_the_events_in_every_format(repo, capsys, old, new,
 
     code, out, _ = run(root, shas[old], shas[new], "--format", "json", capsys=capsys)
     data = json.loads(out)
-    assert code == 0 and data["schema"] == "graphbuild-diff/1"
+    assert code == 0 and data["schema"] == "graphbuild-diff/2"
     assert [(e["kind"], e["claim"], e["study"], e["old"], e["new"]) for e in data["events"]] == events
     assert (data["old"]["commit"], data["new"]["commit"]) == (shas[old], shas[new])
     assert data["new"]["date"] == f"2026-03-{[2, 5, 9, 12][new]:02d}T12:00:00+00:00"
@@ -178,13 +178,16 @@ def test_outside_a_repository_a_revision_is_an_error(tmp_path, capsys, monkeypat
 
 
 def snapshot(claims: dict[str, dict], studies: dict[str, tuple[str, int]] | None = None) -> Snapshot:
-    """``claims``: id -> attributes, with ``evidence`` as {study: stance}."""
+    """``claims``: id -> attributes, with ``evidence`` as {study: stance} and ``inferred`` as
+    the studies whose stance is inferred."""
     studies = studies or {"sr": ("systematic-review", 1), "q": ("qualitative", 5), "rct": ("rct", 2)}
     base = {"type": "benefit", "group": "patients", "statement": "S.", "page": "a.md", "status": "supported"}
+    links = ("evidence", "inferred")
     return Snapshot(
-        {cid: {**base, **{k: v for k, v in attrs.items() if k != "evidence"}} for cid, attrs in claims.items()},
+        {cid: {**base, **{k: v for k, v in attrs.items() if k not in links}} for cid, attrs in claims.items()},
         {cid: dict(attrs.get("evidence", {})) for cid, attrs in claims.items()},
         {key: {"design": design, "level": level, "slug": key} for key, (design, level) in studies.items()},
+        {cid: frozenset(attrs["inferred"]) for cid, attrs in claims.items() if "inferred" in attrs},
     )
 
 
@@ -240,8 +243,51 @@ EVENTS = [
     pytest.param(
         {"c": {**EVIDENCE, "approach": "grade", "summary": "May help."}},
         {"c": {**EVIDENCE, "approach": "cerqual", "summary": "Helps."}},
+        [("summary-changed", "c", "May help.", "Helps.")],
+        id="summary-and-the-approach-of-an-unrated-claim",
+    ),
+    pytest.param(
+        {"c": {**EVIDENCE, "approach": "grade", "certainty": "very-low"}},
+        {"c": {**EVIDENCE, "approach": "cerqual", "certainty": "very-low"}},
+        [("approach-changed", "c", "grade", "cerqual")],
+        id="approach-of-a-rated-claim",
+    ),
+    pytest.param(
+        {"c": {**EVIDENCE, "summary": ""}},
+        {"c": {**EVIDENCE, "summary": "It may help."}},
+        [("summary-changed", "c", "", "It may help.")],
+        id="summary-added",
+    ),
+    pytest.param({"c": EVIDENCE}, {"c": {**EVIDENCE, "summary": "Helps."}}, [], id="summary-not-recorded-before"),
+    pytest.param(
+        {"c": {**EVIDENCE, "approach": "cerqual", "certainty": "very-low", "not_rated": ""}},
+        {"c": {**EVIDENCE, "approach": "grade", "certainty": "", "not_rated": "expert-opinion"}},
+        [("certainty-changed", "c", "very-low", "expert-opinion")],
+        id="rated-to-not-rated-opinion",
+    ),
+    pytest.param(
+        {"c": {**EVIDENCE, "certainty": "high"}},
+        {"c": {**EVIDENCE, "certainty": "", "not_rated": "about-evidence"}},
+        [("certainty-changed", "c", "high", "about-evidence")],
+        id="rated-to-about-the-evidence",
+    ),
+    pytest.param(
+        {"c": {**EVIDENCE, "certainty": "", "not_rated": "not-assessed"}},
+        {"c": {**EVIDENCE, "certainty": ""}},
         [],
-        id="other-certainty-attributes",
+        id="not-assessed-recorded-or-not",
+    ),
+    pytest.param(
+        {"c": EVIDENCE},
+        {"c": {**EVIDENCE, "inferred": {"sr"}}},
+        [("inference-changed", "c", "reported", "inferred")],
+        id="stance-now-inferred",
+    ),
+    pytest.param(
+        {"c": {"evidence": {"sr": "no-effect"}, "inferred": {"sr"}}},
+        {"c": {"evidence": {"sr": "supports"}}},
+        [("stance-changed", "c", "no-effect", "supports"), ("inference-changed", "c", "inferred", "reported")],
+        id="stance-now-reported",
     ),
 ]
 
@@ -249,6 +295,26 @@ EVENTS = [
 @pytest.mark.parametrize(("old", "new", "expected"), EVENTS)
 def test_events_between_snapshots(old, new, expected) -> None:
     assert essentials(diff(snapshot(old), snapshot(new))) == expected
+
+
+def test_a_link_added_or_removed_says_whether_it_is_inferred() -> None:
+    old = snapshot({"c": {"evidence": {"sr": "no-effect"}, "inferred": {"sr"}}})
+    new = snapshot({"c": {"evidence": {"q": "no-effect"}, "inferred": {"q"}}})
+    added, removed = diff(old, new)
+    assert (added.kind, added.inferred, removed.kind, removed.inferred) == ("study-added", True, "study-removed", True)
+    assert describe(added) == "q (no-effect, inferred)"
+
+
+def test_inferred_links_are_read_from_the_graph_export() -> None:
+    data = {
+        "nodes": [{"id": "claim:c", "kind": "claim"}, {"id": "study:a", "kind": "study"}, {"id": "study:b"}],
+        "edges": [
+            {"source": "claim:c", "target": "study:a", "stance": "no-effect", "inferred": True},
+            {"source": "claim:c", "target": "study:b", "stance": "supports"},
+        ],
+    }
+    found = Snapshot.from_node_link(data)
+    assert (found.is_inferred("c", "a"), found.is_inferred("c", "b")) == (True, False)
 
 
 def test_a_design_change_lists_every_claim_it_affects() -> None:
@@ -427,3 +493,39 @@ def test_the_summary_step_runs_on_a_repository_with_two_commits(tmp_path) -> Non
     assert text.startswith("## Tests\n\npassed\n\n## Evidence changes\n")  # appended, not overwritten
     assert f"1 event(s) between {shas[0][:7]} and HEAD \\({shas[1][:7]}\\): 1 claim added." in text
     assert "| Claim added | **fewer\\-readmissions**: Peer support is associated" in text
+
+
+def test_the_claims_table_lists_per_claim_what_changed() -> None:
+    """Issue 26's closing table: statement, stance, approach, rating, summary and inferred
+    stances, a column each, a row per claim."""
+    from graphbuild.history.compare import State, format_claims
+
+    before = {
+        "c": {"evidence": {"sr": "no-effect", "q": "supports"}, "certainty": "very-low", "approach": "cerqual"},
+        "d": {"evidence": {"q": "supports"}, "summary": "It helps.", "certainty": "", "not_rated": "not-assessed"},
+    }
+    after = {
+        "c": {
+            "evidence": {"sr": "no-effect", "q": "supports", "rct": "mixed"},
+            "inferred": {"sr"},
+            "certainty": "low",
+            "approach": "grade",
+            "statement": "T.",
+        },
+        "d": {"evidence": {"q": "supports"}, "summary": "It may help.", "certainty": "", "not_rated": "expert-opinion"},
+    }
+    old, new = State("a", "graph", snapshot(before)), State("b", "graph", snapshot(after))
+    table = format_claims(diff(old.snapshot, new.snapshot), old, new)
+    lines = table.splitlines()
+    assert lines[4] == "| Claim | Statement | Direction | Stances | Inferred stances | Approach | Rating | Summary |"
+    assert (
+        lines[6]
+        == '| **c** | now "T\\." |  | rct \\(mixed\\) | sr now inferred | cerqual → grade | very\\-low → low |  |'
+    )
+    assert lines[7] == '| **d** |  |  |  |  |  | not assessed → expert\\-opinion | now "It may help\\." |'
+
+
+def test_the_claims_table_is_a_format_of_diff(repo, capsys) -> None:
+    root, shas = repo
+    code, out, _ = run(root, shas[1], shas[2], "--format", "claims", capsys=capsys)
+    assert code == 0 and "| **fewer\\-readmissions** |  |  | gillard2014\\: supports → no\\-effect |" in out

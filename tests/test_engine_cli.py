@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -131,6 +132,16 @@ def test_stats(site: Path, capsys) -> None:
     assert code == 0
     assert "claims: 2" in out and "contested: 1" in out and "5 cited" in out
     assert "uncited entries: 1 (uncited2020)" in out
+
+
+def test_stats_counts_what_is_not_rated_apart_from_what_is_not_assessed(site: Path, capsys) -> None:
+    index = site / "docs" / "index.md"
+    # the hope claim rests on a theory and a narrative review: unrated, it is not rated, not "not assessed"
+    text = re.sub(r"^certainty: very-low\nbecause: .*\n", "", index.read_text(encoding="utf-8"), flags=re.M)
+    index.write_text(text, encoding="utf-8")
+    code, out, _ = run(site, "stats", capsys=capsys)
+    assert code == 0 and "  certainty: low 1, expert-opinion 1\n" in out
+    assert "not assessed:" not in out  # not rated counts as assessed
 
 
 def test_missing_bibliography_is_a_clear_error(site: Path, capsys) -> None:

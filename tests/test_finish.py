@@ -153,8 +153,8 @@ def test_finish_completes_the_site(small: Path, tmp_path: Path, engine: str, cap
         assert "gbshell" not in text and "data-gb-part" not in text, path
     entries = search_entries(site)
     claim = next(e for e in entries if e["location"] == "#fewer-readmissions")
-    assert claim["title"] == "Peer support is associated with fewer psychiatric readmissions."
-    assert "Certainty (GRADE): low." in claim["text"] and claim["tags"] == ["service-use"]
+    assert claim["title"] == "Peer support may reduce readmissions; trials have not confirmed it."  # the key message
+    assert "Contested; low certainty (GRADE)." in claim["text"] and claim["tags"] == ["service-use"]
     assert [e["title"] for e in entries if e["location"] == "studies/min2007/"] == ["Min et al. (2007)"]
     assert not [e for e in entries if "gbshell" in e["location"]]
     assert "Show in the evidence map" not in json.dumps(entries)  # cards stay out of their pages' entries

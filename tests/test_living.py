@@ -35,15 +35,21 @@ evidence:
 ```
 """
 # The four commits of living_repo, then one that replaces a claim: peer-hope goes, peer-trust comes.
-REPLACE = ("Replace a claim", {"docs/index.md": "# Peer support\n\nWhat peer workers offer.\n\n" + TRUST}, 20)
+# Its message says why for the site's readers, in a trailer; its subject is the repository's.
+WHY = "The hope finding is better read as one about trust."
+REPLACE = (
+    f"Replace a claim\n\nSquash of three edits.\n\nEvidence-note: {WHY}",
+    {"docs/index.md": "# Peer support\n\nWhat peer workers offer.\n\n" + TRUST},
+    20,
+)
 CONFIG = (
     MKDOCS_YML
     + f"site_url: {SITE_URL}\n"
     + ("validation:\n  omitted_files: warn\n  absolute_links: warn\n  unrecognized_links: warn\n  anchors: warn\n")
 )
 DATES_OF_FEWER = (
-    '<p class="gb-dates">Evidence last changed <time datetime="2026-03-09">9 March 2026</time>'
-    ' · claim added <time datetime="2026-03-05">5 March 2026</time></p>'
+    '<p class="gb-dates">Entry on this site updated <time datetime="2026-03-09">9 March 2026</time>'
+    ' · added <time datetime="2026-03-05">5 March 2026</time></p>'
 )
 AUTODISCOVERY = re.compile(r'<link rel="alternate" type="application/atom\+xml"[^>]*>')
 
@@ -77,7 +83,7 @@ def test_cards_say_when_their_evidence_last_changed(built: Path) -> None:
     outcomes = read(built, "outcomes/index.html")
     assert outcomes.count(DATES_OF_FEWER) == 1
     home = read(built, "index.html")
-    assert '<p class="gb-dates">Evidence last changed <time datetime="2026-03-20">20 March 2026</time></p>' in home
+    assert '<p class="gb-dates">Entry on this site updated <time datetime="2026-03-20">20 March 2026</time></p>' in home
 
 
 def test_the_summary_of_findings_shows_the_dates_too(built: Path) -> None:
@@ -115,18 +121,28 @@ def test_the_changes_page_lists_the_events_newest_first_by_day(built: Path) -> N
         "5 March 2026",
         "2 March 2026",
     ]
-    events = re.findall(r'<li class="gb-change-([a-z-]+)"><strong>[^<]+</strong>: <a href="([^"]+)">', html)
-    assert events == [
-        ("claim-removed", "../../claims/peer-hope/"),  # gone: its permanent address says so
-        ("claim-added", "../../#peer-trust"),
-        ("claim-moved", "../../outcomes/#fewer-readmissions"),
-        ("stance-changed", "../../outcomes/#fewer-readmissions"),
-        ("claim-added", "../../outcomes/#fewer-readmissions"),
-        ("claim-added", "../../claims/peer-hope/"),
+    groups = re.findall(
+        r'<h3 class="gb-change-subject"><a href="([^"]+)">([^<]+)</a></h3>\n<ul class="gb-changes">\n'
+        r'<li class="gb-change-([a-z-]+)">',
+        html,
+    )
+    assert [(href, kind) for href, _, kind in groups] == [
+        ("../../claims/peer-hope/", "claim-removed"),  # gone: its permanent address says so
+        ("../../#peer-trust", "claim-added"),
+        ("../../outcomes/#fewer-readmissions", "claim-moved"),
+        ("../../outcomes/#fewer-readmissions", "stance-changed"),
+        ("../../outcomes/#fewer-readmissions", "claim-added"),
+        ("../../claims/peer-hope/", "claim-added"),
     ]
-    assert "Stance changed : Peer support is associated with fewer psychiatric readmissions." in text(html)
-    assert "(gillard2014: supports → no-effect)" in html
-    assert 'Flip a stance <span class="gb-commit-id">(commit ' in html
+    words = text(html)
+    assert (
+        "<strong>Stance changed</strong>: Gillard &amp; Holley, 2014 now found no significant effect "
+        "(was: supports the claim)</li>" in html
+    )
+    assert "Claim moved : from Peer support to Outcomes" in words
+    assert "no-effect" not in words and "gillard2014" not in words  # the vocabulary's words, never raw values
+    assert "Flip a stance" not in html and "Squash of three edits" not in html  # commit messages stay out
+    assert f'<p class="gb-change-note"><span class="gb-label">Why:</span> {WHY}</p>' in html
 
 
 def test_the_changes_page_is_in_the_evidence_navigation(built: Path) -> None:
@@ -251,8 +267,8 @@ def test_an_uncommitted_change_to_the_evidence_has_no_date(repo, tmp_path: Path,
     page.write_text(page.read_text().replace("stance: no-effect", "stance: mixed"), encoding="utf-8")
     out = build(clone)
     card = read(out, "outcomes/index.html")
-    assert '<p class="gb-dates">Claim added <time datetime="2026-03-05">5 March 2026</time></p>' in card
-    assert "Evidence last changed" not in card
+    assert '<p class="gb-dates">Entry added to this site <time datetime="2026-03-05">5 March 2026</time></p>' in card
+    assert "Entry on this site updated" not in card
     assert "mkdocs.yml:1: note: 1 claim(s) with uncommitted changes to their evidence" in caplog.text
 
 
@@ -262,7 +278,7 @@ def test_a_shallow_clone_gives_no_date_it_cannot_know(repo, tmp_path: Path, capl
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "--depth", "2", f"file://{root}", str(clone))
     out = build(clone)  # strict: a note fails nothing
-    assert "Evidence last changed" not in read(out, "outcomes/index.html")
+    assert "Entry on this site updated" not in read(out, "outcomes/index.html")
     assert "mkdocs.yml:1: note: the clone is shallow" in caplog.text
     assert feedparser.parse(read(out, "evidence/changes.xml")).bozo == 0
 
@@ -380,7 +396,7 @@ def test_the_repository_site_dates_every_card(tmp_path: Path) -> None:
     for page in out.glob("*/index.html"):
         html = page.read_text(encoding="utf-8")
         cards += html.count('<section class="gb-card ')
-        dates += html.count('<p class="gb-dates">Evidence last changed <time datetime="')
+        dates += html.count('<p class="gb-dates">Entry on this site updated <time datetime="')
     assert cards == len(kb.claims) and dates == cards
     feed = feedparser.parse(read(out, "evidence/changes.xml"))
     assert feed.bozo == 0 and feed.entries

@@ -249,7 +249,9 @@ def test_evidence_map_template() -> None:
     (item,) = [p for p in plan(kb) if p.output is PAGE["map"]]
     html = page_body(site, item)
     assert '<div class="gb-map" id="gb-map" data-src="map.json" role="img"' in html
-    assert html.count("<fieldset>") == 4 and html.count("<legend>") == 4
+    # type, who, the evidence behind a claim, level, stance
+    assert html.count("<fieldset>") == 5 and html.count("<legend>") == 5
+    assert "<legend>Claims resting on</legend>" in html
     assert '<label for="gb-map-query">' in html and 'id="gb-map-query"' in html
     for value in config.claim_types + config.groups + STANCES + ["none", "unrated"]:
         assert f'value="{value}"' in html

@@ -139,7 +139,7 @@ def test_a_dated_site_builds_reproducibly(tmp_path: Path) -> None:
     first = build_in_subprocess(root / "mkdocs.yml", tmp_path / "one", hash_seed="31")
     shutil.rmtree(root / ".cache")  # the second build reads the history afresh
     second = build_in_subprocess(root / "mkdocs.yml", tmp_path / "two", hash_seed="32")
-    assert "Evidence last changed" in (first / "outcomes" / "index.html").read_text(encoding="utf-8")
+    assert "Entry on this site updated" in (first / "outcomes" / "index.html").read_text(encoding="utf-8")
     assert (first / "evidence" / "changes.xml").exists() and (first / "claims" / "peer-hope" / "index.html").exists()
     assert_identical(first, second)
 

@@ -197,9 +197,12 @@ def test_every_cited_study_has_its_page_and_sitemap_entry(built: Path) -> None:
 def test_search_has_an_entry_per_claim_and_per_study(built: Path) -> None:
     docs = _index(built)
     claim = next(d for d in docs if d["location"] == "#fewer-readmissions")
-    assert claim["title"] == "Peer support is associated with fewer psychiatric readmissions."
-    assert claim["text"].startswith("Peer support may reduce readmissions; trials have not confirmed it.")
-    assert "Certainty (GRADE): low." in claim["text"] and "Min et al., 2007 and Pitt et al., 2013" in claim["text"]
+    # the key message first, then the direction and certainty in words, then the claim as stated
+    assert claim["title"] == "Peer support may reduce readmissions; trials have not confirmed it."
+    assert claim["text"].startswith(
+        "Contested; low certainty (GRADE). Claim: Peer support is associated with fewer psychiatric readmissions."
+    )
+    assert "Certainty: low (GRADE)." not in claim["text"] and "Min et al., 2007 and Pitt et al., 2013" in claim["text"]
     assert claim["tags"] == ["service-use"]
     study = next(d for d in docs if d["location"] == "studies/min2007/")
     assert study["title"] == "Min et al. (2007)"

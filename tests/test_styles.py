@@ -186,8 +186,8 @@ def test_edition_words(edition: str, expected: str) -> None:
         ),
         pytest.param(
             "daniels2010",
-            "Daniels, A., & Grant, E. (2010). Pillars of Peer Support. Summit report. "
-            "https://www.pillarsofpeersupport.org",
+            # its note ("Summit report") is the editors' caveat, shown beside the reference, not in it
+            "Daniels, A., & Grant, E. (2010). Pillars of Peer Support. https://www.pillarsofpeersupport.org",
             "Daniels A, Grant E. Pillars of Peer Support [Internet]. 2010. "
             "Available from: https://www.pillarsofpeersupport.org",
             id="web-document",

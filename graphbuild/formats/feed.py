@@ -81,6 +81,11 @@ def entry_title(event: Event) -> str:
     return f"{KINDS[event.kind]}: {event.study}"
 
 
+def entry_summary(commit: Commit, event: Event) -> str:
+    """What changed, in the values editors write, and when."""
+    return f"{describe(event)} (commit {commit.short}, {commit.day})"
+
+
 def _target(event: Event) -> str:
     if event.claim is not None:
         return claim_path(event.claim)
@@ -100,6 +105,8 @@ def changes_feed(
     lang: str = "en",
     link: Callable[[Event], str] = _target,
     site_name: str | None = None,
+    title_of: Callable[[Event], str] = entry_title,
+    summary_of: Callable[[Commit, Event], str] = entry_summary,
 ) -> str:
     """An Atom feed with an entry per evidence event, in the order given (newest first, as
     ``History.dated_events`` gives them).
@@ -109,7 +116,9 @@ def changes_feed(
     ``updated`` is the feed's date when it has no entries (the head commit's date); otherwise
     the newest entry's. ``link`` maps an event to a path under the site (default: the claim's
     permanent address, or the study's page). ``site_name`` (default: ``title``) names the
-    site in the ids when there is no ``site_url``: feeds with other titles share it."""
+    site in the ids when there is no ``site_url``: feeds with other titles share it.
+    ``title_of`` and ``summary_of`` word each entry (default: the event's kind and its
+    claim's statement or study's key; the change in the values editors write)."""
     site = _Site(site_url, title if site_name is None else site_name, feed_path)
     dates = [commit.date for commit, _ in events]
     newest = max(dates, default=updated)
@@ -128,11 +137,11 @@ def changes_feed(
         "  <generator>graphbuild</generator>",
     ]
     for commit, event in events:
-        summary = f"{describe(event)} (commit {commit.short}, {commit.day})"
+        summary = summary_of(commit, event)
         out += [
             "  <entry>",
             f"    <id>{xml_text(site.tag(commit.date[:10], entry_path(commit, event)))}</id>",
-            f'    <title type="text">{xml_text(entry_title(event))}</title>',
+            f'    <title type="text">{xml_text(title_of(event))}</title>',
             f"    <updated>{xml_text(commit.date)}</updated>",
             f'    <link rel="alternate" type="text/html" href={xml_attr(site.link(link(event)))}/>',
             f"    <category term={xml_attr(event.kind)} label={xml_attr(KINDS[event.kind])}/>",

@@ -36,12 +36,18 @@ def claim_dates(kb: KnowledgeBase, claim_id: str) -> tuple[str, str]:
 
 
 def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
-    """Claims and the studies they cite; edges run from claim to study with the stance, and
-    with the design (and its level) the study contributes where the claim gives its own.
-    A claim's ``certainty`` is "" when the editors have not rated it; ``because`` maps each
-    domain that moved the rating to its reason; ``added`` and ``evidence_changed`` are the
-    days of the commits that added it and last changed its evidence, "" where the history
-    cannot tell; ``url`` its permanent address, from the site's root."""
+    """Claims and the studies they cite; edges run from claim to study with the stance,
+    ``inferred: true`` where the editors inferred it rather than read it in the study, and
+    the design (and its level) the study contributes where the claim gives its own.
+    A claim's ``certainty`` is "" when the editors have not rated it; ``not_rated``, present
+    only on a claim that is not rated for a reason, says which: ``expert-opinion`` (it rests
+    only on expert opinion or policy) or ``about-evidence`` (it is about the evidence
+    itself).
+    ``because`` maps each domain that moved the rating to its reason; ``searched`` is when
+    its evidence was searched (the claim's or the site's; absent if neither says); ``added`` and
+    ``evidence_changed`` are the days of the commits that added it and last changed its
+    evidence, "" where the history cannot tell; ``url`` its permanent address, from the
+    site's root."""
     graph = nx.DiGraph()
     for claim_id in sorted(kb.claims):
         added, changed = claim_dates(kb, claim_id)
@@ -66,6 +72,11 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
             evidence_changed=changed,
             url=claim_url(claim_id),
         )
+        node = graph.nodes[claim_node(claim_id)]
+        if assessment.rating is None and assessment.assessed:  # not rated, for a reason
+            node["not_rated"] = assessment.unrated
+        if assessment.searched:  # absent where neither the site nor the claim says
+            node["searched"] = assessment.searched
     for key, study in kb.cited.items():
         attrs: dict[str, str | int] = {
             "kind": "study",
@@ -80,7 +91,9 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
     for claim_id in sorted(kb.claims):
         for item in kb.claims[claim_id].evidence:
             if item.key in kb.bibliography:
-                link: dict[str, str | int] = {"stance": item.stance}
+                link: dict[str, str | int | bool] = {"stance": item.stance}
+                if item.inferred:
+                    link["inferred"] = True
                 if item.design is not None and item.design != kb.bibliography[item.key].design:
                     link["design"] = item.design
                     level = kb.config.level_of(item.design)

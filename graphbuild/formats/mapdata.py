@@ -5,10 +5,12 @@ the graph is published once, not once more in every page).
 Short keys, because the whole map of a large knowledge base is a single download::
 
     {"types": [...], "groups": [...], "levels": [1, 2, ...], "stances": [...],
+     "kinds": [[value, words], ...],
      "nodes": [{"id": "claim:<id>" | "study:<key>", "k": "c" | "s", "l": label,
                 "t": tooltip (plain text), "x": int, "y": int, "u": url,
                 claims: "ty": type, "gr": group (absent if none), "st": status,
-                        "ce": certainty (absent if not assessed),
+                        "ce": certainty (absent if not rated),
+                        "ev": [kind index, ...] (the kinds of evidence behind it),
                 studies: "d": design ("unrated" if none), "lv": level (absent if unrated)}],
      "edges": [[claim node index, study node index, stance index], ...]}
 
@@ -28,8 +30,9 @@ from graphbuild.formats.graph import build_graph
 from graphbuild.formats.positions import evidence_layout
 from graphbuild.model.bibliography import Study
 from graphbuild.model.claims import Claim
+from graphbuild.model.evidence import evidence_kinds
 from graphbuild.model.knowledge import KnowledgeBase
-from graphbuild.model.vocabulary import STANCE_VALUES, design_noun
+from graphbuild.model.vocabulary import EVIDENCE_KINDS, STANCE_VALUES, design_noun
 
 Href = Callable[[str], str]
 Label = Callable[[str], str]
@@ -90,6 +93,7 @@ def _payload(kb: KnowledgeBase, nodes: list[dict[str, Any]], edges: list[tuple[i
         "groups": list(config.groups),
         "levels": sorted(config.levels),
         "stances": list(STANCE_VALUES),
+        "kinds": [[kind.value, kind.word] for kind in EVIDENCE_KINDS],
         "nodes": nodes,
         "edges": [list(edge) for edge in edges],
     }
@@ -114,6 +118,8 @@ def node_summary(kb: KnowledgeBase, node: str, label: Label) -> dict[str, Any]:
         rating = kb.assessments[name].rating
         if rating:
             data["ce"] = rating
+        kinds = evidence_kinds(claim, kb.bibliography.studies)
+        data["ev"] = [i for i, kind in enumerate(EVIDENCE_KINDS) if kind.value in kinds]
         if claim.group:
             data["gr"] = claim.group
     else:

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from graphbuild.model import routes
-from graphbuild.model.evidence import join_words
+from graphbuild.model.evidence import certainty_words, join_words
 from graphbuild.model.formatting import reference_parts, reference_text
 from graphbuild.model.knowledge import KnowledgeBase
-from graphbuild.model.vocabulary import APPROACH, CERTAINTY, design_noun
+from graphbuild.model.vocabulary import STATUS, design_noun
 
 
 def search_entries(kb: KnowledgeBase, url: Callable[[str], str]) -> list[dict[str, Any]]:
@@ -39,17 +39,20 @@ def each_search_entry(kb: KnowledgeBase, url: Callable[[str], str]) -> Iterator[
 
 
 def claim_entry(kb: KnowledgeBase, claim_id: str, url: Callable[[str], str]) -> dict[str, Any]:
-    """Title: the statement. Text: the key message, what the evidence says and how sure it
-    is, and the studies behind it. Tags: the claim's."""
+    """Title: the key message (the summary, in its rating's hedged words; else the
+    statement). Text, as the snippet under it shows: the direction and certainty in words,
+    the claim as stated (where the title is its summary), what the evidence says, when it
+    was searched, and the studies behind it. Tags: the claim's."""
     claim = kb.claims[claim_id]
-    assessment = kb.assessments[claim_id]
-    if assessment.rating:
-        certainty = f"Certainty ({APPROACH[assessment.approach].name}): {CERTAINTY[assessment.rating].word}."
-    else:
-        certainty = "Certainty not assessed."
+    assessment, profile = kb.assessments[claim_id], kb.profiles[claim_id]
+    verdict = f"{STATUS[profile.status].word}; {certainty_words(assessment)}."
+    searched = f"Evidence searched: {assessment.searched}." if assessment.searched else ""
     studies = join_words([kb.label(e.key) for e in claim.evidence if e.key in kb.bibliography])
-    parts = [claim.summary, kb.profiles[claim_id].direction, certainty, f"Studies: {studies}." if studies else ""]
-    entry = _entry(f"{url(kb.claim_page[claim_id])}#{claim.id}", claim.statement, " ".join(p for p in parts if p))
+    stated = f"Claim: {claim.statement}" if claim.summary else ""
+    parts = [verdict[:1].upper() + verdict[1:], stated, profile.direction, searched]
+    parts.append(f"Studies: {studies}." if studies else "")
+    title = claim.summary or claim.statement
+    entry = _entry(f"{url(kb.claim_page[claim_id])}#{claim.id}", title, " ".join(p for p in parts if p))
     if claim.tags:  # the editors' topic words: Material's search weighs tags above titles
         entry["tags"] = [html.escape(tag, quote=False) for tag in claim.tags]
     return entry

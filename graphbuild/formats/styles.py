@@ -247,8 +247,6 @@ class ApaStyle(BuiltinStyle):
             self._work(study, ref, parts)
         if ref["publisher"] and ref["publisher"] != authors and study.entry_type not in APA_THESES:
             parts.add("", " ").add("", ref["publisher"]).end_sentence()
-        if ref["note"]:
-            parts.add("", " ").add("", ref["note"]).end_sentence()
         href = doi_href(study.doi)
         if href:
             parts.add("", " ").add("doi", href)

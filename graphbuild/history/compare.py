@@ -170,6 +170,53 @@ def format_markdown(events: list[Event], old: State, new: State) -> str:
     return "\n".join(lines) + "\n"
 
 
+# The columns of ``--format claims``: what changed in each claim, and the kinds that fill each.
+CLAIM_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Statement", ("claim-added", "claim-removed", "claim-reworded", "claim-moved")),
+    ("Direction", ("direction-changed",)),
+    ("Stances", ("study-added", "study-removed", "stance-changed")),
+    ("Inferred stances", ("inference-changed",)),
+    ("Approach", ("approach-changed",)),
+    ("Rating", ("certainty-changed",)),
+    ("Summary", ("summary-changed",)),
+)
+
+
+def _cell(event: Event) -> str:
+    """One change, in a table cell: the values as editors write them, the new text in full."""
+    if event.kind == "summary-changed":
+        return f'now "{event.new}"' if event.new else "removed"
+    if event.kind == "claim-reworded":
+        return f'now "{event.statement}"'
+    if event.kind == "inference-changed":
+        return f"{event.study} now {event.new}"
+    return describe(event)
+
+
+def format_claims(events: list[Event], old: State, new: State) -> str:
+    """A Markdown table with a row per claim that changed and a column per thing that can
+    change in it (statement, direction, stances, inferred stances, approach, rating,
+    summary); study designs that changed follow, one line each."""
+    span = f"between {markdown_text(old.label)} and {markdown_text(new.label)}"
+    rows: dict[str, dict[str, list[str]]] = {}
+    for event in events:
+        if event.claim is not None:
+            cells = rows.setdefault(event.claim, {})
+            column = next(name for name, kinds in CLAIM_COLUMNS if event.kind in kinds)
+            cells.setdefault(column, []).append(_cell(event))
+    lines = [f"## Claims that changed {span}", "", f"{len(rows)} claim(s).", ""]
+    if rows:
+        lines.append("| Claim | " + " | ".join(name for name, _ in CLAIM_COLUMNS) + " |")
+        lines.append("| --- " * (len(CLAIM_COLUMNS) + 1) + "|")
+        for claim, cells in rows.items():
+            values = ["<br>".join(markdown_text(v) for v in cells.get(name, [])) for name, _ in CLAIM_COLUMNS]
+            lines.append(f"| **{markdown_text(claim)}** | " + " | ".join(values) + " |")
+    designs = [e for e in events if e.claim is None]
+    if designs:
+        lines += ["", "Study designs:", ""] + [f"- {markdown_text(describe(e))}" for e in designs]
+    return "\n".join(lines) + "\n"
+
+
 def format_json(events: list[Event], old: State, new: State) -> str:
     counts = Counter(e.kind for e in events)
     data = {
@@ -186,4 +233,5 @@ FORMATS: dict[str, Callable[[list[Event], State, State], str]] = {
     "text": format_text,
     "json": format_json,
     "markdown": format_markdown,
+    "claims": format_claims,
 }

@@ -32,17 +32,24 @@ from graphbuild.model.events import Snapshot, diff
 from graphbuild.model.timeline import MAX_FEED_ENTRIES, MAX_SUBJECT, Change, ClaimDates, Commit, History
 
 CACHE_FILE = Path(".cache") / "graphbuild" / "history.json"
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2  # 2: each claim's record lists its inferred stances
 
 
 def fingerprint(snapshot: Snapshot, claim: str) -> tuple:
-    """What a claim's evidence is: its studies' stances, designs and levels, and its certainty."""
+    """What a claim's evidence is: its studies' stances (inferred or reported), designs and
+    levels, and its certainty (or why it is not rated)."""
     studies = snapshot.studies
     facts = tuple(
-        (key, stance, studies.get(key, {}).get("design"), studies.get(key, {}).get("level"))
+        (
+            key,
+            stance,
+            studies.get(key, {}).get("design"),
+            studies.get(key, {}).get("level"),
+            snapshot.is_inferred(claim, key),
+        )
         for key, stance in sorted(snapshot.evidence.get(claim, {}).items())
     )
-    return facts, snapshot.claims[claim].get("certainty") or None
+    return facts, snapshot.certainty(claim)
 
 
 # -- the cache -------------------------------------------------------------------------------
@@ -168,7 +175,9 @@ def _records(snapshot: Snapshot, records: dict[str, Any]) -> dict[str, list[str]
 
     return {
         "claims": [
-            store([claim, dict(attrs), dict(snapshot.evidence.get(claim, {}))])
+            store(
+                [claim, dict(attrs), dict(snapshot.evidence.get(claim, {})), sorted(snapshot.inferred.get(claim, ()))]
+            )
             for claim, attrs in sorted(snapshot.claims.items())
         ],
         "studies": [store([key, dict(attrs)]) for key, attrs in sorted(snapshot.studies.items())],
@@ -176,14 +185,16 @@ def _records(snapshot: Snapshot, records: dict[str, Any]) -> dict[str, list[str]
 
 
 def _snapshot(records: dict[str, Any], state: dict[str, list[str]]) -> Snapshot:
-    claims, evidence, studies = {}, {}, {}
+    claims, evidence, studies, inferred = {}, {}, {}, {}
     for name in state["claims"]:
-        claim, attrs, studied = records[name]
+        claim, attrs, studied, guessed = records[name]
         claims[claim], evidence[claim] = attrs, studied
+        if guessed:
+            inferred[claim] = frozenset(guessed)
     for name in state["studies"]:
         key, attrs = records[name]
         studies[key] = attrs
-    return Snapshot(claims, evidence, studies)
+    return Snapshot(claims, evidence, studies, inferred)
 
 
 # -- the history -----------------------------------------------------------------------------

@@ -33,6 +33,11 @@ Tree = dict[str, Entry]
 _FILE_MODES = ("100644", "100755")
 
 
+# A commit may give readers the reason for a change to the evidence in a trailer,
+# ``Evidence-note: <why>``; its subject, written for the repository, never reaches them.
+NOTE_TRAILER = "Evidence-note"
+
+
 class GitError(Exception):
     """git is missing, or the folder is not in a repository, or a revision is unknown."""
 
@@ -135,7 +140,7 @@ class Repository:
             "--no-renames",
             "--no-abbrev",
             "--no-textconv",
-            "--format=%x01%H%x00%ct%x00%cI%x00%s%x00",
+            f"--format=%x01%H%x00%ct%x00%cI%x00%s%x00%(trailers:key={NOTE_TRAILER},valueonly,unfold,separator=%x1f)%x00",
             revision,
             "--",
         )
@@ -148,11 +153,12 @@ class Repository:
             if token.startswith(b"\x01"):
                 if commit is not None:
                     yield commit, changes
-                sha, time, date, subject = (t.decode("utf-8", "replace") for t in tokens[i : i + 4])
+                sha, time, date, subject, note = (t.decode("utf-8", "replace") for t in tokens[i : i + 5])
                 line, cut = subject_line(subject)
                 self.cut_subjects += cut
-                commit, changes = Commit(sha.lstrip("\n\x01"), int(time), date, line), []
-                i += 4
+                notes, _ = subject_line(" ".join(" ".join(n.split()) for n in note.split("\x1f") if n.strip()))
+                commit, changes = Commit(sha.lstrip("\n\x01"), int(time), date, line, notes), []
+                i += 5
             elif token.startswith(b":"):
                 _, new_mode, _, new_blob, status = token[1:].decode().split(" ")
                 path = tokens[i + 1].decode("utf-8", "surrogateescape")

@@ -17,16 +17,32 @@ from graphbuild.common.diagnostics import Diagnostic, error, note
 from graphbuild.model.bibliography import Study
 from graphbuild.model.claims import Claim
 from graphbuild.model.config import Config
-from graphbuild.model.vocabulary import APPROACH, CERTAINTY, CERTAINTY_VALUES, DOMAIN, design_noun
+from graphbuild.model.vocabulary import (
+    ABOUT,
+    APPROACH,
+    APPROACHES,
+    CERTAINTY,
+    CERTAINTY_VALUES,
+    DESIGN,
+    DOMAIN,
+    EXPERT_OPINION,
+    NOT_ASSESSED,
+    STANCE,
+    UNRATED_TERM,
+    design_noun,
+)
 
 _RANK = {value: i for i, value in enumerate(reversed(CERTAINTY_VALUES))}  # very-low 0 ... high 3
-_SINGLE_STUDY_DOMAIN = {"grade": "imprecision", "cerqual": "adequacy"}
 
 
 @dataclass(frozen=True)
 class Assessment:
-    """A claim's certainty: ``rating`` is the editors' (None: not assessed); ``starting_point``
-    where its evidence starts under ``approach`` (None: none of it is of that kind)."""
+    """A claim's certainty: ``rating`` is the editors' (None: not rated); ``unrated`` why not
+    (a value of ``vocabulary.UNRATED``: not yet assessed, expert opinion or policy only, a
+    claim about the evidence itself; "" when rated); ``starting_point`` where its evidence
+    starts under ``approach`` (None: none of it is of that kind, or it is not rated);
+    ``searched``: when its evidence was searched, the claim's or the site's ("" if neither
+    says)."""
 
     approach: str
     approach_stated: bool
@@ -34,11 +50,25 @@ class Assessment:
     rating: str | None
     because: dict[str, str]
     summary: str
+    unrated: str = ""
+    searched: str = ""
 
     @property
     def meaning(self) -> str:
-        """The one-line sense of the rating under its approach."""
-        return CERTAINTY[self.rating].meaning[self.approach] if self.rating else ""
+        """The one-line sense of the rating under its approach, or of its not being rated."""
+        if self.rating:
+            return APPROACH[self.approach].meanings[self.rating]
+        return UNRATED_TERM[self.unrated].meaning
+
+    @property
+    def state(self) -> str:
+        """The rating, or why there is none: what the certainty badge shows."""
+        return self.rating or self.unrated
+
+    @property
+    def assessed(self) -> bool:
+        """Whether the editors have done what the claim needs (``require_certainty``)."""
+        return self.rating is not None or UNRATED_TERM[self.unrated].assessed
 
 
 def link_design(item_design: str | None, study: Study) -> str | None:
@@ -47,17 +77,31 @@ def link_design(item_design: str | None, study: Study) -> str | None:
 
 
 def assess(claim: Claim, studies: dict[str, Study], config: Config) -> tuple[Assessment, list[Diagnostic]]:
+    """The claim's certainty and what is wrong with it. A claim about the evidence is
+    described, never rated; one resting only on expert opinion or policy is not rated unless
+    its editors rate it, with a reason; any other claim starts where its designs start."""
     designs = [link_design(e.design, studies[e.key]) for e in claim.evidence if e.key in studies]
     problems: list[Diagnostic] = []
     pinned = _pinned(designs, config)
-    approach = claim.approach or (next(iter(pinned)) if len(pinned) == 1 else "grade")
+    approach = claim.approach or (next(iter(pinned)) if len(pinned) == 1 else APPROACHES[0].value)
+    searched = claim.searched or config.evidence_searched
+    if claim.about is not None:
+        unrated = ABOUT[claim.about]
+        empty = Assessment(approach, claim.approach is not None, None, None, {}, claim.summary, unrated, searched)
+        return empty, _described(claim)
     if claim.approach is None and len(pinned) > 1 and claim.certainty is not None:
         problems.append(error(claim.page, claim.line, f"claim '{claim.id}' {_both_kinds(pinned)}"))
+    expert = bool(designs) and not any(config.rated(d) for d in designs)
     starts = [config.starting_point(d)[approach] for d in designs if approach in config.starting_point(d)]
-    start = max(starts, key=_RANK.__getitem__) if starts else None
-    assessment = Assessment(approach, claim.approach is not None, start, claim.certainty, claim.because, claim.summary)
+    start = max(starts, key=_RANK.__getitem__) if starts and (claim.certainty or not expert) else None
+    unrated = "" if claim.certainty else EXPERT_OPINION if expert else NOT_ASSESSED
+    assessment = Assessment(
+        approach, claim.approach is not None, start, claim.certainty, claim.because, claim.summary, unrated, searched
+    )
     problems += _review_of_what(claim, approach, start, studies, config)
     if claim.certainty is None:
+        if expert:
+            return assessment, problems + _not_rated(claim)
         problems += _unrated(claim, assessment, config, pinned if claim.approach is None else {})
         return assessment, problems
     problems += _domains_of_the_approach(claim, approach)
@@ -68,8 +112,74 @@ def assess(claim: Claim, studies: dict[str, Study], config: Config) -> tuple[Ass
         )
         return assessment, problems
     problems += _departure(claim, approach, start, claim.certainty)
+    problems += _expert_rated(claim) if expert else _of_another_kind(claim, approach, designs, config)
     problems += _notes(claim, approach, designs, studies)
     return assessment, problems
+
+
+def _described(claim: Claim) -> list[Diagnostic]:
+    """A claim about the evidence says what the evidence is; a rating would rate it as an
+    effect, which it is not."""
+    return [
+        error(
+            claim.page,
+            claim.line_of(name),
+            f"claim '{claim.id}' is about the evidence itself ('about: {claim.about}'): it is described, not rated; "
+            f"leave out '{name}:'",
+        )
+        for name, given in (("certainty", claim.certainty), ("because", claim.because))
+        if given
+    ]
+
+
+def _not_rated(claim: Claim) -> list[Diagnostic]:
+    """Not rated is a finished state, but its summary must still read as a view, not a
+    finding; and reasons explain a rating there is not."""
+    found = []
+    if claim.because:
+        found.append(error(claim.page, claim.line_of("because"), "'because' explains a rating: give 'certainty:' too"))
+    hedges = UNRATED_TERM[EXPERT_OPINION].hedges
+    if claim.summary and not _says_any(claim.summary, hedges):
+        found.append(
+            note(
+                claim.page,
+                claim.line_of("summary"),
+                f"the summary of '{claim.id}' reads as a finding, but the claim rests only on expert opinion or "
+                f"policy: say whose view it is, or hedge it ({', '.join(repr(w) for w in hedges[:4])}, ...)",
+            )
+        )
+    return found
+
+
+def _expert_rated(claim: Claim) -> list[Diagnostic]:
+    if claim.because:
+        return []
+    return [
+        note(
+            claim.page,
+            claim.line_of("certainty"),
+            f"claim '{claim.id}' rests only on expert opinion or policy, which GRADE does not rate as evidence: "
+            "say under 'because:' why it is rated, or leave 'certainty:' out to show it as not rated",
+        )
+    ]
+
+
+def _of_another_kind(claim: Claim, approach: str, designs: list[str | None], config: Config) -> list[Diagnostic]:
+    """A rating under an approach none of whose own kinds of study is behind the claim (a
+    CERQual rating without a qualitative or mixed-methods study) rests only on the designs
+    every approach rates as a last resort."""
+    if any(approach in config.starts_of(d) for d in designs):
+        return []
+    name = APPROACH[approach].name
+    kinds = list(dict.fromkeys(design_noun(d, 2) for d in config.design_order if approach in config.starts_of(d)))
+    return [
+        note(
+            claim.page,
+            claim.line_of("certainty"),
+            f"claim '{claim.id}' is rated with {name}, but none of its studies is of a kind {name} rates"
+            + (f" ({' or '.join(kinds)})" if kinds else ""),
+        )
+    ]
 
 
 def _pinned(designs: list[str | None], config: Config) -> dict[str, list[str]]:
@@ -86,10 +196,8 @@ def _pinned(designs: list[str | None], config: Config) -> dict[str, list[str]]:
 
 def _both_kinds(pinned: dict[str, list[str]]) -> str:
     kinds = "; ".join(f"{APPROACH[a].name}: {', '.join(sorted(set(pinned[a])))}" for a in APPROACH if a in pinned)
-    return (
-        f"rests on evidence of both kinds ({kinds}); say which it is rated by with 'approach: grade' or "
-        "'approach: cerqual'"
-    )
+    choices = " or ".join(f"'approach: {a}'" for a in APPROACH if a in pinned)
+    return f"rests on evidence of both kinds ({kinds}); say which it is rated by with {choices}"
 
 
 def _unrated(claim: Claim, assessment: Assessment, config: Config, pinned: dict[str, list[str]]) -> list[Diagnostic]:
@@ -114,7 +222,7 @@ def _domains_of_the_approach(claim: Claim, approach: str) -> list[Diagnostic]:
     for domain in claim.because:
         owner = DOMAIN[domain].approach
         if owner != approach:
-            expected = ", ".join(APPROACH[approach].domains)
+            expected = ", ".join(APPROACH[approach].domain_values)
             found.append(
                 error(
                     claim.page,
@@ -134,10 +242,10 @@ def _departure(claim: Claim, approach: str, start: str, rating: str) -> list[Dia
     line = claim.line_of("certainty")
     said = f"rated {CERTAINTY[rating].word}, but its evidence starts at {CERTAINTY[start].word} under {name}"
     if _RANK[rating] < _RANK[start] and not any(not r.up for r in reasons):
-        down = ", ".join(d for d in APPROACH[approach].domains if not DOMAIN[d].up)
+        down = ", ".join(d.value for d in APPROACH[approach].domains if not d.up)
         return [error(claim.page, line, f"claim '{claim.id}' is {said}: say why under 'because:' ({down})")]
     if _RANK[rating] > _RANK[start]:
-        up = [d for d in APPROACH[approach].domains if DOMAIN[d].up]
+        up = [d.value for d in APPROACH[approach].domains if d.up]
         if not up:
             return [error(claim.page, line, f"claim '{claim.id}' is {said}, and {name} never rates above it")]
         if not any(r.up for r in reasons):
@@ -152,17 +260,19 @@ def _notes(claim: Claim, approach: str, designs: list[str | None], studies: dict
     found = []
     rating = claim.certainty
     assert rating is not None
-    term = CERTAINTY[rating]
-    if approach == "grade" and claim.summary and term.hedge and not _says_any(claim.summary, term.hedge):
-        words = " or ".join(f"'{w}'" for w in term.hedge)
+    term, rules = CERTAINTY[rating], APPROACH[approach]
+    hedge = rules.hedges.get(rating, ())
+    if claim.summary and hedge and not _says_any(claim.summary, hedge):
+        words = " or ".join(f"'{w}'" for w in hedge)
         found.append(
             note(
                 claim.page,
                 claim.line_of("summary"),
-                f"the summary of '{claim.id}' reads stronger than {term.word} certainty: GRADE's wording uses {words}",
+                f"the summary of '{claim.id}' reads stronger than {term.word} certainty: "
+                f"{rules.name}'s wording uses {words}",
             )
         )
-    single = _SINGLE_STUDY_DOMAIN[approach]
+    single = rules.single_study
     if _RANK[rating] >= _RANK["moderate"] and len(designs) == 1 and single not in claim.because:
         found.append(
             note(
@@ -172,16 +282,19 @@ def _notes(claim: Claim, approach: str, designs: list[str | None], studies: dict
             )
         )
     against = [
-        e.key
+        (e.key, design)
         for e in claim.evidence
-        if e.key in studies and link_design(e.design, studies[e.key]) == "systematic-review" and e.stance != "supports"
+        if e.key in studies
+        for design in [link_design(e.design, studies[e.key])]
+        if design in DESIGN and DESIGN[design].synthesis and not STANCE[e.stance].supports
     ]
     if against and _RANK[rating] >= _RANK["moderate"]:
+        reviews = " or ".join(sorted({design_noun(design) for _, design in against}))
         found.append(
             note(
                 claim.page,
                 claim.line_of("certainty"),
-                f"claim '{claim.id}' is rated {term.word} although a systematic review ({', '.join(against)}) "
+                f"claim '{claim.id}' is rated {term.word} although a {reviews} ({', '.join(k for k, _ in against)}) "
                 "does not support it",
             )
         )
@@ -194,7 +307,12 @@ def _says_any(text: str, words: tuple[str, ...]) -> bool:
 
 # A review's design says it is a review, not what it pooled. Once the design table knows
 # which designs are syntheses of others, this becomes that property.
-_REVIEW = "systematic-review"
+
+
+def _is_synthesis(design: str | None) -> bool:
+    """A review that pools other studies' results (by the design table's ``synthesis``)."""
+    term = DESIGN.get(design or "")
+    return term is not None and term.synthesis
 
 
 def _review_of_what(
@@ -214,7 +332,7 @@ def _review_of_what(
         for e in claim.evidence
         if e.key in studies and config.starting_point(link_design(e.design, studies[e.key])).get("grade") == "high"
     ]
-    if not high or any(e.design is not None or studies[e.key].design != _REVIEW for e in high):
+    if not high or any(e.design is not None or not _is_synthesis(studies[e.key].design) for e in high):
         return []
     keys = ", ".join(e.key for e in high)
     message = (

@@ -11,12 +11,22 @@ from graphbuild.common.diagnostics import Diagnostic, did_you_mean, error, has_e
 from graphbuild.model.config import Config
 from graphbuild.model.latex import CONTROL_CHARACTERS
 from graphbuild.model.scan import Fence
-from graphbuild.model.vocabulary import APPROACH, CERTAINTY_VALUES, DOMAIN, STANCE_VALUES
+from graphbuild.model.vocabulary import (
+    ABOUT,
+    APPROACH,
+    CERTAINTY_VALUES,
+    DEFAULT_STANCE,
+    DOMAIN,
+    QUESTION_PARTS,
+    STANCE_VALUES,
+    date_words,
+)
 
 CLAIM_FIELDS = (
-    "id", "statement", "type", "group", "tags", "certainty", "approach", "because", "summary", "evidence"
+    "id", "statement", "type", "group", "tags", "certainty", "approach", "because", "summary", "about",
+    "searched", *(name for name, _ in QUESTION_PARTS), "participants", "evidence",
 )  # fmt: skip
-EVIDENCE_FIELDS = ("key", "stance", "note", "design")
+EVIDENCE_FIELDS = ("key", "stance", "inferred", "note", "design")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml, when present, is 4x faster
 _CLAIM_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # The ids of graphbuild's own elements (gb-cite-text, gb-map, ...): a claim id with this
@@ -32,19 +42,25 @@ class Evidence:
     """One study listed by a claim; ``stance`` is a value of ``vocabulary.STANCES``.
     ``design``: what the study contributes to this claim, where that differs from its
     design in the bibliography (a report from the field can be a narrative source for one
-    claim and a comparison-group result for another)."""
+    claim and a comparison-group result for another). ``inferred``: the editors inferred the
+    stance (a review's "no difference across outcomes" applied to one it may not have
+    measured); ``note`` then says from what."""
 
     key: str
     stance: str
     note: str
     line: int
     design: str | None = None
+    inferred: bool = False
 
 
 @dataclass
 class Claim:
     """A claim as an editor wrote it; ``page`` is the file as editors name it (``docs/x.md``)
-    and ``line`` the line of its opening fence."""
+    and ``line`` the line of its opening fence. ``about``: a value of ``vocabulary.ABOUT``
+    (``evidence``: a statement about the evidence itself, described, not rated);
+    ``searched``: when its evidence was searched, where that is not the site's;
+    ``question`` and ``participants``: the summary-of-findings columns the editors give."""
 
     id: str
     statement: str
@@ -59,6 +75,10 @@ class Claim:
     because: dict[str, str] = field(default_factory=dict)
     summary: str = ""
     lines: dict[str, int] = field(default_factory=dict)
+    about: str | None = None
+    searched: str = ""
+    question: dict[str, str] = field(default_factory=dict)
+    participants: str = ""
 
     def line_of(self, name: str) -> int:
         """The line of one of its fields (``because.<domain>`` for a reason), else its own."""
@@ -226,14 +246,32 @@ class _ClaimReader:
         approach = self.choice(fields["approach"][1], "approach", list(APPROACH)) if "approach" in fields else None
         because = self.because(fields["because"][1], lines) if "because" in fields else {}
         summary = (self.scalar(fields["summary"][1], "summary") or "") if "summary" in fields else ""
+        about = self.choice(fields["about"][1], "about", list(ABOUT)) if "about" in fields else None
+        texts = {name: self.optional_text(fields, name) for name in ("searched", "participants", *dict(QUESTION_PARTS))}
         evidence = self.evidence(fields["evidence"][1]) if "evidence" in fields else []
         if has_errors(self.diagnostics) or claim_id is None or not statement or claim_type is None:
             return None, self.diagnostics
         claim = Claim(
             claim_id, statement, claim_type, group, tags, evidence, self.path, self.first - 1,
-            certainty, approach, because, summary, lines,
+            certainty, approach, because, summary, lines, about, date_words(texts["searched"]),
+            {name: texts[name] for name, _ in QUESTION_PARTS if texts[name]}, texts["participants"],
         )  # fmt: skip
         return claim, self.diagnostics
+
+    def optional_text(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], name: str) -> str:
+        """An optional field of plain text ("" when absent); a number or a date as written."""
+        if name not in fields:
+            return ""
+        value = self.scalar(fields[name][1], name)
+        if value == "":
+            self.fail(fields[name][1], f"'{name}' is empty: leave it out, or say it in a few words")
+        return value or ""
+
+    def flag(self, node: yaml.Node, name: str) -> bool | None:
+        if not isinstance(node, yaml.ScalarNode) or not node.tag.endswith(":bool"):
+            self.fail(node, f"'{name}' must be true or false")
+            return None
+        return node.value.lower() in ("true", "yes", "on")
 
     def because(self, node: yaml.Node, lines: dict[str, int]) -> dict[str, str]:
         """``domain: reason`` for each domain that moved the rating; the domain is checked
@@ -279,7 +317,7 @@ class _ClaimReader:
             key = self.scalar(node, "key")
             if key:
                 self.keys_read.append((key, self.line(node)))
-            return Evidence(key, "supports", "", self.line(node)) if key else None
+            return Evidence(key, DEFAULT_STANCE, "", self.line(node)) if key else None
         if not isinstance(node, yaml.MappingNode):
             self.fail(node, "an evidence item is a key, 'key: stance', or a mapping with key: and stance:")
             return None
@@ -296,9 +334,15 @@ class _ClaimReader:
         key = self.scalar(fields["key"][1], "key")
         if key:
             self.keys_read.append((key, self.line(fields["key"][1])))
-        stance = self.choice(fields["stance"][1], "stance", STANCE_VALUES) if "stance" in fields else "supports"
+        stance = self.choice(fields["stance"][1], "stance", STANCE_VALUES) if "stance" in fields else DEFAULT_STANCE
         note = self.scalar(fields["note"][1], "note") if "note" in fields else ""
         design = self.site_choice(fields["design"][1], "design", "levels") if "design" in fields else None
-        if not key or stance is None or ("design" in fields and design is None):
+        inferred = self.flag(fields["inferred"][1], "inferred") if "inferred" in fields else False
+        if inferred and not note:
+            self.fail(
+                fields["inferred"][0],
+                f"the stance of '{key}' is inferred: say under 'note:' what it is inferred from, for the reader",
+            )
+        if not key or stance is None or ("design" in fields and design is None) or inferred is None:
             return None
-        return Evidence(key, stance, note or "", self.line(fields["key"][1]), design)
+        return Evidence(key, stance, note or "", self.line(fields["key"][1]), design, inferred)

@@ -10,23 +10,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from graphbuild.common.diagnostics import did_you_mean
-from graphbuild.model.vocabulary import APPROACH, CERTAINTY, STARTING_POINTS, VERY_LOW_EITHER
+from graphbuild.model.vocabulary import APPROACH, CERTAINTY, DESIGN, DESIGNS, VERY_LOW_EITHER, date_words, evidence_kind
 
-DEFAULT_LEVELS: dict[int, list[str]] = {
-    1: ["systematic-review"],
-    2: ["rct"],
-    3: ["comparison-group", "cohort"],
-    4: ["before-after", "cross-sectional", "observational"],
-    5: ["qualitative", "mixed-methods", "delphi"],
-    6: ["narrative-review", "policy", "guidance", "opinion", "theory"],
-}
+
+def default_levels() -> dict[int, list[str]]:
+    """The designs of ``vocabulary.DESIGNS`` by their level, in the table's order."""
+    levels: dict[int, list[str]] = {}
+    for design in DESIGNS:
+        levels.setdefault(design.level, []).append(design.value)
+    return dict(sorted(levels.items()))
+
+
 DEFAULT_CLAIM_TYPES = ["benefit", "barrier", "facilitator", "outcome"]
 DEFAULT_GROUPS = ["patients", "peer-workers", "services", "organisations"]
 DEFAULT_CITATION_STYLE = "apa"
 
+SEARCHED_LIMIT = 80  # "to March 2012 (the Cochrane review); the overview's other sources to 2013"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -62,7 +65,7 @@ class Config:
     """
 
     bibliography: str = "references.bib"
-    levels: dict[int, list[str]] = field(default_factory=lambda: dict(DEFAULT_LEVELS))
+    levels: dict[int, list[str]] = field(default_factory=default_levels)
     claim_types: list[str] = field(default_factory=lambda: list(DEFAULT_CLAIM_TYPES))
     groups: list[str] = field(default_factory=lambda: list(DEFAULT_GROUPS))
     nav: bool = True
@@ -73,6 +76,7 @@ class Config:
     bibtex_omit_fields: list[str] = field(default_factory=list)
     static_html: list[str] = field(default_factory=list)
     site_dir_link: bool = False
+    evidence_searched: str = ""
     origin: Origin = field(default_factory=Origin, compare=False)
 
     def __post_init__(self) -> None:
@@ -87,9 +91,21 @@ class Config:
 
     def starting_point(self, design: str | None) -> dict[str, str]:
         """Where evidence of this design starts under each approach that admits it."""
+        return self.starts_of(design) or VERY_LOW_EITHER
+
+    def starts_of(self, design: str | None) -> dict[str, str]:
+        """The approaches that rate this design as research, with where it starts under
+        each: the site's ``starting_points``, else the design's own; empty for a design
+        rated only as a last resort (opinion, policy, a site's design without a start)."""
         if design is None:
-            return VERY_LOW_EITHER
-        return self.starting_points.get(design) or STARTING_POINTS.get(design) or VERY_LOW_EITHER
+            return {}
+        known = DESIGN.get(design)
+        return self.starting_points.get(design) or (known.starts if known else {})
+
+    def rated(self, design: str | None) -> bool:
+        """Whether GRADE would rate this design as evidence: not expert opinion, policy or
+        theory, unless the site gives it a starting point of its own."""
+        return design in self.starting_points or evidence_kind(design).rated
 
     @property
     def design_levels(self) -> dict[str, int]:
@@ -146,7 +162,7 @@ class Option:
             return f"`{str(value).lower()}`"
         if isinstance(value, list):
             return ", ".join(f"`{v}`" for v in value) or "none"
-        return f"`{value}`"
+        return f"`{value}`" if value != "" else "none"
 
 
 def _path(value: Any) -> str:
@@ -221,6 +237,18 @@ def _globs(value: Any) -> list[str]:
     return [v.strip() for v in value]
 
 
+def _searched(value: Any) -> str:
+    """A date (``2012-03-31``, which YAML reads as a date) or a few words ("March 2012",
+    "to early 2013"), as readers will see it beside every certainty."""
+    text = value.isoformat() if isinstance(value, date) else value
+    if not isinstance(text, str) or not text.strip() or len(text) > SEARCHED_LIMIT:
+        raise ConfigError(
+            f"option 'evidence_searched': expected a date or a short text (at most {SEARCHED_LIMIT} characters), "
+            f"not {value!r}"
+        )
+    return date_words(" ".join(text.split()))
+
+
 def _hosts(value: Any) -> list[str]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(h, str) and h and "/" not in h for h in value):
         raise ConfigError("option 'allowed_hosts': expected a list of host names, such as [images.example.org]")
@@ -283,6 +311,11 @@ OPTIONS: tuple[Option, ...] = (
         "site_dir_link",
         "allow a `site_dir` that is a link git tracks (MkDocs empties the folder the link points to)",
         _flag("site_dir_link"),
+    ),
+    Option(
+        "evidence_searched",
+        "when the evidence was searched, a date or a short text, shown beside every certainty",
+        _searched,
     ),
 )
 OPTION_NAMES = tuple(option.name for option in OPTIONS)

@@ -106,7 +106,6 @@ def work_parts(study: Study) -> dict[str, str]:
         "pages": pages,
         "publisher": study.publisher,
         "edition": study.text("edition"),
-        "note": study.text("note") if study.entry_type in ("misc", "online") else "",
     }
 
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graphbuild.model.events import Event, Snapshot
+from graphbuild.model.vocabulary import MONTHS
 
 # A commit's subject, as the changes page and the feeds show it: its first line, this long at most.
 MAX_SUBJECT = 300
 # The feeds carry the newest events only; the changes page lists them all.
 MAX_FEED_ENTRIES = 500
-
-MONTHS = "January February March April May June July August September October November December".split()
 
 
 def subject_line(subject: str) -> tuple[str, bool]:
@@ -28,12 +27,15 @@ def subject_line(subject: str) -> tuple[str, bool]:
 @dataclass(frozen=True)
 class Commit:
     """A commit of the site's history; ``date`` is its committer date (ISO 8601 with the
-    committer's offset), so that everything dated from it is the same on every machine."""
+    committer's offset), so that everything dated from it is the same on every machine.
+    ``subject`` is for the repository's readers; ``note`` (from an ``Evidence-note:``
+    trailer, "" if none) is the reason it gives the site's readers."""
 
     sha: str
     time: int
     date: str
     subject: str = ""
+    note: str = ""
 
     @property
     def short(self) -> str:

@@ -13,11 +13,22 @@ from graphbuild.formats.linkeddata import document as jsonld_document
 from graphbuild.model import routes
 from graphbuild.model.certainty import link_design
 from graphbuild.model.claims import Claim
+from graphbuild.model.evidence import certainty_words
 from graphbuild.model.knowledge import KnowledgeBase
-from graphbuild.model.vocabulary import APPROACH
+from graphbuild.model.vocabulary import APPROACH, QUESTION_PARTS, STATUS
 from graphbuild.site.links import Links
 from graphbuild.site.studies import StudyViews
 from graphbuild.site.templates import Templates
+
+
+def participants_words(given: str) -> str:
+    """How many took part, as the editors wrote it; a bare number with its thousands marked."""
+    return f"{int(given):,}" if given.isdigit() else given
+
+
+def _sentence(words: str) -> str:
+    """Words as a sentence: a capital (the rest as written, "GRADE" included) and a stop."""
+    return f"{words[:1].upper()}{words[1:]}."
 
 
 class ClaimViews:
@@ -44,6 +55,7 @@ class ClaimViews:
             evidence.append(
                 {
                     "stance": item.stance,
+                    "inferred": item.inferred,
                     "note": item.note,
                     "study": view,
                     "design": design,
@@ -53,11 +65,17 @@ class ClaimViews:
             )
         evidence.sort(key=lambda e: (e["level"] or 99, e["study"]["label"]))
         assessment = kb.assessments[claim.id]
+        profile = kb.profiles[claim.id]
         return {
             "claim": claim,
-            "profile": kb.profiles[claim.id],
+            "profile": profile,
             "assessment": assessment,
             "approach": APPROACH[assessment.approach],
+            "lead": claim.summary or claim.statement,
+            "verdict": _sentence(f"{STATUS[profile.status].word}; {certainty_words(assessment)}"),
+            "searched_html": self.templates.macro("searched", assessment.searched),
+            "question": [(heading, claim.question[name]) for name, heading in QUESTION_PARTS if name in claim.question],
+            "participants": participants_words(claim.participants),
             "evidence": evidence,
             "map_href": links.page_href(current, "map", f"claim:{claim.id}"),
             "summary_href": links.page_href(current, "summary", f"sof-{claim.id}"),

@@ -11,6 +11,7 @@ from pathlib import Path
 from graphbuild.formats.styles import CitationStyle
 from graphbuild.model.bibliography import Study
 from graphbuild.model.claims import Claim
+from graphbuild.model.events import Event, in_words
 from graphbuild.model.knowledge import KnowledgeBase
 from graphbuild.model.project import SiteSettings
 from graphbuild.site.cards import ClaimViews
@@ -72,6 +73,19 @@ class Site:
         if page is not None:
             return page.title
         return next((p.title for p in self.pages.values() if p.src == src), src)
+
+    def page_words(self, src: str) -> str:
+        """A page as a reader names it: its title; a page no longer in the site (a removed
+        claim's), its file's name in words."""
+        if src in self.kb.pages:
+            return self.page_title(src)
+        stem = src.rsplit("/", 1)[-1].removesuffix(".md").replace("-", " ").replace("_", " ")
+        return stem[:1].upper() + stem[1:] if stem else "a page no longer on the site"
+
+    def event_words(self, event: Event) -> str:
+        """What an evidence event changed, in the vocabulary's words, its studies by their
+        labels and its pages by their titles."""
+        return in_words(event, self.kb.label, self.page_words)
 
     def downloads(self, current: str, page: str) -> list[dict[str, str]]:
         """The files a generated page offers, each linked from ``current``."""

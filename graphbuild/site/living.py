@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 from graphbuild.common.urls import relative_url
 from graphbuild.formats import feed
 from graphbuild.model import routes
-from graphbuild.model.events import Event
+from graphbuild.model.events import EVENT_KIND, Event
 from graphbuild.model.knowledge import KnowledgeBase
-from graphbuild.model.timeline import MAX_FEED_ENTRIES
+from graphbuild.model.timeline import MAX_FEED_ENTRIES, Commit
 from graphbuild.site.context import Site
 
 
@@ -41,6 +41,16 @@ def changes_feed(site: Site, feed_src: str, claim_type: str | None = None) -> st
         study = kb.cited.get(event.study or "")
         return links.site_url(routes.study_src(study.slug) if study is not None else routes.CHANGES_PAGE)
 
+    def entry_title(event: Event) -> str:
+        """The change's name and what it is about: the claim's statement, the study's label."""
+        about = event.statement or event.claim if event.claim is not None else kb.label(event.study or "")
+        return f"{EVENT_KIND[event.kind].title}: {about}"
+
+    def entry_summary(commit: Commit, event: Event) -> str:
+        words = site.event_words(event)
+        why = f" Why: {commit.note}" if commit.note else ""
+        return f"{words[:1].upper()}{words[1:]} ({commit.day}).{why}"
+
     return feed.changes_feed(
         events,
         site_url,
@@ -51,6 +61,8 @@ def changes_feed(site: Site, feed_src: str, claim_type: str | None = None) -> st
         lang=settings.language,
         link=link,
         site_name=settings.name,
+        title_of=entry_title,
+        summary_of=entry_summary,
     )
 
 

@@ -15,6 +15,12 @@ from graphbuild.model.vocabulary import design_noun
 from graphbuild.site.links import Links
 from graphbuild.site.templates import Templates, inert
 
+# The field of a ``.bib`` entry in which editors say what is uncertain about it (a title not
+# confirmed, an identity assumed): shown once, beside the reference, on the study's page and
+# in the bibliography, whatever the entry type. BibTeX styles print ``note`` in the
+# reference; graphbuild keeps it out of the reference so that it is said once.
+CAVEAT_FIELD = "note"
+
 
 class StudyViews:
     """A study as every page shows it. What does not depend on the page is worked out once
@@ -64,6 +70,7 @@ class StudyViews:
             "url": study.url,
             "url_href": safe_href(study.url),
             "entry_type": study.entry_type,
+            "caveat": study.text(CAVEAT_FIELD),
         }
 
     def references(self, studies: Iterable[Study]) -> dict[str, Reference]:

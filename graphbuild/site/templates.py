@@ -30,6 +30,8 @@ from graphbuild.model.vocabulary import (
     STANCES,
     STATUS,
     STATUSES,
+    UNRATED,
+    UNRATED_TERM,
     design_noun,
     level_mark,
 )
@@ -95,6 +97,8 @@ class Templates:
             status_term=STATUS,
             certainty_terms=CERTAINTIES,
             certainty_term=CERTAINTY,
+            unrated_terms=UNRATED,
+            unrated_term=UNRATED_TERM,
             domain_term=DOMAIN,
             approach_term=APPROACH,
             certainty_html=self.certainty_html,
@@ -144,8 +148,10 @@ class Templates:
     def status_html(self, profile: EvidenceProfile) -> Markup:
         return self.macro("status", profile.status)
 
-    def certainty_html(self, rating: str | None) -> Markup:
-        return self.macro("certainty", rating)
+    def certainty_html(self, state: str | None) -> Markup:
+        """A rating's meter and word, or why there is none (``Assessment.state``); None
+        reads as not assessed."""
+        return self.macro("certainty", state)
 
     def badge(self, level: int | None, design: str | None) -> Markup:
         """A study's evidence level and design, as the cards and pages show them."""

@@ -394,17 +394,22 @@
     return values;
   }
 
-  /* Claims by type and group, studies by level, links by stance; a study none of whose links
-     is left is hidden too. vis-network already hides a link when either end is hidden, so
-     only the stance filter touches links; only changed items are updated. */
+  /* Claims by type, group and the kinds of evidence behind them, studies by level, links by
+     stance; a study none of whose links is left is hidden too. vis-network already hides a
+     link when either end is hidden, so only the stance filter touches links; only changed
+     items are updated. */
   function applyFilters(entry, form, status) {
     const data = entry.data;
     const types = checkedValues(form, "type");
     const groups = checkedValues(form, "group");
     const levels = checkedValues(form, "level");
     const stances = checkedValues(form, "stance");
+    const kinds = form.querySelector("input[name='evidence']") ? checkedValues(form, "evidence") : null;
+    const fromKinds = function (raw) { /* any kind of evidence behind the claim that is ticked */
+      return !kinds || !raw.ev || !raw.ev.length || raw.ev.some(function (i) { return kinds.has(data.kinds[i][0]); });
+    };
     const shown = data.nodes.map(function (raw) {
-      if (isClaim(raw)) return types.has(raw.ty) && groups.has(raw.gr || "none");
+      if (isClaim(raw)) return types.has(raw.ty) && groups.has(raw.gr || "none") && fromKinds(raw);
       return levels.has(raw.lv === undefined || raw.lv === null ? "unrated" : String(raw.lv));
     });
     const stanceShown = data.edges.map(function (e) { return stances.has(data.stances[e[2]]); });
@@ -855,6 +860,8 @@
     if (!form || !body) return;
     const rows = Array.prototype.slice.call(body.rows);
     const selects = Array.prototype.slice.call(form.querySelectorAll("select"));
+    const many = {};
+    selects.forEach(function (select) { if (select.hasAttribute("data-gb-many")) many[select.name] = true; });
     const sorts = {
       "": function (a, b) { return Number(a.dataset.order) - Number(b.dataset.order); },
       certainty: function (a, b) { return Number(b.dataset.certaintyRank) - Number(a.dataset.certaintyRank); },
@@ -871,7 +878,10 @@
       });
       let shown = 0;
       rows.forEach(function (row) {
-        const match = Object.keys(wanted).every(function (name) { return row.dataset[name] === wanted[name]; });
+        const match = Object.keys(wanted).every(function (name) {
+          if (!many[name]) return row.dataset[name] === wanted[name];
+          return (row.dataset[name] || "").split(" ").indexOf(wanted[name]) >= 0; /* any of its values */
+        });
         row.hidden = !match;
         if (match) shown += 1;
       });

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from graphbuild.model import routes
+from graphbuild.model.evidence import evidence_kind_counts
 from graphbuild.site.context import Site
 
 
@@ -19,6 +20,7 @@ def context(site: Site, current: str, subject: Any = None) -> dict[str, Any]:
         "types": kb.config.claim_types,
         "groups": kb.config.groups,
         "levels": sorted(kb.config.levels.items()),
+        "kinds": evidence_kind_counts(kb.claims.values(), kb.bibliography.studies),
         "stats": {
             "claims": len(kb.claims),
             "studies": sum(1 for key in kb.cited if key in kb.citing),

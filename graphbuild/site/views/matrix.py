@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from graphbuild.model.vocabulary import CERTAINTIES
+from graphbuild.model.vocabulary import CERTAINTIES, NOT_ASSESSED, UNRATED
 from graphbuild.site.context import Site
 
 
@@ -45,7 +45,7 @@ def gap_map(site: Site, current: str) -> dict[str, Any]:
         cells: list[dict[str, Any]] = []
         for group in groups:
             claims = [c for c in kb.ordered_claims if c.type == claim_type and c.group == group]
-            ratings = Counter(kb.assessments[c.id].rating or "none" for c in claims)
+            ratings = Counter(kb.assessments[c.id].state for c in claims)
             studies = {e.key for c in claims for e in c.evidence if e.key in kb.bibliography}
             # the certainty most of them have (on a tie, the lower): a cell of one
             # moderate and eight very low claims is not moderate evidence
@@ -58,7 +58,8 @@ def gap_map(site: Site, current: str) -> dict[str, Any]:
                     "studies": len(studies),
                     "contested": sum(kb.profiles[c.id].contested for c in claims),
                     "ratings": [(t.value, ratings[t.value]) for t in CERTAINTIES if ratings[t.value]],
-                    "unrated": ratings["none"],
+                    "unrated": ratings[NOT_ASSESSED],
+                    "not_rated": sum(ratings[t.value] for t in UNRATED if t.value != NOT_ASSESSED),
                     "typical": typical,
                     "href": f"{index}?type={claim_type}&group={group or 'none'}",
                 }

@@ -1,5 +1,6 @@
-"""The summary of findings: per page, each claim's key message, its studies by design, its
-certainty with the reasons, and its direction."""
+"""The summary of findings: per page, each claim's key message, the question it answers
+(where its editors give one), its studies by design and how many took part, its certainty
+with the reasons and when the evidence was searched, and its direction."""
 
 from __future__ import annotations
 
@@ -20,5 +21,16 @@ def context(site: Site, current: str, subject: Any = None) -> dict[str, Any]:
                 designs[e["design"]] = designs.get(e["design"], 0) + 1
             phrase = join_words([count_phrase(n, d) for d, n in designs.items()])
             rows.append(view | {"studies": phrase[:1].upper() + phrase[1:]})
-        sections.append({"title": site.page_title(src), "href": site.links.href(current, src), "rows": rows})
-    return {"sections": sections, "claims_href": site.links.page_href(current, "claims")}
+        sections.append(
+            {
+                "title": site.page_title(src),
+                "href": site.links.href(current, src),
+                "rows": rows,
+                "asks": any(r["question"] for r in rows),  # the Question column, where a claim gives one
+            }
+        )
+    return {
+        "sections": sections,
+        "claims_href": site.links.page_href(current, "claims"),
+        "searched": site.kb.config.evidence_searched,
+    }
