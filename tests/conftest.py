@@ -122,13 +122,6 @@ because: {indirectness: A theory and a narrative review speak for patients who w
 """
 
 
-# The certainty model's note on claims that rest only on expert opinion or policy and are
-# rated without a reason (issue 25): the repository's content written before it raises it
-# until the revision of issue 26 marks such claims not rated. Tests of the repository's site
-# let this note through and no other problem or note.
-UNTIL_CONTENT_REVISED = "rests only on expert opinion or policy, which GRADE does not rate as evidence"
-
-
 def write_site(root: Path, files: dict[str, str]) -> Path:
     for name, content in files.items():
         path = root / name
