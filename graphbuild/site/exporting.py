@@ -1,0 +1,84 @@
+"""The site's exports, written in one phase of the build: the graph (JSON, GraphML, CSV,
+JSON-LD), the map's data, the citation files, the stylesheet, the feeds and the claims'
+permanent addresses.
+
+An ``ExportWriter`` owns what only the exports read (the evidence graph, each study's
+citation record in each format, written once for its own file and for every list it is
+in), and lives only while they are written: in a forked process where one can be forked
+(``graphbuild.common.background``), so none of it reaches the build's own memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import cached_property
+
+import networkx as nx
+
+from graphbuild.common.escaping import script_json
+from graphbuild.formats.graph import build_graph, to_csv, to_graphml, to_json
+from graphbuild.formats.linkeddata import graph_jsonld, jsonld_text
+from graphbuild.formats.mapdata import evidence_map_data
+from graphbuild.formats.records import CitationFormat, excluded_fields
+from graphbuild.model.bibliography import Study
+from graphbuild.model.vocabulary import vocabulary_css
+from graphbuild.site import assets
+from graphbuild.site.context import Site
+
+
+class ExportWriter:
+    """Makes the text of each export of one site."""
+
+    def __init__(self, site: Site, map_page: str) -> None:
+        """``map_page``: the source of the map's page, which the map's links start from."""
+        self.site = site
+        self.map_page = map_page
+        self._records: dict[tuple[str, str], str] = {}
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The evidence graph, built once for the exports and the map's data."""
+        return build_graph(self.site.kb)
+
+    def graph_json(self) -> str:
+        return to_json(self.graph)
+
+    def graphml(self) -> str:
+        return to_graphml(self.graph)
+
+    def csv(self) -> str:
+        return to_csv(self.site.kb)
+
+    def map_data(self) -> str:
+        href: Callable[[str], str] = lambda node: self.site.links.node_href(self.map_page, node)  # noqa: E731
+        return script_json(evidence_map_data(self.site.kb, href, graph=self.graph))
+
+    def graph_jsonld(self, current: str) -> str:
+        """``evidence/graph.jsonld``: every claim and every cited study."""
+        site = self.site
+        kb = site.kb
+        statuses = {c.id: kb.profiles[c.id].status for c in kb.ordered_claims}
+        base = site.settings.url.rstrip("/") + "/" if site.settings.url else None
+        iri = site.links.iri(None if base else current)
+        return jsonld_text(graph_jsonld(kb.ordered_claims, kb.cited, iri, statuses, base=base))
+
+    def stylesheet(self) -> str:
+        """graphbuild's one stylesheet: the shipped ones in cascade order, then the colours and
+        shapes of the site's vocabulary. One file, not four: every page links it, and at 6,000
+        study pages three more links were 1.3 MB, and three more requests on every page."""
+        shipped = [f"/* {name} */\n" + assets.stylesheet(name) for name in assets.STYLESHEETS]
+        levels = sorted(self.site.kb.config.levels)
+        return "\n".join([*shipped, "/* the site's vocabulary */\n" + vocabulary_css(levels)])
+
+    def citation_file(self, fmt: CitationFormat, studies: Iterable[Study]) -> str:
+        """``studies`` in a citation format: each study's record is made once, for its own
+        file and for every list it is in."""
+        omit = excluded_fields(self.site.kb.config.bibtex_omit_fields)
+        records = []
+        for study in studies:
+            key = (fmt.name, study.key)
+            record = self._records.get(key)
+            if record is None:
+                record = self._records[key] = fmt.record(study, omit)
+            records.append(record)
+        return fmt.join(records)
