@@ -810,8 +810,27 @@
     }
   }
 
+  /* -- a skip link where the theme's slot for it is empty -----------------------------
+     Material writes "Skip to content" only on a page whose table of contents has an entry,
+     and graphbuild's generated pages are filled in after the theme has rendered them: on
+     those the slot gets a link to the page's title, as the theme's own would be. */
+  function addSkipLink() {
+    const slot = document.querySelector("[data-md-component='skip']");
+    const article = document.querySelector("article.md-content__inner") || document.querySelector("main");
+    if (!slot || slot.querySelector("a[href]") || !article) return;
+    const target = article.querySelector("h1") || article;
+    if (!target.id) target.id = "gb-content";
+    if (!target.hasAttribute("tabindex")) target.tabIndex = -1;
+    const link = document.createElement("a");
+    link.className = "md-skip gb-skip-link";
+    link.href = "#" + target.id;
+    link.textContent = "Skip to content";
+    slot.appendChild(link);
+  }
+
   function scan() {
     forget();
+    addSkipLink();
     document.querySelectorAll(".gb-map[data-src]").forEach(function (container) {
       if (!container.dataset.gbState) setupMap(container);
     });
