@@ -810,6 +810,35 @@
     }
   }
 
+  /* -- a claim printed alone: its card's "Print this claim" ------------------------------
+     The page's print stylesheet leaves out everything but the card while the page is
+     marked (gb-print-one, the card gb-print-this, the elements round it gb-print-path);
+     the marks go once the browser has printed. */
+  function setupPrintCard(control) {
+    const card = control.closest(".gb-card");
+    const button = control.querySelector("button");
+    if (!card || !button || typeof window.print !== "function") return;
+    control.hidden = false;
+    button.addEventListener("click", function () { printAlone(card); });
+  }
+
+  function printAlone(card) {
+    const root = document.documentElement;
+    const around = [];
+    for (let el = card.parentElement; el && !el.matches("article, body"); el = el.parentElement) around.push(el);
+    around.forEach(function (el) { el.classList.add("gb-print-path"); });
+    card.classList.add("gb-print-this");
+    root.classList.add("gb-print-one");
+    const done = function () {
+      window.removeEventListener("afterprint", done);
+      root.classList.remove("gb-print-one");
+      card.classList.remove("gb-print-this");
+      around.forEach(function (el) { el.classList.remove("gb-print-path"); });
+    };
+    window.addEventListener("afterprint", done);
+    window.print();
+  }
+
   /* -- a skip link where the theme's slot for it is empty -----------------------------
      Material writes "Skip to content" only on a page whose table of contents has an entry,
      and graphbuild's generated pages are filled in after the theme has rendered them: on
@@ -843,6 +872,11 @@
       if (page.dataset.gbBound) return;
       page.dataset.gbBound = "1";
       setupIndex(page);
+    });
+    document.querySelectorAll(".gb-print-control").forEach(function (control) {
+      if (control.dataset.gbBound) return;
+      control.dataset.gbBound = "1";
+      setupPrintCard(control);
     });
     document.querySelectorAll("button.gb-copy[data-gb-copy], .gb-claims-downloads").forEach(function (element) {
       if (element.dataset.gbBound) return;
