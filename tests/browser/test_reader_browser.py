@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from .printing import TOPIC_PAGES, pdf_facts, printed
-from .reading import SETTLED, tab_stops_to
+from .reading import SETTLED, claim_studies_in_view, tab_stops_to, tap_every_node
 
 pytestmark = pytest.mark.browser
 
@@ -176,3 +176,130 @@ def test_without_a_script_there_is_no_print_control(browser, repo_url: str, repo
     # the permanent addresses stay the small pages that send a reader on to the card
     permalink = (repo_site / "claims" / "fewer-readmissions" / "index.html").read_text(encoding="utf-8")
     assert 'http-equiv="refresh"' in permalink and "gb-card" not in permalink and len(permalink) < 1500
+
+
+# -- 3. the evidence map ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("width", "height"), WIDTHS)
+def test_a_tap_resolves_to_the_node_under_the_finger(browser, repo_url: str, width: int, height: int) -> None:
+    """Each node of the whole map, tapped at its centre as first drawn: the tap picks it, or,
+    where shapes overlap, offers it in a chooser; at most 2% miss (36 of 124 did at 390 px)."""
+    context, page = _page(browser, width, height, touch=True)
+    taps = tap_every_node(page, repo_url)
+    context.close()
+    assert taps.nodes > 100
+    assert taps.missed <= 0.02 * taps.nodes, taps.wrong
+
+
+def _overlapping_node(page) -> dict:
+    """A node whose shape another node's overlaps at its centre, at the map's first zoom."""
+    return page.evaluate(
+        """() => {
+          const map = document.querySelector('#gb-map');
+          const network = window.graphbuild.networks['gb-map'];
+          const box = map.getBoundingClientRect();
+          const at = network.getPositions();
+          const ids = Object.keys(at);
+          const scale = network.getScale();
+          for (const id of ids) {
+            const near = ids.filter(o => o !== id && Math.hypot(at[o].x - at[id].x, at[o].y - at[id].y) * scale < 3);
+            if (near.length) { const p = network.canvasToDOM(at[id]); return {id: id, x: box.x + p.x, y: box.y + p.y}; }
+          }
+          return null;
+        }"""
+    )
+
+
+def test_overlapping_nodes_offer_a_chooser(browser, repo_url: str) -> None:
+    from .test_axe import describe, serious_violations
+
+    context, page = _page(browser, 390, 844, touch=True)
+    page.goto(repo_url + "evidence/", wait_until="load")
+    page.wait_for_selector('#gb-map[data-gb-ready="1"]', state="attached", timeout=20_000)
+    page.evaluate("document.querySelector('#gb-map').scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(300)
+    node = _overlapping_node(page)
+    assert node is not None, "no two nodes overlap on a phone: nothing to choose between"
+    page.touchscreen.tap(node["x"], node["y"])
+    chooser = page.locator(".gb-map-choices")
+    chooser.wait_for(state="visible", timeout=5_000)
+    choices = page.locator("#gb-map").get_attribute("data-gb-choices").split()
+    assert node["id"] in choices and len(choices) >= 2
+    box = chooser.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 844  # on screen, under the finger's map
+    assert page.evaluate("document.activeElement.closest('.gb-map-choices') !== null")  # and for the keyboard
+    assert serious_violations(page) == [], describe(serious_violations(page))
+    label = page.evaluate("id => window.graphbuild.datasets['gb-map'].meta[id].l", node["id"])
+    chooser.get_by_role("button", name=label, exact=False).first.click()
+    assert chooser.is_hidden()
+    assert page.locator("#gb-map").get_attribute("data-gb-selected") == node["id"]
+    assert label in page.locator(".gb-map-selection").inner_text()
+    assert page.url.endswith("/evidence/")  # a choice previews; it does not open
+    page.touchscreen.tap(node["x"], node["y"])
+    chooser.wait_for(state="visible", timeout=5_000)
+    page.keyboard.press("Escape")
+    assert chooser.is_hidden()
+    context.close()
+
+
+LANDINGS = [
+    pytest.param(390, 844, None, id="phone-every-claim"),
+    pytest.param(1366, 900, ["fewer-readmissions", "better-quality-of-life", "bed-days-saved"], id="desktop"),
+]
+
+
+@pytest.mark.parametrize(("width", "height", "claims"), LANDINGS)
+def test_show_in_the_map_fits_the_claim_with_all_its_studies(
+    browser, repo_url: str, repo_site, width: int, height: int, claims: list[str] | None
+) -> None:
+    """ "Show in the evidence map" puts the claim and every study behind it on screen (1 of 5
+    and 2 of 5 for fewer-readmissions before), with the node's description below the map,
+    also on screen without scrolling (it started at 827 of 844 px)."""
+    import json
+
+    if claims is None:
+        graph = json.loads((repo_site / "evidence" / "graph.json").read_text(encoding="utf-8"))
+        claims = [n["id"].removeprefix("claim:") for n in graph["nodes"] if n["kind"] == "claim"]
+    context, page = _page(browser, width, height)
+    short = {}
+    for claim in claims:
+        landing = claim_studies_in_view(page, repo_url, claim)
+        if landing.in_view < landing.studies or not landing.description_visible or not landing.claim_in_view:
+            short[claim] = landing
+    context.close()
+    assert claims and short == {}
+
+
+@pytest.mark.parametrize(("width", "height"), WIDTHS)
+def test_a_landed_claim_keeps_its_outline_and_highlights_its_links(
+    browser, repo_url: str, width: int, height: int
+) -> None:
+    context, page = _page(browser, width, height)
+    page.goto(repo_url + "outcomes/", wait_until="load")
+    page.locator("#fewer-readmissions a", has_text="Show in the evidence map").click()
+    page.wait_for_selector('#gb-map[data-gb-selected="claim:fewer-readmissions"]', state="attached", timeout=20_000)
+    drawn = page.evaluate(
+        """() => {
+          const map = document.querySelector('#gb-map');
+          const network = window.graphbuild.networks['gb-map'];
+          const node = network.body.nodes['claim:fewer-readmissions'];
+          const edges = window.graphbuild.datasets['gb-map'].edges.get();
+          const mine = edges.filter(e => e.from === 'claim:fewer-readmissions');
+          const others = edges.filter(e => e.from !== 'claim:fewer-readmissions');
+          return {
+            selected: network.getSelectedNodes(),
+            outline: getComputedStyle(map).getPropertyValue('--gb-status-contested').trim().toLowerCase(),
+            border: String(node.options.color.border).toLowerCase(),
+            selectedBorder: String(node.options.color.highlight.border).toLowerCase(),
+            dashed: Array.isArray(node.options.shapeProperties.borderDashes),
+            mine: mine.map(e => [e.width, typeof e.color === 'string']),
+            fadedOthers: others.filter(e => e.color && e.color.opacity === 0.2).length, others: others.length,
+          };
+        }"""
+    )
+    context.close()
+    assert drawn["selected"] == ["claim:fewer-readmissions"]
+    assert drawn["border"] == drawn["selectedBorder"] == drawn["outline"] and drawn["dashed"]  # contested, kept
+    assert len(drawn["mine"]) == 5 and all(width_ > 2 and plain for width_, plain in drawn["mine"])
+    assert drawn["fadedOthers"] == drawn["others"] > 50
