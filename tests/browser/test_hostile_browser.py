@@ -141,8 +141,9 @@ def test_a_key_named_like_a_theme_element_leaves_the_theme_working(watched: Watc
 
 @pytest.fixture(scope="module")
 def prose_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Editors' prose that would run script or fetch from another host, built without
-    --strict: the build goes on, and the page must still be inert."""
+    """Editors' prose that would run script or fetch from another host, built as ``mkdocs
+    serve`` builds it (errors stop every other build, before anything is written): the
+    page is published with its problems shown, and must still be inert."""
     from ..conftest import BIB, MKDOCS_YML, build, write_site
     from ..test_prose import HOSTILE_PROSE
 
@@ -152,7 +153,7 @@ def prose_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         tmp_path_factory.mktemp("prose"), {"mkdocs.yml": yml, "references.bib": BIB, "docs/index.md": page}
     )
     (root / "docs" / "picture.png").write_bytes(PNG)
-    yield from serve(build(root, strict=False))
+    yield from serve(build(root, strict=False, serving=True))
 
 
 # The smallest valid PNG: one transparent pixel.
