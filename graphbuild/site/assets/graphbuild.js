@@ -1011,9 +1011,26 @@
     slot.appendChild(link);
   }
 
+  /* -- the navigation drawer, closed, out of the keyboard's way ----------------------
+     Where the navigation is a drawer (the theme's breakpoint), its links took the focus
+     off the screen while it was closed. a11y.css hides it; Zensical's theme shows its
+     nested menus whatever the drawer's visibility, so the closed drawer is also inert. */
+  function keepClosedDrawerInert() {
+    const toggle = document.getElementById("__drawer");
+    const drawer = document.querySelector(".md-sidebar--primary");
+    if (!toggle || !drawer || drawer.dataset.gbBound) return;
+    drawer.dataset.gbBound = "1";
+    const narrow = window.matchMedia("(max-width: 76.234375em)");
+    const update = function () { drawer.inert = narrow.matches && !toggle.checked; };
+    toggle.addEventListener("change", update);
+    if (narrow.addEventListener) narrow.addEventListener("change", update);
+    update();
+  }
+
   function scan() {
     forget();
     addSkipLink();
+    keepClosedDrawerInert();
     document.querySelectorAll(".gb-map[data-src]").forEach(function (container) {
       if (!container.dataset.gbState) setupMap(container);
     });
