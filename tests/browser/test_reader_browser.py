@@ -128,13 +128,19 @@ def test_a_printout_is_short_full_legible_and_light(
 
 
 @pytest.mark.parametrize(
+    ("media", "width"),
+    [("print", 710), ("screen", 390), ("screen", 1366)],  # 710 px: an A4 page inside its margins
+    ids=["paper", "phone", "desktop"],
+)
+@pytest.mark.parametrize(
     "path", ["outcomes/", "introducing-the-role/", "benefits/", "evidence/matrix/", "bibliography/"]
 )
-def test_no_study_name_is_broken_inside_a_word_on_paper(browser, repo_url: str, path: str) -> None:
-    """Names wrap at their spaces and hyphens only (the theme's word-break cut them anywhere)."""
-    context, page = _page(browser, 710, 1000)  # an A4 page's width inside its margins
+def test_no_study_name_is_broken_inside_a_word(browser, repo_url: str, path: str, media: str, width: int) -> None:
+    """Names wrap at their spaces and hyphens only (the theme's word-break cut them anywhere:
+    "Davidso/n et al., 2006" in a card's study column, on screen and on paper)."""
+    context, page = _page(browser, width, 1000)
     page.goto(repo_url + path, wait_until="load")
-    page.emulate_media(media="print")
+    page.emulate_media(media=media)
     assert page.locator('article a[href*="studies/"]').count() > 5
     broken = page.evaluate(BROKEN_WORDS)
     context.close()
