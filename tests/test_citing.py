@@ -340,6 +340,60 @@ def test_each_study_page_offers_its_reference_in_three_formats(apa_site: Path, b
     ) in page
 
 
+def _other_styles(page: str) -> dict[str, str]:
+    """The study page's reference in other styles: each copy button's style and its text."""
+    found = re.findall(r'<p class="gb-cite-other" id="gb-cite-([a-z]+)">([^<]*)</p>', page)
+    return {name: unescape(text) for name, text in found}
+
+
+@pytest.mark.parametrize(
+    ("fixture", "offered", "above"),
+    [
+        pytest.param("apa_site", ["vancouver"], "Above in APA style; in other citation styles", id="apa"),
+        pytest.param("vancouver_site", ["apa"], "Above in Vancouver style; in other citation styles", id="vancouver"),
+    ],
+)
+def test_each_study_page_offers_its_reference_in_every_builtin_style(
+    request: pytest.FixtureRequest, bib: Any, fixture: str, offered: list[str], above: str
+) -> None:
+    """A reader whose journal wants Vancouver (or APA) reads and copies the study in it, beside
+    the downloads: each built-in style but the one the page already shows, link included."""
+    from graphbuild.formats.styles import BUILTIN_STYLES
+
+    built = request.getfixturevalue(fixture)
+    page = html(built, "studies/pitt2013/index.html")
+    others = _other_styles(page)
+    assert list(others) == offered
+    for name, text in others.items():
+        assert text == BUILTIN_STYLES[name]().reference(bib["pitt2013"]).text
+        button = f'data-gb-copy="gb-cite-{name}" hidden>Copy in {BUILTIN_STYLES[name].title.split(" (")[0]} style<'
+        assert button in page
+    assert f'<p class="gb-label">{above}</p>' in page
+    assert page.index("Download the reference") < page.index("gb-cite-styles") < page.index('class="gb-facts"')
+    if fixture == "apa_site":
+        assert others["vancouver"].startswith("Pitt V, Lowe D, Hill S, et al. Consumer-providers of care")
+        assert others["vancouver"].endswith(" doi:10.1002/14651858.CD004807.pub2")
+
+
+def test_a_csl_site_offers_every_builtin_style(tmp_path: Path) -> None:
+    built = build(make_site(tmp_path / "site", f"citation_style: {CSL / 'tiny-author-date.csl'}"))
+    page = html(built, "studies/mead2006/index.html")
+    assert list(_other_styles(page)) == ["apa", "vancouver"]
+    assert '<p class="gb-label">In other citation styles</p>' in page
+
+
+def test_a_hostile_title_in_another_style_is_text(tmp_path: Path) -> None:
+    hostile = BIB + (
+        "@misc{evil2020, author = {Evil, Eve}, title = {<img src=x onerror=alert(1)>},"
+        " year = {2020}, design = {opinion}}\n"
+    )
+    root = make_site(tmp_path / "site", hostile_md="# H\n\nSee [@evil2020].\n")
+    (root / "references.bib").write_text(hostile, encoding="utf-8")
+    page = html(build(root), "studies/evil2020/index.html")
+    assert "<img src=x" not in page
+    assert _other_styles(page)["vancouver"] == "Evil E. <img src=x onerror=alert(1)>. 2020."
+
+
 def test_links_to_the_files_without_directory_urls(tmp_path: Path) -> None:
     built = build(make_site(tmp_path / "site", settings="use_directory_urls: false\n"))
     page = html(built, "studies/mead2006.html")

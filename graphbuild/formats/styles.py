@@ -150,6 +150,7 @@ class CitationStyle(Protocol):
 
 class BuiltinStyle:
     name = ""
+    title = ""  # as a reader knows the style
     inline = AUTHOR_YEAR
 
     @property
@@ -225,6 +226,7 @@ class ApaStyle(BuiltinStyle):
     author list."""
 
     name = "apa"
+    title = "APA (7th edition)"
 
     def reference(self, study: Study) -> Reference:
         ref = work_parts(study)
@@ -317,6 +319,7 @@ class VancouverStyle(BuiltinStyle):
     In the text, numbers in parentheses, as ICMJE asks and NLM's CSL style writes them."""
 
     name = "vancouver"
+    title = "Vancouver (NLM, as medical journals cite)"
     inline = NUMERIC
 
     def reference(self, study: Study) -> Reference:

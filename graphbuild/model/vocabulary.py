@@ -508,5 +508,8 @@ def vocabulary_css(levels: Sequence[int]) -> str:
     return (
         "/* graphbuild: generated from graphbuild/vocabulary.py; edit the tables there. */\n"
         ":root {\n  " + "\n  ".join(light) + "\n}\n"
-        '[data-md-color-scheme="slate"] {\n  ' + "\n  ".join(dark) + "\n}\n" + "\n".join(rules) + "\n"
+        # Paper is white whatever the screen's scheme: the dark colours are for screens.
+        '@media screen {\n[data-md-color-scheme="slate"] {\n  ' + "\n  ".join(dark) + "\n}\n}\n"
+        + "\n".join(rules)
+        + "\n"
     )

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from graphbuild.common.urls import doi_href, safe_href
-from graphbuild.formats.styles import CitationStyle, PageReferences, Reference, number_citations
+from graphbuild.formats.styles import BUILTIN_STYLES, CitationStyle, PageReferences, Reference, number_citations
 from graphbuild.model.bibliography import Study
 from graphbuild.model.citations import Citation
 from graphbuild.model.knowledge import KnowledgeBase, SourcePage
@@ -32,6 +32,8 @@ class StudyViews:
         self.templates = templates
         self.links = links
         self.style = style
+        # A reader may cite in another style than the site's: each built-in one but it.
+        self.other_styles = [made() for name, made in BUILTIN_STYLES.items() if name != style.name]
         self._parts: dict[str, dict[str, Any]] = {}
 
     def view(self, study: Study, current: str) -> dict[str, Any]:
@@ -72,6 +74,20 @@ class StudyViews:
             "entry_type": study.entry_type,
             "caveat": study.text(CAVEAT_FIELD),
         }
+
+    def in_other_styles(self, study: Study) -> list[dict[str, str]]:
+        """The study's whole reference, link included, in each built-in style but the
+        site's: what a reader whose journal asks for Vancouver (or APA) copies. Worked out
+        for the study's own page only, so not kept."""
+        return [
+            {
+                "name": style.name,
+                "title": style.title,
+                "short": style.title.split(" (")[0],
+                "text": style.reference(study).text,
+            }
+            for style in self.other_styles
+        ]
 
     def references(self, studies: Iterable[Study]) -> dict[str, Reference]:
         """The studies' references in the site's style, from the memo (a numeric style's

@@ -157,3 +157,22 @@ def test_the_search_dialog_has_a_name(browser, repo_url: str, repo_site: Path) -
         assert page.get_by_role("dialog", name="Search", include_hidden=True).count() == 1
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("query", ["readmission", "Pitt"])
+def test_search_results_that_quote_code_pass_on_a_phone(browser, repo_url: str, repo_site: Path, query: str) -> None:
+    """These queries find the editors' page, whose code blocks the results quote: on a phone
+    each quote was a sideways scroll the keyboard could not reach (scrollable-region-focusable)."""
+    context = browser.new_context(viewport=VIEWPORTS["phone"], service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(repo_url + page_path(repo_site, "content"), wait_until="load")
+        page.locator("label.md-header__button[for='__search']").first.click()
+        page.keyboard.type(query)
+        page.wait_for_selector(".md-search-result__item", timeout=15_000)
+        assert page.locator(".md-search-result code").count() > 0  # a result quotes code
+        settle(page)
+        serious = serious_violations(page)
+    finally:
+        context.close()
+    assert not serious, f"search for {query!r} at 390 px:\n{describe(serious)}"

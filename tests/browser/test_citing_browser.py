@@ -46,7 +46,7 @@ def test_copy_citation_by_keyboard_and_announced(browser, site_url: str) -> None
         page.goto(site_url + "studies/pitt2013/", wait_until="load")
         button = page.get_by_role("button", name="Copy citation")
         assert button.is_visible()
-        status = page.locator(".gb-copy-status")
+        status = page.locator(".gb-cite-this > .gb-copy-row .gb-copy-status")
         assert status.get_attribute("role") == "status" and status.inner_text() == ""  # there before it speaks
         for _ in range(40):  # to the button by keyboard, as someone without a mouse would
             page.keyboard.press("Tab")
@@ -55,11 +55,24 @@ def test_copy_citation_by_keyboard_and_announced(browser, site_url: str) -> None
         else:
             pytest.fail("the copy button cannot be reached with Tab")
         page.keyboard.press("Enter")
-        page.wait_for_function("() => document.querySelector('.gb-copy-status').textContent === 'Citation copied.'")
+        page.wait_for_function(
+            "() => document.querySelector('.gb-cite-this > .gb-copy-row .gb-copy-status').textContent"
+            " === 'Citation copied.'"
+        )
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied == page.locator("#gb-study-ref").inner_text() + " https://doi.org/10.1002/14651858.CD004807.pub2"
         assert copied.startswith("Pitt, V., Lowe, D., Hill, S., et al. (2013).")
         assert copied.endswith("https://doi.org/10.1002/14651858.CD004807.pub2")
+        # the same study in Vancouver, the next stop but one, copied whole, link and all
+        page.keyboard.press("Tab")
+        while not page.evaluate("document.activeElement.dataset.gbCopy === 'gb-cite-vancouver'"):
+            page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.querySelector('dl.gb-cite-styles .gb-copy-status').textContent !== ''")
+        vancouver = page.evaluate("navigator.clipboard.readText()")
+        assert vancouver == page.locator("#gb-cite-vancouver").inner_text()
+        assert vancouver.startswith("Pitt V, Lowe D, Hill S")
+        assert vancouver.endswith("doi:10.1002/14651858.CD004807.pub2")
         assert serious_violations(page) == []
     finally:
         context.close()
@@ -71,7 +84,8 @@ def test_without_a_script_there_is_no_button_to_press(browser, site_url: str) ->
         page = context.new_page()
         page.goto(site_url + "studies/pitt2013/", wait_until="load")
         assert page.get_by_role("button", name="Copy citation").count() == 0
-        assert page.locator("button.gb-copy").is_hidden()
+        buttons = page.locator("button.gb-copy")
+        assert buttons.count() == 2 and all(button.is_hidden() for button in buttons.all())
         assert page.get_by_role("link", name="BibTeX").get_attribute("href") == "../pitt2013.bib"
     finally:
         context.close()

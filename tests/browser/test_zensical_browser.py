@@ -108,3 +108,18 @@ def test_zensical_search_finds_claims_and_studies(watched, zensical_url: str, wo
     except Exception:  # noqa: BLE001  (the ranking is the finding)
         found = [urlsplit(href) for href in page.evaluate(RESULTS)]
         pytest.fail(f"{expected} not among the first three: {[u.path + '#' + u.fragment for u in found][:5]}")
+
+
+def test_the_keyboard_skips_the_theme_and_never_lands_off_screen(browser, zensical_url: str) -> None:
+    """Issue 25 on the other engine: Zensical writes its own skip link; its closed drawer's
+    nested menus, which its theme shows whatever the drawer's visibility, are out of the Tab
+    order too (graphbuild.js makes the closed drawer inert)."""
+    from .reading import tab_stops_to
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, service_workers="block")
+    page = context.new_page()
+    page.goto(zensical_url + "claims/", wait_until="load")
+    assert page.locator(".md-skip").count() == 1  # the theme's, not a second one
+    stops = tab_stops_to(page, ".gb-index-filters select")
+    context.close()
+    assert stops.reached and stops.unseen == 0 and stops.stops <= 15, stops

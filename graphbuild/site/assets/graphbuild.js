@@ -114,8 +114,10 @@
     return "c-" + (raw.ce || "none") + "-" + raw.st;
   }
 
-  function nodeColour(fill, colours, border) {
-    const select = { background: fill, border: colours["--gb-select"] };
+  /* A selected claim keeps its outline (what the evidence says: a contested claim's dashes
+     stay); drawSelection rings it instead. */
+  function nodeColour(fill, colours, border, keepOutline) {
+    const select = { background: fill, border: keepOutline ? border : colours["--gb-select"] };
     return { background: fill, border: border || colours["--gb-node-border"], highlight: select, hover: select };
   }
 
@@ -126,7 +128,7 @@
     const groups = {};
     Object.keys(colours.claims).forEach(function (key) {
       const style = colours.claims[key];
-      groups[key] = { shape: "dot", size: CLAIM_SIZE * factor, color: nodeColour(style.fill, colours, style.outline),
+      groups[key] = { shape: "dot", size: CLAIM_SIZE * factor, color: nodeColour(style.fill, colours, style.outline, true),
         borderWidth: style.dash ? 3 : 1.5, shapeProperties: { borderDashes: style.dash } };
     });
     colours.shapes.forEach(function (mark, rank) {
@@ -263,7 +265,9 @@
       const r = entry.nodeRadius(raw) * scale + 2;
       const h = LABEL_PX + 2;
       /* below, above, right of, left of the node: the first place that is free */
-      const spots = [[sx - w / 2, sy + r], [sx - w / 2, sy - r - h], [sx + r, sy - h / 2], [sx - r - w, sy - h / 2]];
+      /* centred under or over a node at the frame's edge, a label slides inwards */
+      const cx = Math.min(Math.max(sx - w / 2, 0), width - w);
+      const spots = [[cx, sy + r], [cx, sy - r - h], [sx + r, sy - h / 2], [sx - r - w, sy - h / 2]];
       const spot = spots.find(function (p) {
         return p[0] >= 0 && p[1] >= 0 && p[0] + w <= width && p[1] + h <= height && free([p[0], p[1], p[0] + w, p[1] + h]);
       });
@@ -293,6 +297,102 @@
     entry.network.setOptions({ groups: groupOptions(entry.colours, factor) });
   }
 
+  /* -- which node a tap means --------------------------------------------------------
+     vis-network gives a tap to the node drawn on top wherever shapes overlap: on a phone a
+     third of the whole map's nodes could not be reached. Here a tap inside one node's shape
+     means that node; inside several overlapping shapes, the reader chooses among them; in
+     none, the nearest within FINGER_PX on a touch screen, or a choice where two are about
+     as near (within CLEAR_PX). */
+  const FINGER_PX = 10;
+  const CLEAR_PX = 8;
+  const MAX_CHOICES = 8;
+
+  function nodesAt(entry, point, slack) {
+    const scale = entry.network.getScale();
+    const found = [];
+    entry.data.nodes.forEach(function (raw, i) {
+      if (!entry.nodeShown[i]) return;
+      const distance = Math.hypot(raw.x - point.x, raw.y - point.y);
+      const radius = entry.nodeRadius(raw);
+      if (distance <= radius + slack / scale) found.push([distance, raw.id, distance <= radius]);
+    });
+    return found.sort(function (a, b) { return a[0] - b[0]; });
+  }
+
+  /* A first tap shows what a node is; a second tap on it, or a click, opens it. */
+  function pick(entry, id, touch) {
+    const container = entry.container;
+    if (touch && container.dataset.gbSelected !== id) {
+      container.dataset.gbSelected = id;
+      entry.network.selectNodes([id], true);
+      if (entry.panel) fadeOtherLinks(entry, id);
+      previewNode(entry, id);
+      entry.network.redraw();
+      return;
+    }
+    const url = safeUrl(entry.meta[id].u);
+    if (url) window.location.assign(url);
+  }
+
+  let chooser = null;
+
+  function closeChooser() {
+    if (chooser) { chooser.hidden = true; chooser.textContent = ""; }
+  }
+
+  /* A list of the nodes a tap could mean, in plain text, from which the reader picks one
+     (by touch, mouse or keyboard; Escape closes it). It is a sibling of the drawing, which
+     as role=img hides what is inside it. */
+  function offerChoice(entry, ids) {
+    const container = entry.container;
+    if (!chooser) {
+      chooser = document.createElement("div");
+      chooser.className = "gb-map-choices";
+      chooser.setAttribute("role", "group");
+      chooser.addEventListener("keydown", function (event) { if (event.key === "Escape") closeChooser(); });
+    }
+    container.after(chooser);
+    chooser.textContent = "";
+    chooser.setAttribute("aria-label", "Several nodes are here: choose one");
+    const heading = document.createElement("p");
+    heading.textContent = "Several are here. Which one did you mean?";
+    chooser.appendChild(heading);
+    ids.forEach(function (id) {
+      const raw = entry.meta[id];
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = (isClaim(raw) ? "Claim: " : "Study: ") + raw.l;
+      button.addEventListener("click", function () { closeChooser(); pick(entry, id, true); });
+      chooser.appendChild(button);
+    });
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "gb-map-choices-close";
+    close.textContent = "None of these";
+    close.addEventListener("click", closeChooser);
+    chooser.appendChild(close);
+    container.dataset.gbChoices = ids.join(" ");
+    chooser.hidden = false;
+    chooser.querySelector("button").focus({ preventScroll: true });
+  }
+
+  /* The selected node is ringed in the selection colour, outside its own outline (which
+     keeps saying what the evidence says). */
+  function drawSelection(entry, ctx) {
+    const id = entry.container.dataset.gbSelected;
+    const i = id === undefined ? undefined : entry.index[id];
+    if (i === undefined || !entry.nodeShown[i]) return;
+    const raw = entry.data.nodes[i];
+    const scale = entry.network.getScale();
+    ctx.save();
+    ctx.beginPath();
+    ctx.arc(raw.x, raw.y, entry.nodeRadius(raw) + 5 / scale, 0, 2 * Math.PI);
+    ctx.lineWidth = 3 / scale;
+    ctx.strokeStyle = entry.colours["--gb-select"];
+    ctx.stroke();
+    ctx.restore();
+  }
+
   function previewNode(entry, id) {
     const panel = entry.panel;
     if (panel) { showSelection(entry, panel, id); return; }
@@ -313,7 +413,11 @@
     const network = new vis.Network(container, { nodes: nodes, edges: edges },
       networkOptions(colours, data.nodes.length, 1));
     const frame = container.querySelector(".vis-network");
-    if (frame) frame.tabIndex = -1; /* inside role=img; search and filters are the keyboard path */
+    /* inside role=img, neither tabbed to nor focused by a tap: search and filters are the
+       keyboard path, and a chooser keeps the focus a tap gave it */
+    if (frame) frame.removeAttribute("tabindex");
+    /* a tap's own mouse events come after it: they must not take the focus from its chooser */
+    container.addEventListener("mousedown", function (event) { if (chooser && !chooser.hidden) event.preventDefault(); });
     const meta = {};
     const index = {};
     data.nodes.forEach(function (raw, i) { meta[raw.id] = raw; index[raw.id] = i; });
@@ -334,20 +438,24 @@
     api.datasets[key] = { nodes: nodes, edges: edges, meta: meta };
 
     network.on("click", function (params) {
-      if (params.nodes.length !== 1) return;
-      const id = params.nodes[0];
       const event = params.event || {};
       const pointer = event.pointerType || (event.srcEvent && event.srcEvent.pointerType);
-      if (pointer === "touch" && container.dataset.gbSelected !== id) {
-        container.dataset.gbSelected = id; /* the first tap shows what it is; the second opens it */
-        previewNode(entry, id);
-        network.redraw();
+      const touch = pointer === "touch" || pointer === "pen";
+      const found = nodesAt(entry, params.pointer.canvas, touch ? FINGER_PX : 2);
+      closeChooser();
+      if (!found.length) return;
+      const under = found.filter(function (f) { return f[2]; });
+      const scale = network.getScale();
+      const clear = under.length === 1 || (!under.length && (found.length === 1 || (found[1][0] - found[0][0]) * scale >= CLEAR_PX));
+      if (!clear) {
+        const choices = under.length > 1 ? under : found;
+        offerChoice(entry, choices.slice(0, MAX_CHOICES).map(function (f) { return f[1]; }));
         return;
       }
-      const url = safeUrl(meta[id].u);
-      if (url) window.location.assign(url);
+      pick(entry, (under.length ? under : found)[0][1], touch);
     });
     network.on("afterDrawing", function (ctx) {
+      drawSelection(entry, ctx);
       drawLabels(entry, ctx);
       if (!entry.moving && neededFactor(entry) !== entry.factor) window.setTimeout(function () { keepNodesVisible(entry); }, 0);
     });
@@ -475,15 +583,40 @@
     panel.hidden = false;
   }
 
+  /* A node found or landed on: it and every node linked to it fill the view (a claim with
+     all its studies), its links highlighted and the others faded. */
   function select(entry, panel, id) {
     const i = entry.index[id];
     if (i === undefined || !entry.nodeShown[i]) return false;
-    entry.network.selectNodes([id]);
-    entry.network.focus(id, { scale: Math.max(entry.network.getScale(), 1.2), animation: false });
-    keepNodesVisible(entry);
-    showSelection(entry, panel, id);
+    const network = entry.network;
     entry.container.dataset.gbSelected = id;
+    network.selectNodes([id], true);
+    showSelection(entry, panel, id);
+    fitAround(entry, id);
+    fadeOtherLinks(entry, id);
     return true;
+  }
+
+  const MAX_FIT_SCALE = 2.5;
+
+  function fitAround(entry, id) {
+    const network = entry.network;
+    const near = network.getConnectedNodes(id).filter(function (n) { return entry.nodeShown[entry.index[n]]; });
+    network.fit({ nodes: [id].concat(near), animation: false });
+    if (network.getScale() > MAX_FIT_SCALE) network.moveTo({ scale: MAX_FIT_SCALE, animation: false });
+    keepNodesVisible(entry);
+    /* the labels and nodes a fit leaves under the edges of the frame: fit again, with room */
+    if (near.length) network.moveTo({ scale: network.getScale() * 0.92, animation: false });
+  }
+
+  function fadeOtherLinks(entry, id) {
+    const colours = entry.colours;
+    const changes = entry.data.edges.map(function (e, i) {
+      const mine = entry.data.nodes[e[0]].id === id || entry.data.nodes[e[1]].id === id;
+      const colour = colours.stances[entry.data.stances[e[2]]] || MISSING;
+      return { id: i, color: mine ? colour : { color: colour, opacity: 0.2 }, width: mine ? 3.5 : 2 };
+    });
+    entry.edges.update(changes);
   }
 
   function searchText(raw) {
@@ -557,8 +690,12 @@
       if (search && status) setupSearch(entry, search, status, panel);
       const fromHash = function () {
         const id = hashNode();
-        if (id && entry.meta[id] && select(entry, panel, id)) {
-          container.scrollIntoView({ block: "center" }); /* "Show in the evidence map" lands on it */
+        if (id && entry.meta[id]) {
+          container.dataset.gbSelected = id;
+          showSelection(entry, panel, id);
+          landOn(container, panel); /* "Show in the evidence map": the map and what it shows on screen */
+          entry.network.setSize("100%", "100%"); /* the frame's new height, now rather than at the next check */
+          select(entry, panel, id);
         }
       };
       fromHash();
@@ -567,6 +704,23 @@
       failed(container, "The map could not be loaded here. The claims index and the evidence " +
         "matrix linked below the map hold the same facts.");
     });
+  }
+
+  /* The map scrolled to just under the theme's header, and made shorter where the screen
+     cannot hold it and the description of the node below it (a phone's). */
+  const MIN_MAP_PX = 240;
+
+  function landOn(container, panel) {
+    const header = document.querySelector(".md-header");
+    const top = header ? header.getBoundingClientRect().height : 0;
+    const rect = container.getBoundingClientRect();
+    const below = panel && !panel.hidden ? panel.getBoundingClientRect().bottom - rect.bottom : 0;
+    const room = window.innerHeight - top - below - 8;
+    if (room < container.clientHeight) {
+      container.style.minHeight = MIN_MAP_PX + "px";
+      container.style.height = Math.max(room, MIN_MAP_PX) + "px";
+    }
+    window.scrollTo(0, window.scrollY + container.getBoundingClientRect().top - top - 4);
   }
 
   /* A map or a graph that could not be drawn says so, and where the same facts are. */
@@ -815,8 +969,73 @@
     }
   }
 
+  /* -- a claim printed alone: its card's "Print this claim" ------------------------------
+     The page's print stylesheet leaves out everything but the card while the page is
+     marked (gb-print-one, the card gb-print-this, the elements round it gb-print-path);
+     the marks go once the browser has printed. */
+  function setupPrintCard(control) {
+    const card = control.closest(".gb-card");
+    const button = control.querySelector("button");
+    if (!card || !button || typeof window.print !== "function") return;
+    control.hidden = false;
+    button.addEventListener("click", function () { printAlone(card); });
+  }
+
+  function printAlone(card) {
+    const root = document.documentElement;
+    const around = [];
+    for (let el = card.parentElement; el && !el.matches("article, body"); el = el.parentElement) around.push(el);
+    around.forEach(function (el) { el.classList.add("gb-print-path"); });
+    card.classList.add("gb-print-this");
+    root.classList.add("gb-print-one");
+    const done = function () {
+      window.removeEventListener("afterprint", done);
+      root.classList.remove("gb-print-one");
+      card.classList.remove("gb-print-this");
+      around.forEach(function (el) { el.classList.remove("gb-print-path"); });
+    };
+    window.addEventListener("afterprint", done);
+    window.print();
+  }
+
+  /* -- a skip link where the theme's slot for it is empty -----------------------------
+     Material writes "Skip to content" only on a page whose table of contents has an entry,
+     and graphbuild's generated pages are filled in after the theme has rendered them: on
+     those the slot gets a link to the page's title, as the theme's own would be. */
+  function addSkipLink() {
+    const slot = document.querySelector("[data-md-component='skip']");
+    const article = document.querySelector("article.md-content__inner") || document.querySelector("main");
+    if (!slot || slot.querySelector("a[href]") || !article) return;
+    const target = article.querySelector("h1") || article;
+    if (!target.id) target.id = "gb-content";
+    if (!target.hasAttribute("tabindex")) target.tabIndex = -1;
+    const link = document.createElement("a");
+    link.className = "md-skip gb-skip-link";
+    link.href = "#" + target.id;
+    link.textContent = "Skip to content";
+    slot.appendChild(link);
+  }
+
+  /* -- the navigation drawer, closed, out of the keyboard's way ----------------------
+     Where the navigation is a drawer (the theme's breakpoint), its links took the focus
+     off the screen while it was closed. a11y.css hides it; Zensical's theme shows its
+     nested menus whatever the drawer's visibility, so the closed drawer is also inert. */
+  function keepClosedDrawerInert() {
+    const toggle = document.getElementById("__drawer");
+    const drawer = document.querySelector(".md-sidebar--primary");
+    if (!toggle || !drawer || drawer.dataset.gbBound) return;
+    drawer.dataset.gbBound = "1";
+    const narrow = window.matchMedia("(max-width: 76.234375em)");
+    const update = function () { drawer.inert = narrow.matches && !toggle.checked; };
+    toggle.addEventListener("change", update);
+    if (narrow.addEventListener) narrow.addEventListener("change", update);
+    update();
+  }
+
   function scan() {
     forget();
+    addSkipLink();
+    keepClosedDrawerInert();
     document.querySelectorAll(".gb-map[data-src]").forEach(function (container) {
       if (!container.dataset.gbState) setupMap(container);
     });
@@ -829,6 +1048,11 @@
       if (page.dataset.gbBound) return;
       page.dataset.gbBound = "1";
       setupIndex(page);
+    });
+    document.querySelectorAll(".gb-print-control").forEach(function (control) {
+      if (control.dataset.gbBound) return;
+      control.dataset.gbBound = "1";
+      setupPrintCard(control);
     });
     document.querySelectorAll("button.gb-copy[data-gb-copy], .gb-claims-downloads").forEach(function (element) {
       if (element.dataset.gbBound) return;

@@ -48,6 +48,8 @@ def context(site: Site, current: str, study: Study) -> dict[str, Any]:
         "downloads": beside(site, current, study),
         "jsonld": site.claims.jsonld(study_jsonld(study, links.iri(current))),
         "copy_tail": _copy_tail(view),
+        "other_styles": site.studies.in_other_styles(study),
+        "site_style": getattr(site.style, "title", "").split(" (")[0],
     }
 
 
