@@ -6,16 +6,17 @@ import codecs
 import hashlib
 import logging
 import re
+import sys
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import bibtexparser
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
+from bibtexparser.model import Block, DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock, String
 
 from graphbuild.common.diagnostics import Diagnostic, error, warning
 from graphbuild.common.files import read_regular
@@ -282,66 +283,176 @@ def _with_digest(slug: str, key: str, length: int = _DIGEST_LENGTH) -> str:
     return f"{slug[: MAX_SLUG_LENGTH - length - 1].rstrip('-')}-{digest}"
 
 
-def parse_bibliography(text: str, path: str, config: Config) -> tuple[Bibliography, list[Diagnostic]]:
-    """Parse BibTeX source; malformed blocks become diagnostics and parsing carries on."""
-    with _captured_parser_log() as log:
-        library = bibtexparser.parse_string(text, parse_stack=[])
-    details = {}
-    for message in log:
-        match = _ERROR_LINE.search(message)
-        if match:
-            details[int(match.group(1))] = " ".join(match.group(2).split())
-    diagnostics: list[Diagnostic] = []
-    entries = list(library.entries)
-    for block in library.failed_blocks:
-        line = (block.start_line or 0) + 1
-        if isinstance(block, DuplicateBlockKeyBlock):
-            first = (block.previous_block.start_line or 0) + 1
-            diagnostics.append(error(path, line, f"duplicate key '{block.key}' (first defined at line {first})"))
-        elif isinstance(block, DuplicateFieldKeyBlock):
-            entry = block.ignore_error_block
-            assert isinstance(entry, Entry)
-            repeated = sorted(k for k in block.duplicate_keys if not k.startswith("%"))
-            if repeated:  # fields commented out with % are skipped, as BibTeX skips them
-                diagnostics.append(error(path, line, f"entry '{entry.key}' repeats field(s) {', '.join(repeated)}"))
-            entries.append(entry)
-        else:
-            reason = details.get(block.start_line or 0, str(block.error) or "cannot parse this entry")
-            diagnostics.append(error(path, line, f"malformed entry: {reason}"))
-    for entry in entries:
-        diagnostics.extend(_escaped_brace_diagnostics(entry, path))
-    strings: dict[str, str | None] = {}
-    for string in library.strings:
-        value, _, problem = resolve_value(str(string.value), strings)
+# A bibliography is parsed a piece of about this many bytes at a time: bibtexparser holds each
+# entry several times over while it splits a text (its raw text, its fields, their values),
+# so that a 15 MB export took 185 MB to parse whole; a piece at a time, a megabyte's worth.
+PIECE_SIZE = 1 << 20
+Text = TypeVar("Text", str, bytes)
+
+
+def parse_bibliography(
+    text: str, path: str, config: Config, piece: int = PIECE_SIZE
+) -> tuple[Bibliography, list[Diagnostic]]:
+    """Parse BibTeX source; malformed blocks become diagnostics and parsing carries on.
+
+    Read about ``piece`` characters at a time (``BibliographyParser``): the result is the
+    same whatever their size."""
+    parser = BibliographyParser(path, config)
+    read_in_pieces(text, parser, lambda part, first: (part, []), piece)
+    return parser.result()
+
+
+Decoder = Callable[[Text, bool], tuple[str, list[int]]]
+
+
+def read_in_pieces(data: Text, parser: BibliographyParser, decode: Decoder[Text], piece: int = PIECE_SIZE) -> None:
+    """Give ``parser`` the text of ``data`` in pieces of whole lines, about ``piece`` long
+    (``decode``: a piece's text and the lines in it, from 1, that did not decode; given
+    whether it is the first piece). A piece ends where a line starts a block, and the first
+    runs past the last text that could start an ``@string`` block, so that every macro is
+    known before an entry is read, as when the text is parsed whole."""
+    newline = "\n" if isinstance(data, str) else b"\n"
+    boundary = newline + ("@" if isinstance(data, str) else b"@")  # type: ignore[operator]
+    strings = [m.end() for m in re.finditer("(?i)@string" if isinstance(data, str) else rb"(?i)@string", data)]
+    start, line = 0, 0
+    end = max(strings, default=0)
+    while start < len(data):
+        found = data.find(boundary, max(end, start + piece))  # type: ignore[arg-type]
+        end = len(data) if found < 0 else found + 1
+        text, bad = decode(data[start:end], start == 0)
+        read = parser.piece(text, line, end == len(data))
+        if read == 0:  # an unfinished block on the piece's first line: the rest in one piece
+            end = len(data)
+            text, bad = decode(data[start:], start == 0)
+            read = parser.piece(text, line, True)
+        lines = text.count("\n") if read is None else read
+        parser.not_utf8.extend(line + n for n in bad if read is None or n <= read)
+        start = end if read is None else _line_start(data, start, read)
+        line += lines
+
+
+def _line_start(data: Text, start: int, lines: int) -> int:
+    """Where the line ``lines`` lines after ``start`` begins."""
+    newline = "\n" if isinstance(data, str) else b"\n"
+    position = start
+    for _ in range(lines):
+        position = data.index(newline, position) + 1  # type: ignore[arg-type]
+    return position
+
+
+class BibliographyParser:
+    """A bibliography parsed a piece at a time, as if it were parsed whole.
+
+    bibtexparser splits a whole text; each piece here is a run of whole lines, and is split
+    as the whole would be wherever bibtexparser is outside every block at the piece's end.
+    Where a piece ends inside a block, its blocks up to that one are kept and the next piece
+    starts on that block's line (or, where the block before ends on that line, the rest is
+    read in one piece). The rest is what bibtexparser does across a whole text: a key
+    defined in an earlier piece is a duplicate here, and lines count from the top."""
+
+    def __init__(self, path: str, config: Config) -> None:
+        self.path = path
+        self.levels = config.design_levels
+        self.diagnostics: list[Diagnostic] = []
+        self.strings: dict[str, str | None] = {}
+        self.not_utf8: list[int] = []  # lines with bytes that were not UTF-8
+        self.bibliography = Bibliography(path)
+        self._folded: dict[str, Study] = {}
+        self._first: dict[tuple[type, str], int] = {}  # bibtexparser's duplicate check: (kind, key) -> line
+
+    def piece(self, text: str, offset: int, final: bool = True) -> int | None:
+        """Read ``text``, which starts on line ``offset`` (from 0) of the file. None when it
+        was read whole; else, where it ends inside a block and more text follows, how many
+        of its lines were read: the next piece starts there."""
+        with _captured_parser_log() as log:
+            blocks = bibtexparser.parse_string(text, parse_stack=[]).blocks
+        read: int | None = None
+        if not final and blocks and type(blocks[-1]) is ParsingFailedBlock:
+            unfinished = blocks.pop()
+            read = unfinished.start_line or 0
+            before = blocks[-1] if blocks else None
+            if before is not None and (before.start_line or 0) + (before.raw or "").count("\n") >= read:
+                read = 0  # the block before ends on its line: no line starts between them
+            if read == 0:
+                return 0
+        details = {}
+        for message in log:
+            match = _ERROR_LINE.search(message)
+            if match:
+                details[int(match.group(1))] = " ".join(match.group(2).split())
+        entries = self._blocks(blocks, details, offset)
+        del blocks
+        entries.sort(key=lambda e: e.start_line or 0)
+        for entry in entries:
+            self.diagnostics.extend(_escaped_brace_diagnostics(entry, self.path, offset))
+        for entry in entries:
+            self._entry(entry, offset)
+        return read
+
+    def _blocks(self, blocks: list[Block], details: dict[int, str], offset: int) -> list[Entry]:
+        """The entries to read; strings read, failed blocks reported."""
+        path, diagnostics = self.path, self.diagnostics
+        entries: list[Entry] = []
+        for block in blocks:
+            line = (block.start_line or 0) + offset + 1
+            if isinstance(block, DuplicateBlockKeyBlock):
+                first = self._first.get((type(block.ignore_error_block), block.key))
+                diagnostics.append(error(path, line, f"duplicate key '{block.key}' (first defined at line {first})"))
+            elif isinstance(block, DuplicateFieldKeyBlock):
+                entry = block.ignore_error_block
+                assert isinstance(entry, Entry)
+                repeated = sorted(k for k in block.duplicate_keys if not k.startswith("%"))
+                if repeated:  # fields commented out with % are skipped, as BibTeX skips them
+                    diagnostics.append(error(path, line, f"entry '{entry.key}' repeats field(s) {', '.join(repeated)}"))
+                entries.append(entry)
+            elif isinstance(block, ParsingFailedBlock):
+                reason = details.get(block.start_line or 0, str(block.error) or "cannot parse this entry")
+                diagnostics.append(error(path, line, f"malformed entry: {reason}"))
+            elif isinstance(block, (Entry, String)):
+                first = self._first.setdefault((type(block), block.key), line)
+                if first != line:  # first defined in an earlier piece
+                    message = f"duplicate key '{block.key}' (first defined at line {first})"
+                    diagnostics.append(error(path, line, message))
+                elif isinstance(block, Entry):
+                    entries.append(block)
+                else:
+                    self._string(block, line)
+        return entries
+
+    def _string(self, string: String, line: int) -> None:
+        value, _, problem = resolve_value(str(string.value), self.strings)
         if problem:
-            where = (string.start_line or 0) + 1
-            diagnostics.append(error(path, where, f"@string '{string.key}' {problem}"))
-        strings[string.key.lower()] = None if problem.startswith("is longer") else value
-    bibliography = Bibliography(path)
-    folded: dict[str, Study] = {}
-    levels = config.design_levels
-    for entry in sorted(entries, key=lambda e: e.start_line or 0):
+            self.diagnostics.append(error(self.path, line, f"@string '{string.key}' {problem}"))
+        self.strings[string.key.lower()] = None if problem.startswith("is longer") else value
+
+    def _entry(self, entry: Entry, offset: int) -> None:
+        path = self.path
         if not entry.key.strip():
-            diagnostics.append(error(path, (entry.start_line or 0) + 1, "entry without a key: it cannot be cited"))
-            continue
-        study = _study(entry, path, strings, levels, diagnostics)
-        twin = folded.get(study.key.lower())
+            line = (entry.start_line or 0) + offset + 1
+            self.diagnostics.append(error(path, line, "entry without a key: it cannot be cited"))
+            return
+        study = _study(entry, path, self.strings, self.levels, self.diagnostics, offset)
+        twin = self._folded.get(study.key.lower())
         if twin is not None:
-            diagnostics.append(
+            self.diagnostics.append(
                 error(
                     path,
                     study.line,
                     f"duplicate key '{study.key}' (differs only in case from '{twin.key}' at line {twin.line})",
                 )
             )
-            continue
-        folded[study.key.lower()] = study
-        bibliography.studies[study.key] = study
-    diagnostics.extend(assign_slugs(bibliography))
-    return bibliography, sorted(diagnostics)
+            return
+        self._folded[study.key.lower()] = study
+        self.bibliography.studies[study.key] = study
+
+    def result(self) -> tuple[Bibliography, list[Diagnostic]]:
+        """The bibliography, and every problem in it, once every piece is read."""
+        self.diagnostics.extend(assign_slugs(self.bibliography))
+        self.diagnostics.extend(_encoding_diagnostics(self.path, self.not_utf8))
+        return self.bibliography, sorted(self.diagnostics)
 
 
-def _escaped_brace_diagnostics(entry: Entry, path: str) -> list[Diagnostic]:
+def _escaped_brace_diagnostics(entry: Entry, path: str, offset: int = 0) -> list[Diagnostic]:
     """bibtexparser skips ``\\{`` and ``\\}`` when it balances braces; BibTeX counts them. Where
     that changes where a value ends (``{A set \\{}}``: bibtexparser closes the entry there
     and drops the fields after it), the entry reads differently in the two: an error."""
@@ -360,7 +471,7 @@ def _escaped_brace_diagnostics(entry: Entry, path: str) -> list[Diagnostic]:
         ours, bibtex = ours + step, bibtex + step
         if ours <= 1 and escape is not None:  # a value (or the entry) ends here for bibtexparser
             if bibtex != ours:
-                line = (entry.start_line or 0) + 1 + raw.count("\n", 0, escape)
+                line = (entry.start_line or 0) + offset + 1 + raw.count("\n", 0, escape)
                 return [error(path, line, f"entry '{entry.key}': {_ESCAPED_BRACES}")]
             escape = None
     return []
@@ -373,22 +484,27 @@ _ESCAPED_BRACES = (
 
 
 def _study(
-    entry, path: str, strings: dict[str, str | None], levels: dict[str, int], diagnostics: list[Diagnostic]
+    entry: Entry,
+    path: str,
+    strings: dict[str, str | None],
+    levels: dict[str, int],
+    diagnostics: list[Diagnostic],
+    offset: int = 0,
 ) -> Study:
     fields: dict[str, str] = {}
     as_written: dict[str, str] = {}
     spelled: dict[str, str] = {}
-    line = entry.start_line + 1
+    line = (entry.start_line or 0) + offset + 1
     for item in entry.fields:
-        name = item.key.lower()
+        name = sys.intern(item.key.lower())  # one string for each field's name, not one per entry
         if name.startswith("%"):
             continue  # a field commented out with %, which BibTeX itself would skip
         if spelled.setdefault(name, item.key) != item.key:  # an exact repeat is bibtexparser's to report
-            where = (item.start_line + 1) if item.start_line is not None else line
+            where = (item.start_line + offset + 1) if item.start_line is not None else line
             diagnostics.append(error(path, where, f"entry '{entry.key}' repeats field(s) {name}"))
         raw = str(item.value)
         value, undefined, problem = resolve_value(raw, strings)
-        field_line = (item.start_line + 1) if item.start_line is not None else line
+        field_line = (item.start_line + offset + 1) if item.start_line is not None else line
         if problem:
             diagnostics.append(error(path, field_line, f"entry '{entry.key}': field '{name}' {problem}"))
         for macro in undefined:
@@ -425,7 +541,9 @@ def _study(
             study.design, study.level = design, levels[design]
         else:
             known = ", ".join(levels)
-            design_line = next(((f.start_line or 0) + 1 for f in entry.fields if f.key.lower() == "design"), line)
+            design_line = next(
+                ((f.start_line or 0) + offset + 1 for f in entry.fields if f.key.lower() == "design"), line
+            )
             diagnostics.append(
                 error(path, design_line, f"entry '{entry.key}': unknown design '{design}' (known: {known})")
             )
@@ -487,17 +605,22 @@ class BibliographyCache:
         digest = hashlib.sha256(data).hexdigest()
         key = (display_path, digest, tuple(sorted(config.design_levels.items())))
         if key not in self._entries:
-            encoding = _wide_encoding(data)
-            if encoding:
-                message = f"the file is encoded as {encoding}, not UTF-8: save it as UTF-8"
-                self._entries = {key: (Bibliography(display_path), [error(display_path, 1, message)])}
-                return self._entries[key]
-            text, bad_lines = decode_utf8(data)
-            bibliography, diagnostics = parse_bibliography(text, display_path, config)
-            diagnostics = sorted(diagnostics + _encoding_diagnostics(display_path, bad_lines))
-            self._entries = {key: (bibliography, diagnostics)}
+            self._entries = {key: parse_bibliography_bytes(data, display_path, config)}
             self.parses += 1
         return self._entries[key]
+
+
+def parse_bibliography_bytes(
+    data: bytes, path: str, config: Config, piece: int = PIECE_SIZE
+) -> tuple[Bibliography, list[Diagnostic]]:
+    """Parse a ``.bib`` file's bytes, decoded a piece at a time: UTF-8 (a BOM dropped), each
+    line with bytes that are not UTF-8 a warning; a UTF-16 or UTF-32 file an error."""
+    encoding = _wide_encoding(data)
+    if encoding:
+        return Bibliography(path), [error(path, 1, f"the file is encoded as {encoding}, not UTF-8: save it as UTF-8")]
+    parser = BibliographyParser(path, config)
+    read_in_pieces(data, parser, decode_utf8, piece)
+    return parser.result()
 
 
 def _wide_encoding(data: bytes) -> str | None:
@@ -521,8 +644,9 @@ def _wide_encoding(data: bytes) -> str | None:
     return None
 
 
-def decode_utf8(data: bytes) -> tuple[str, list[int]]:
-    """The text (a BOM dropped, bad bytes as U+FFFD) and the lines that were not UTF-8."""
+def decode_utf8(data: bytes, first: bool = True) -> tuple[str, list[int]]:
+    """The text (a BOM dropped from the ``first`` piece of a file, bad bytes as U+FFFD) and
+    the lines, from 1, that were not UTF-8."""
     bad: list[int] = []
 
     def note(exc: UnicodeError) -> tuple[str, int]:
@@ -531,8 +655,8 @@ def decode_utf8(data: bytes) -> tuple[str, list[int]]:
         return "\ufffd", exc.end
 
     codecs.register_error("graphbuild-note", note)
-    text = data.decode("utf-8-sig", errors="graphbuild-note")
-    offset = 3 if data.startswith(codecs.BOM_UTF8) else 0
+    text = data.decode("utf-8-sig" if first else "utf-8", errors="graphbuild-note")
+    offset = 3 if first and data.startswith(codecs.BOM_UTF8) else 0
     lines = sorted({data.count(b"\n", 0, position + offset) + 1 for position in bad})
     return text, lines
 
