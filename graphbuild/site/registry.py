@@ -196,7 +196,9 @@ PAGES: tuple[GeneratedPage, ...] = (
         wide=True,
         searched=False,
     ),
-    GeneratedPage("map", "evidence/index.md", "Evidence map", "evidence_map.html", evidence_map.context, nav=True, wide=True),
+    GeneratedPage(
+        "map", "evidence/index.md", "Evidence map", "evidence_map.html", evidence_map.context, nav=True, wide=True
+    ),
     GeneratedPage(
         "matrix",
         "evidence/matrix/index.md",
@@ -208,7 +210,13 @@ PAGES: tuple[GeneratedPage, ...] = (
         searched=False,
     ),
     GeneratedPage(
-        "bibliography", "bibliography/index.md", "Bibliography", "bibliography.html", bibliography.context, nav=True, searched=False
+        "bibliography",
+        "bibliography/index.md",
+        "Bibliography",
+        "bibliography.html",
+        bibliography.context,
+        nav=True,
+        searched=False,
     ),
     GeneratedPage("changes", routes.CHANGES_PAGE, "Changes to the evidence", "changes.html", changes.context, nav=True),
     GeneratedPage(

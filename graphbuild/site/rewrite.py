@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from graphbuild.common.diagnostics import Diagnostic, error
 from graphbuild.model.citations import Citation
 from graphbuild.model.claims import Claim
 from graphbuild.model.config import Config
-from graphbuild.common.diagnostics import Diagnostic, error
 from graphbuild.model.knowledge import BrokenClaim, KnowledgeBase, SourcePage, read_body
 from graphbuild.model.scan import Fence, Source
 from graphbuild.site.context import Site

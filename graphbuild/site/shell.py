@@ -21,8 +21,8 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-from graphbuild.site.assets import FOLDER
 from graphbuild.common.files import Writer
+from graphbuild.site.assets import FOLDER
 
 SLOTS = ("title", "slug", "head", "body")
 _INDENTATION = re.compile(r"\n[ \t\n]+")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from graphbuild.formats.graph import study_node
 from graphbuild.formats.linkeddata import study_jsonld
 from graphbuild.model.bibliography import Study
@@ -24,7 +23,9 @@ def context(site: Site, current: str, study: Study) -> dict[str, Any]:
         }
         for claim_id, stance in kb.citing.get(study.key, {}).items()
     ]
-    inline = [{"title": site.page_title(p), "href": links.href(current, p)} for p in kb.cited_in_text.get(study.key, ())]
+    inline = [
+        {"title": site.page_title(p), "href": links.href(current, p)} for p in kb.cited_in_text.get(study.key, ())
+    ]
     label = kb.label(study.key)
     # A graph of one line says nothing the table above it does not.
     many = len(citing) > 1
@@ -75,4 +76,3 @@ def _copy_tail(view: dict[str, Any]) -> str | None:
     the link inside the reference: the page then shows the whole citation to copy too."""
     whole, shown = " ".join(view["cite_text"].split()), " ".join(view["ref_text"].split())
     return whole[len(shown) :] if whole.startswith(shown) else None
-
