@@ -297,8 +297,12 @@ class SiteReader:
         return nx.node_link_data(build_graph(kb), edges="edges")
 
     def _bibliography(self, blob: str, config: Config) -> Bibliography:
+        """The bibliography of a blob; only the last one read is kept (states are read in
+        order, and the next usually has the same one): a history of a hundred versions of a
+        large ``.bib`` holds one parsed version, not a hundred."""
         memo = (blob, repr(sorted(config.design_levels.items())))
         if memo not in self._bibliographies:
+            self._bibliographies.clear()
             data = self.repository.blob(blob)
             self._bibliographies[memo] = parse_bibliography_bytes(data, config.bibliography, config)[0]
         return self._bibliographies[memo]
