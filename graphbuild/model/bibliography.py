@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import json
 import logging
+import os
 import re
 import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 import bibtexparser
 from bibtexparser.model import Block, DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock, String
 
-from graphbuild.common.diagnostics import Diagnostic, error, warning
+from graphbuild.common.cachefiles import distrust
+from graphbuild.common.diagnostics import Diagnostic, Severity, error, note, warning
 from graphbuild.common.files import read_regular
 from graphbuild.common.suggestions import KeyIndex
 from graphbuild.model.config import Config
@@ -590,24 +595,168 @@ def _free_slug(slug: str, key: str, taken: set[str]) -> str:
 
 
 class BibliographyCache:
-    """Parsed bibliographies by content hash, so an unchanged file is never parsed twice."""
+    """Parsed bibliographies by content hash, so an unchanged file is never parsed twice:
+    in memory for the life of the object (``mkdocs serve`` keeps it across rebuilds) and,
+    given a ``store`` to ``load``, in a file there (``BibliographyStore``) for the next
+    process: a CI build with that folder kept warm parses nothing."""
 
     def __init__(self) -> None:
         self._entries: dict[tuple[str, str, tuple], tuple[Bibliography, list[Diagnostic]]] = {}
         self.parses = 0
+        self.stored = 0  # bibliographies read from a store instead of parsed
 
-    def load(self, file: Path, display_path: str, config: Config) -> tuple[Bibliography, list[Diagnostic]]:
+    def load(
+        self, file: Path, display_path: str, config: Config, store: BibliographyStore | None = None
+    ) -> tuple[Bibliography, list[Diagnostic]]:
+        """The bibliography in ``file`` and its problems; with a note of the store's, if its
+        file could not be used."""
         data = read_regular(file)
         if isinstance(data, str):
             target = f"a link to {file.resolve()}, " if file.is_symlink() else ""
             message = f"cannot be read: it is {target}{data}, not a plain file"
             return Bibliography(display_path), [error(display_path, 1, message)]
         digest = hashlib.sha256(data).hexdigest()
-        key = (display_path, digest, tuple(sorted(config.design_levels.items())))
+        levels = tuple(sorted(config.design_levels.items()))
+        key = (display_path, digest, levels)
+        notes: list[Diagnostic] = []
         if key not in self._entries:
-            self._entries = {key: parse_bibliography_bytes(data, display_path, config)}
-            self.parses += 1
-        return self._entries[key]
+            found = None
+            if store is not None:
+                found, notes = store.read(store_key(display_path, digest, levels), display_path)
+                self.stored += found is not None
+            if found is None:
+                found = parse_bibliography_bytes(data, display_path, config)
+                self.parses += 1
+                if store is not None:
+                    notes += store.write(store_key(display_path, digest, levels), *found)
+            del data
+            self._entries = {key: found}
+        bibliography, diagnostics = self._entries[key]
+        return bibliography, diagnostics + notes
+
+
+def store_key(display_path: str, digest: str, levels: tuple) -> str:
+    """What a stored parse must have been made from: the file's bytes (by their hash), its
+    name in messages, the design levels and the parser's code."""
+    text = json.dumps([_parser_version(), display_path, digest, [list(level) for level in levels]])
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _parser_version() -> str:
+    """This module's code, the LaTeX tables it reads and bibtexparser's version: a change to
+    any may change what a file parses to."""
+    digest = hashlib.sha256(metadata.version("bibtexparser").encode())
+    here = Path(__file__).parent
+    for name in ("bibliography.py", "latex.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+class BibliographyStore:
+    """A parsed bibliography kept in a JSON file (never pickle) between processes, under the
+    cache rules (``graphbuild.common.cachefiles``): read only when its key, recomputed from
+    the hash of the ``.bib`` it was made from, matches, and when it is no link and not
+    tracked by git; one that does not read is made again, with a note. One study a line,
+    so that reading it holds one line at a time besides the studies."""
+
+    FORMAT = 1
+
+    def __init__(self, path: Path, root: Path, shown: str) -> None:
+        """``path``: the file; ``root``: the site's folder (for git); ``shown``: the path
+        notes name."""
+        self.path = path
+        self.root = root
+        self.shown = shown
+
+    def read(
+        self, key: str, display_path: str
+    ) -> tuple[tuple[Bibliography, list[Diagnostic]] | None, list[Diagnostic]]:
+        """The stored parse for ``key``, or None (and why not, where a reader should know)."""
+        refused = distrust(self.path, self.root)
+        if refused:
+            return None, [note(self.shown, 1, f"{refused}: the bibliography is parsed")]
+        try:
+            with self.path.open(encoding="utf-8") as lines:
+                head = json.loads(next(lines))
+                if not isinstance(head, dict) or head.get("format") != self.FORMAT or head.get("key") != key:
+                    return None, []  # another file's, or another version's: made again, as for a first build
+                bibliography = Bibliography(display_path)
+                for line in lines:
+                    study = _stored_study(json.loads(line), display_path)
+                    bibliography.studies[study.key] = study
+                diagnostics = [_stored_diagnostic(d, display_path) for d in head["diagnostics"]]
+                if len(bibliography) != head["studies"]:
+                    raise ValueError("cut short")
+        except FileNotFoundError:
+            return None, []
+        except (OSError, ValueError, KeyError, TypeError, StopIteration) as exc:
+            reason = f"{self.shown} could not be read ({type(exc).__name__}); the bibliography is parsed"
+            return None, [note(self.shown, 1, reason)]
+        return (bibliography, diagnostics), []
+
+    def write(self, key: str, bibliography: Bibliography, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """Keep this parse; a note when it cannot be kept (the build goes on)."""
+        if self.path.is_symlink():
+            return []  # refused on reading; never written through
+        head = {
+            "format": self.FORMAT,
+            "key": key,
+            "studies": len(bibliography),
+            "diagnostics": [[d.line, d.severity.value, d.message] for d in diagnostics],
+        }
+        temporary = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".bibliography-", suffix=".json")
+            with os.fdopen(handle, "w", encoding="utf-8", errors="surrogatepass") as out:
+                out.write(_line(head))
+                for study in bibliography.studies.values():
+                    out.write(
+                        _line(
+                            [study.key, study.entry_type, study.fields, study.as_written, study.line]
+                            + [study.design, study.level, study.slug]
+                        )
+                    )
+            os.replace(temporary, self.path)
+        except OSError as exc:
+            if temporary is not None and os.path.exists(temporary):
+                os.unlink(temporary)
+            return [note(self.shown, 1, f"not written ({exc.strerror}); the next build parses the bibliography again")]
+        return []
+
+
+def _line(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _strings(value: object) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise TypeError("not a mapping of text")
+    return {sys.intern(k): v for k, v in value.items()}
+
+
+def _stored_study(item: object, path: str) -> Study:
+    """A study as ``BibliographyStore.write`` wrote it, checked value by value."""
+    if not isinstance(item, list) or len(item) != 8:
+        raise TypeError("not a study")
+    key, entry_type, fields, as_written, line, design, level, slug = item
+    if not (isinstance(key, str) and isinstance(entry_type, str) and isinstance(slug, str) and key and slug):
+        raise TypeError("not a study")
+    if not (isinstance(line, int) and line >= 1) or not (design is None or isinstance(design, str)):
+        raise TypeError("not a study")
+    if not (level is None or (isinstance(level, int) and not isinstance(level, bool))):
+        raise TypeError("not a study")
+    return Study(key, entry_type, _strings(fields), path, line, design, level, slug, _strings(as_written))
+
+
+def _stored_diagnostic(item: object, path: str) -> Diagnostic:
+    if not isinstance(item, list) or len(item) != 3:
+        raise TypeError("not a diagnostic")
+    line, severity, message = item
+    if not (isinstance(line, int) and line >= 1 and isinstance(message, str)):
+        raise TypeError("not a diagnostic")
+    return Diagnostic(path, line, Severity(severity), message)
 
 
 def parse_bibliography_bytes(

@@ -19,9 +19,10 @@ from typing import Any
 import yaml
 from pathspec import GitIgnoreSpec
 
+from graphbuild.common.cachefiles import CacheFolderError, cache_folder
 from graphbuild.common.diagnostics import Diagnostic, did_you_mean, error, warning
 from graphbuild.common.files import is_inside, kind
-from graphbuild.model.bibliography import BibliographyCache
+from graphbuild.model.bibliography import BibliographyCache, BibliographyStore
 from graphbuild.model.config import OPTION_NAMES, Config, ConfigError, config_from_mapping
 from graphbuild.model.knowledge import KnowledgeBase, build_knowledge_base
 
@@ -456,6 +457,20 @@ def decode_page(data: bytes, path: str) -> str | Diagnostic:
         return error(path, line, f"not valid UTF-8 (byte 0x{body[exc.start]:02x}); save the file as UTF-8")
 
 
+BIBLIOGRAPHY_STORE = "bibliography.json"
+
+
+def bibliography_store(project: Project) -> tuple[BibliographyStore | None, list[Diagnostic]]:
+    """Where the parsed bibliography is kept between builds (``.cache/graphbuild/``), or
+    why it cannot be: a cache folder that is a link is refused, as an error."""
+    try:
+        folder = cache_folder(project.root)
+    except CacheFolderError as exc:
+        return None, [error(project.config_file, 1, str(exc))]
+    path = folder / BIBLIOGRAPHY_STORE
+    return BibliographyStore(path, project.root, project.display(path)), []
+
+
 def read_knowledge_base(
     project: Project, cache: BibliographyCache | None = None, pages: list[tuple[str, str, str]] | None = None
 ) -> tuple[KnowledgeBase, list[Diagnostic]]:
@@ -465,7 +480,10 @@ def read_knowledge_base(
     file = project.bibliography_file
     if not file.exists():
         raise ConfigError(f"bibliography '{project.config.bibliography}' not found at {file}")
-    bibliography, bib_problems = (cache or BibliographyCache()).load(file, project.display(file), project.config)
+    store, store_problems = bibliography_store(project)
+    cache = cache or BibliographyCache()
+    bibliography, bib_problems = cache.load(file, project.display(file), project.config, store)
+    bib_problems += store_problems
     page_problems: list[Diagnostic] = []
     if pages is None:
         pages, page_problems = read_pages(project)
