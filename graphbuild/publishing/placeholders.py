@@ -11,12 +11,16 @@ engine that keeps every page's content to the end of the build keeps it without 
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import secrets
+import shutil
+import tempfile
 import zlib
+from pathlib import Path
 
 from graphbuild.site.context import Site
-from graphbuild.site.registry import GeneratedPage, Planned, page_body
+from graphbuild.site.registry import GeneratedPage, Planned, page_body, page_body_stream, written_to
 
 _ANCHOR = re.compile(r'\sid="([^"]+)"')
 _LATER = "data-search-exclude data-graphbuild-card"  # a card's paragraph, filled as the page is written
@@ -43,6 +47,7 @@ class Placeholders:
         self._parts: dict[str, str | bytes] = {}
         self._later: dict[str, list[str]] = {}  # a page -> its parts' tokens, until it is written
         self._bodies: dict[str, tuple[str, str]] = {}  # a page -> (token's paragraph, body), until written
+        self.spooled: dict[str, tuple[str, str]] = {}  # a page -> (token's paragraph, its body's file)
 
     def hold(self, html: str) -> str:
         """A token for ``html``, to stand in the page's Markdown."""
@@ -80,6 +85,11 @@ class Placeholders:
         """A generated page's body, to take its token's paragraph as the page is written."""
         self._bodies[page] = (f"<p>{token}</p>", body)
 
+    def body_spooled(self, page: str, token: str, path: str) -> None:
+        """A generated page's body in a file, to take its token's paragraph in the written
+        page once the engine has written it (``splice``)."""
+        self.spooled[page] = (f"<p>{token}</p>", path)
+
     def in_output(self, page: str, output: str) -> str:
         """The written page with the parts ``in_content`` kept back and its body."""
         placed = self._later.pop(page, ())
@@ -100,15 +110,18 @@ def _text(part: str | bytes) -> str:
 class GeneratedBodies:
     """The bodies of the generated pages an engine builds (the claims index, the matrix,
     ...): a token stands for each in its page's Markdown until the engine builds the page,
-    and the body is made then (the bibliography of 6,000 studies is 4 MB: it is not held
-    longer than its page). A page that search leaves out gets its body only as it is
-    written, once the theme's page is trimmed."""
+    and the body is made then. A page that search leaves out (the summary, the claims index,
+    the matrix, the bibliography: a line per claim or study, 25 MB for the bibliography of
+    30,000 studies) has its body written to a file as it is made, a piece at a time, and
+    put into the page once the engine has written it (``splice``): neither is ever held
+    whole, and with the theme's page around it, as a string."""
 
     def __init__(self, site: Site, parts: Placeholders) -> None:
         self.site = site
         self.parts = parts
         self._tokens: dict[str, str] = {}  # a page's source -> its body's token
         self._pending: dict[str, Planned] = {}  # a body's token -> its page, until built
+        self._spool: tempfile.TemporaryDirectory[str] | None = None
 
     def __contains__(self, src: str) -> bool:
         return src in self._tokens
@@ -124,10 +137,45 @@ class GeneratedBodies:
         item = self._pending.pop(token, None) if token else None
         if token is None or item is None:
             return content
-        body = page_body(self.site, item)
-        if found_anchors is not None:
-            found_anchors.update(anchors(body))
         if isinstance(item.output, GeneratedPage) and item.output.searched:
+            body = page_body(self.site, item)
+            if found_anchors is not None:
+                found_anchors.update(anchors(body))
             return content.replace(f"<p>{token}</p>", body)
-        self.parts.body_later(src, token, body)
+        if self._spool is None:
+            self._spool = tempfile.TemporaryDirectory(prefix="graphbuild-bodies-")
+        path = os.path.join(self._spool.name, f"{len(self.parts.spooled)}.html")
+        with open(path, "w", encoding="utf-8", errors="xmlcharrefreplace") as out:
+            for line in page_body_stream(self.site, item):
+                if found_anchors is not None:
+                    found_anchors.update(anchors(line))
+                out.write(line)
+        self.parts.body_spooled(src, token, path)
         return content
+
+    def splice(self, site_dir: Path, directory_urls: bool) -> None:
+        """Each spooled body into its page as the engine wrote it, in place of its token."""
+        for src, (paragraph, path) in self.parts.spooled.items():
+            splice_file(site_dir / written_to(src, directory_urls), paragraph, path)
+        self.parts.spooled.clear()
+        if self._spool is not None:
+            self._spool.cleanup()
+            self._spool = None
+
+
+def splice_file(page: Path, paragraph: str, body: str) -> None:
+    """``page`` with the file ``body`` in place of ``paragraph``, copied a piece at a time;
+    a page the engine did not write (or wrote without the paragraph) is left as it is."""
+    try:
+        written = page.read_bytes()
+    except FileNotFoundError:
+        return
+    at = written.find(paragraph.encode("utf-8"))
+    if at < 0:
+        return
+    temporary = page.with_name(f".{page.name}.graphbuild")
+    with open(temporary, "wb") as out, open(body, "rb") as source:
+        out.write(written[:at])
+        shutil.copyfileobj(source, out, 1 << 20)
+        out.write(written[at + len(paragraph.encode("utf-8")) :])
+    os.replace(temporary, page)

@@ -89,8 +89,10 @@ class Session:
 
     def finish(self, site_dir: Path) -> list[Diagnostic]:
         """Once the engine is done: the work beside it waited for (a ``BackgroundError`` names
-        what failed), the citation style's problems, claims and studies in the search index."""
+        what failed), the generated pages' spooled bodies put in, the citation style's
+        problems, claims and studies in the search index."""
         self.works.wait()
+        self.bodies.splice(site_dir, self.plan.project.directory_urls)
         index = site_dir / "search" / "search_index.json"
         if index.is_file():
             add_entries_to_index(index, self.plan.kb, self.site.links.urls)

@@ -10,7 +10,7 @@ sources and downloads through the ``Site`` it makes (``make_site``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -350,6 +350,14 @@ def page_body(site: Site, planned: Planned) -> str:
     assert isinstance(page, GeneratedPage)
     context = (page.context or views.plain)(site, planned.src, planned.subject)
     return site.templates.render(page.template, **context)
+
+
+def page_body_stream(site: Site, planned: Planned) -> Iterator[str]:
+    """``page_body`` a line at a time, made as it is read (``Templates.stream``)."""
+    page = planned.output
+    assert isinstance(page, GeneratedPage)
+    context = (page.context or views.plain)(site, planned.src, planned.subject)
+    return site.templates.stream(page.template, **context)
 
 
 def page_head(site: Site, planned: Planned) -> str:
