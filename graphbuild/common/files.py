@@ -11,6 +11,9 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from threading import Event
+
+from graphbuild.common.background import WorkStopped
 
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
@@ -47,11 +50,16 @@ class Writer:
     ``mkdir`` before each file cost about twice the system calls, which at that count is a
     visible part of the build."""
 
-    def __init__(self) -> None:
+    def __init__(self, stop: Event | None = None) -> None:
+        """``stop``: once set, ``write`` raises ``WorkStopped`` (a newer build replaces the
+        files a preview's deferred work is writing)."""
         self._folders: set[str] = set()
+        self.stop = stop
 
     def write(self, path: str | os.PathLike[str], text: str) -> None:
         """``text`` as UTF-8 (a lone surrogate as a character reference), replacing the file."""
+        if self.stop is not None and self.stop.is_set():
+            raise WorkStopped(path)
         name = os.fspath(path)
         folder = os.path.dirname(name)
         if folder not in self._folders:

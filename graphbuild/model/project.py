@@ -24,7 +24,7 @@ from graphbuild.common.diagnostics import Diagnostic, did_you_mean, error, warni
 from graphbuild.common.files import is_inside, kind
 from graphbuild.model.bibliography import BibliographyCache, BibliographyStore
 from graphbuild.model.config import OPTION_NAMES, Config, ConfigError, config_from_mapping
-from graphbuild.model.knowledge import KnowledgeBase, build_knowledge_base
+from graphbuild.model.knowledge import KnowledgeBase, PageReader, build_knowledge_base, read_page
 
 # MkDocs' own list (``mkdocs.utils.markdown_extensions``), matched case-sensitively as it does.
 MARKDOWN_EXTENSIONS = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
@@ -472,11 +472,14 @@ def bibliography_store(project: Project) -> tuple[BibliographyStore | None, list
 
 
 def read_knowledge_base(
-    project: Project, cache: BibliographyCache | None = None, pages: list[tuple[str, str, str]] | None = None
+    project: Project,
+    cache: BibliographyCache | None = None,
+    pages: list[tuple[str, str, str]] | None = None,
+    read: PageReader = read_page,
 ) -> tuple[KnowledgeBase, list[Diagnostic]]:
     """The site's knowledge base, undated, and every problem in its sources: its pages
     (``pages`` as (src, display path, text), else read from the docs folder as MkDocs
-    would) against its bibliography."""
+    would) against its bibliography; ``read`` reads a page (a memo, in ``mkdocs serve``)."""
     file = project.bibliography_file
     if not file.exists():
         raise ConfigError(f"bibliography '{project.config.bibliography}' not found at {file}")
@@ -487,5 +490,5 @@ def read_knowledge_base(
     page_problems: list[Diagnostic] = []
     if pages is None:
         pages, page_problems = read_pages(project)
-    kb, problems = build_knowledge_base(pages, bibliography, project.config)
+    kb, problems = build_knowledge_base(pages, bibliography, project.config, read)
     return kb, bib_problems + page_problems + problems + project.settings_problems

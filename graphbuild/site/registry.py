@@ -28,6 +28,7 @@ from graphbuild.model.project import SiteSettings
 from graphbuild.site import assets, living, views
 from graphbuild.site.context import Offer, PageName, Site
 from graphbuild.site.exporting import ExportWriter
+from graphbuild.site.memo import Memos
 from graphbuild.site.views import bibliography, changes, claims_index, evidence_map, matrix, study, summary
 
 View = Callable[[Site, str, Any], dict[str, Any]]
@@ -325,6 +326,7 @@ def make_site(
     *,
     markdown_safe: bool = False,
     search_entries: bool = False,
+    memos: Memos | None = None,
 ) -> Site:
     """The views of this site, told the registry's pages and what each offers."""
     offers = {
@@ -341,6 +343,7 @@ def make_site(
         template_dirs=template_dirs,
         markdown_safe=markdown_safe,
         search_entries=search_entries,
+        memos=memos,
     )
 
 
@@ -377,10 +380,10 @@ def file_content(writer: ExportWriter, planned: Planned) -> str:
     return file.build(writer) if file.each is None else file.build(writer, planned.subject)
 
 
-def write_exports(site: Site, exports: list[tuple[str, Planned]]) -> None:
+def write_exports(site: Site, exports: list[tuple[str, Planned]], files: Writer | None = None) -> None:
     """Each export (its path, its plan) to its file; what only the exports read lives as
     long as this call (in a forked child, it never reaches the parent)."""
-    writer, files = ExportWriter(site, PAGE["map"].src), Writer()
+    writer, files = ExportWriter(site, PAGE["map"].src), files or Writer()
     for dest, item in exports:
         files.write(dest, file_content(writer, item))
 

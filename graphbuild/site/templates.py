@@ -46,6 +46,20 @@ def search_path(root: Path, custom_dir: Path | None) -> tuple[Path, ...]:
     return tuple(folders)
 
 
+def template_stamp(search_path: Sequence[Path]) -> tuple:
+    """What a site's templates are, as far as a file's name, size and time tell: the same
+    stamp, the same output (``mkdocs serve`` keeps what it rendered while it holds)."""
+    folders = [*search_path, Path(__file__).parent / "templates"]
+    return tuple(
+        (str(path), stat.st_mtime_ns, stat.st_size)
+        for folder in folders
+        if folder.is_dir()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+        for stat in [path.stat()]
+    )
+
+
 class _Environment(jinja2.Environment):
     """Templates read their context as ``s.label``, and most values are dicts; Jinja tries an
     attribute first and a key second, so every such lookup raised and caught an exception
