@@ -403,7 +403,7 @@ def generate(
                 keys.append(rng.choice(landmarks))
             keys = list(dict.fromkeys(keys))
             lines += [
-                f"## Claim {n_claim}",
+                f"## Finding {n_claim}",  # not "Claim N": at 10,000 its id would be claim-10000's
                 "",
                 f"{_sentence(rng, rng.randint(15, 40))} See [@{keys[0]}, p. {rng.randint(1, 30)}].",
                 "",
