@@ -275,3 +275,32 @@ def test_bibtexparser_is_given_a_piece_at_a_time(monkeypatch: pytest.MonkeyPatch
     bibliography, diagnostics = parse_bibliography_bytes(data, "r.bib", Config(), piece=10_000)
     assert len(bibliography) == 400 and not diagnostics
     assert len(given) > 10 and max(given) < 10_000 + len(entry) + 600
+
+
+def test_a_packed_study_reads_as_before() -> None:
+    """Studies no page cites are held compressed; asked for, their fields are as parsed."""
+    text = "@string{jmh = {J. Ment. Health}}\n@article{k1, title = {Caf{\\'e} \\& more}, journal = jmh, month = oct}\n"
+    bibliography, _ = parse_bibliography(text, "r.bib", Config())
+    study = bibliography["k1"]
+    fields, written = dict(study.fields), dict(study.as_written)
+    study.pack()
+    assert "fields" not in vars(study) and "as_written" not in vars(study)
+    assert study.fields == fields and study.as_written == written and study.title == "Café & more"
+    study.pack()
+    assert study == parse_bibliography(text, "r.bib", Config())[0]["k1"]
+
+
+def test_uncited_studies_are_packed_and_a_later_citation_unpacks_them(site: Path) -> None:
+    from graphbuild.model.project import load_project, read_knowledge_base
+
+    cache = BibliographyCache()
+    kb, _ = read_knowledge_base(load_project(site), cache)
+    uncited = [s for k, s in kb.bibliography.studies.items() if k not in kb.cited]
+    assert uncited and all("_packed" in vars(s) for s in uncited)
+    assert all("fields" in vars(s) for s in kb.cited.values())
+    page = site / "docs" / "index.md"
+    key = uncited[0].key
+    page.write_text(page.read_text() + f"\nNow cited [@{key}].\n")
+    again, _ = read_knowledge_base(load_project(site), cache)
+    assert again.bibliography is kb.bibliography and key in again.cited
+    assert again.cited[key].title and "fields" in vars(again.cited[key])

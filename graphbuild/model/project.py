@@ -491,4 +491,8 @@ def read_knowledge_base(
     if pages is None:
         pages, page_problems = read_pages(project)
     kb, problems = build_knowledge_base(pages, bibliography, project.config, read)
+    cited = kb.cited
+    for key, study in bibliography.studies.items():
+        if key not in cited:
+            study.pack()  # never shown; unpacked if a later build (mkdocs serve) cites it
     return kb, bib_problems + page_problems + problems + project.settings_problems

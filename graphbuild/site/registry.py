@@ -10,7 +10,7 @@ sources and downloads through the ``Site`` it makes (``make_site``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,7 +84,7 @@ class GeneratedFile:
 
     name: str
     src: str
-    build: Callable[..., str]  # (export writer) or, for a family, (export writer, subject)
+    build: Callable[..., str | Iterable[str]]  # (export writer) or, for a family, (export writer, subject)
     label: str = ""
     stylesheet: bool = False
     feed: str = ""
@@ -314,7 +314,8 @@ def export_text(site: Site, planned: list[Planned], name: str) -> str | None:
         if file.needed is None or file.needed(site.kb) or not file.instead:
             return None
         item = next(p for p in planned if isinstance(p.output, GeneratedFile) and p.output.name == file.instead)
-    return file_content(ExportWriter(site, PAGE["map"].src), item)
+    content = file_content(ExportWriter(site, PAGE["map"].src), item)
+    return content if isinstance(content, str) else "".join(content)
 
 
 def make_site(
@@ -373,8 +374,9 @@ def page_head(site: Site, planned: Planned) -> str:
     return site.templates.render(page.head, **context)
 
 
-def file_content(writer: ExportWriter, planned: Planned) -> str:
-    """The text of a generated file of ``plan``."""
+def file_content(writer: ExportWriter, planned: Planned) -> str | Iterable[str]:
+    """The text of a generated file of ``plan``, or its pieces (a large file is made as it
+    is written)."""
     file = planned.output
     assert isinstance(file, GeneratedFile)
     return file.build(writer) if file.each is None else file.build(writer, planned.subject)
