@@ -185,6 +185,64 @@ def browser_times(site: Path, runs: int, shot: Path) -> dict:
     }
 
 
+def paged_times(site: Path, runs: int) -> dict:
+    """A map drawn by its pages first (a large one): seconds from navigation start to its
+    first view, then from following a link to a claim's place on the map to that claim's
+    page of the map drawn and the claim selected, and from a search to its match shown."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        return {"error": "chromium not on PATH"}
+    from playwright.sync_api import sync_playwright
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/evidence/"
+    data = json.loads((site / "evidence" / "map.json").read_text(encoding="utf-8"))
+    claim = next(n["id"] for n in reversed(data["nodes"]) if n["k"] == "c")
+    study = next(n for n in data["nodes"] if n["k"] == "s")
+    first, opened, found, external, errors = [], [], [], [], []
+    local = ("http://127.0.0.1", "data:", "blob:")
+    drawn = """n => { const m = document.querySelector('.gb-map');
+      return m.dataset.gbSelected === n && m.dataset.gbReady === '1' ? performance.now() : false; }"""
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            for _ in range(runs):
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.on("request", lambda r: external.append(r.url) if not r.url.startswith(local) else None)
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.goto(url, wait_until="commit")
+                ready = "() => document.querySelector('.gb-map[data-gb-ready=\"1\"]') ? performance.now() : false"
+                first.append(page.wait_for_function(ready, timeout=120_000, polling="raf").json_value() / 1000)
+                start = page.evaluate(
+                    f"() => {{ const t = performance.now(); location.hash = {json.dumps(claim)}; return t; }}"
+                )
+                done = page.wait_for_function(drawn, arg=claim, timeout=60_000, polling="raf").json_value()
+                opened.append((done - start) / 1000)
+                page.fill("#gb-map-query", study["l"])
+                start = page.evaluate("() => performance.now()")
+                page.evaluate("() => document.querySelector('form.gb-map-search').requestSubmit()")
+                done = page.wait_for_function(drawn, arg=study["id"], timeout=60_000, polling="raf").json_value()
+                found.append((done - start) / 1000)
+                nodes = page.get_attribute(".gb-map", "data-gb-nodes")
+                page.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return {
+        "first_view_s": first,
+        "first_view_median_s": statistics.median(first),
+        "open_page_s": opened,
+        "search_s": found,
+        "pages": len(data.get("pages", [])),
+        "nodes": len(data["nodes"]),
+        "nodes_drawn_last": nodes,
+        "external_requests": external,
+        "errors": errors,
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--claims", type=int, default=2_000)

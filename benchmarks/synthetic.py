@@ -6,7 +6,13 @@ with designs, stances, authors, abstracts and LaTeX accents in the proportions o
 review. The same arguments always write the same bytes.
 
     python benchmarks/synthetic.py OUT_DIR [--references N] [--claims N] [--pages N]
-                                           [--seed N]
+                                           [--seed N] [--nav sections|flat]
+                                           [--entries plain|manager]
+
+``--entries``: ``plain``, short entries (about 0.4 kB, three in ten with a short abstract);
+``manager``, entries as reference managers (Zotero, Mendeley, EndNote) export them, about
+1.4 kB each: every one with an abstract of about a hundred words, keywords, a URL, an ISSN,
+a note, the access date, the language and the attached file's path.
 
 ``mkdocs.yml`` builds with graphbuild; ``mkdocs-plain.yml`` builds the same pages with
 ``plugins: [search]`` only (claim blocks then render as code), for comparison.
@@ -162,6 +168,28 @@ BARRIERS = [
     "tokenism",
     "high caseloads",
 ]
+ABSTRACT_OPENINGS = ["Background", "Objective", "Aims", "Purpose"]
+ABSTRACT_PARTS = ["Methods", "Results", "Conclusions"]
+ABSTRACT_WORDS = (
+    "peer support workers mental health services recovery outcomes participants randomised controlled "
+    "trial qualitative interviews community inpatient wards discharge readmission hope empowerment "
+    "self-efficacy stigma staff attitudes training supervision role clarity organisational culture "
+    "implementation evaluation lived experience engagement wellbeing quality of life social inclusion "
+    "significant differences were found between groups at follow-up analysis showed that the "
+    "intervention was associated with improved reduced increased fewer more months baseline sample "
+    "of adults with severe mental illness across sites in the United Kingdom Australia Canada"
+).split()
+MANAGER_KEYWORDS = [
+    "peer support", "mental health", "recovery", "peer workers", "randomized controlled trial",
+    "qualitative research", "psychiatric rehabilitation", "stigma", "hospital readmission",
+    "community mental health services", "lived experience", "self-efficacy", "hope",
+    "implementation", "workforce", "Humans", "Adult", "Female", "Male", "Middle Aged",
+]  # fmt: skip
+PUBLISHERS = [
+    "American Psychiatric Association Publishing", "Springer", "Wiley", "BioMed Central",
+    "Cambridge University Press", "Taylor {\\&} Francis", "SAGE Publications", "Elsevier",
+]  # fmt: skip
+ENTRY_KINDS = ("plain", "manager")
 WORDS = (
     "recovery experience service workers lived support mental health outcomes trial "
     "qualitative interviews participants staff wards community integration evidence role "
@@ -250,6 +278,58 @@ def make_reference(rng: random.Random, i: int, cited: bool) -> Reference:
     return Reference(key, f"@{kind}{{{key},\n{body},\n}}\n")
 
 
+def _abstract(rng: random.Random) -> str:
+    """About a hundred words, structured as journals ask, with the odd Unicode sign."""
+    parts = []
+    for heading in [rng.choice(ABSTRACT_OPENINGS), *ABSTRACT_PARTS]:
+        words = [rng.choice(ABSTRACT_WORDS) for _ in range(rng.randint(14, 26))]
+        if heading == "Results" and rng.random() < 0.6:
+            low, high = rng.randint(1, 9), rng.randint(10, 30)
+            words.append(f"(n = {rng.randint(40, 900)}, p < 0.0{rng.randint(1, 5)}; 95% CI {low}–{high})")
+        parts.append(f"{heading}: " + " ".join(words).capitalize() + ".")
+    return " ".join(parts)
+
+
+def make_manager_reference(rng: random.Random, key: str, cited: bool) -> Reference:
+    """An entry as a reference manager exports it (Zotero with Better BibTeX, say), under
+    ``key`` (a plain entry's: surname, year, number)."""
+    year = int(key[-9:-5])
+    design = str(_weighted(rng, DESIGNS)) if cited or rng.random() > 0.1 else None
+    title = f"{rng.choice(SUBJECTS)} and {rng.choice(OUTCOMES)}: {_sentence(rng, rng.randint(4, 10))[:-1]}"
+    kind = rng.choices(["article", "book", "report", "incollection"], weights=[88, 4, 5, 3], k=1)[0]
+    month = rng.choice(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])
+    fields: list[tuple[str, str]] = [("title", "{" + title + "}"), ("author", _authors(rng))]
+    fields += [("year", str(year)), ("month", month)]
+    doi = f"10.{rng.randint(1000, 9999)}/{rng.choice(['s', 'j.', 'appi.ps.'])}{key[-9:]}"
+    if kind in ("article", "incollection"):
+        first = rng.randint(1, 900)
+        journal = rng.choice(JOURNALS)
+        fields += [
+            ("journal" if kind == "article" else "booktitle", journal),
+            ("volume", str(rng.randint(1, 70))),
+            ("number", str(rng.randint(1, 12))),
+            ("pages", f"{first}--{first + rng.randint(5, 20)}"),
+            ("issn", f"{rng.randint(1000, 9999)}-{rng.randint(100, 999)}{rng.choice('0123456789X')}"),
+        ]
+    else:
+        fields += [("address", rng.choice(["London", "New York", "Sydney"]))]
+    fields += [
+        ("publisher", rng.choice(PUBLISHERS)),
+        ("doi", doi),
+        ("url", f"https://doi.org/{doi}"),
+        ("urldate", f"{rng.randint(2015, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"),
+        ("abstract", _abstract(rng)),
+        ("langid", "english"),
+        ("keywords", ", ".join(rng.sample(MANAGER_KEYWORDS, rng.randint(4, 9)))),
+        ("note", f"PMID: {rng.randint(10_000_000, 39_999_999)}"),
+        ("file", f"/Users/editor/Zotero/storage/{rng.getrandbits(32):08X}/{key[:-9].capitalize()} et al. - {year}.pdf"),
+    ]
+    if design:
+        fields.append(("design", design))
+    body = ",\n".join(f"  {name} = {value}" if name == "month" else f"  {name} = {{{value}}}" for name, value in fields)
+    return Reference(key, f"@{kind}{{{key},\n{body},\n}}\n")
+
+
 def _statement(rng: random.Random, claim_type: str) -> str:
     subject = rng.choice(SUBJECTS)
     if claim_type in ("barrier", "facilitator"):
@@ -272,15 +352,24 @@ def generate(
     seed: int = 1,
     sections: int = 10,
     nav: str = "sections",
+    entries: str = "plain",
 ) -> Path:
     """Write ``mkdocs.yml``, ``mkdocs-plain.yml``, ``references.bib`` and ``docs/`` under ``out``.
 
     ``nav``: ``sections``, the navigation MkDocs makes of the folders (ten sections of
     twenty pages); ``flat``, an explicit ``nav`` listing every page in one list, as many
-    sites grown page by page have it. The pages and their text are the same."""
+    sites grown page by page have it. The pages and their text are the same.
+
+    ``entries``: ``plain`` or ``manager`` (see the module's documentation); the pages are
+    the same whichever kind."""
+    if entries not in ENTRY_KINDS:
+        raise ValueError(f"entries {entries!r}: expected one of {', '.join(ENTRY_KINDS)}")
     rng = random.Random(seed)
     n_cited = min(references, max(claims * 3, 1))
     refs = [make_reference(rng, i, i < n_cited) for i in range(references)]
+    if entries == "manager":  # the same keys from a generator of their own: the pages stay the same
+        manager = random.Random(seed + 1_000_003)
+        refs = [make_manager_reference(manager, r.key, i < n_cited) for i, r in enumerate(refs)]
     cited = [r.key for r in refs[:n_cited]]
     landmarks = cited[: max(1, n_cited // 50)]
     cycle = list(cited)
@@ -314,7 +403,7 @@ def generate(
                 keys.append(rng.choice(landmarks))
             keys = list(dict.fromkeys(keys))
             lines += [
-                f"## Claim {n_claim}",
+                f"## Finding {n_claim}",  # not "Claim N": at 10,000 its id would be claim-10000's
                 "",
                 f"{_sentence(rng, rng.randint(15, 40))} See [@{keys[0]}, p. {rng.randint(1, 30)}].",
                 "",
@@ -371,8 +460,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--nav", choices=NAV_SHAPES, default="sections")
+    parser.add_argument("--entries", choices=ENTRY_KINDS, default="plain")
     args = parser.parse_args(argv)
-    generate(args.out, args.references, args.claims, args.pages, args.seed, nav=args.nav)
+    generate(args.out, args.references, args.claims, args.pages, args.seed, nav=args.nav, entries=args.entries)
     print(f"wrote {args.out}: {args.references} references, {args.claims} claims, {args.pages} pages")
 
 

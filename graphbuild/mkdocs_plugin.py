@@ -6,7 +6,6 @@ MkDocs renders it, study pages and exports are written beside the pages."""
 from __future__ import annotations
 
 import os
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from graphbuild.common.diagnostics import Diagnostic, Severity, printable
 from graphbuild.common.files import Writer
 from graphbuild.model.config import OPTIONS, ConfigError, Option
 from graphbuild.model.project import DocsScan, Project, decode_page, project_from_settings, scan_docs
-from graphbuild.publishing import laid_out, sitemap
+from graphbuild.publishing import sitemap
 from graphbuild.publishing.gating import MarkdownRenderer
 from graphbuild.publishing.pipeline import Caches, gate_refusal, plan_build, refusal, settings_check
 from graphbuild.publishing.session import Session
@@ -86,6 +85,8 @@ class GraphbuildPlugin(BasePlugin[_Options]):
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.build is not None:  # a preview's deferred work: this build replaces what it writes
+            self.build.works.cancel()
         self.build = None
         self.project = project = self._project(config)
         try:
@@ -150,7 +151,10 @@ class GraphbuildPlugin(BasePlugin[_Options]):
         except ConfigError as exc:
             raise PluginError(f"graphbuild: {printable(str(exc))}") from exc
         render = MarkdownRenderer(list(config.markdown_extensions), dict(config.mdx_configs))
-        return Session(plan, pages, scan, render, parallel=not self.serving)
+        memos = self.caches.memos_for(plan) if self.serving else None
+        return Session(
+            plan, pages, scan, render, parallel=not self.serving, preview=self.serving, report=log.error, memos=memos
+        )
 
     def _where(self, file: File) -> str:
         assert self.project is not None
@@ -169,18 +173,9 @@ class GraphbuildPlugin(BasePlugin[_Options]):
             build = self.build = self._plan(files, config, self.build.scan)
             _log(build.plan.diagnostics)
             taken = {f.dest_uri for f in files if f.generated_by is None and _in_docs(f, config)}
-            exports: list[tuple[str, Planned]] = []
-            for item in build.plan.planned:
+            for item in build.place(config.site_dir, config.use_directory_urls, taken):
                 in_layout = isinstance(item.output, GeneratedPage) and bool(item.output.layout)
-                file = _file(item, config, build.bodies.token(item) if item.is_page and not in_layout else "")
-                if file.dest_uri in taken:  # an editor's file is there: the plan's clash check says so
-                    continue
-                files.append(file)
-                if in_layout:
-                    build.laid_out.append((file.abs_dest_path, file.url, item))
-                elif item.asset is None and not item.is_page:
-                    exports.append((file.abs_dest_path, item))
-            build.exports(exports)
+                files.append(_file(item, config, build.bodies.token(item) if item.is_page and not in_layout else ""))
         if config.nav is None and build.plan.project.config.nav:  # else each of our pages nests as a section
             in_nav = [f.src_uri for f in files.documentation_pages() if not f.generated_by and f.inclusion.is_in_nav()]
             config.nav = site_nav(in_nav)
@@ -233,9 +228,7 @@ class GraphbuildPlugin(BasePlugin[_Options]):
                 if isinstance(page, GeneratedPage) and page.name not in shells:
                     shells[page.name] = self._shell(page, env, config, files)
                     shells[page.name].write_icons(config.site_dir, Writer())
-            if build.laid_out:
-                work = partial(laid_out.write_pages, build.site, shells, build.laid_out, build.feeds)
-                build.start("writing the study pages", work)
+            build.write_laid_out(shells)
         return env
 
     def _shell(self, page: GeneratedPage, env: Any, config: MkDocsConfig, files: Files) -> Shell:

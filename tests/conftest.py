@@ -148,6 +148,8 @@ def build(root: Path, strict: bool = True, site_dir: Path | None = None, serving
     # MkDocs keeps one plugin object across builds of a process: tell it which command this is
     config.plugins.on_startup(command="serve" if serving else "build", dirty=False)
     mkdocs_build(config)
+    if serving:  # what a preview defers is written in a thread once the build is done
+        config.plugins["graphbuild"].build.works.join()
     return out
 
 

@@ -335,7 +335,11 @@ def test_every_claim_is_assessed_with_its_reasons_and_a_key_message(kb) -> None:
     assert len(qualitative) > len(rated) / 2, "most of this field is qualitative"
 
 
-ABOUT_THE_EVIDENCE = ("trial-evidence-low-quality", "medication-management-evidence-scarce", "define-the-role-to-evaluate-it")
+ABOUT_THE_EVIDENCE = (
+    "trial-evidence-low-quality",
+    "medication-management-evidence-scarce",
+    "define-the-role-to-evaluate-it",
+)
 
 
 def test_opinion_and_policy_are_not_rated_and_say_whose_view_they_are(kb) -> None:

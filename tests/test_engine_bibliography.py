@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from graphbuild.model.bibliography import BibliographyCache, parse_bibliography, resolve_value
+from graphbuild.model.bibliography import BibliographyCache, parse_bibliography, parse_bibliography_bytes, resolve_value
 from graphbuild.model.config import Config
 from graphbuild.model.latex import decode
 from graphbuild.model.names import parse_names
@@ -192,3 +192,115 @@ def test_a_whole_file_in_another_encoding_is_reported_briefly(tmp_path: Path) ->
     bib.write_bytes(b"".join(b"@misc{k%d,\n  title = {Caf\xe9},\n}\n" % i for i in range(40)))
     _, diagnostics = BibliographyCache().load(bib, "references.bib", Config())
     assert len(diagnostics) == 11 and "... and 30 more such lines" in diagnostics[-1].message
+
+
+# -- a bibliography read a piece at a time reads as the whole -------------------------------
+
+FIXTURE_BIBS = sorted((Path(__file__).parent / "fixtures" / "bib").glob("*.bib"))
+CORPUS_BIBS = sorted((Path(__file__).resolve().parents[2] / "shared" / "corpus").rglob("*.bib"))
+PIECES = """@string{jmh = {Journal of Mental Health}}
+@article{a2001, title = {First}, journal = jmh, month = oct, design = {rct}}
+@article{b2002, title = {Second {with} braces}, year = 2002}
+
+@article{a2001, title = {A repeat of a key from an earlier piece}}
+@article{broken2003, title = {Never closed,
+@article{c2004, title = {After the broken one}, note = {a \\{ brace}}
+} @article{d2005, title = {Starts on the line the one before ends on}}
+@misc{A2001, title = {Differs only in case}}
+@article{e2006, title = {Repeats}, title = {a field}}
+@string{late = {A macro defined after entries}}
+@misc{f2007, title = late}
+@article{g2008, title = {No end}
+"""
+
+
+def _facts(result: tuple) -> tuple[list, list[str]]:
+    bibliography, diagnostics = result
+    studies = [
+        (s.key, s.entry_type, s.fields, s.as_written, s.line, s.design, s.level, s.slug)
+        for s in bibliography.studies.values()
+    ]
+    return studies, [str(d) for d in diagnostics]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [pytest.param(p, id=p.name) for p in FIXTURE_BIBS] + [pytest.param(p, id=f"corpus-{p.name}") for p in CORPUS_BIBS],
+)
+@pytest.mark.parametrize("piece", [1, 40, 2000])
+def test_a_file_read_in_pieces_reads_as_the_whole(path: Path, piece: int) -> None:
+    """Pieces of one line, of a few and of many entries, against one piece of the whole:
+    every study, value, line, slug and diagnostic the same (malformed entries, duplicate
+    keys and fields, BOMs and @string macros in the fixtures and the corpus)."""
+    data = path.read_bytes()
+    whole = _facts(parse_bibliography_bytes(data, "r.bib", Config(), piece=1 << 40))
+    assert _facts(parse_bibliography_bytes(data, "r.bib", Config(), piece=piece)) == whole
+
+
+@pytest.mark.parametrize("piece", [1, 30, 90, 200, 1 << 20])
+def test_pieces_end_anywhere_in_a_hostile_file(piece: int) -> None:
+    """A piece ending inside an unclosed entry, a key repeated across pieces, an entry
+    starting on the line the one before ends on, a macro defined after the entries that
+    use it, bytes that are not UTF-8 in a later piece: as the whole reads them."""
+    data = ("\ufeff" + PIECES).encode() + b"@misc{h2009, title = {Caf\xe9}}\n"
+    whole = _facts(parse_bibliography_bytes(data, "r.bib", Config(), piece=1 << 40))
+    assert _facts(parse_bibliography_bytes(data, "r.bib", Config(), piece=piece)) == whole
+    studies, diagnostics = whole
+    assert {s[0] for s in studies} >= {"a2001", "b2002", "c2004", "e2006", "f2007", "h2009"}
+    assert any("duplicate key 'a2001' (first defined at line 2)" in d for d in diagnostics)
+    assert any(":14: warning: not valid UTF-8" in d for d in diagnostics)
+    assert (
+        parse_bibliography(PIECES, "r.bib", Config(), piece=piece)[1]
+        == parse_bibliography(PIECES, "r.bib", Config())[1]
+    )
+
+
+def test_bibtexparser_is_given_a_piece_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What keeps the parse's memory to a piece's worth: bibtexparser never holds the whole
+    text's blocks at once (a 15 MB export took 185 MB to parse whole)."""
+    import bibtexparser
+
+    from graphbuild.model import bibliography as module
+
+    given: list[int] = []
+    parse = bibtexparser.parse_string
+
+    def recorded(text: str, *args: object, **kwargs: object) -> object:
+        given.append(len(text))
+        return parse(text, *args, **kwargs)
+
+    monkeypatch.setattr(module.bibtexparser, "parse_string", recorded)
+    entry = "@article{k%05d, title = {A title}, abstract = {%s}, design = {rct}}\n"
+    data = "".join(entry % (i, "word " * 100) for i in range(400)).encode()
+    bibliography, diagnostics = parse_bibliography_bytes(data, "r.bib", Config(), piece=10_000)
+    assert len(bibliography) == 400 and not diagnostics
+    assert len(given) > 10 and max(given) < 10_000 + len(entry) + 600
+
+
+def test_a_packed_study_reads_as_before() -> None:
+    """Studies no page cites are held compressed; asked for, their fields are as parsed."""
+    text = "@string{jmh = {J. Ment. Health}}\n@article{k1, title = {Caf{\\'e} \\& more}, journal = jmh, month = oct}\n"
+    bibliography, _ = parse_bibliography(text, "r.bib", Config())
+    study = bibliography["k1"]
+    fields, written = dict(study.fields), dict(study.as_written)
+    study.pack()
+    assert "fields" not in vars(study) and "as_written" not in vars(study)
+    assert study.fields == fields and study.as_written == written and study.title == "Café & more"
+    study.pack()
+    assert study == parse_bibliography(text, "r.bib", Config())[0]["k1"]
+
+
+def test_uncited_studies_are_packed_and_a_later_citation_unpacks_them(site: Path) -> None:
+    from graphbuild.model.project import load_project, read_knowledge_base
+
+    cache = BibliographyCache()
+    kb, _ = read_knowledge_base(load_project(site), cache)
+    uncited = [s for k, s in kb.bibliography.studies.items() if k not in kb.cited]
+    assert uncited and all("_packed" in vars(s) for s in uncited)
+    assert all("fields" in vars(s) for s in kb.cited.values())
+    page = site / "docs" / "index.md"
+    key = uncited[0].key
+    page.write_text(page.read_text() + f"\nNow cited [@{key}].\n")
+    again, _ = read_knowledge_base(load_project(site), cache)
+    assert again.bibliography is kb.bibliography and key in again.cited
+    assert again.cited[key].title and "fields" in vars(again.cited[key])

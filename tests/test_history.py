@@ -305,3 +305,50 @@ def test_the_working_tree_compared_through_its_graph(repo) -> None:
     history = site_history(root, current=Snapshot.from_graph(build_graph(kb)))
     assert days(history, "peer-hope") == ("2 March 2026", None)
     assert days(history, "fewer-readmissions") == ("5 March 2026", "9 March 2026")
+
+
+def test_a_long_history_of_the_bib_holds_one_parsed_version(tmp_path, monkeypatch) -> None:
+    """Every version of the ``.bib`` in the history is parsed, and let go before the next:
+    a hundred versions of a large file held at once were 855 MB (issue 27)."""
+    import gc
+    import weakref
+
+    from graphbuild.history import git as history_git
+    from graphbuild.model.bibliography import Bibliography
+
+    from .conftest import BIB
+
+    root = tmp_path / "site"
+    versions = [
+        (f"Edit {n}", {"references.bib": BIB + f"@misc{{extra{n}, title = {{Version {n}}}}}\n"}, n + 1)
+        for n in range(6)
+    ]
+    make_repo(root, COMMITS[:1] + versions)
+    parsed: list[weakref.ref[Bibliography]] = []
+    most = 0
+    parse = history_git.parse_bibliography_bytes
+
+    def counted(*args, **kwargs):
+        nonlocal most
+        gc.collect()
+        most = max(most, sum(1 for ref in parsed if ref() is not None))
+        found = parse(*args, **kwargs)
+        parsed.append(weakref.ref(found[0]))
+        return found
+
+    monkeypatch.setattr(history_git, "parse_bibliography_bytes", counted)
+    history = site_history(root, cache=HistoryCache(None))
+    assert history.states_built == 7  # the base and six versions of the .bib
+    assert most <= 1  # while one version is parsed, at most the one before it is alive
+
+
+def test_the_cache_holds_records_not_states(repo) -> None:
+    """States share their records in memory as in the file: a state's snapshot is made when
+    asked for, not kept, so memory grows with what changed, not with the commits."""
+    root, _ = repo
+    cache = HistoryCache(None)
+    site_history(root, cache=cache)
+    assert not any(isinstance(v, Snapshot) for v in vars(cache).values())
+    keys = list(cache._stored)
+    found, snapshot = cache.get(keys[-1])
+    assert found and isinstance(snapshot, Snapshot) and cache.get(keys[-1])[1] is not snapshot

@@ -201,10 +201,11 @@ def build_site(root: Path, site_dir: Path, strict: bool = True) -> Path:
 
 
 def tree_digest(root: Path) -> dict[str, str]:
+    """Every source file's hash; the caches a build keeps in ``.cache/`` are not sources."""
     return {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.relative_to(root).parts[0] != ".cache"
     }
 
 

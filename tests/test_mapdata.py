@@ -260,3 +260,20 @@ def test_evidence_map_template() -> None:
     stats = f"{len(kb.claims)} claims, {linked} studies and {build_graph(kb).number_of_edges()} links"
     assert stats in html
     assert "\n\n" not in html
+
+
+def test_a_large_map_names_each_claims_page_for_its_first_view(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above ``CLUSTER_ABOVE`` nodes the map is first drawn by pages: the data lists the
+    pages (in the order of their paths) and gives each claim its page's number; below it,
+    the data is as it was."""
+    from graphbuild.formats import mapdata
+
+    kb = _kb()
+    small = evidence_map_data(kb, _href)
+    assert "pages" not in small and not any("pg" in n for n in small["nodes"])
+    monkeypatch.setattr(mapdata, "CLUSTER_ABOVE", len(small["nodes"]) - 1)
+    large = evidence_map_data(kb, _href)
+    assert large["pages"] == ["Peer support", "Second"]
+    pages = {n["id"]: n.get("pg") for n in large["nodes"]}
+    assert pages["claim:role-clarity"] == 1 and pages["claim:hope"] == 0 and pages["study:min2007"] is None
+    assert [{k: v for k, v in n.items() if k != "pg"} for n in large["nodes"]] == small["nodes"]

@@ -166,9 +166,9 @@ def test_the_garbage_collector_is_left_as_it_was_found(site: Path, monkeypatch: 
         raise RuntimeError("broken on purpose")
 
     page.write_text(page.read_text().replace("stance: maybe", "stance: no-effect"))
-    monkeypatch.setattr("graphbuild.publishing.session.write_exports", broken)
+    monkeypatch.setattr("graphbuild.publishing.session.written_to", broken)
     with pytest.raises(RuntimeError, match="broken on purpose"):
-        build(site, strict=False, serving=True)  # fails inside on_files, where serve writes the exports
+        build(site, strict=False, serving=True)  # fails inside on_files, where files are placed
     assert gc.isenabled()
 
 

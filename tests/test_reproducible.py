@@ -64,6 +64,7 @@ def build_in_process(config_file: Path, site_dir: Path, plugin=None):
         for name, instance in config.plugins.items():
             collection[name] = plugin if name == "graphbuild" else instance
         config["plugins"] = collection
+    config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does: not a preview
     build(config)
     return config.plugins["graphbuild"]
 

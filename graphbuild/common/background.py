@@ -10,7 +10,9 @@ never enters the parent's heap.
 
 Where there is no ``fork`` (Windows), or where forking is unsafe because another thread is
 running (``mkdocs serve``'s server and file watcher; a lock another thread holds would stay
-held in the child), the work is done at once, in the same process.
+held in the child), the work is done at once, in the same process; or, for a preview
+(``deferred``), once the build is done, in a thread of its own, so that the page an editor
+saved is shown without waiting for it, and stopped when a newer build starts.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ from contextlib import contextmanager
 
 class BackgroundError(RuntimeError):
     """The work beside the build failed: its traceback, or how its process ended."""
+
+
+class WorkStopped(Exception):
+    """Deferred work was stopped: a newer build replaces what it was writing."""
 
 
 class Background:
@@ -82,14 +88,28 @@ class Background:
 
 class Works:
     """Named work beside one build, waited for in the order it was started: the first that
-    failed is named in the ``BackgroundError``, and the rest are stopped."""
+    failed is named in the ``BackgroundError``, and the rest are stopped.
 
-    def __init__(self, parallel: bool = True) -> None:
+    ``deferred``: the work is only queued as the build goes; ``wait`` starts it, in the
+    order of each work's ``order``, in a thread that ``cancel`` (or the next build) stops:
+    between files, as the writers check ``stopped``. A failure there is ``report``ed."""
+
+    def __init__(
+        self, parallel: bool = True, deferred: bool = False, report: Callable[[str], None] | None = None
+    ) -> None:
         self.parallel = parallel
+        self.deferred = deferred
+        self.report = report
+        self.stopped = threading.Event()
         self._works: list[tuple[str, Background]] = []
+        self._queued: list[tuple[int, str, Callable[[], None]]] = []
+        self._thread: threading.Thread | None = None
 
-    def start(self, name: str, work: Callable[[], None]) -> None:
-        self._works.append((name, Background(work, self.parallel)))
+    def start(self, name: str, work: Callable[[], None], order: int = 0) -> None:
+        if self.deferred:
+            self._queued.append((order, name, work))
+        else:
+            self._works.append((name, Background(work, self.parallel)))
 
     def wait(self) -> None:
         works, self._works = self._works, []
@@ -100,11 +120,38 @@ class Works:
                 for _, other in works[number + 1 :]:
                     other.cancel()
                 raise BackgroundError(f"{name} failed:\n{exc}") from None
+        queued, self._queued = sorted(self._queued, key=lambda q: q[0]), []
+        if queued:
+            self._thread = threading.Thread(target=self._run, args=(queued,), name="graphbuild-deferred", daemon=True)
+            self._thread.start()
+
+    def _run(self, queued: list[tuple[int, str, Callable[[], None]]]) -> None:
+        for _, name, work in queued:
+            if self.stopped.is_set():
+                return
+            try:
+                work()
+            except WorkStopped:
+                return
+            except Exception:  # noqa: BLE001  (the build is over: the failure can only be told)
+                if self.report is not None:
+                    self.report(f"{name} failed:\n{traceback.format_exc()}")
+                return
+
+    def join(self) -> None:
+        """Wait for the deferred work's thread, if one runs (tests, and a preview's last build)."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
 
     def cancel(self) -> None:
-        works, self._works = self._works, []
+        works, self._works, self._queued = self._works, [], []
         for _, work in works:
             work.cancel()
+        self.stopped.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
 
 
 @contextmanager

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
+from threading import Event
+
+from graphbuild.common.background import WorkStopped
 
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
@@ -47,20 +51,41 @@ class Writer:
     ``mkdir`` before each file cost about twice the system calls, which at that count is a
     visible part of the build."""
 
-    def __init__(self) -> None:
+    def __init__(self, stop: Event | None = None) -> None:
+        """``stop``: once set, ``write`` raises ``WorkStopped`` (a newer build replaces the
+        files a preview's deferred work is writing)."""
         self._folders: set[str] = set()
+        self.stop = stop
 
-    def write(self, path: str | os.PathLike[str], text: str) -> None:
-        """``text`` as UTF-8 (a lone surrogate as a character reference), replacing the file."""
+    def write(self, path: str | os.PathLike[str], text: str | Iterable[str]) -> None:
+        """``text`` as UTF-8 (a lone surrogate as a character reference), replacing the file;
+        given pieces, each is written as it comes (a large export is never held whole)."""
+        if self.stop is not None and self.stop.is_set():
+            raise WorkStopped(path)
         name = os.fspath(path)
         folder = os.path.dirname(name)
         if folder not in self._folders:
             os.makedirs(folder, exist_ok=True)
             self._folders.add(folder)
-        data = memoryview(text.encode("utf-8", errors="xmlcharrefreplace"))
         descriptor = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
-            while data:
-                data = data[os.write(descriptor, data) :]
+            if isinstance(text, str):
+                _write_all(descriptor, text)
+            else:
+                pending: list[str] = []
+                size = 0
+                for piece in text:
+                    pending.append(piece)
+                    size += len(piece)
+                    if size >= 1 << 16:  # a write a piece would be a system call a record
+                        _write_all(descriptor, "".join(pending))
+                        pending, size = [], 0
+                _write_all(descriptor, "".join(pending))
         finally:
             os.close(descriptor)
+
+
+def _write_all(descriptor: int, text: str) -> None:
+    data = memoryview(text.encode("utf-8", errors="xmlcharrefreplace"))
+    while data:
+        data = data[os.write(descriptor, data) :]

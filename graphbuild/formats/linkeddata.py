@@ -28,8 +28,9 @@ says exactly what ``{"@id": <the absolute URL>}`` does.
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from typing import Any
 
 from graphbuild.common.escaping import script_json
@@ -172,14 +173,18 @@ def graph_jsonld(
     statuses: Mapping[str, str] | None = None,
     study_node: Callable[[Study, Iri], dict[str, Any]] = study_jsonld,
     base: str | None = None,
+    lazy: bool = False,
 ) -> dict[str, Any]:
     """Every claim and every study in ``studies`` as one document (``evidence/graph.jsonld``):
     claims in the order given, then studies in the order given. ``study_node``: a caller
     that has made the studies' nodes for their pages may hand them over. ``base``: the
-    absolute URL that ``iri``'s ids are relative to, if any."""
-    graph = [_as_iris(claim_jsonld(c, iri, studies, (statuses or {}).get(c.id))) for c in claims]
-    graph += [study_node(s, iri) for s in studies.values()]
-    return {"@context": graph_context(base), "@graph": graph}
+    absolute URL that ``iri``'s ids are relative to, if any. ``lazy``: ``@graph`` is an
+    iterator, each node made as it is read (``jsonld_pieces``)."""
+    graph = itertools.chain(
+        (_as_iris(claim_jsonld(c, iri, studies, (statuses or {}).get(c.id))) for c in claims),
+        (study_node(s, iri) for s in studies.values()),
+    )
+    return {"@context": graph_context(base), "@graph": graph if lazy else list(graph)}
 
 
 def graph_context(base: str | None = None) -> list[Any]:
@@ -214,12 +219,23 @@ def jsonld_script(data: dict[str, Any], markdown_safe: bool = False) -> str:
 
 def jsonld_text(data: dict[str, Any]) -> str:
     """The document as a file: deterministic, UTF-8, a node of ``@graph`` on each line."""
+    return "".join(jsonld_pieces(data))
+
+
+def jsonld_pieces(data: dict[str, Any]) -> Iterator[str]:
+    """``jsonld_text`` a node at a time; ``@graph`` may be any iterable of nodes (made as
+    they are written)."""
     nodes = data.get("@graph")
-    if not isinstance(nodes, list):
-        return _compact(data) + "\n"
+    if nodes is None or isinstance(nodes, (str, dict)):
+        yield _compact(data) + "\n"
+        return
     head = _compact({k: v for k, v in data.items() if k != "@graph"})
-    body = ",\n".join(_compact(node) for node in nodes)
-    return f'{head[:-1]}{"," if len(head) > 2 else ""}"@graph":[\n{body}\n]}}\n'
+    yield f'{head[:-1]}{"," if len(head) > 2 else ""}"@graph":['
+    first = True
+    for node in nodes:
+        yield ("\n" if first else ",\n") + _compact(node)
+        first = False
+    yield "\n]}\n"
 
 
 def _compact(value: Any) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -320,22 +320,39 @@ def _json_line(item: Any) -> str:
 @dataclass(frozen=True)
 class CitationFormat:
     """A citation export format: ``record`` writes one study as it stands in a file (given
-    the BibTeX fields to leave out), ``join`` makes a file of records. A study's own file is
-    the list of that study alone, so that each record is written once per build."""
+    the BibTeX fields to leave out); a file is its records between ``opening`` and
+    ``closing``, ``separator`` between them, or ``empty`` when it has none. A study's own
+    file is the list of that study alone, so that a record reads the same in both."""
 
     name: str
     label: str
     extension: str
     record: Callable[[Study, frozenset[str]], str]
-    join: Callable[[list[str]], str]
+    separator: str
+    opening: str = ""
+    closing: str = ""
+    empty: str = ""
+
+    def join(self, records: Iterable[str]) -> str:
+        return "".join(self.pieces(records))
+
+    def pieces(self, records: Iterable[str]) -> Iterator[str]:
+        """The file, a record at a time: a list of 30,000 studies is never held whole."""
+        first = True
+        for record in records:
+            yield (self.opening if first else self.separator) + record
+            first = False
+        yield self.empty if first else self.closing
 
     def file(self, studies: Iterable[Study], exclude: Iterable[str] = ()) -> str:
         dropped = excluded_fields(exclude)
-        return self.join([self.record(study, dropped) for study in studies])
+        return self.join(self.record(study, dropped) for study in studies)
 
 
 CITATION_FORMATS: tuple[CitationFormat, ...] = (
-    CitationFormat("bibtex", "BibTeX", "bib", bibtex_entry, "\n".join),
-    CitationFormat("ris", "RIS", "ris", lambda study, _: ris_record(study), "\r\n".join),
-    CitationFormat("csl-json", "CSL-JSON", "json", lambda study, _: csl_json_line(study), json_array),
+    CitationFormat("bibtex", "BibTeX", "bib", bibtex_entry, "\n"),
+    CitationFormat("ris", "RIS", "ris", lambda study, _: ris_record(study), "\r\n"),
+    CitationFormat(
+        "csl-json", "CSL-JSON", "json", lambda study, _: csl_json_line(study), ",\n", "[\n", "\n]\n", "[]\n"
+    ),
 )

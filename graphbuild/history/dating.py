@@ -76,7 +76,8 @@ class HistoryCache:
 
     Kept in memory for the life of the object (``mkdocs serve`` rebuilds reuse it) and in a
     JSON file when ``path`` is given. Records are stored once however many states hold them,
-    so the file grows with the evidence that changed, not with the number of commits."""
+    in memory as in the file, so that both grow with the evidence that changed, not with the
+    number of commits: a state's ``Snapshot`` is made from its records when asked for."""
 
     def __init__(self, path: Path | None = None, root: Path | None = None) -> None:
         """``root``: the site's folder, under which a cache git tracks or a link is not read
@@ -84,7 +85,6 @@ class HistoryCache:
         self.path = path
         self.root = root
         self.notes: list[str] = []
-        self.snapshots: dict[str, Snapshot | None] = {}
         self._stored: dict[str, dict[str, list[str]] | None] = {}  # as the file holds each state
         self._records: dict[str, Any] = {}
         self._loaded = False
@@ -92,18 +92,19 @@ class HistoryCache:
 
     def get(self, key: str) -> tuple[bool, Snapshot | None]:
         self._load()
-        return (key in self.snapshots), self.snapshots.get(key)
+        if key not in self._stored:
+            return False, None
+        state = self._stored[key]
+        return True, None if state is None else _snapshot(self._records, state)
 
     def put(self, key: str, snapshot: Snapshot | None) -> None:
-        self.snapshots[key] = snapshot
         self._stored[key] = None if snapshot is None else _records(snapshot, self._records)
         self._dirty = True
 
     def keep_only(self, keys: Iterable[str]) -> None:
         """Forget states no longer in the history (rebased away, amended)."""
         keep = set(keys)
-        if set(self.snapshots) - keep:
-            self.snapshots = {key: value for key, value in self.snapshots.items() if key in keep}
+        if set(self._stored) - keep:
             self._stored = {key: value for key, value in self._stored.items() if key in keep}
             self._dirty = True
 
@@ -125,12 +126,12 @@ class HistoryCache:
             if data.get("version") != _CACHE_VERSION or data.get("code") != _code_version():
                 return
             records, states = data["records"], data["states"]
-            self.snapshots = {
-                key: None if state is None else _snapshot(records, state) for key, state in states.items()
-            }
+            for state in states.values():  # every state must read, or none is used
+                if state is not None:
+                    _snapshot(records, state)
             self._stored, self._records = states, records
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            self.snapshots, self._stored, self._records = {}, {}, {}  # a damaged cache is rebuilt, never trusted
+            self._stored, self._records = {}, {}  # a damaged cache is rebuilt, never trusted
             self.notes.append(f"history cache not read: {self.path.name} does not parse; it is made again")
             self._dirty = True
 
@@ -170,7 +171,7 @@ def _records(snapshot: Snapshot, records: dict[str, Any]) -> dict[str, list[str]
     def store(record: list[Any]) -> str:
         text = json.dumps(record, sort_keys=True, ensure_ascii=False)
         name = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-        records[name] = record
+        records.setdefault(name, json.loads(text))  # a copy: the snapshot is not kept alive
         return name
 
     return {
@@ -272,11 +273,11 @@ def _walk(repository: Repository, reader: SiteReader, head: Commit, cache: Histo
     history = History(head=head)
     states = _states(repository, reader, head)
     code = _code_version()
-    snapshots: list[tuple[Commit, Snapshot | None]] = []
     used: set[str] = set()
-    for commit, state in states:
+    dating = _Dating(history, shallow=bool(states) and repository.cut_short(states[0][0]))
+    for commit, state in states:  # one state's graph held at a time, and the one before it
         if state is None:
-            snapshots.append((commit, Snapshot()))
+            dating.add(commit, Snapshot())
             continue
         key = hashlib.sha256(f"{code}\n{state.key}".encode()).hexdigest()
         used.add(key)
@@ -290,7 +291,7 @@ def _walk(repository: Repository, reader: SiteReader, head: Commit, cache: Histo
                 snapshot = None  # the site could not be built at this commit: skipped
             cache.put(key, snapshot)
             history.states_built += 1
-        snapshots.append((commit, snapshot))
+        dating.add(commit, snapshot)
     cache.keep_only(used)
     links = states[-1][1].links if states and states[-1][1] is not None else ()
     if links:
@@ -301,7 +302,7 @@ def _walk(repository: Repository, reader: SiteReader, head: Commit, cache: Histo
             f"{repository.cut_subjects} commit subject(s) longer than a line or {MAX_SUBJECT} characters are shown "
             "cut on the changes page and in the feeds"
         )
-    _date(history, snapshots, shallow=bool(states) and repository.cut_short(states[0][0]))
+    dating.finish()
     events = len(history.dated_events())
     if events > MAX_FEED_ENTRIES:
         history.notes.append(
@@ -310,57 +311,67 @@ def _walk(repository: Repository, reader: SiteReader, head: Commit, cache: Histo
     return history
 
 
-def _date(history: History, snapshots: list[tuple[Commit, Snapshot | None]], shallow: bool) -> None:
-    added: dict[str, Commit | None] = {}
-    changed: dict[str, Commit | None] = {}
-    last: dict[str, tuple] = {}
-    removed: dict[str, Commit] = {}
-    previous: Snapshot | None = None
-    for commit, snapshot in snapshots:
+class _Dating:
+    """Each claim's dates and each commit's events, from the states of the site one after
+    the other, oldest first: only the last state is kept."""
+
+    def __init__(self, history: History, shallow: bool) -> None:
+        self.history = history
+        self.shallow = shallow
+        self.added: dict[str, Commit | None] = {}
+        self.changed: dict[str, Commit | None] = {}
+        self.last: dict[str, tuple] = {}
+        self.removed: dict[str, Commit] = {}
+        self.previous: Snapshot | None = None
+
+    def add(self, commit: Commit, snapshot: Snapshot | None) -> None:
         if snapshot is None:
-            continue
-        first = previous is None
-        if first and shallow:
+            return
+        previous, added, changed, last = self.previous, self.added, self.changed, self.last
+        if previous is None and self.shallow:
             for claim in snapshot.claims:  # already there when the clone's history begins
                 added[claim], changed[claim], last[claim] = None, None, fingerprint(snapshot, claim)
         else:
             events = diff(previous or Snapshot(), snapshot)
             if events:
-                history.changes.append(Change(commit, tuple(events)))
+                self.history.changes.append(Change(commit, tuple(events)))
             for claim in snapshot.claims:
                 added.setdefault(claim, commit)
-                removed.pop(claim, None)
+                self.removed.pop(claim, None)
                 now = fingerprint(snapshot, claim)
                 if last.get(claim) != now:
                     changed[claim], last[claim] = commit, now
             for claim in (previous.claims if previous else {}).keys() - snapshot.claims.keys():
-                removed[claim] = commit
-        previous = snapshot
-    history.changes.reverse()
-    if previous is None:
-        return
-    history.snapshot = previous
-    seen = dict(previous.claims)
-    for change in history.changes:  # newest first: the last statement and page of removed claims
-        for event in change.events:
-            if event.claim in removed and event.claim not in seen:
-                seen[event.claim] = {"statement": event.statement, "page": event.page}
-    for claim in sorted(added):
-        attrs = seen.get(claim, {})
-        history.claims[claim] = ClaimDates(
-            added.get(claim),
-            changed.get(claim),
-            removed.get(claim),
-            str(attrs.get("statement") or ""),
-            str(attrs.get("page") or ""),
-        )
-    unknown = sum(1 for claim in previous.claims if history.claims[claim].added is None)
-    if shallow and unknown:
-        history.notes.append(
-            f"the clone is shallow: {unknown} claim(s) already in its earliest commit have no added date, "
-            "and no evidence date unless their evidence changed since; fetch the whole history "
-            "(actions/checkout with fetch-depth: 0) to date them"
-        )
+                self.removed[claim] = commit
+        self.previous = snapshot
+
+    def finish(self) -> None:
+        history, previous, removed = self.history, self.previous, self.removed
+        history.changes.reverse()
+        if previous is None:
+            return
+        history.snapshot = previous
+        seen = dict(previous.claims)
+        for change in history.changes:  # newest first: the last statement and page of removed claims
+            for event in change.events:
+                if event.claim in removed and event.claim not in seen:
+                    seen[event.claim] = {"statement": event.statement, "page": event.page}
+        for claim in sorted(self.added):
+            attrs = seen.get(claim, {})
+            history.claims[claim] = ClaimDates(
+                self.added.get(claim),
+                self.changed.get(claim),
+                removed.get(claim),
+                str(attrs.get("statement") or ""),
+                str(attrs.get("page") or ""),
+            )
+        unknown = sum(1 for claim in previous.claims if history.claims[claim].added is None)
+        if self.shallow and unknown:
+            history.notes.append(
+                f"the clone is shallow: {unknown} claim(s) already in its earliest commit have no added date, "
+                "and no evidence date unless their evidence changed since; fetch the whole history "
+                "(actions/checkout with fetch-depth: 0) to date them"
+            )
 
 
 def _apply_working_tree(history: History, current: Snapshot) -> None:

@@ -21,7 +21,7 @@ import networkx as nx
 
 from graphbuild.common.diagnostics import Diagnostic
 from graphbuild.formats.graph import build_graph
-from graphbuild.model.bibliography import Bibliography, decode_utf8, parse_bibliography
+from graphbuild.model.bibliography import Bibliography, parse_bibliography_bytes
 from graphbuild.model.config import Config, ConfigError
 from graphbuild.model.knowledge import SourcePage, build_knowledge_base, read_page
 from graphbuild.model.project import Project, decode_page, pages_among, parse_settings, project_from_settings
@@ -306,10 +306,14 @@ class SiteReader:
         return nx.node_link_data(build_graph(kb), edges="edges")
 
     def _bibliography(self, blob: str, config: Config) -> Bibliography:
+        """The bibliography of a blob; only the last one read is kept (states are read in
+        order, and the next usually has the same one): a history of a hundred versions of a
+        large ``.bib`` holds one parsed version, not a hundred."""
         memo = (blob, repr(sorted(config.design_levels.items())))
         if memo not in self._bibliographies:
-            text, _ = decode_utf8(self.repository.blob(blob))
-            self._bibliographies[memo] = parse_bibliography(text, config.bibliography, config)[0]
+            self._bibliographies.clear()
+            data = self.repository.blob(blob)
+            self._bibliographies[memo] = parse_bibliography_bytes(data, config.bibliography, config)[0]
         return self._bibliographies[memo]
 
     def _text(self, blob: str, path: str) -> str | None:

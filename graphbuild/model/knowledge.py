@@ -159,6 +159,30 @@ def suggest(key: str, known: KeyIndex) -> str:
 PageReader = Callable[[str, str, str, Config], tuple[SourcePage, list[Diagnostic]]]
 
 
+class PageMemo:
+    """``read_page`` remembered from one build to the next (``mkdocs serve`` rebuilds the
+    whole site on every save, and one page changed): a page whose text and options are the
+    same is not read again. What the last build did not read is forgotten."""
+
+    def __init__(self) -> None:
+        self._read: dict[tuple[str, str, str, str], tuple[SourcePage, list[Diagnostic]]] = {}
+        self._kept: dict[tuple[str, str, str, str], tuple[SourcePage, list[Diagnostic]]] = {}
+        self.reads = 0
+
+    def read(self, src: str, path: str, text: str, config: Config) -> tuple[SourcePage, list[Diagnostic]]:
+        key = (src, path, text, repr(config))
+        found = self._kept.get(key) or self._read.get(key)
+        if found is None:
+            found = read_page(src, path, text, config)
+            self.reads += 1
+        self._kept[key] = found
+        return found
+
+    def next_build(self) -> None:
+        """Keep what this build read, for the next; forget the rest."""
+        self._read, self._kept = self._kept, {}
+
+
 def build_knowledge_base(
     pages: Iterable[tuple[str, str, str]],
     bibliography: Bibliography,

@@ -20,11 +20,12 @@ from urllib.parse import urlsplit
 import yaml
 from pathspec import GitIgnoreSpec
 
+from graphbuild.common.cachefiles import CacheFolderError, cache_folder
 from graphbuild.common.diagnostics import Diagnostic, did_you_mean, error, unprintable, warning
 from graphbuild.common.files import is_inside, kind
-from graphbuild.model.bibliography import BibliographyCache
+from graphbuild.model.bibliography import BibliographyCache, BibliographyStore
 from graphbuild.model.config import OPTION_NAMES, Config, ConfigError, Origin, config_from_mapping
-from graphbuild.model.knowledge import KnowledgeBase, build_knowledge_base
+from graphbuild.model.knowledge import KnowledgeBase, PageReader, build_knowledge_base, read_page
 
 # MkDocs' own list (``mkdocs.utils.markdown_extensions``), matched case-sensitively as it does.
 MARKDOWN_EXTENSIONS = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
@@ -516,18 +517,42 @@ def decode_page(data: bytes, path: str) -> str | Diagnostic:
         return error(path, line, f"not valid UTF-8 (byte 0x{body[exc.start]:02x}); save the file as UTF-8")
 
 
+BIBLIOGRAPHY_STORE = "bibliography.json"
+
+
+def bibliography_store(project: Project) -> tuple[BibliographyStore | None, list[Diagnostic]]:
+    """Where the parsed bibliography is kept between builds (``.cache/graphbuild/``), or
+    why it cannot be: a cache folder that is a link is refused, as an error."""
+    try:
+        folder = cache_folder(project.root)
+    except CacheFolderError as exc:
+        return None, [error(project.config_file, 1, str(exc))]
+    path = folder / BIBLIOGRAPHY_STORE
+    return BibliographyStore(path, project.root, project.display(path)), []
+
+
 def read_knowledge_base(
-    project: Project, cache: BibliographyCache | None = None, pages: list[tuple[str, str, str]] | None = None
+    project: Project,
+    cache: BibliographyCache | None = None,
+    pages: list[tuple[str, str, str]] | None = None,
+    read: PageReader = read_page,
 ) -> tuple[KnowledgeBase, list[Diagnostic]]:
     """The site's knowledge base, undated, and every problem in its sources: its pages
     (``pages`` as (src, display path, text), else read from the docs folder as MkDocs
-    would) against its bibliography."""
+    would) against its bibliography; ``read`` reads a page (a memo, in ``mkdocs serve``)."""
     file = project.bibliography_file
     if not file.exists():
         raise ConfigError(f"bibliography '{project.config.bibliography}' not found at {file}")
-    bibliography, bib_problems = (cache or BibliographyCache()).load(file, project.display(file), project.config)
+    store, store_problems = bibliography_store(project)
+    cache = cache or BibliographyCache()
+    bibliography, bib_problems = cache.load(file, project.display(file), project.config, store)
+    bib_problems += store_problems
     page_problems: list[Diagnostic] = []
     if pages is None:
         pages, page_problems = read_pages(project)
-    kb, problems = build_knowledge_base(pages, bibliography, project.config)
+    kb, problems = build_knowledge_base(pages, bibliography, project.config, read)
+    cited = kb.cited
+    for key, study in bibliography.studies.items():
+        if key not in cited:
+            study.pack()  # never shown; unpacked if a later build (mkdocs serve) cites it
     return kb, bib_problems + page_problems + problems + project.settings_problems

@@ -509,7 +509,9 @@ def vocabulary_css(levels: Sequence[int]) -> str:
         "/* graphbuild: generated from graphbuild/vocabulary.py; edit the tables there. */\n"
         ":root {\n  " + "\n  ".join(light) + "\n}\n"
         # Paper is white whatever the screen's scheme: the dark colours are for screens.
-        '@media screen {\n[data-md-color-scheme="slate"] {\n  ' + "\n  ".join(dark) + "\n}\n}\n"
+        '@media screen {\n[data-md-color-scheme="slate"] {\n  '
+        + "\n  ".join(dark)
+        + "\n}\n}\n"
         + "\n".join(rules)
         + "\n"
     )

@@ -32,13 +32,15 @@ rendered tree is finished once.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gzip
+import itertools
 import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -51,6 +53,9 @@ from graphbuild.site.shell import Shell, ShellError, StandIns, without_indentati
 
 PARTS_FILE = "graphbuild-parts.jsonl"
 FOOTNOTES_HERE = "///Footnotes Go Here///"  # Python-Markdown's footnotes go there, inside the gated region
+# The pages in a layout (each study's), written by a process of its own while the rest of
+# the tree is written: records as the parts file's ``laid_out`` ones.
+LAID_OUT_FILE = "graphbuild-parts-laid-out.jsonl"
 EXPORTS_DIR = "graphbuild-exports"  # the exports, staged beside docs/ for finish to move into the site
 VERSION = 1
 
@@ -66,6 +71,13 @@ def slot(number: int, anchor: str = "") -> str:
     """A part's place in a page: letters, digits and hyphens only (an anchor is a claim id),
     so that neither Markdown nor an engine's HTML changes it."""
     return f'<div id="{anchor}" data-gb-part="{number}"></div>' if anchor else f'<div data-gb-part="{number}"></div>'
+
+
+def laid_out_record(shell: str, dest: str, title: str, slug: str, head: str, body: str) -> str:
+    """A page in a layout, as a line of ``LAID_OUT_FILE``: its shell's name, where it is
+    written, and what fills the shell."""
+    record = {"laid_out": shell, "dest": dest, "title": title, "slug": slug, "head": head, "body": body}
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 class PartsWriter:
@@ -110,11 +122,17 @@ class PartsWriter:
             self._write({"page": dest, "slots": self._slots, "gated": gated})
             self._slots = {}
 
-    def laid_out(self, shell: str, dest: str, title: str, slug: str, head: str, body: str) -> None:
-        self._write({"laid_out": shell, "dest": dest, "title": title, "slug": slug, "head": head, "body": body})
-
-    def search(self, entries: list[dict[str, Any]]) -> None:
-        self._write({"search": entries})
+    def search(self, entries: Iterable[dict[str, Any]], per_record: int = 2_000) -> None:
+        """The claims' and studies' search entries, some thousands a record (40,000 of
+        them in one record were a 20 MB line, made whole in memory)."""
+        batch: list[dict[str, Any]] = []
+        for entry in entries:
+            batch.append(entry)
+            if len(batch) == per_record:
+                self._write({"search": batch})
+                batch = []
+        if batch:
+            self._write({"search": batch})
 
     def close(self) -> None:
         self._file.close()
@@ -166,19 +184,22 @@ def finish_site(tree: Path, site: Path | None = None) -> Finished:
             shell.write_icons(site, writer)
         slugs: dict[str, list[str]] = {name: [] for name in shells}
         entries: list[dict[str, Any]] = []
-        for record in map(json.loads, lines):
-            if "page" in record:
-                gate = (stand_ins, tuple(header.get("allowed_hosts", ()))) if record.get("gated") else None
-                done.problems += _fill_page(site, record["page"], record["slots"], writer, gate)
-                done.pages += 1
-            elif "laid_out" in record:
-                shell = shells[record["laid_out"]]
-                page = shell.fill(record["title"], record["slug"], record["body"], record["head"])
-                writer.write(staged / record["dest"], page)  # moved in with the study's citation files
-                slugs[record["laid_out"]].append(record["slug"])
-                done.laid_out += 1
-            elif "search" in record:
-                entries += record["search"]
+        laid_out = tree / LAID_OUT_FILE
+        with contextlib.ExitStack() as files:
+            pages: Iterable[str] = files.enter_context(laid_out.open(encoding="utf-8")) if laid_out.is_file() else ()
+            for record in map(json.loads, itertools.chain(lines, pages)):
+                if "page" in record:
+                    gate = (stand_ins, tuple(header.get("allowed_hosts", ()))) if record.get("gated") else None
+                    done.problems += _fill_page(site, record["page"], record["slots"], writer, gate)
+                    done.pages += 1
+                elif "laid_out" in record:
+                    shell = shells[record["laid_out"]]
+                    page = shell.fill(record["title"], record["slug"], record["body"], record["head"])
+                    writer.write(staged / record["dest"], page)  # moved in with the study's citation files
+                    slugs[record["laid_out"]].append(record["slug"])
+                    done.laid_out += 1
+                elif "search" in record:
+                    entries += record["search"]
     done.search_entries = _add_search_entries(site, entries)
     for name, dest in header["shells"].items():
         _add_to_sitemap(site, stand_ins["slug"], slugs[name])

@@ -17,10 +17,11 @@ def write_pages(
     shells: Mapping[str, Shell],
     pages: Sequence[tuple[str, str, Planned]],
     feeds: Sequence[tuple[str, str]] = (),
+    writer: Writer | None = None,
 ) -> None:
     """Each page (where it is written, its URL, its plan) filled into its kind's shell; its
     head links the feeds, as the engine's pages do (no engine hook runs on these pages)."""
-    writer = Writer()
+    writer = writer or Writer()
     for dest, url, item in pages:
         assert isinstance(item.output, GeneratedPage)
         head = page_head(site, item) + head_links(feeds, url, site.settings.url)

@@ -22,22 +22,23 @@ from graphbuild.common.diagnostics import Diagnostic, error, failing, note
 from graphbuild.common.urls import page_url
 from graphbuild.formats.graph import build_graph
 from graphbuild.formats.site_style import check_style, site_style, style_problems
-from graphbuild.formats.styles import CitationStyle
+from graphbuild.formats.styles import BuiltinStyle, CitationStyle
 from graphbuild.history.dating import CACHE_FILE, HistoryCache, site_history
 from graphbuild.model.bibliography import BibliographyCache
 from graphbuild.model.config import ConfigError
 from graphbuild.model.events import Snapshot
 from graphbuild.model.front import key_line
-from graphbuild.model.knowledge import KnowledgeBase
+from graphbuild.model.knowledge import KnowledgeBase, PageMemo
 from graphbuild.model.project import Project, is_markdown, read_knowledge_base, read_settings, site_sources
 from graphbuild.model.statics import static_problems
 from graphbuild.publishing.gating import MarkdownRenderer, Render, gate_page, renderer_from_settings
 from graphbuild.publishing.placeholders import Placeholders
 from graphbuild.site import registry
 from graphbuild.site.context import Site
+from graphbuild.site.memo import Memos
 from graphbuild.site.registry import THEME_DIR, Planned, clash_diagnostics
 from graphbuild.site.rewrite import page_edits
-from graphbuild.site.templates import search_path
+from graphbuild.site.templates import search_path, template_stamp
 
 Pages = list[tuple[str, str, str]]  # (src, the path editors see, the page's text)
 
@@ -50,6 +51,21 @@ class Caches:
 
     bibliographies: BibliographyCache = field(default_factory=BibliographyCache)
     history: dict[Path, HistoryCache] = field(default_factory=dict)
+    pages: PageMemo = field(default_factory=PageMemo)
+    memos: Memos = field(default_factory=Memos)
+
+    def memos_for(self, plan: BuildPlan) -> Memos | None:
+        """The views' outputs kept for a build of ``plan`` (``graphbuild.site.memo``): those of
+        the builds before where its templates, style, options, settings and bibliography
+        are theirs. None for a ``.csl`` style, whose cache file must hold every reference a
+        build uses."""
+        if not isinstance(plan.style, BuiltinStyle):
+            return None
+        project, bibliography = plan.project, plan.kb.bibliography
+        stamp = (type(plan.style).__name__, template_stamp(plan.template_dirs), repr(project.config), project.site)
+        self.memos.parts.use(stamp)
+        self.memos.cards.use((*stamp, id(bibliography)), held=(bibliography,))
+        return self.memos
 
     def history_of(self, root: Path) -> HistoryCache:
         """The history cache of the site at ``root``; a ``.cache`` that is a link stops the
@@ -81,10 +97,13 @@ class BuildPlan:
     def template_dirs(self) -> tuple[Path, ...]:
         return search_path(self.project.root, self.project.custom_dir)
 
-    def site(self, *, markdown_safe: bool = False, search_entries: bool | None = None) -> Site:
+    def site(
+        self, *, markdown_safe: bool = False, search_entries: bool | None = None, memos: Memos | None = None
+    ) -> Site:
         """The views of this build's site. ``markdown_safe``: for HTML that Markdown reads
         again (the Markdown tree). ``search_entries``: whether claims and studies have
-        search entries of their own (by default, whether the site has a search plugin)."""
+        search entries of their own (by default, whether the site has a search plugin).
+        ``memos``: views' outputs from the builds before (``Caches.memos_for``)."""
         return registry.make_site(
             self.kb,
             self.urls,
@@ -93,6 +112,7 @@ class BuildPlan:
             self.template_dirs,
             markdown_safe=markdown_safe,
             search_entries=self.project.searched if search_entries is None else search_entries,
+            memos=memos,
         )
 
     @property
@@ -114,7 +134,8 @@ def plan_build(
     the problems the door's own walk of the docs folder found. ``dated``: with the claims'
     dates and the changes from the site's git history."""
     caches = caches or Caches()
-    kb, diagnostics = read_knowledge_base(project, caches.bibliographies, pages)
+    caches.pages.next_build()
+    kb, diagnostics = read_knowledge_base(project, caches.bibliographies, pages, caches.pages.read)
     diagnostics += list(found)
     if dated:
         kb, notes = _dated(kb, project, caches.history_of(project.root))

@@ -11,12 +11,17 @@ engine that keeps every page's content to the end of the build keeps it without 
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import secrets
+import tempfile
 import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from threading import Event
 
 from graphbuild.site.context import Site
-from graphbuild.site.registry import GeneratedPage, Planned, page_body
+from graphbuild.site.registry import GeneratedPage, Planned, page_body, page_body_stream, written_to
 
 _ANCHOR = re.compile(r'\sid="([^"]+)"')
 _LATER = "data-search-exclude data-graphbuild-card"  # a card's paragraph, filled as the page is written
@@ -42,7 +47,6 @@ class Placeholders:
         # compressed in between (see ``in_content``).
         self._parts: dict[str, str | bytes] = {}
         self._later: dict[str, list[str]] = {}  # a page -> its parts' tokens, until it is written
-        self._bodies: dict[str, tuple[str, str]] = {}  # a page -> (token's paragraph, body), until written
 
     def hold(self, html: str) -> str:
         """A token for ``html``, to stand in the page's Markdown."""
@@ -76,20 +80,13 @@ class Placeholders:
                 del self._parts[token]
         return html
 
-    def body_later(self, page: str, token: str, body: str) -> None:
-        """A generated page's body, to take its token's paragraph as the page is written."""
-        self._bodies[page] = (f"<p>{token}</p>", body)
-
     def in_output(self, page: str, output: str) -> str:
-        """The written page with the parts ``in_content`` kept back and its body."""
+        """The written page with the parts ``in_content`` kept back."""
         placed = self._later.pop(page, ())
         if placed:
             output = self._placed.sub(lambda m: _text(self._parts.get(m.group(1), m.group(0))), output)
             for token in placed:
                 del self._parts[token]
-        body = self._bodies.pop(page, None)
-        if body is not None:
-            output = output.replace(*body, 1)
         return output
 
 
@@ -99,16 +96,23 @@ def _text(part: str | bytes) -> str:
 
 class GeneratedBodies:
     """The bodies of the generated pages an engine builds (the claims index, the matrix,
-    ...): a token stands for each in its page's Markdown until the engine builds the page,
-    and the body is made then (the bibliography of 6,000 studies is 4 MB: it is not held
-    longer than its page). A page that search leaves out gets its body only as it is
-    written, once the theme's page is trimmed."""
+    ...): a token stands for each in its page's Markdown until the engine builds the page.
+    A page that search reads gets its body then. A page that search leaves out (the
+    summary, the claims index, the matrix, the bibliography: a line per claim or study,
+    25 MB for the bibliography of 30,000 studies) gets it once the engine has written the
+    page (``splice``), copied in a piece at a time, so that it is never held whole, with or
+    without the theme's page around it. It is made when the engine builds the page, into a
+    spool file, so that the page's anchors are known for the engine's check of links; or,
+    ``later`` (a preview, where the anchors are not checked), as it is spliced."""
 
-    def __init__(self, site: Site, parts: Placeholders) -> None:
+    def __init__(self, site: Site, parts: Placeholders, later: bool = False) -> None:
         self.site = site
         self.parts = parts
+        self.later = later
         self._tokens: dict[str, str] = {}  # a page's source -> its body's token
         self._pending: dict[str, Planned] = {}  # a body's token -> its page, until built
+        self._spliced: dict[str, tuple[str, str | Planned]] = {}  # a page -> (token's paragraph, spool or plan)
+        self._spool: tempfile.TemporaryDirectory[str] | None = None
 
     def __contains__(self, src: str) -> bool:
         return src in self._tokens
@@ -119,15 +123,70 @@ class GeneratedBodies:
         return token
 
     def fill(self, src: str, content: str, found_anchors: set[str] | None = None) -> str:
-        """The page's content with its body, or kept for ``Placeholders.in_output``."""
+        """The page's content with its body, or with its token, for ``splice``."""
         token = self._tokens.get(src)
         item = self._pending.pop(token, None) if token else None
         if token is None or item is None:
             return content
-        body = page_body(self.site, item)
-        if found_anchors is not None:
-            found_anchors.update(anchors(body))
         if isinstance(item.output, GeneratedPage) and item.output.searched:
+            body = page_body(self.site, item)
+            if found_anchors is not None:
+                found_anchors.update(anchors(body))
             return content.replace(f"<p>{token}</p>", body)
-        self.parts.body_later(src, token, body)
+        if self.later:
+            self._spliced[src] = (f"<p>{token}</p>", item)
+            return content
+        if self._spool is None:
+            self._spool = tempfile.TemporaryDirectory(prefix="graphbuild-bodies-")
+        path = os.path.join(self._spool.name, f"{len(self._spliced)}.html")
+        with open(path, "w", encoding="utf-8", errors="xmlcharrefreplace") as out:
+            for line in page_body_stream(self.site, item):
+                if found_anchors is not None:
+                    found_anchors.update(anchors(line))
+                out.write(line)
+        self._spliced[src] = (f"<p>{token}</p>", path)
         return content
+
+    def splice(self, site_dir: Path, directory_urls: bool, stop: Event | None = None) -> None:
+        """Each body into its page as the engine wrote it, in place of its token; ``stop``:
+        when set, the pages not yet done are left (a newer build replaces them)."""
+        spliced, self._spliced = self._spliced, {}
+        for src, (paragraph, body) in spliced.items():
+            if stop is not None and stop.is_set():
+                break
+            pieces = _file_pieces(body) if isinstance(body, str) else _encoded(page_body_stream(self.site, body))
+            splice_file(site_dir / written_to(src, directory_urls), paragraph, pieces)
+        if self._spool is not None:
+            self._spool.cleanup()
+            self._spool = None
+
+
+def _file_pieces(path: str) -> Iterator[bytes]:
+    with open(path, "rb") as source:
+        while piece := source.read(1 << 20):
+            yield piece
+
+
+def _encoded(lines: Iterator[str]) -> Iterator[bytes]:
+    for line in lines:
+        yield line.encode("utf-8", errors="xmlcharrefreplace")
+
+
+def splice_file(page: Path, paragraph: str, body: Iterable[bytes]) -> None:
+    """``page`` with ``body`` (its pieces) in place of ``paragraph``; a page the engine did
+    not write (or wrote without the paragraph) is left as it is."""
+    try:
+        written = page.read_bytes()
+    except FileNotFoundError:
+        return
+    mark = paragraph.encode("utf-8")
+    at = written.find(mark)
+    if at < 0:
+        return
+    temporary = page.with_name(f".{page.name}.graphbuild")
+    with open(temporary, "wb") as out:
+        out.write(written[:at])
+        for piece in body:
+            out.write(piece)
+        out.write(written[at + len(mark) :])
+    os.replace(temporary, page)

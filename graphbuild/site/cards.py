@@ -17,6 +17,7 @@ from graphbuild.model.evidence import certainty_words
 from graphbuild.model.knowledge import KnowledgeBase
 from graphbuild.model.vocabulary import APPROACH, QUESTION_PARTS, STATUS
 from graphbuild.site.links import Links
+from graphbuild.site.memo import Memo
 from graphbuild.site.studies import StudyViews
 from graphbuild.site.templates import Templates
 
@@ -32,13 +33,18 @@ def _sentence(words: str) -> str:
 
 
 class ClaimViews:
-    """A claim as every page shows it, and its card."""
+    """A claim as every page shows it, and its card. ``memo``: cards kept from the builds
+    before, for a claim that is the same object (its page was not read again), on the same
+    page, with its studies' labels and its dates the same."""
 
-    def __init__(self, kb: KnowledgeBase, templates: Templates, links: Links, studies: StudyViews) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, templates: Templates, links: Links, studies: StudyViews, memo: Memo | None = None
+    ) -> None:
         self.kb = kb
         self.templates = templates
         self.links = links
         self.studies = studies
+        self.memo = memo
 
     def view(self, claim: Claim, current: str) -> dict[str, Any]:
         """What a page says of a claim; each study with the design it contributes to it."""
@@ -100,6 +106,17 @@ class ClaimViews:
         )
 
     def card(self, claim: Claim, current: str) -> str:
+        if self.memo is None:
+            return self._card(claim, current)
+        labels = tuple(self.kb.label(item.key) for item in claim.evidence)
+        dates = self.kb.history.dates(claim.id) if self.kb.history is not None else None
+        card = self.memo.get((claim.id, current), claim, labels, dates)
+        if card is None:
+            card = self._card(claim, current)
+            self.memo.put((claim.id, current), card, claim, labels, dates)
+        return card
+
+    def _card(self, claim: Claim, current: str) -> str:
         view = self.view(claim, current)
         # A graph of one line says nothing the table above it does not.
         many = len(view["evidence"]) > 1

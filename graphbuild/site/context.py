@@ -16,6 +16,7 @@ from graphbuild.model.knowledge import KnowledgeBase
 from graphbuild.model.project import SiteSettings
 from graphbuild.site.cards import ClaimViews
 from graphbuild.site.links import Links
+from graphbuild.site.memo import Memos
 from graphbuild.site.studies import StudyViews
 from graphbuild.site.templates import Templates
 
@@ -55,7 +56,9 @@ class Site:
         template_dirs: Sequence[Path] = (),
         markdown_safe: bool = False,
         search_entries: bool = False,
+        memos: Memos | None = None,
     ) -> None:
+        """``memos``: views' outputs kept from the builds before (``mkdocs serve``)."""
         self.kb = kb
         self.settings = settings
         self.style = style
@@ -65,8 +68,8 @@ class Site:
             template_dirs, inline=style.inline, markdown_safe=markdown_safe, search_entries=search_entries
         )
         self.links = Links(kb, urls, {name: page.src for name, page in pages.items()}, settings.directory_urls)
-        self.studies = StudyViews(kb, self.templates, self.links, style)
-        self.claims = ClaimViews(kb, self.templates, self.links, self.studies)
+        self.studies = StudyViews(kb, self.templates, self.links, style, memos.parts if memos else None)
+        self.claims = ClaimViews(kb, self.templates, self.links, self.studies, memos.cards if memos else None)
 
     def page_title(self, src: str) -> str:
         page = self.kb.pages.get(src)

@@ -10,7 +10,7 @@ sources and downloads through the ``Site`` it makes (``make_site``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from graphbuild.model.project import SiteSettings
 from graphbuild.site import assets, living, views
 from graphbuild.site.context import Offer, PageName, Site
 from graphbuild.site.exporting import ExportWriter
+from graphbuild.site.memo import Memos
 from graphbuild.site.views import bibliography, changes, claims_index, evidence_map, matrix, study, summary
 
 View = Callable[[Site, str, Any], dict[str, Any]]
@@ -83,7 +84,7 @@ class GeneratedFile:
 
     name: str
     src: str
-    build: Callable[..., str]  # (export writer) or, for a family, (export writer, subject)
+    build: Callable[..., str | Iterable[str]]  # (export writer) or, for a family, (export writer, subject)
     label: str = ""
     stylesheet: bool = False
     feed: str = ""
@@ -313,7 +314,8 @@ def export_text(site: Site, planned: list[Planned], name: str) -> str | None:
         if file.needed is None or file.needed(site.kb) or not file.instead:
             return None
         item = next(p for p in planned if isinstance(p.output, GeneratedFile) and p.output.name == file.instead)
-    return file_content(ExportWriter(site, PAGE["map"].src), item)
+    content = file_content(ExportWriter(site, PAGE["map"].src), item)
+    return content if isinstance(content, str) else "".join(content)
 
 
 def make_site(
@@ -325,6 +327,7 @@ def make_site(
     *,
     markdown_safe: bool = False,
     search_entries: bool = False,
+    memos: Memos | None = None,
 ) -> Site:
     """The views of this site, told the registry's pages and what each offers."""
     offers = {
@@ -341,6 +344,7 @@ def make_site(
         template_dirs=template_dirs,
         markdown_safe=markdown_safe,
         search_entries=search_entries,
+        memos=memos,
     )
 
 
@@ -350,6 +354,14 @@ def page_body(site: Site, planned: Planned) -> str:
     assert isinstance(page, GeneratedPage)
     context = (page.context or views.plain)(site, planned.src, planned.subject)
     return site.templates.render(page.template, **context)
+
+
+def page_body_stream(site: Site, planned: Planned) -> Iterator[str]:
+    """``page_body`` a line at a time, made as it is read (``Templates.stream``)."""
+    page = planned.output
+    assert isinstance(page, GeneratedPage)
+    context = (page.context or views.plain)(site, planned.src, planned.subject)
+    return site.templates.stream(page.template, **context)
 
 
 def page_head(site: Site, planned: Planned) -> str:
@@ -362,17 +374,18 @@ def page_head(site: Site, planned: Planned) -> str:
     return site.templates.render(page.head, **context)
 
 
-def file_content(writer: ExportWriter, planned: Planned) -> str:
-    """The text of a generated file of ``plan``."""
+def file_content(writer: ExportWriter, planned: Planned) -> str | Iterable[str]:
+    """The text of a generated file of ``plan``, or its pieces (a large file is made as it
+    is written)."""
     file = planned.output
     assert isinstance(file, GeneratedFile)
     return file.build(writer) if file.each is None else file.build(writer, planned.subject)
 
 
-def write_exports(site: Site, exports: list[tuple[str, Planned]]) -> None:
+def write_exports(site: Site, exports: list[tuple[str, Planned]], files: Writer | None = None) -> None:
     """Each export (its path, its plan) to its file; what only the exports read lives as
     long as this call (in a forked child, it never reaches the parent)."""
-    writer, files = ExportWriter(site, PAGE["map"].src), Writer()
+    writer, files = ExportWriter(site, PAGE["map"].src), files or Writer()
     for dest, item in exports:
         files.write(dest, file_content(writer, item))
 

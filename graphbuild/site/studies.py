@@ -13,6 +13,7 @@ from graphbuild.model.citations import Citation
 from graphbuild.model.knowledge import KnowledgeBase, SourcePage
 from graphbuild.model.vocabulary import design_noun
 from graphbuild.site.links import Links
+from graphbuild.site.memo import Memo
 from graphbuild.site.templates import Templates, inert
 
 # The field of a ``.bib`` entry in which editors say what is uncertain about it (a title not
@@ -25,15 +26,25 @@ CAVEAT_FIELD = "note"
 class StudyViews:
     """A study as every page shows it. What does not depend on the page is worked out once
     per study and kept (a memo: the same study gives the same parts, whatever was asked
-    before): a landmark study appears thousands of times."""
+    before): a landmark study appears thousands of times. ``memo``: parts kept from the
+    builds before, for a study whose parsed entry (the same object: the bibliography is
+    parsed again only when its file changed) and label are the same."""
 
-    def __init__(self, kb: KnowledgeBase, templates: Templates, links: Links, style: CitationStyle) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        templates: Templates,
+        links: Links,
+        style: CitationStyle,
+        memo: Memo | None = None,
+    ) -> None:
         self.kb = kb
         self.templates = templates
         self.links = links
         self.style = style
         # A reader may cite in another style than the site's: each built-in one but it.
         self.other_styles = [made() for name, made in BUILTIN_STYLES.items() if name != style.name]
+        self.memo = memo
         self._parts: dict[str, dict[str, Any]] = {}
 
     def view(self, study: Study, current: str) -> dict[str, Any]:
@@ -42,6 +53,10 @@ class StudyViews:
 
     def parts(self, study: Study) -> dict[str, Any]:
         parts = self._parts.get(study.key)
+        if parts is None and self.memo is not None:
+            parts = self.memo.get(study.key, study, self.kb.label(study.key))
+            if parts is not None:
+                self._parts[study.key] = parts
         if parts is None:
             parts = self._parts[study.key] = self._fields(study)
             macros = self.templates.macros
@@ -50,6 +65,8 @@ class StudyViews:
             parts["badge_html"] = self.templates.badge(parts["level"], parts["design"])
             if not self.style.numeric:  # only a numbered list links a title from its parts
                 del parts["segments"], parts["reference"]
+            if self.memo is not None:
+                self.memo.put(study.key, parts, study, parts["label"])
         return parts
 
     def _fields(self, study: Study) -> dict[str, Any]:

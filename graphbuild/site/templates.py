@@ -9,7 +9,7 @@ citations) is also entity-encoded, so that Markdown syntax in a hostile title st
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,20 @@ def search_path(root: Path, custom_dir: Path | None) -> tuple[Path, ...]:
     if custom_dir is not None:
         folders.insert(0, custom_dir / OVERRIDES)
     return tuple(folders)
+
+
+def template_stamp(search_path: Sequence[Path]) -> tuple:
+    """What a site's templates are, as far as a file's name, size and time tell: the same
+    stamp, the same output (``mkdocs serve`` keeps what it rendered while it holds)."""
+    folders = [*search_path, Path(__file__).parent / "templates"]
+    return tuple(
+        (str(path), stat.st_mtime_ns, stat.st_size)
+        for folder in folders
+        if folder.is_dir()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+        for stat in [path.stat()]
+    )
 
 
 class _Environment(jinja2.Environment):
@@ -117,6 +131,11 @@ class Templates:
         text = self.template(name).render(**context)
         return "\n".join(line for line in text.splitlines() if line.strip())
 
+    def stream(self, name: str, **context: Any) -> Iterator[str]:
+        """``render``'s text a line at a time (each after the first led by its line break),
+        made as it is read: a page of 30,000 lines is never held whole."""
+        return without_blank_lines(self.template(name).generate(**context))
+
     def template(self, name: str) -> jinja2.Template:
         """A template whose globals are one plain dict: Jinja chains them onto the
         environment's, and copying the chain key by key on every render was a seventh of
@@ -156,6 +175,23 @@ class Templates:
     def badge(self, level: int | None, design: str | None) -> Markup:
         """A study's evidence level and design, as the cards and pages show them."""
         return self.macro("level_badge", level, design_noun(design, 1) if design else "unrated")
+
+
+def without_blank_lines(pieces: Iterable[str]) -> Iterator[str]:
+    """The text of ``pieces`` less its blank lines, as ``Templates.render`` gives it (lines
+    joined by a line break, none after the last), a line at a time."""
+    carry = ""
+    first = True
+    for piece in pieces:
+        lines = "".join((carry, piece)).splitlines(keepends=True)  # plain text: Markup + str escapes the str
+        carry = lines.pop() if lines and lines[-1].splitlines()[0] == lines[-1] else ""  # not ended yet
+        for line in lines:
+            text = line.splitlines()[0]
+            if text.strip():
+                yield text if first else "\n" + text
+                first = False
+    if carry.strip():
+        yield carry if first else "\n" + carry
 
 
 def level_label(level: int | None) -> str:

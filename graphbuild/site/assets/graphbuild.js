@@ -678,6 +678,7 @@
     const data = loadMap(new URL(container.dataset.src, document.baseURI).href);
     /* Load failures are shown in the page; a bug after loading stays an error in the console. */
     Promise.all([data, loadVis()]).then(function (loaded) {
+      if (loaded[0].pages) { setupPagedMap(container, page, loaded[0], loaded[1]); return; }
       const entry = draw(key, container, loaded[0], loaded[1], panel);
       container.dataset.gbState = "drawn";
       setupTools(page, entry);
@@ -721,6 +722,228 @@
       container.style.height = Math.max(room, MIN_MAP_PX) + "px";
     }
     window.scrollTo(0, window.scrollY + container.getBoundingClientRect().top - top - 4);
+  }
+
+  /* -- a large map, first drawn by its pages ------------------------------------------ */
+
+  /* A map of tens of thousands of nodes (the data then has "pages", and each claim its page's
+     number, "pg") is first drawn as its pages: a node for each page that holds claims, where
+     its claims are, larger for more claims (Chromium took 11 to 14 s to draw 40,000 nodes,
+     and as long for each filter). Opening a page (a click or a tap on it, a search, a link to
+     a claim's or a study's place on the map) draws its claims and their studies as the map
+     of a small site is drawn: filters, search, and a click on a claim or a study to open it
+     work there as they do on it. "Show all pages" goes back. */
+  function pageNumbers(data) {
+    const claims = data.pages.map(function () { return []; });
+    const studyPage = {};
+    data.nodes.forEach(function (raw, i) { if (raw.pg !== undefined && claims[raw.pg]) claims[raw.pg].push(i); });
+    data.edges.forEach(function (e) {
+      const pg = data.nodes[e[0]].pg;
+      if (studyPage[e[1]] === undefined && pg !== undefined) studyPage[e[1]] = pg;
+    });
+    return { claims: claims, studyPage: studyPage };
+  }
+
+  function pageOverview(data, numbers) {
+    const nodes = [];
+    data.pages.forEach(function (title, n) {
+      const claims = numbers.claims[n];
+      if (!claims.length) return;
+      let x = 0, y = 0;
+      claims.forEach(function (i) { x += data.nodes[i].x; y += data.nodes[i].y; });
+      const count = claims.length;
+      nodes.push({
+        id: "page:" + n, k: "p", l: String(title), x: Math.round(x / count), y: Math.round(y / count),
+        size: Math.round(8 + 4 * Math.sqrt(count)),
+        t: String(title) + "\n" + count + " claim" + (count === 1 ? "" : "s") + ". Open it to see them and their studies.",
+      });
+    });
+    return Object.assign({}, data, { nodes: nodes, edges: [], pages: undefined });
+  }
+
+  function pageGraph(data, claims) {
+    const keep = new Set(claims);
+    const studies = [];
+    data.edges.forEach(function (e) {
+      if (keep.has(e[0]) && !keep.has(e[1])) { keep.add(e[1]); studies.push(e[1]); }
+    });
+    const order = claims.concat(studies);
+    const position = {};
+    order.forEach(function (i, n) { position[i] = n; });
+    const edges = data.edges.filter(function (e) { return position[e[0]] !== undefined && position[e[1]] !== undefined; })
+      .map(function (e) { return [position[e[0]], position[e[1]], e[2]]; });
+    /* a study is drawn beside the claims of this page it is linked to, not where the whole
+       map put it among all the claims citing it */
+    const near = {};
+    edges.forEach(function (e) { (near[e[1]] = near[e[1]] || []).push(e[0]); });
+    const nodes = order.map(function (i, n) {
+      const raw = Object.assign({}, data.nodes[i]);
+      const linked = near[n];
+      if (linked && n >= claims.length) {
+        let x = 0, y = 0;
+        linked.forEach(function (m) { x += data.nodes[order[m]].x; y += data.nodes[order[m]].y; });
+        const angle = 2.399963 * n; /* spread studies of the same claims round them */
+        raw.x = Math.round(x / linked.length + 60 * Math.cos(angle));
+        raw.y = Math.round(y / linked.length + 60 * Math.sin(angle));
+      }
+      return raw;
+    });
+    return Object.assign({}, data, { nodes: nodes, edges: edges, pages: undefined });
+  }
+
+  function drawOverview(key, container, overview, vis, open) {
+    const colours = palette(container, overview);
+    const nodes = new vis.DataSet(overview.nodes.map(function (raw) {
+      return { id: raw.id, title: raw.t, x: raw.x, y: raw.y, shape: "dot", size: raw.size,
+        color: nodeColour(colours["--gb-study-fill"], colours) };
+    }));
+    const edges = new vis.DataSet([]);
+    const network = new vis.Network(container, { nodes: nodes, edges: edges },
+      networkOptions(colours, overview.nodes.length, 1));
+    const entry = {
+      key: key, container: container, network: network, nodes: nodes, edges: edges, meta: {}, index: {},
+      data: overview, colours: colours, factor: 1, panel: null, moving: false,
+      labelOrder: overview.nodes.map(function (raw, i) { return i; }),
+      nodeShown: overview.nodes.map(function () { return true; }), edgeShown: [],
+    };
+    entry.nodeRadius = function (raw) { return raw.size * entry.factor; };
+    overview.nodes.forEach(function (raw, i) { entry.meta[raw.id] = raw; entry.index[raw.id] = i; });
+    /* no page is drawn smaller than a few pixels, however far out the zoom (and no larger:
+       the labels of a thousand pages need the room) */
+    const smallest = Math.min.apply(null, overview.nodes.map(function (raw) { return raw.size; }).concat([CLAIM_SIZE]));
+    const resize = function () {
+      const factor = Math.max(1, 3 / (smallest * network.getScale()));
+      if (Math.abs(factor - entry.factor) / entry.factor < 0.1) return;
+      entry.factor = factor;
+      nodes.update(overview.nodes.map(function (raw) { return { id: raw.id, size: raw.size * factor }; }));
+    };
+    let rest = null;
+    network.on("zoom", function () { window.clearTimeout(rest); rest = window.setTimeout(resize, 150); });
+    drawn.push(entry);
+    api.networks[key] = network;
+    api.datasets[key] = { nodes: nodes, edges: edges, meta: entry.meta };
+    network.on("click", function (params) {
+      if (params.nodes.length === 1) open(Number(String(params.nodes[0]).slice("page:".length)));
+    });
+    network.on("afterDrawing", function (ctx) { drawLabels(entry, ctx); });
+    container.dataset.gbNodes = String(overview.nodes.length);
+    container.dataset.gbEdges = "0";
+    network.once("afterDrawing", function () { container.dataset.gbReady = "1"; });
+    network.fit({ animation: false });
+    resize();
+    return entry;
+  }
+
+  /* The same ranking as the search of a small map: the label, then its start, then within
+     it, then anywhere in the node's text. */
+  function rankedMatches(nodes, query) {
+    const ranked = [];
+    nodes.forEach(function (raw, i) {
+      const label = String(raw.l).toLowerCase();
+      let rank = -1;
+      if (label === query || raw.id.toLowerCase() === query) rank = 0;
+      else if (label.indexOf(query) === 0) rank = 1;
+      else if (label.indexOf(query) >= 0) rank = 2;
+      else if (searchText(raw).indexOf(query) >= 0) rank = 3;
+      if (rank >= 0) ranked.push([rank, i, raw.id]);
+    });
+    ranked.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    return ranked.map(function (r) { return r[2]; });
+  }
+
+  function setupPagedMap(container, page, data, vis) {
+    const filters = page.querySelector("form.gb-map-filters");
+    const search = page.querySelector("form.gb-map-search");
+    const status = page.querySelector(".gb-map-status");
+    const panel = page.querySelector(".gb-map-selection");
+    const fit = page.querySelector(".gb-map-fit");
+    const full = page.querySelector(".gb-map-fullscreen");
+    const key = container.id || "map";
+    const numbers = pageNumbers(data);
+    const overview = pageOverview(data, numbers);
+    const index = {};
+    data.nodes.forEach(function (raw, i) { index[raw.id] = i; });
+    let entry = null;
+    const tell = function (message) { if (status) status.textContent = message; };
+    const showPages = function () {
+      forgetOne(key);
+      delete container.dataset.gbPage;
+      entry = drawOverview(key, container, overview, vis, openPage);
+      container.dataset.gbState = "drawn";
+      if (fit) fit.hidden = true;
+      if (panel) panel.hidden = true;
+      tell("The map of " + data.nodes.length + " claims and studies is drawn by page: " + overview.nodes.length +
+        " pages hold claims. Open one (click or tap it, or find a claim or study) to see its claims and their studies.");
+    };
+    function openPage(number) {
+      if (!numbers.claims[number] || !numbers.claims[number].length) return;
+      forgetOne(key);
+      delete container.dataset.gbReady;
+      entry = draw(key, container, pageGraph(data, numbers.claims[number]), vis, panel);
+      container.dataset.gbPage = String(number);
+      if (fit) { fit.hidden = false; fit.textContent = "Show all pages"; }
+      if (filters) applyFilters(entry, filters, null);
+      tell("Showing the claims of \u201c" + data.pages[number] + "\u201d and their studies.");
+    }
+    const pageOf = function (id) {
+      const i = index[id];
+      if (i === undefined) return undefined;
+      const raw = data.nodes[i];
+      return raw.pg !== undefined ? raw.pg : numbers.studyPage[i];
+    };
+    const show = function (id) {
+      const number = pageOf(id);
+      if (number === undefined) return false;
+      if (container.dataset.gbPage !== String(number)) openPage(number);
+      return select(entry, panel, id);
+    };
+    if (filters) {
+      const update = function () {
+        if (container.dataset.gbPage !== undefined) applyFilters(entry, filters, status);
+      };
+      filters.addEventListener("change", update);
+      filters.addEventListener("reset", function () { window.setTimeout(update, 0); });
+    }
+    if (fit) fit.addEventListener("click", showPages);
+    if (full) {
+      full.hidden = false;
+      full.addEventListener("click", function () {
+        if (typeof container.requestFullscreen !== "function") {
+          container.classList.toggle("gb-map-full");
+        } else if (document.fullscreenElement) {
+          document.exitFullscreen();
+        } else {
+          container.requestFullscreen();
+        }
+        window.setTimeout(function () { entry.network.fit({ animation: false }); }, 50);
+      });
+    }
+    if (search && status) {
+      const input = search.querySelector("input[type='search'], input[name='q']");
+      let last = { query: null, matches: [], at: -1 };
+      search.addEventListener("submit", function (event) {
+        event.preventDefault();
+        const query = input.value.trim().toLowerCase();
+        if (!query) { tell("Type a name, a year or words to find."); return; }
+        if (query !== last.query) last = { query: query, matches: rankedMatches(data.nodes, query), at: -1 };
+        if (!last.matches.length) {
+          tell("Nothing on the map matches \u201c" + input.value.trim() + "\u201d.");
+          return;
+        }
+        last.at = (last.at + 1) % last.matches.length;
+        const id = last.matches[last.at];
+        if (!show(id)) { tell("The match is hidden by the filters; use \u201cShow everything\u201d."); return; }
+        tell("Match " + (last.at + 1) + " of " + last.matches.length + ": " + data.nodes[index[id]].l +
+          (last.matches.length > 1 ? ". Press Find again for the next." : "."));
+      });
+    }
+    showPages();
+    const fromHash = function () {
+      const id = hashNode();
+      if (id && index[id] !== undefined && show(id)) container.scrollIntoView({ block: "center" });
+    };
+    fromHash();
+    window.addEventListener("hashchange", fromHash);
   }
 
   /* A map or a graph that could not be drawn says so, and where the same facts are. */
