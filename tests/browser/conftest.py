@@ -21,6 +21,14 @@ import pytest
 
 from ..conftest import BIB, INDEX_MD, MKDOCS_YML, build, write_site
 
+# A phone and a desktop, each in the light and the dark scheme: the views a page is judged in.
+VIEWS = [
+    pytest.param(390, 844, "light", id="phone-light"),
+    pytest.param(390, 844, "dark", id="phone-dark"),
+    pytest.param(1366, 900, "light", id="desktop-light"),
+    pytest.param(1366, 900, "dark", id="desktop-dark"),
+]
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -8,14 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import VIEWS
+
 pytestmark = pytest.mark.browser
 
-VIEWS = [
-    pytest.param(390, 844, "light", id="phone-light"),
-    pytest.param(390, 844, "dark", id="phone-dark"),
-    pytest.param(1366, 900, "light", id="desktop-light"),
-    pytest.param(1366, 900, "dark", id="desktop-dark"),
-]
 GENERATED = ["evidence/summary/", "claims/", "evidence/", "evidence/matrix/", "bibliography/", "studies/pitt2013/"]
 
 

@@ -11,16 +11,9 @@ import pytest
 from ..conftest import MKDOCS_YML, build
 from ..living_repo import make_repo
 from ..test_changes import COMMITS, WHY
-from .conftest import serve
+from .conftest import VIEWS, serve
 
 pytestmark = pytest.mark.browser
-
-VIEWS = [
-    pytest.param(390, 844, "light", id="phone-light"),
-    pytest.param(390, 844, "dark", id="phone-dark"),
-    pytest.param(1366, 900, "light", id="desktop-light"),
-    pytest.param(1366, 900, "dark", id="desktop-dark"),
-]
 
 
 def _page(browser, width: int, height: int, scheme: str):

@@ -630,20 +630,7 @@
       event.preventDefault();
       const query = input.value.trim().toLowerCase();
       if (!query) { status.textContent = "Type a name, a year or words to find."; return; }
-      if (query !== last.query) {
-        const ranked = [];
-        entry.data.nodes.forEach(function (raw, i) {
-          const label = String(raw.l).toLowerCase();
-          let rank = -1;
-          if (label === query || raw.id.toLowerCase() === query) rank = 0;
-          else if (label.indexOf(query) === 0) rank = 1;
-          else if (label.indexOf(query) >= 0) rank = 2;
-          else if (searchText(raw).indexOf(query) >= 0) rank = 3;
-          if (rank >= 0) ranked.push([rank, i, raw.id]);
-        });
-        ranked.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
-        last = { query: query, matches: ranked.map(function (r) { return r[2]; }), at: -1 };
-      }
+      if (query !== last.query) last = { query: query, matches: rankedMatches(entry.data.nodes, query), at: -1 };
       const visible = last.matches.filter(function (id) { return entry.nodeShown[entry.index[id]]; });
       if (!last.matches.length) {
         status.textContent = "Nothing on the map matches \u201c" + input.value.trim() + "\u201d.";
@@ -834,8 +821,8 @@
     return entry;
   }
 
-  /* The same ranking as the search of a small map: the label, then its start, then within
-     it, then anywhere in the node's text. */
+  /* The map's search ranks a node by its label (the whole of it, then its start, then within
+     it), then by anywhere in the node's text. */
   function rankedMatches(nodes, query) {
     const ranked = [];
     nodes.forEach(function (raw, i) {
