@@ -93,7 +93,7 @@ def page_markdown(
 def page_edits(
     page: SourcePage,
     prose: Site,
-    cards: Site,
+    cards: Site | None,
     hold: Callable[[str, str], str],
     *,
     broken: bool = False,
@@ -104,16 +104,20 @@ def page_edits(
     by ``cards`` and held out of the Markdown by ``hold(html, claim id)``, which returns what
     stands in its place; ``broken``: a claim block that could not be read shows its problems
     (``mkdocs serve``); a numeric style's reference list at the end, held as a card is
-    (``hold_list``) or left in the Markdown."""
+    (``hold_list``) or left in the Markdown. ``cards`` None: the cards are held out without
+    being made, for the gate, which reads only the prose around them."""
     src = page.src_path
     numbering = prose.studies.numbering(page)
     references = prose.studies.reference_list(numbering, src)
-    shown = (lambda b: hold(cards.claims.broken([str(d) for d in b.diagnostics]), "")) if broken else None
+    made = (lambda claim: "") if cards is None else (lambda claim: cards.claims.card(claim, src))
+    shown = None
+    if broken and cards is not None:
+        shown = lambda b: hold(cards.claims.broken([str(d) for d in b.diagnostics]), "")  # noqa: E731
     return page_replacements(
         page,
         prose.kb,
         lambda cited: prose.studies.citation(cited, src, numbering),
-        lambda claim: hold(cards.claims.card(claim, src), claim.id),
+        lambda claim: hold(made(claim), claim.id),
         shown,
         tail=hold(references, "") if references and hold_list else references,
     )
