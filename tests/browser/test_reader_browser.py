@@ -161,8 +161,9 @@ def test_a_card_prints_alone_from_its_control(browser, repo_url: str, width: int
     text = "".join("".join(facts.texts).split())  # chromium's PDF draws no spaces, only words
     assert facts.pages == 1, facts.texts
     for part in ("Peer support reduces psychiatric hospital readmissions", "The evidence is very uncertain",
-                 "Very low", "Risk of bias", "Inconsistency", "Pitt et al., 2013", "no significant effect",
-                 "systematic review", "Min et al., 2007", "comparison-group study"):  # fmt: skip
+                 "Very low", "Risk of bias", "Indirectness", "Imprecision", "Pitt et al., 2013",
+                 "no significant effect", "(inferred)", "systematic review", "Min et al., 2007",
+                 "comparison-group study"):  # fmt: skip
         assert "".join(part.split()) in text, part
     assert "Outcomes:serviceuse" not in text
     others = page.locator(".gb-card:not(#fewer-readmissions) .gb-statement").all_inner_texts()
