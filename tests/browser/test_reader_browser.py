@@ -56,7 +56,12 @@ def test_every_generated_page_starts_with_a_skip_link(browser, repo_url: str, wi
     context.close()
 
 
-@pytest.mark.parametrize(("width", "height", "most"), [(390, 844, 15), (1366, 900, 30)])
+# At 1366 px, 32 stops: the skip link, the header's logo, scheme toggle and search, the
+# sidebar's 16 entries (the editors' section since issue 24: This site's conventions and the
+# Reference toggle), the intro's three links to the other views, and the eight counts that
+# open a filtered view (two of them the certainty model's not-rated kinds). Each is where the
+# theme or the page puts it; the skip link passes the sidebar in one stop.
+@pytest.mark.parametrize(("width", "height", "most"), [(390, 844, 15), (1366, 900, 32)])
 def test_tab_reaches_the_claims_filters_without_landing_off_screen(
     browser, repo_url: str, width: int, height: int, most: int
 ) -> None:
