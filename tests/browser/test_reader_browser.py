@@ -287,18 +287,22 @@ def test_show_in_the_map_fits_the_claim_with_all_its_studies(
 def test_a_landed_claim_keeps_its_outline_and_highlights_its_links(
     browser, repo_url: str, width: int, height: int
 ) -> None:
+    """A contested claim keeps its dashed outline in the contested colour once selected. (It
+    was fewer-readmissions until issue 26 marked that claim's no-effect study inferred, and
+    inferred stances alone never make a claim contested.)"""
+    claim = "standardise-and-regulate-role"  # contested: one study for it, three against
     context, page = _page(browser, width, height)
-    page.goto(repo_url + "outcomes/", wait_until="load")
-    page.locator("#fewer-readmissions a", has_text="Show in the evidence map").click()
-    page.wait_for_selector('#gb-map[data-gb-selected="claim:fewer-readmissions"]', state="attached", timeout=20_000)
+    page.goto(repo_url + "introducing-the-role/", wait_until="load")
+    page.locator(f"#{claim} a", has_text="Show in the evidence map").click()
+    page.wait_for_selector(f'#gb-map[data-gb-selected="claim:{claim}"]', state="attached", timeout=20_000)
     drawn = page.evaluate(
-        """() => {
+        """id => {
           const map = document.querySelector('#gb-map');
           const network = window.graphbuild.networks['gb-map'];
-          const node = network.body.nodes['claim:fewer-readmissions'];
+          const node = network.body.nodes[id];
           const edges = window.graphbuild.datasets['gb-map'].edges.get();
-          const mine = edges.filter(e => e.from === 'claim:fewer-readmissions');
-          const others = edges.filter(e => e.from !== 'claim:fewer-readmissions');
+          const mine = edges.filter(e => e.from === id);
+          const others = edges.filter(e => e.from !== id);
           return {
             selected: network.getSelectedNodes(),
             outline: getComputedStyle(map).getPropertyValue('--gb-status-contested').trim().toLowerCase(),
@@ -308,10 +312,11 @@ def test_a_landed_claim_keeps_its_outline_and_highlights_its_links(
             mine: mine.map(e => [e.width, typeof e.color === 'string']),
             fadedOthers: others.filter(e => e.color && e.color.opacity === 0.2).length, others: others.length,
           };
-        }"""
+        }""",
+        f"claim:{claim}",
     )
     context.close()
-    assert drawn["selected"] == ["claim:fewer-readmissions"]
+    assert drawn["selected"] == [f"claim:{claim}"]
     assert drawn["border"] == drawn["selectedBorder"] == drawn["outline"] and drawn["dashed"]  # contested, kept
-    assert len(drawn["mine"]) == 5 and all(width_ > 2 and plain for width_, plain in drawn["mine"])
+    assert len(drawn["mine"]) == 4 and all(width_ > 2 and plain for width_, plain in drawn["mine"])
     assert drawn["fadedOthers"] == drawn["others"] > 50
