@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -153,29 +156,44 @@ def build(root: Path, strict: bool = True, site_dir: Path | None = None, serving
     return out
 
 
-def config_error(config_file: Path) -> str:
-    """What stops a site's configuration: an option MkDocs' validation refuses (through
-    graphbuild's own reader, logged, then ``Abort``), or one the plugin refuses as the
-    site's configuration is read (``PluginError``). Empty if nothing does."""
-    import logging
-
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, PluginError
-
+@contextlib.contextmanager
+def mkdocs_log() -> Iterator[list[str]]:
+    """The messages MkDocs' logger (and graphbuild's, under it) gives while the block runs."""
     records: list[str] = []
     handler = logging.Handler()
     handler.emit = lambda record: records.append(record.getMessage())  # type: ignore[method-assign]
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:
-        config = load_config(config_file=str(config_file))
-        config.plugins.on_config(config)
-    except Abort:
-        return "\n".join(records)
-    except PluginError as exc:
-        return str(exc)
+        yield records
     finally:
         logger.removeHandler(handler)
+
+
+def failed_build_log(root: Path, strict: bool = True) -> list[str]:
+    """The messages of a build that stops (``Abort``)."""
+    from mkdocs.exceptions import Abort
+
+    with mkdocs_log() as records, pytest.raises(Abort):
+        build(root, strict=strict)
+    return records
+
+
+def config_error(config_file: Path) -> str:
+    """What stops a site's configuration: an option MkDocs' validation refuses (through
+    graphbuild's own reader, logged, then ``Abort``), or one the plugin refuses as the
+    site's configuration is read (``PluginError``). Empty if nothing does."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, PluginError
+
+    with mkdocs_log() as records:
+        try:
+            config = load_config(config_file=str(config_file))
+            config.plugins.on_config(config)
+        except Abort:
+            return "\n".join(records)
+        except PluginError as exc:
+            return str(exc)
     return ""
 
 

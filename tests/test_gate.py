@@ -8,7 +8,6 @@ clicks laid over the page) with variants of each."""
 
 from __future__ import annotations
 
-import logging
 import re
 import shutil
 import subprocess
@@ -16,7 +15,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from mkdocs.exceptions import Abort
 
 from graphbuild.model.gate import sanitize_html
 from graphbuild.model.project import load_project
@@ -25,7 +23,7 @@ from graphbuild.publishing.markdown_tree import write_markdown_tree
 from graphbuild.publishing.pipeline import check_build, plan_build
 from graphbuild.site.shell import without_indentation
 
-from .conftest import BIB, MKDOCS_YML, build, write_site
+from .conftest import BIB, MKDOCS_YML, build, failed_build_log, write_site
 
 # id: (Markdown after a heading and a paragraph, the line of the removal, a fragment of its message)
 VECTORS: dict[str, tuple[str, int, str]] = {
@@ -106,26 +104,9 @@ def check_errors(root: Path) -> set[str]:
     return {str(d) for d in check_build(plan) if d.severity.value == "error"}
 
 
-class Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def build_errors(root: Path, strict: bool) -> tuple[set[str], str]:
     """The errors a build logs, and why it stopped."""
-    records = Records()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(records)
-    try:
-        with pytest.raises(Abort):
-            build(root, strict=strict)
-    finally:
-        logger.removeHandler(records)
-    messages = {m.removeprefix("graphbuild: ") for m in records.messages}
+    messages = {m.removeprefix("graphbuild: ") for m in failed_build_log(root, strict)}
     why = "\n".join(m for m in messages if "stopped" in m)
     return {m for m in messages if re.match(r"docs/[\w-]+\.md:\d+: error: ", m)}, why
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 import json
-import logging
 import os
 import re
 import time
@@ -22,7 +21,7 @@ from graphbuild.publishing.finish import FinishError, finish_site
 from graphbuild.publishing.markdown_tree import write_markdown_tree
 from graphbuild.publishing.pipeline import check_build, plan_build
 
-from .conftest import BIB, INDEX_MD, MKDOCS_YML, build, write_site
+from .conftest import BIB, INDEX_MD, MKDOCS_YML, build, failed_build_log, mkdocs_log, write_site
 from .living_repo import COMMITS, commit, git, make_repo
 
 SCRIPT = "<script>alert(1)</script>"
@@ -40,26 +39,9 @@ def rendered(root: Path, out: Path) -> list[str]:
     return [str(d) for d in write_markdown_tree(load_project(root), out)]
 
 
-class Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def failed_build(root: Path, strict: bool = True) -> str:
     """The log of a build that stops."""
-    records = Records()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(records)
-    try:
-        with pytest.raises(Abort):
-            build(root, strict=strict)
-    finally:
-        logger.removeHandler(records)
-    return "\n".join(records.messages)
+    return "\n".join(failed_build_log(root, strict))
 
 
 def finished_tree(root: Path, tmp_path: Path) -> Path:
@@ -321,15 +303,10 @@ def test_a_site_dir_link_that_git_tracks_stops_the_build(tmp_path: Path) -> None
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    records = Records()
-    logging.getLogger("mkdocs").addHandler(records)
-    try:
-        with pytest.raises(Abort):
-            mkdocs_build(load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(root / "site")))
-    finally:
-        logging.getLogger("mkdocs").removeHandler(records)
+    with mkdocs_log() as records, pytest.raises(Abort):
+        mkdocs_build(load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(root / "site")))
     assert (precious / "keep.txt").is_file()
-    assert any("is a link that git tracks" in m for m in records.messages)
+    assert any("is a link that git tracks" in m for m in records)
 
 
 def test_finish_will_not_write_through_a_link_in_the_site(tmp_path: Path) -> None:
