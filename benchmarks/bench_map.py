@@ -21,6 +21,7 @@ by reading them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gzip
 import http.server
@@ -31,6 +32,7 @@ import statistics
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -116,63 +118,69 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def served(site: Path) -> Iterator[str]:
+    """``site`` served on 127.0.0.1 while the block runs: its address, ending in a slash."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def browser_times(site: Path, runs: int, shot: Path) -> dict:
     chromium = shutil.which("chromium")
     if chromium is None:
         return {"error": "chromium not on PATH"}
     from playwright.sync_api import sync_playwright
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/evidence/"
     ready, filters, searches, external, errors = [], [], [], [], []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            for run in range(runs):
-                context = browser.new_context(viewport={"width": 1280, "height": 900})
-                page = context.new_page()
-                page.on(
-                    "request",
-                    lambda r: (
-                        external.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None
-                    ),
+    with served(site) as base, sync_playwright() as p:
+        url = base + "evidence/"
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        for run in range(runs):
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.on(
+                "request",
+                lambda r: (
+                    external.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None
+                ),
+            )
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(url, wait_until="commit")
+            handle = page.wait_for_function(
+                "() => document.querySelector('.gb-map[data-gb-ready=\"1\"]') ? performance.now() : false",
+                timeout=120_000,
+                polling="raf",
+            )
+            ready.append(handle.json_value() / 1000)
+            if run == 0:
+                page.locator(".gb-map").screenshot(path=str(shot))
+            filters.append(
+                page.evaluate(
+                    "async () => { const t = performance.now();"
+                    " document.querySelector('input[name=type]').click();"
+                    f" await ({NEXT_FRAME})(); return (performance.now() - t) / 1000; }}"
                 )
-                page.on("pageerror", lambda e: errors.append(str(e)))
-                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-                page.goto(url, wait_until="commit")
-                handle = page.wait_for_function(
-                    "() => document.querySelector('.gb-map[data-gb-ready=\"1\"]') ? performance.now() : false",
-                    timeout=120_000,
-                    polling="raf",
+            )
+            page.evaluate("document.querySelector('input[name=type]').click()")
+            page.fill("#gb-map-query", "claim-01999")
+            searches.append(
+                page.evaluate(
+                    "async () => { const t = performance.now();"
+                    " document.querySelector('form.gb-map-search').requestSubmit();"
+                    f" await ({NEXT_FRAME})(); return (performance.now() - t) / 1000; }}"
                 )
-                ready.append(handle.json_value() / 1000)
-                if run == 0:
-                    page.locator(".gb-map").screenshot(path=str(shot))
-                filters.append(
-                    page.evaluate(
-                        "async () => { const t = performance.now();"
-                        " document.querySelector('input[name=type]').click();"
-                        f" await ({NEXT_FRAME})(); return (performance.now() - t) / 1000; }}"
-                    )
-                )
-                page.evaluate("document.querySelector('input[name=type]').click()")
-                page.fill("#gb-map-query", "claim-01999")
-                searches.append(
-                    page.evaluate(
-                        "async () => { const t = performance.now();"
-                        " document.querySelector('form.gb-map-search').requestSubmit();"
-                        f" await ({NEXT_FRAME})(); return (performance.now() - t) / 1000; }}"
-                    )
-                )
-                if run == 0:
-                    nodes = page.get_attribute(".gb-map", "data-gb-nodes")
-                    edges = page.get_attribute(".gb-map", "data-gb-edges")
-                context.close()
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+            )
+            if run == 0:
+                nodes = page.get_attribute(".gb-map", "data-gb-nodes")
+                edges = page.get_attribute(".gb-map", "data-gb-edges")
+            context.close()
+        browser.close()
     return {
         "interactive_s": ready,
         "interactive_median_s": statistics.median(ready),
@@ -194,9 +202,6 @@ def paged_times(site: Path, runs: int) -> dict:
         return {"error": "chromium not on PATH"}
     from playwright.sync_api import sync_playwright
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/evidence/"
     data = json.loads((site / "evidence" / "map.json").read_text(encoding="utf-8"))
     claim = next(n["id"] for n in reversed(data["nodes"]) if n["k"] == "c")
     study = next(n for n in data["nodes"] if n["k"] == "s")
@@ -204,32 +209,29 @@ def paged_times(site: Path, runs: int) -> dict:
     local = ("http://127.0.0.1", "data:", "blob:")
     drawn = """n => { const m = document.querySelector('.gb-map');
       return m.dataset.gbSelected === n && m.dataset.gbReady === '1' ? performance.now() : false; }"""
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            for _ in range(runs):
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.on("request", lambda r: external.append(r.url) if not r.url.startswith(local) else None)
-                page.on("pageerror", lambda e: errors.append(str(e)))
-                page.goto(url, wait_until="commit")
-                ready = "() => document.querySelector('.gb-map[data-gb-ready=\"1\"]') ? performance.now() : false"
-                first.append(page.wait_for_function(ready, timeout=120_000, polling="raf").json_value() / 1000)
-                start = page.evaluate(
-                    f"() => {{ const t = performance.now(); location.hash = {json.dumps(claim)}; return t; }}"
-                )
-                done = page.wait_for_function(drawn, arg=claim, timeout=60_000, polling="raf").json_value()
-                opened.append((done - start) / 1000)
-                page.fill("#gb-map-query", study["l"])
-                start = page.evaluate("() => performance.now()")
-                page.evaluate("() => document.querySelector('form.gb-map-search').requestSubmit()")
-                done = page.wait_for_function(drawn, arg=study["id"], timeout=60_000, polling="raf").json_value()
-                found.append((done - start) / 1000)
-                nodes = page.get_attribute(".gb-map", "data-gb-nodes")
-                page.close()
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served(site) as base, sync_playwright() as p:
+        url = base + "evidence/"
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        for _ in range(runs):
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("request", lambda r: external.append(r.url) if not r.url.startswith(local) else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(url, wait_until="commit")
+            ready = "() => document.querySelector('.gb-map[data-gb-ready=\"1\"]') ? performance.now() : false"
+            first.append(page.wait_for_function(ready, timeout=120_000, polling="raf").json_value() / 1000)
+            start = page.evaluate(
+                f"() => {{ const t = performance.now(); location.hash = {json.dumps(claim)}; return t; }}"
+            )
+            done = page.wait_for_function(drawn, arg=claim, timeout=60_000, polling="raf").json_value()
+            opened.append((done - start) / 1000)
+            page.fill("#gb-map-query", study["l"])
+            start = page.evaluate("() => performance.now()")
+            page.evaluate("() => document.querySelector('form.gb-map-search').requestSubmit()")
+            done = page.wait_for_function(drawn, arg=study["id"], timeout=60_000, polling="raf").json_value()
+            found.append((done - start) / 1000)
+            nodes = page.get_attribute(".gb-map", "data-gb-nodes")
+            page.close()
+        browser.close()
     return {
         "first_view_s": first,
         "first_view_median_s": statistics.median(first),

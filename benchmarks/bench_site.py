@@ -243,8 +243,6 @@ def tree_in_browser(site: Path) -> dict:
     Zensical's own search finding a study and a claim by their own entries; every request
     to another host and every page error counted."""
     import html
-    import http.server
-    import threading
 
     chromium = shutil.which("chromium")
     if chromium is None:
@@ -265,49 +263,41 @@ def tree_in_browser(site: Path) -> dict:
             claim["location"].split("#")[1],
         ),
     }
-    handler = functools.partial(bench_map._Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     external: list[str] = []
     errors: list[str] = []
     result: dict = {"study": study, "claim": claim["location"], "queries": {k: q for k, (q, _, _) in queries.items()}}
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=bench_map.CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            local = (base, "data:", "blob:")
-            page.on("request", lambda r: external.append(r.url) if not r.url.startswith(local) else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(f"{base}studies/{study}/", wait_until="networkidle")
-            result["page"] = page.evaluate(
-                """() => ({
-                  header: getComputedStyle(document.querySelector('.md-header')).position,
-                  h1: document.querySelector('article h1')?.textContent,
-                  nav_links: document.querySelectorAll('.md-nav--primary a.md-nav__link, .gb-study-nav a').length,
-                  study: !!document.querySelector('.gb-study'),
-                  title: document.querySelector('.gb-ref-title')?.textContent,
-                })"""
-            )
-            found = {}
-            for name, (query, location, anchor) in queries.items():
-                page.goto(f"{base}studies/{study}/", wait_until="networkidle")  # a fresh search box
-                page.keyboard.press("/")
-                page.wait_for_timeout(300)  # the search dialog takes the focus; keys typed before are lost
-                page.keyboard.type(query)
-                start = time.perf_counter()
-                # results (in the search's shadow root) link to the page with ?h=<query>
-                target = f"[id$=-results] a[href^='{base}{location}']" + (f"[href$='#{anchor}']" if anchor else "")
-                try:
-                    page.locator(target).first.wait_for(state="attached", timeout=30_000)
-                    found[name] = time.perf_counter() - start
-                except Exception as exc:  # noqa: BLE001  (a result not shown is the finding)
-                    found[name] = f"not found ({query!r}): {str(exc).splitlines()[0]}"
-            result["search"] = found
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with bench_map.served(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=bench_map.CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        local = (base, "data:", "blob:")
+        page.on("request", lambda r: external.append(r.url) if not r.url.startswith(local) else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{base}studies/{study}/", wait_until="networkidle")
+        result["page"] = page.evaluate(
+            """() => ({
+              header: getComputedStyle(document.querySelector('.md-header')).position,
+              h1: document.querySelector('article h1')?.textContent,
+              nav_links: document.querySelectorAll('.md-nav--primary a.md-nav__link, .gb-study-nav a').length,
+              study: !!document.querySelector('.gb-study'),
+              title: document.querySelector('.gb-ref-title')?.textContent,
+            })"""
+        )
+        found = {}
+        for name, (query, location, anchor) in queries.items():
+            page.goto(f"{base}studies/{study}/", wait_until="networkidle")  # a fresh search box
+            page.keyboard.press("/")
+            page.wait_for_timeout(300)  # the search dialog takes the focus; keys typed before are lost
+            page.keyboard.type(query)
+            start = time.perf_counter()
+            # results (in the search's shadow root) link to the page with ?h=<query>
+            target = f"[id$=-results] a[href^='{base}{location}']" + (f"[href$='#{anchor}']" if anchor else "")
+            try:
+                page.locator(target).first.wait_for(state="attached", timeout=30_000)
+                found[name] = time.perf_counter() - start
+            except Exception as exc:  # noqa: BLE001  (a result not shown is the finding)
+                found[name] = f"not found ({query!r}): {str(exc).splitlines()[0]}"
+        result["search"] = found
+        browser.close()
     result["external_requests"] = external
     result["page_errors"] = errors
     page_facts = result["page"]

@@ -10,21 +10,16 @@ benchmark; it lives here with the other scripts that drive a browser.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import os
 import shutil
+import sys
 import tempfile
-import threading
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+sys.path.insert(0, str(REPO / "benchmarks"))  # benchmarks/ is not a package
 
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002
-        pass
+import bench_map  # noqa: E402  (the site served as the benchmarks serve it)
 
 
 def build_site(out: Path) -> None:
@@ -38,13 +33,10 @@ def build_site(out: Path) -> None:
 def shoot(site: Path, out: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     out.mkdir(parents=True, exist_ok=True)
     made = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+    with bench_map.served(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=bench_map.CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         page.goto(base + "outcomes/", wait_until="load")
         page.add_style_tag(content=".md-header { position: static; }")  # not drawn over the card
@@ -64,7 +56,6 @@ def shoot(site: Path, out: Path) -> list[Path]:
         page.locator("#gb-map").screenshot(path=str(out / "map.png"))
         made.append(out / "map.png")
         browser.close()
-    server.shutdown()
     return made
 
 
