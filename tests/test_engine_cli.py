@@ -253,7 +253,7 @@ def test_render_pauses_the_garbage_collector_and_leaves_it_as_found(site: Path, 
     def broken(*args: object) -> None:
         raise RuntimeError("broken on purpose")
 
-    monkeypatch.setattr(markdown_tree, "each_search_entry", broken)
+    monkeypatch.setattr(markdown_tree, "search_entries", broken)
     with pytest.raises(RuntimeError, match="broken on purpose"):
         markdown_tree.write_markdown_tree(load_project(site), tmp_path / "tree")
     assert gc.isenabled()

@@ -24,14 +24,10 @@ from graphbuild.model.knowledge import KnowledgeBase
 from graphbuild.model.vocabulary import STATUS, design_noun
 
 
-def search_entries(kb: KnowledgeBase, url: Callable[[str], str]) -> list[dict[str, Any]]:
+def search_entries(kb: KnowledgeBase, url: Callable[[str], str]) -> Iterator[dict[str, Any]]:
     """One entry per claim, in the order editors read them, then one per cited study in key
-    order. ``url`` gives a source's URL in the site (``outcomes.md`` -> ``outcomes/``)."""
-    return list(each_search_entry(kb, url))
-
-
-def each_search_entry(kb: KnowledgeBase, url: Callable[[str], str]) -> Iterator[dict[str, Any]]:
-    """``search_entries``, made one at a time."""
+    order, made one at a time. ``url`` gives a source's URL in the site (``outcomes.md`` ->
+    ``outcomes/``; ``located`` makes it from the plan's URLs)."""
     for claim in kb.ordered_claims:
         yield claim_entry(kb, claim.id, url)
     for key in kb.cited:
@@ -85,11 +81,16 @@ def add_to_index(index: str, entries: list[dict[str, Any]]) -> str:
     return json.dumps(data, separators=(",", ":"))
 
 
+def located(urls: Mapping[str, str]) -> Callable[[str], str]:
+    """A source's location as the search plugins give a page's (the home page at ``""``),
+    from the site's URLs by source."""
+    return lambda src: "" if urls[src] in ("", "./") else urls[src]
+
+
 def add_entries_to_index(path: Path, kb: KnowledgeBase, urls: Mapping[str, str]) -> None:
     """Every claim's and cited study's own entry, added to the index MkDocs' or Material's
-    search plugin wrote at ``path``, located as the plugin locates pages (the home page at
-    ``""``)."""
-    add_to_index_file(path, each_search_entry(kb, lambda src: "" if urls[src] in ("", "./") else urls[src]))
+    search plugin wrote at ``path``."""
+    add_to_index_file(path, search_entries(kb, located(urls)))
 
 
 def add_to_index_file(path: Path, entries: Iterable[dict[str, Any]]) -> None:

@@ -25,7 +25,7 @@ from pathspec import GitIgnoreSpec
 from graphbuild.common.background import Background, collector_paused
 from graphbuild.common.diagnostics import Diagnostic
 from graphbuild.formats.feed import autodiscovery_link
-from graphbuild.formats.search import each_search_entry
+from graphbuild.formats.search import located, search_entries
 from graphbuild.formats.site_style import style_problems
 from graphbuild.model.config import ConfigError
 from graphbuild.model.front import escaped_front_matter
@@ -125,8 +125,7 @@ def _write_tree(plan: BuildPlan, out: Path) -> list[Diagnostic]:
                 kind = next(p for p in PAGES if p.name == name)
                 shell = Planned(src, dataclasses.replace(kind, searched=False), stand_ins["title"])
                 _write_page(docs / src, page_front_matter(shell, directory_urls, stand_ins["head"]), stand_ins["body"])
-            urls = plan.urls
-            parts.search(each_search_entry(kb, lambda src: "" if urls[src] in ("", "./") else urls[src]))
+            parts.search(search_entries(kb, located(plan.urls)))
     except BaseException:
         background.cancel()
         pages.cancel()
