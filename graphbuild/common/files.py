@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from threading import Event
@@ -60,14 +61,7 @@ class Writer:
     def write(self, path: str | os.PathLike[str], text: str | Iterable[str]) -> None:
         """``text`` as UTF-8 (a lone surrogate as a character reference), replacing the file;
         given pieces, each is written as it comes (a large export is never held whole)."""
-        if self.stop is not None and self.stop.is_set():
-            raise WorkStopped(path)
-        name = os.fspath(path)
-        folder = os.path.dirname(name)
-        if folder not in self._folders:
-            os.makedirs(folder, exist_ok=True)
-            self._folders.add(folder)
-        descriptor = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        descriptor = self._open(path)
         try:
             if isinstance(text, str):
                 _write_all(descriptor, text)
@@ -83,6 +77,28 @@ class Writer:
                 _write_all(descriptor, "".join(pending))
         finally:
             os.close(descriptor)
+
+    def write_zip(self, path: str | os.PathLike[str], member: str, text: str | Iterable[str]) -> None:
+        """A ``.zip`` holding ``text`` as the one file ``member``, compressed as it is made.
+        Its date is fixed (the earliest a zip can hold), so a rebuild writes the same bytes."""
+        info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        with os.fdopen(self._open(path), "wb") as file, zipfile.ZipFile(file, "w") as archive:
+            with archive.open(info, "w") as entry:
+                for piece in [text] if isinstance(text, str) else text:
+                    entry.write(piece.encode("utf-8", errors="xmlcharrefreplace"))
+
+    def _open(self, path: str | os.PathLike[str]) -> int:
+        """The file at ``path``, emptied, for writing; its folder made the first time."""
+        if self.stop is not None and self.stop.is_set():
+            raise WorkStopped(path)
+        name = os.fspath(path)
+        folder = os.path.dirname(name)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
 
 
 def _write_all(descriptor: int, text: str) -> None:

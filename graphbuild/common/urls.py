@@ -6,7 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 from functools import lru_cache
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 
 @lru_cache(maxsize=65536)
@@ -27,6 +27,19 @@ def doi_href(doi: str) -> str | None:
     if not re.match(r"^10\.\d{4,9}/\S+$", doi):
         return None
     return "https://doi.org/" + quote(doi, safe="/:;()._-")
+
+
+_DOI_RESOLVER = re.compile(r"^https?://(?:dx\.)?doi\.org/", re.IGNORECASE)
+
+
+def is_doi_link(url: str, doi: str) -> bool:
+    """Whether ``url`` is the address of ``doi`` at a DOI resolver (reference managers often
+    export both): the page then links it once, not twice side by side."""
+    href, own = safe_href(url), doi_href(doi)
+    if not href or not own:
+        return False
+    target = _DOI_RESOLVER.sub("", href)
+    return target != href and unquote(target).lower() == doi.strip().lower()
 
 
 def relative_url(from_url: str, to_url: str) -> str:

@@ -34,7 +34,7 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from typing import Any
 
 from graphbuild.common.escaping import script_json
-from graphbuild.common.urls import doi_href
+from graphbuild.common.urls import doi_href, is_doi_link
 from graphbuild.formats.records import (
     CHAPTER_TYPES,
     container_title,
@@ -124,7 +124,8 @@ def study_jsonld(study: Study, iri: Iri) -> dict[str, Any]:
         node["publisher"] = {"@type": "Organization", "name": one_line(study.publisher)}
     facts = {"isbn": study.text("isbn"), "abstract": one_line(study.abstract)}
     node.update({name: value for name, value in facts.items() if value})
-    links = [link for link in (doi_href(study.doi), study_url(study)) if link]
+    url = "" if is_doi_link(study.url, study.doi) else study_url(study)
+    links = [link for link in (doi_href(study.doi), url) if link]
     if links:
         node["sameAs"] = links
     if study.design:

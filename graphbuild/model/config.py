@@ -56,6 +56,11 @@ class Origin:
         return f"{self.path}:{self.line_of(name) or self.plugin_line}"
 
 
+# The citation formats a study page may offer as files (``graphbuild.formats.records``
+# makes them; a test holds the two lists together).
+DOWNLOAD_FORMATS = ("bibtex", "ris", "csl-json")
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the core needs to know about a site (see ``OPTIONS`` for each option).
@@ -77,6 +82,8 @@ class Config:
     static_html: list[str] = field(default_factory=list)
     site_dir_link: bool = False
     evidence_searched: str = ""
+    study_downloads: list[str] = field(default_factory=lambda: list(DOWNLOAD_FORMATS))
+    zip_downloads: bool = False
     origin: Origin = field(default_factory=Origin, compare=False)
 
     def __post_init__(self) -> None:
@@ -163,6 +170,22 @@ class Option:
         if isinstance(value, list):
             return ", ".join(f"`{v}`" for v in value) or "none"
         return f"`{value}`" if value != "" else "none"
+
+
+def _download_formats(value: Any) -> list[str]:
+    """Formats by name, in the order given; ``[]`` or ``false`` for none."""
+    name = "option 'study_downloads'"
+    if value is False:
+        return []
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{name}: expected a list of formats ({', '.join(DOWNLOAD_FORMATS)}), or [] for none")
+    for v in value:
+        if v not in DOWNLOAD_FORMATS:
+            hint = did_you_mean(v, DOWNLOAD_FORMATS)
+            raise ConfigError(f"{name}: unknown format {v!r}{hint} (expected: {', '.join(DOWNLOAD_FORMATS)})")
+    if len(set(value)) != len(value):
+        raise ConfigError(f"{name}: duplicate format")
+    return list(value)
 
 
 def _path(value: Any) -> str:
@@ -317,8 +340,21 @@ OPTIONS: tuple[Option, ...] = (
         "when the evidence was searched, a date or a short text, shown beside every certainty",
         _searched,
     ),
+    Option(
+        "study_downloads",
+        "the citation files beside each study page (`bibtex`, `ris`, `csl-json`); `[]` for none, where a very "
+        "large site must fit its host (the page keeps its copy buttons and Zotero's tags)",
+        _download_formats,
+    ),
+    Option(
+        "zip_downloads",
+        "publish the whole lists of references and the graph's exports as `.zip` files, each holding the one "
+        "file (several times smaller, for very large sites; what the site itself reads stays as it is)",
+        _flag("zip_downloads"),
+    ),
 )
 OPTION_NAMES = tuple(option.name for option in OPTIONS)
+EMPTY_IS_NONE = frozenset({"study_downloads"})  # an empty list that means none, not the default
 
 
 def options_table() -> str:
@@ -348,7 +384,11 @@ def config_from_mapping(options: dict[str, Any], origin: Origin | None = None) -
     an option given as null (or, for a list, left empty) keeps its default. Options it does
     not know are left out: ``graphbuild.model.project.option_problems`` reports them where
     they are written."""
-    values = {o.name: o.read(options[o.name]) for o in OPTIONS if options.get(o.name) not in (None, [], {})}
+    values = {
+        o.name: o.read(options[o.name])
+        for o in OPTIONS
+        if options.get(o.name) not in (None, [], {}) or (o.name in EMPTY_IS_NONE and options.get(o.name) == [])
+    }
     return Config(**values, origin=origin or Origin())
 
 

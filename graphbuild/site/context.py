@@ -28,6 +28,7 @@ class Offer:
 
     label: str
     src: str
+    citation_format: str = ""  # a citation file's format (``bibtex``): the same list in another file
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,8 @@ class Site:
     def downloads(self, current: str, page: str) -> list[dict[str, str]]:
         """The files a generated page offers, each linked from ``current``."""
         return [
-            {"label": offer.label, "href": self.links.href(current, offer.src), "each": ""}
-            for offer in self.offers.get(page, ())
+            {"label": o.label, "href": self.links.href(current, o.src), "each": "", "format": o.citation_format}
+            for o in self.offers.get(page, ())
         ]
 
     def claims_by_page(self) -> list[tuple[str, list[Claim]]]:

@@ -36,6 +36,7 @@ ASSET_DIR = assets.FOLDER
 THEME_DIR = Path(__file__).parent / "theme"  # templates a theme finds by name, added to its search path
 STUDY_LAYOUT = "graphbuild-study.html"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+ZIP_SUFFIX = ".zip"
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,21 @@ class GeneratedFile:
     needed: Callable[[KnowledgeBase], bool] | None = None
     instead: str = ""
     export: str = ""  # its name for ``graphbuild export --format``, for a file the site publishes
+    # A whole list or a graph export, published as a ``.zip`` holding it under the site's
+    # ``zip_downloads`` (what the site itself reads, such as the map's data, never is).
+    bulk: bool = False
+    citation_format: str = ""  # for a citation file, its format's name (``bibtex``)
+
+    def published(self, kb: KnowledgeBase) -> bool:
+        """Whether this site writes the file (else, with ``instead``, offers that one)."""
+        return self.needed is None or self.needed(kb)
+
+    def src_in(self, kb: KnowledgeBase) -> str:
+        """Where this site publishes the file: its ``src``, zipped where the site says so."""
+        return self.src + ZIP_SUFFIX if self.bulk and kb.config.zip_downloads else self.src
+
+    def label_in(self, kb: KnowledgeBase) -> str:
+        return f"{self.label}, zipped" if self.bulk and kb.config.zip_downloads else self.label
 
 
 @dataclass(frozen=True)
@@ -138,6 +154,8 @@ def _each_study(fmt: CitationFormat) -> GeneratedFile:
         fmt.label,
         offered_on="study",
         each="study",
+        needed=lambda kb: fmt.name in kb.config.study_downloads,
+        citation_format=fmt.name,
     )
 
 
@@ -162,6 +180,8 @@ def _citation_files(
             needed=needed,
             instead=f"{instead}-{fmt.name}" if instead else "",
             export=f"{prefix}{fmt.name}",
+            bulk=True,
+            citation_format=fmt.name,
         )
         for fmt in CITATION_FORMATS
     ]
@@ -240,12 +260,25 @@ FILES: tuple[GeneratedFile, ...] = (
         "Graph (node-link JSON)",
         offered_on="map",
         export="json",
+        bulk=True,
     ),
     GeneratedFile(
-        "graphml", "evidence/graph.graphml", ExportWriter.graphml, "Graph (GraphML)", offered_on="map", export="graphml"
+        "graphml",
+        "evidence/graph.graphml",
+        ExportWriter.graphml,
+        "Graph (GraphML)",
+        offered_on="map",
+        export="graphml",
+        bulk=True,
     ),
     GeneratedFile(
-        "csv", "evidence/claims.csv", ExportWriter.csv, "Claims and evidence (CSV)", offered_on="map", export="csv"
+        "csv",
+        "evidence/claims.csv",
+        ExportWriter.csv,
+        "Claims and evidence (CSV)",
+        offered_on="map",
+        export="csv",
+        bulk=True,
     ),
     GeneratedFile("map-data", routes.MAP_DATA, ExportWriter.map_data),
     GeneratedFile("stylesheet", f"{routes.ASSETS}/graphbuild.css", ExportWriter.stylesheet, stylesheet=True),
@@ -271,10 +304,11 @@ FILES: tuple[GeneratedFile, ...] = (
     GeneratedFile(
         "graph-jsonld",
         "evidence/graph.jsonld",
-        lambda w: w.graph_jsonld("evidence/graph.jsonld"),
+        lambda w: w.graph_jsonld(FILE["graph-jsonld"].src_in(w.site.kb)),  # its links start where it is
         "Graph (JSON-LD: schema.org, CiTO)",
         offered_on="map",
         export="jsonld",
+        bulk=True,
     ),
     *(_each_study(fmt) for fmt in CITATION_FORMATS),
     *_citation_files("bibliography", "bibliography", Site.bibliography_order),
@@ -287,8 +321,8 @@ FILES: tuple[GeneratedFile, ...] = (
         prefix="claims-",
     ),
 )
-PAGE = {page.name: page for page in PAGES}
-FILE = {file.name: file for file in FILES}
+PAGE: dict[str, GeneratedPage] = {page.name: page for page in PAGES}
+FILE: dict[str, GeneratedFile] = {file.name: file for file in FILES}
 
 
 def offered_on(page: str, kb: KnowledgeBase | None = None) -> list[GeneratedFile]:
@@ -297,7 +331,7 @@ def offered_on(page: str, kb: KnowledgeBase | None = None) -> list[GeneratedFile
     files = [f for f in FILES if f.label and f.offered_on == page]
     if kb is None:
         return files
-    return [FILE[f.instead] if f.needed is not None and not f.needed(kb) else f for f in files]
+    return [f if f.published(kb) else FILE[f.instead] for f in files if f.published(kb) or f.instead]
 
 
 def export_formats() -> list[str]:
@@ -311,7 +345,7 @@ def export_text(site: Site, planned: list[Planned], name: str) -> str | None:
     item = next((p for p in planned if isinstance(p.output, GeneratedFile) and p.output.export == name), None)
     if item is None:
         file = next(f for f in FILES if f.export == name)
-        if file.needed is None or file.needed(site.kb) or not file.instead:
+        if file.published(site.kb) or not file.instead:
             return None
         item = next(p for p in planned if isinstance(p.output, GeneratedFile) and p.output.name == file.instead)
     content = file_content(ExportWriter(site, PAGE["map"].src), item)
@@ -331,7 +365,7 @@ def make_site(
 ) -> Site:
     """The views of this site, told the registry's pages and what each offers."""
     offers = {
-        name: tuple(Offer(f.label, f.src) for f in offered_on(name, kb))
+        name: tuple(Offer(f.label_in(kb), f.src_in(kb), f.citation_format) for f in offered_on(name, kb))
         for name in {f.offered_on for f in FILES if f.offered_on}
     }
     return Site(
@@ -387,7 +421,11 @@ def write_exports(site: Site, exports: list[tuple[str, Planned]], files: Writer 
     long as this call (in a forked child, it never reaches the parent)."""
     writer, files = ExportWriter(site, PAGE["map"].src), files or Writer()
     for dest, item in exports:
-        files.write(dest, file_content(writer, item))
+        content = file_content(writer, item)
+        if item.src.endswith(ZIP_SUFFIX) and isinstance(item.output, GeneratedFile) and item.output.bulk:
+            files.write_zip(dest, item.output.src.rsplit("/", 1)[-1], content)
+        else:
+            files.write(dest, content)
 
 
 def stylesheets() -> list[str]:
@@ -443,15 +481,14 @@ def plan(kb: KnowledgeBase) -> list[Planned]:
     for file in FILES:
         if file.dated and (kb.history is None or kb.history.head is None):
             continue
-        if file.needed is not None and not file.needed(kb):
+        if not file.published(kb):
             continue
+        src = file.src_in(kb)
         if file.each is None:
-            planned.append(Planned(file.src, file))
+            planned.append(Planned(src, file))
         else:
             key = FAMILY_KEYS[file.each]
-            planned += [
-                Planned(file.src.format(**{key: _member_name(s)}), file, subject=s) for s in _family(kb, file.each)
-            ]
+            planned += [Planned(src.format(**{key: _member_name(s)}), file, subject=s) for s in _family(kb, file.each)]
     planned += [Planned(f"{ASSET_DIR}/{name}", None, asset=path) for name, path in assets.files().items()]
     return planned
 

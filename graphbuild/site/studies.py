@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from graphbuild.common.urls import doi_href, safe_href
+from graphbuild.common.urls import doi_href, is_doi_link, safe_href
 from graphbuild.formats.styles import BUILTIN_STYLES, CitationStyle, PageReferences, Reference, number_citations
 from graphbuild.model.bibliography import Study
 from graphbuild.model.citations import Citation
@@ -86,8 +86,9 @@ class StudyViews:
             "cite_text": reference.text,
             "doi": study.doi,
             "doi_href": doi_href(study.doi),
-            "url": study.url,
-            "url_href": safe_href(study.url),
+            # An address that is only the DOI's again is not shown twice.
+            "url": "" if is_doi_link(study.url, study.doi) else study.url,
+            "url_href": None if is_doi_link(study.url, study.doi) else safe_href(study.url),
             "entry_type": study.entry_type,
             "caveat": study.text(CAVEAT_FIELD),
         }

@@ -12,7 +12,7 @@ import pytest
 
 from ..conftest import BIB, INDEX_MD, MKDOCS_YML
 from ..test_citing import NUMBERED_MD
-from .conftest import Watched, _build_site, serve
+from .conftest import SECOND_MD, Watched, _build_site, serve
 from .test_axe import RULES
 
 pytestmark = pytest.mark.browser
@@ -117,6 +117,32 @@ def test_claims_index_downloads_the_references_of_the_rows_shown(
     assert ris.split("\r\n\r\n")[0].startswith("TY  - JOUR\r\nAU  - Gillard, Steve")
     assert ris.count("ER  - ") == 3
     assert [item["id"] for item in json.loads(_download(page, "CSL-JSON"))] == studies
+
+
+@pytest.fixture(scope="module")
+def zipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The test site with its whole lists zipped (``zip_downloads``)."""
+    options = MKDOCS_YML.replace("  - graphbuild\n", "  - graphbuild:\n      zip_downloads: true\n")
+    files = {"mkdocs.yml": options, "references.bib": BIB, "docs/index.md": INDEX_MD}
+    files["docs/organisations.md"] = SECOND_MD
+    built = _build_site(tmp_path_factory.mktemp("zipped"), files)
+    for url in serve(built):
+        yield url, built
+
+
+def test_a_zipped_sites_claims_index_still_gives_the_rows_shown_as_a_plain_file(
+    watched: Watched, zipped: tuple[str, Path]
+) -> None:
+    url, built = zipped
+    page = watched.page
+    watched.goto(url + "claims/")
+    page.evaluate("ids => ids.forEach(id => { document.getElementById(id).hidden = true; })", HIDDEN)
+    with page.expect_download() as info:
+        page.get_by_role("link", name="BibTeX, zipped").click()
+    assert info.value.suggested_filename == "references.bib"  # made in the browser: not a zip
+    studies = ["gillard2014", "mead2006", "dh2011"]
+    expected = "\n".join((built / f"studies/{key}.bib").read_text(encoding="utf-8") for key in studies)
+    assert Path(info.value.path()).read_bytes().decode("utf-8") == expected
 
 
 def test_a_numbered_page_ends_with_its_references(watched: Watched, numbered_url: str) -> None:

@@ -1123,7 +1123,8 @@
 
   /* Every row shown: the plain link, to the file of every claim's references. Some rows
      hidden (by a filter of the claims index): the references behind the rows shown, from
-     each study's own file of the same format, offered as a file made in the browser. */
+     each study's own file of the same format, offered as a file made in the browser (not
+     zipped, where the site zips its whole lists). */
   function setupClaimsDownloads(box) {
     const table = document.querySelector(box.dataset.gbClaimsTable);
     const data = box.querySelector("script.gb-claim-studies");
@@ -1152,7 +1153,7 @@
           const file = new Blob([joinExports(texts, each)], { type: "application/octet-stream" });
           const save = document.createElement("a");
           save.href = URL.createObjectURL(file);
-          save.download = link.getAttribute("href").split("/").pop();
+          save.download = link.getAttribute("href").split("/").pop().replace(/\.zip$/, "");
           document.body.appendChild(save);
           save.click();
           save.remove();

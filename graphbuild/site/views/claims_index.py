@@ -93,10 +93,10 @@ def exports(site: Site, current: str) -> dict[str, Any]:
     """The claims index's downloads, and what its script needs to offer the references
     behind only the rows shown: each claim's studies (by slug, in the exports' order) and
     where each study's own file of each format is (``{slug}`` to fill in)."""
-    each = {offer.label: offer for offer in site.offers.get("study", ())}
+    each = {offer.citation_format: offer for offer in site.offers.get("study", ())}
     here = site.links.urls[current]
     links = [
-        d | {"each": relative_url(here, each[d["label"]].src)} if d["label"] in each else d
+        d | {"each": relative_url(here, each[d["format"]].src)} if d["format"] in each else d
         for d in site.downloads(current, "claims")
     ]
     studies = {c.id: [s.slug for s in site.claims_studies([c])] for c in site.kb.ordered_claims}
