@@ -132,6 +132,16 @@ def test_a_printout_is_short_full_legible_and_light(
     assert result.faintest >= 4.5, (path, result.lightest_text)
 
 
+def test_the_claims_index_prints_from_its_first_page(browser, repo_url: str) -> None:
+    """Its table starts under the intro: a card's "no break after" rule, reaching the claims
+    in its cells, joined every row to the next, and the table, one block, began on page 2."""
+    context, page = _page(browser, 1366, 900)
+    result = printed(page, repo_url + "claims/")
+    context.close()
+    assert result.pages > 1 and result.emptier == [], (result.pages, result.emptier)
+    assert "Key message" in result.texts[0]  # the table's head on page 1
+
+
 @pytest.mark.parametrize(
     ("media", "width"),
     [("print", 710), ("screen", 390), ("screen", 1366)],  # 710 px: an A4 page inside its margins
