@@ -452,6 +452,8 @@ def test_the_claims_index_offers_the_bibliographys_files_when_they_hold_the_same
 
 def test_pages_link_the_lists(apa_site: Path) -> None:
     bibliography = html(apa_site, "bibliography/index.html")
+    # under the intro, not after thousands of entries
+    assert bibliography.index('class="gb-downloads"') < bibliography.index('<ol class="gb-bibliography">')
     assert re.findall(r'<a href="([^"]+)" download>', bibliography) == [
         "references.bib",
         "references.ris",

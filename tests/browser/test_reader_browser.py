@@ -134,12 +134,14 @@ def test_a_printout_is_short_full_legible_and_light(
 
 def test_the_claims_index_prints_from_its_first_page(browser, repo_url: str) -> None:
     """Its table starts under the intro: a card's "no break after" rule, reaching the claims
-    in its cells, joined every row to the next, and the table, one block, began on page 2."""
+    in its cells, joined every row to the next, and the table, one block, began on page 2.
+    The downloads, which paper cannot follow, are left out."""
     context, page = _page(browser, 1366, 900)
     result = printed(page, repo_url + "claims/")
     context.close()
     assert result.pages > 1 and result.emptier == [], (result.pages, result.emptier)
     assert "Key message" in result.texts[0]  # the table's head on page 1
+    assert not any("Download the references" in text for text in result.texts)  # a link paper cannot follow
 
 
 @pytest.mark.parametrize(
