@@ -15,6 +15,8 @@ import bibtexparser
 import pytest
 
 from graphbuild.common.urls import is_doi_link
+from graphbuild.formats.records import CITATION_FORMATS
+from graphbuild.model.config import DOWNLOAD_FORMATS
 from graphbuild.site.registry import FILES
 
 from .conftest import BIB, build
@@ -72,6 +74,11 @@ def test_a_site_chooses_the_files_beside_each_study(tmp_path: Path) -> None:
     # a filter's file of BibTeX is still made from the studies' own; RIS is the whole list
     assert '<a href="references.bib" download data-gb-each="../studies/{slug}.bib">BibTeX</a>' in claims
     assert '<a href="references.ris" download>RIS</a>' in claims
+
+
+def test_the_option_knows_every_citation_format() -> None:
+    """``study_downloads`` is checked in the model, below the formats that make the files."""
+    assert DOWNLOAD_FORMATS == tuple(fmt.name for fmt in CITATION_FORMATS)
 
 
 @pytest.mark.parametrize("value", ["[]", "false"])
