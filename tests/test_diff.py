@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -124,10 +125,16 @@ def test_graph_exports_built_sites_and_site_folders_compare_alike(repo, tmp_path
     assert main(["--root", str(old_tree), "export", "--output", str(old_json)]) == 0
     (built / "evidence").mkdir(parents=True)
     assert main(["--root", str(new_tree), "export", "--output", str(built / "evidence/graph.json")]) == 0
+    zipped = tmp_path / "zipped" / "evidence"  # a site built with zip_downloads
+    zipped.mkdir(parents=True)
+    with zipfile.ZipFile(zipped / "graph.json.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(built / "evidence/graph.json", "graph.json")
     capsys.readouterr()
     expected = run(root, shas[1], shas[3], "--format", "json", capsys=capsys)[1]
     for old, new, kinds in (
         (str(old_json), str(built), ("graph", "build")),
+        (str(old_json), str(zipped.parent), ("graph", "build")),
+        (str(old_json), str(zipped / "graph.json.zip"), ("graph", "graph")),
         (str(old_tree), str(new_tree), ("site", "site")),
         (shas[1], str(new_tree), ("revision", "site")),
     ):
@@ -155,7 +162,11 @@ def test_a_revision_before_the_site_existed_adds_every_claim(tmp_path, capsys) -
     ("spec", "message"),
     [
         pytest.param("no-such-branch", "no-such-branch: not a file, a folder or a revision", id="unknown-revision"),
-        pytest.param("docs", "neither a built site (evidence/graph.json) nor a site's folder", id="other-folder"),
+        pytest.param(
+            "docs",
+            "neither a built site (evidence/graph.json or graph.json.zip) nor a site's folder",
+            id="other-folder",
+        ),
         pytest.param("mkdocs.yml", "not a graph export", id="not-json"),
         pytest.param("--output=x", "--output=x: not a file, a folder or a revision", id="an-option-to-git"),
     ],
@@ -164,6 +175,34 @@ def test_unreadable_states_are_errors(repo, capsys, monkeypatch, spec, message) 
     root, _ = repo
     monkeypatch.chdir(root)
     code, _, err = run(root, "HEAD", "--", spec, capsys=capsys)
+    assert code == 2 and message in err
+
+
+@pytest.mark.parametrize(
+    ("members", "message"),
+    [
+        pytest.param({"graph.json": "{}", "other.json": "{}"}, "expected one .json file in it", id="two-files"),
+        pytest.param({"graph.json": " " * 5000}, "unzips to more than", id="past-the-limit"),
+        pytest.param(None, "not a zipped graph export: File is not a zip file", id="not-a-zip"),
+    ],
+)
+def test_a_zipped_graph_is_read_only_as_one_file_of_bounded_size(
+    repo, tmp_path, capsys, monkeypatch, members, message
+) -> None:
+    """A built site may come from anyone: its zip is read as one graph, never unzipped whole
+    past a limit, whatever sizes the zip declares."""
+    from graphbuild.history import compare
+
+    root, _ = repo
+    monkeypatch.setattr(compare, "ZIPPED_GRAPH_LIMIT", 4096)
+    path = tmp_path / "graph.json.zip"
+    if members is None:
+        path.write_bytes(b"not a zip")
+    else:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, text in members.items():
+                archive.writestr(name, text)
+    code, _, err = run(root, "HEAD", str(path), capsys=capsys)
     assert code == 2 and message in err
 
 

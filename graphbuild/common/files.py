@@ -17,6 +17,8 @@ from threading import Event
 
 from graphbuild.common.background import WorkStopped
 
+ZIP_SUFFIX = ".zip"  # a download published zipped (``zip_downloads``), named after the file it holds
+
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
     (stat.S_ISFIFO, "a named pipe (FIFO)"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from graphbuild.common.diagnostics import printable
+from graphbuild.common.files import ZIP_SUFFIX
 from graphbuild.formats.graph import build_graph
 from graphbuild.history.git import GitError, Repository, node_link_at
 from graphbuild.model.config import ConfigError
@@ -70,11 +72,14 @@ def load_state(spec: str, root: Path, config_file: str = "mkdocs.yml", kind: str
     if path.is_file():
         return State(spec, "graph", _read_graph(path))
     if path.is_dir():
-        if (path / "evidence" / "graph.json").is_file():
-            return State(spec, "build", _read_graph(path / "evidence" / "graph.json"))
+        for name in ("graph.json", "graph.json" + ZIP_SUFFIX):  # zipped where the site says ``zip_downloads``
+            if (path / "evidence" / name).is_file():
+                return State(spec, "build", _read_graph(path / "evidence" / name))
         if (path / config_file).is_file():
             return State(spec, "site", _analyse(path, config_file))
-        raise StateError(f"{spec}: neither a built site (evidence/graph.json) nor a site's folder ({config_file})")
+        raise StateError(
+            f"{spec}: neither a built site (evidence/graph.json or graph.json.zip) nor a site's folder ({config_file})"
+        )
     raise StateError(f"{spec}: no such file or folder")
 
 
@@ -97,7 +102,7 @@ def _is_revision(root: Path, spec: str) -> bool:
 
 def _read_graph(path: Path) -> Snapshot:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(_unzipped(path) if path.name.endswith(ZIP_SUFFIX) else path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise StateError(f"{path}: not a graph export: {exc}") from exc
     if not isinstance(data, dict):
@@ -235,3 +240,23 @@ FORMATS: dict[str, Callable[[list[Event], State, State], str]] = {
     "markdown": format_markdown,
     "claims": format_claims,
 }
+
+
+ZIPPED_GRAPH_LIMIT = 1 << 28  # bytes unzipped: a graph.json of 50,000 studies is some 15 MB
+
+
+def _unzipped(path: Path) -> str:
+    """The one file a site's ``graph.json.zip`` holds; a built site may come from anyone, so
+    a zip of other files, or one that unzips past the limit whatever it declares, is refused."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) != 1 or not members[0].filename.endswith(".json"):
+                raise StateError(f"{path}: not a zipped graph export (expected one .json file in it)")
+            with archive.open(members[0]) as member:
+                data = member.read(ZIPPED_GRAPH_LIMIT + 1)
+    except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:
+        raise StateError(f"{path}: not a zipped graph export: {exc}") from exc
+    if len(data) > ZIPPED_GRAPH_LIMIT:
+        raise StateError(f"{path}: unzips to more than {ZIPPED_GRAPH_LIMIT >> 20} MB; not read")
+    return data.decode("utf-8")

@@ -17,7 +17,7 @@ from typing import Any
 
 from graphbuild.common.diagnostics import Diagnostic, error
 from graphbuild.common.escaping import front_matter
-from graphbuild.common.files import Writer
+from graphbuild.common.files import ZIP_SUFFIX, Writer
 from graphbuild.common.urls import page_url
 from graphbuild.formats.records import CITATION_FORMATS, CitationFormat
 from graphbuild.formats.styles import CitationStyle
@@ -36,7 +36,6 @@ ASSET_DIR = assets.FOLDER
 THEME_DIR = Path(__file__).parent / "theme"  # templates a theme finds by name, added to its search path
 STUDY_LAYOUT = "graphbuild-study.html"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
-ZIP_SUFFIX = ".zip"
 
 
 @dataclass(frozen=True)
