@@ -300,11 +300,6 @@ def csl_json_line(study: Study) -> str:
     return _json_line(csl_item(study))
 
 
-def json_lines(items: list[Any]) -> str:
-    """A JSON array with one compact item on each line: readable, diffable and fast."""
-    return json_array([_json_line(item) for item in items])
-
-
 def json_array(lines: list[str]) -> str:
     """A JSON array of items already written, one a line."""
     return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"

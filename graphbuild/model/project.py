@@ -382,11 +382,6 @@ def _exclusions(settings: dict[str, Any]) -> tuple[GitIgnoreSpec, ...]:
     return tuple(specs)
 
 
-def page_sources(project: Project) -> list[str]:
-    """The pages MkDocs would build, as paths relative to ``docs_dir``, in its walk's order."""
-    return pages_among(site_sources(project))
-
-
 def pages_among(sources: list[str]) -> list[str]:
     """The pages MkDocs would build from these published files (``site_sources``' or a
     commit's), in their order."""

@@ -40,21 +40,6 @@ def card_block(block: Fence, html: str) -> str:
     return "\n".join([blank, *(block.indent + line for line in html.split("\n")), blank])
 
 
-def rewrite_page(
-    page: SourcePage,
-    kb: KnowledgeBase,
-    citation: Callable[[Citation], str],
-    card: Callable[[Claim], str],
-    broken: Callable[[BrokenClaim], str] | None = None,
-    tail: str = "",
-) -> str:
-    """The page body with every citation and every claim of the knowledge base replaced (a
-    claim whose id was taken first, elsewhere, stays as its editor wrote it). ``broken``, if
-    given, is what a claim block that could not be read shows instead of its YAML; ``tail``
-    (a numeric style's reference list) is added as a block of its own at the end."""
-    return substitute(page.body, page_replacements(page, kb, citation, card, broken, tail))
-
-
 def page_replacements(
     page: SourcePage,
     kb: KnowledgeBase,
@@ -63,8 +48,12 @@ def page_replacements(
     broken: Callable[[BrokenClaim], str] | None = None,
     tail: str = "",
 ) -> list[Replacement]:
-    """What ``rewrite_page`` replaces, as ranges of the page body: the gate finds the line of
-    something it removed by rendering the body up to a line with these applied."""
+    """What a page's Markdown has replaced, as ranges of its body: every citation and every
+    claim of the knowledge base (a claim whose id was taken first, elsewhere, stays as its
+    editor wrote it); ``broken``, if given, is what a claim block that could not be read
+    shows instead of its YAML; ``tail`` (a numeric style's reference list) is added as a
+    block of its own at the end. The gate finds the line of something it removed by
+    rendering the body up to a line with these applied."""
     replacements = [(c.start, c.end, citation(c)) for c in page.citations]
     for claim, block in zip(page.claims, page.blocks, strict=True):
         if kb.claims.get(claim.id) is claim:
