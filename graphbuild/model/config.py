@@ -159,6 +159,7 @@ class Option:
     doc: str
     read: Callable[[Any], Any]
     default: str = ""
+    empty_is_none: bool = False  # ``[]`` means none, not the default (as it does for the rest)
 
     def shown_default(self) -> str:
         """The option's default as the reference shows it."""
@@ -345,6 +346,7 @@ OPTIONS: tuple[Option, ...] = (
         "the citation files beside each study page (`bibtex`, `ris`, `csl-json`); `[]` for none, where a very "
         "large site must fit its host (the page keeps its copy buttons and Zotero's tags)",
         _download_formats,
+        empty_is_none=True,
     ),
     Option(
         "zip_downloads",
@@ -354,7 +356,6 @@ OPTIONS: tuple[Option, ...] = (
     ),
 )
 OPTION_NAMES = tuple(option.name for option in OPTIONS)
-EMPTY_IS_NONE = frozenset({"study_downloads"})  # an empty list that means none, not the default
 
 
 def options_table() -> str:
@@ -387,7 +388,7 @@ def config_from_mapping(options: dict[str, Any], origin: Origin | None = None) -
     values = {
         o.name: o.read(options[o.name])
         for o in OPTIONS
-        if options.get(o.name) not in (None, [], {}) or (o.name in EMPTY_IS_NONE and options.get(o.name) == [])
+        if options.get(o.name) not in (None, [], {}) or (o.empty_is_none and options.get(o.name) == [])
     }
     return Config(**values, origin=origin or Origin())
 

@@ -74,6 +74,7 @@ class StudyViews:
         (the page links them beside it); ``cite_text``: the whole of it, to copy."""
         reference = self.style.reference(study)
         shown = reference.without_links()
+        url = "" if is_doi_link(study.url, study.doi) else study.url  # the DOI's address is not shown twice
         return {
             "key": study.key,
             "label": self.kb.label(study.key),
@@ -86,9 +87,8 @@ class StudyViews:
             "cite_text": reference.text,
             "doi": study.doi,
             "doi_href": doi_href(study.doi),
-            # An address that is only the DOI's again is not shown twice.
-            "url": "" if is_doi_link(study.url, study.doi) else study.url,
-            "url_href": None if is_doi_link(study.url, study.doi) else safe_href(study.url),
+            "url": url,
+            "url_href": safe_href(url),
             "entry_type": study.entry_type,
             "caveat": study.text(CAVEAT_FIELD),
         }
