@@ -105,12 +105,15 @@ class GeneratedFile:
         """Whether this site writes the file (else, with ``instead``, offers that one)."""
         return self.needed is None or self.needed(kb)
 
+    def zipped(self, kb: KnowledgeBase) -> bool:
+        return self.bulk and kb.config.zip_downloads
+
     def src_in(self, kb: KnowledgeBase) -> str:
         """Where this site publishes the file: its ``src``, zipped where the site says so."""
-        return self.src + ZIP_SUFFIX if self.bulk and kb.config.zip_downloads else self.src
+        return self.src + ZIP_SUFFIX if self.zipped(kb) else self.src
 
     def label_in(self, kb: KnowledgeBase) -> str:
-        return f"{self.label}, zipped" if self.bulk and kb.config.zip_downloads else self.label
+        return f"{self.label}, zipped" if self.zipped(kb) else self.label
 
 
 @dataclass(frozen=True)
@@ -421,7 +424,7 @@ def write_exports(site: Site, exports: list[tuple[str, Planned]], files: Writer 
     writer, files = ExportWriter(site, PAGE["map"].src), files or Writer()
     for dest, item in exports:
         content = file_content(writer, item)
-        if item.src.endswith(ZIP_SUFFIX) and isinstance(item.output, GeneratedFile) and item.output.bulk:
+        if isinstance(item.output, GeneratedFile) and item.output.zipped(site.kb):
             files.write_zip(dest, item.output.src.rsplit("/", 1)[-1], content)
         else:
             files.write(dest, content)
