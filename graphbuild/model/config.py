@@ -159,7 +159,7 @@ class Option:
     doc: str
     read: Callable[[Any], Any]
     default: str = ""
-    empty_is_none: bool = False  # ``[]`` means none, not the default (as it does for the rest)
+    empty_is_none: bool = False  # ``[]`` means none here; for other options it keeps the default
 
     def shown_default(self) -> str:
         """The option's default as the reference shows it."""
