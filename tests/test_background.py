@@ -78,6 +78,63 @@ def test_the_work_runs_in_another_process_and_is_done_when_waited_for(tmp_path: 
     assert parent != child
 
 
+def test_what_the_work_returns_is_what_wait_returns_without_parallelism() -> None:
+    answer = [["docs/a.md", 3, "error", "x"]]
+    assert Background(lambda: answer, parallel=False).wait() == answer
+    assert Background(lambda: None, parallel=False).wait() is None
+
+
+@FORK
+def test_what_the_forked_work_returns_comes_back_whole() -> None:
+    """An answer far larger than a pipe holds at once (64 kB) comes back whole: the child
+    writes until the parent, waiting, has read it all."""
+    done = run(
+        """
+        import os
+        from graphbuild.common.background import Background
+        work = Background(lambda: {"pid": os.getpid(), "lines": ["x" * 100] * 5000})
+        assert work._pid is not None
+        answer = work.wait()
+        print(answer["pid"] != os.getpid(), len(answer["lines"]), Background(lambda: None).wait())
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "5000", "None"]
+
+
+@FORK
+def test_the_render_reports_what_its_forked_gate_removes_at_its_line(tmp_path: Path) -> None:
+    """The render's gate runs in a process of its own: what it would remove still reaches
+    the render's diagnostics, at the line of the page that holds it."""
+    page = INDEX_MD + "\nMore.\n\n<script>alert(1)</script>\n"
+    line = page.count("\n")
+    root = write_site(tmp_path / "site", {"mkdocs.yml": MKDOCS_YML, "references.bib": BIB, "docs/index.md": page})
+    done = run(
+        """
+        import os, sys
+        from pathlib import Path
+        from graphbuild.model.project import load_project
+        from graphbuild.publishing.markdown_tree import write_markdown_tree
+        forks = []
+        fork = os.fork
+        def counted():
+            forks.append(1)
+            return fork()
+        os.fork = counted
+        found = write_markdown_tree(load_project(Path(sys.argv[1])), Path(sys.argv[2]))
+        print(len(forks))
+        print("\\n".join(str(d) for d in found if d.severity.value == "error"))
+        """,
+        str(root),
+        str(tmp_path / "tree"),
+    )
+    assert done.returncode == 0, done.stderr
+    forks, *errors = done.stdout.strip().split("\n")
+    assert int(forks) == 3  # the exports, the study pages, the gate
+    assert len(errors) == 1 and errors[0].startswith(f"docs/index.md:{line}: error: "), errors
+    assert "script" in errors[0]
+
+
 @FORK
 def test_a_failure_is_reported_with_its_traceback() -> None:
     done = run(

@@ -1,4 +1,5 @@
-"""Work done beside the build, in a process of its own: the exports.
+"""Work done beside the build, in a process of its own: the exports, the study pages, and
+on the Markdown tree's path the gate's report (what a child returns comes back as JSON).
 
 A site of 6,000 studies writes some 20,000 export files (each study's reference in three
 formats, the whole lists, the graph in four formats, the map's data), which need nothing the
@@ -18,12 +19,14 @@ saved is shown without waiting for it, and stopped when a newer build starts.
 from __future__ import annotations
 
 import gc
+import json
 import os
 import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 class BackgroundError(RuntimeError):
@@ -35,13 +38,16 @@ class WorkStopped(Exception):
 
 
 class Background:
-    """``work`` running in a forked child (``parallel``), or already done."""
+    """``work`` running in a forked child (``parallel``), or already done. What it returns
+    (a value JSON can write, or None) is what ``wait`` returns: a child's answer comes back
+    through the pipe its failure would."""
 
-    def __init__(self, work: Callable[[], None], parallel: bool = True) -> None:
+    def __init__(self, work: Callable[[], object], parallel: bool = True) -> None:
         self._pid: int | None = None
         self._pipe = -1
+        self._result: object = None
         if not (parallel and hasattr(os, "fork") and threading.active_count() == 1):
-            work()
+            self._result = work()
             return
         read, write = os.pipe()
         pid = os.fork()
@@ -49,7 +55,9 @@ class Background:
             os.close(read)
             status = 0
             try:
-                work()
+                result = work()
+                if result is not None:
+                    _write_all(write, json.dumps(result).encode("utf-8"))
             except BaseException:  # noqa: BLE001  (every failure is the parent's to report)
                 os.write(write, traceback.format_exc().encode("utf-8", errors="replace")[-8192:])
                 status = 1
@@ -58,13 +66,15 @@ class Background:
         os.close(write)
         self._pid, self._pipe = pid, read
 
-    def wait(self) -> None:
-        """Wait for the work; raise ``BackgroundError`` if it failed."""
+    def wait(self) -> Any:
+        """Wait for the work and return what it returned; raise ``BackgroundError`` if it
+        failed."""
         if self._pid is None:
-            return
-        message = b""
+            return self._result
+        chunks = []
         while chunk := os.read(self._pipe, 65536):
-            message += chunk
+            chunks.append(chunk)
+        message = b"".join(chunks)
         os.close(self._pipe)
         _, status = os.waitpid(self._pid, 0)
         self._pid = None
@@ -72,6 +82,7 @@ class Background:
         if code != 0:
             how = f"ended by signal {-code}" if code < 0 else f"exited with status {code}"
             raise BackgroundError(message.decode("utf-8", errors="replace").strip() or how)
+        return json.loads(message) if message else None
 
     def cancel(self) -> None:
         """Stop the work (the build failed): nothing is left running or unreaped."""
@@ -152,6 +163,12 @@ class Works:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 @contextmanager

@@ -61,6 +61,16 @@ def note(path: str, line: int, message: str) -> Diagnostic:
     return Diagnostic(path, line, Severity.NOTE, message)
 
 
+def diagnostic_record(diagnostic: Diagnostic) -> list[str | int]:
+    """A diagnostic as JSON writes it: what a process working beside the build sends back."""
+    return [diagnostic.path, diagnostic.line, diagnostic.severity.value, diagnostic.message]
+
+
+def from_record(record: list[str | int]) -> Diagnostic:
+    path, line, severity, message = record
+    return Diagnostic(str(path), int(line), Severity(severity), str(message))
+
+
 def has_errors(diagnostics: list[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
 

@@ -23,10 +23,11 @@ from typing import Any
 from pathspec import GitIgnoreSpec
 
 from graphbuild.common.background import Background, collector_paused
-from graphbuild.common.diagnostics import Diagnostic
+from graphbuild.common.diagnostics import Diagnostic, diagnostic_record, from_record
 from graphbuild.formats.feed import autodiscovery_link
 from graphbuild.formats.search import located, search_entries
 from graphbuild.formats.site_style import style_problems
+from graphbuild.model.bibliography import Study
 from graphbuild.model.config import ConfigError
 from graphbuild.model.front import escaped_front_matter
 from graphbuild.model.project import Project, dump_settings, pages_among, read_settings
@@ -70,7 +71,6 @@ def _write_tree(plan: BuildPlan, out: Path) -> list[Diagnostic]:
         folder.mkdir(parents=True)
     settings = read_settings(project.config_path)
     renderer = renderer_from_settings(settings)
-    gated = gate_report(plan, renderer)  # what finish will remove, each an error at its line here
     directory_urls = project.directory_urls
     # The parts never pass through Markdown: made as the plugin makes them. What stays in
     # the Markdown (citations, reference lists, the pages search reads) is encoded against
@@ -78,6 +78,13 @@ def _write_tree(plan: BuildPlan, out: Path) -> list[Diagnostic]:
     site = plan.site(search_entries=True)
     in_markdown = plan.site(markdown_safe=True, search_entries=True)
     stand_ins = StandIns()
+    laid_out = [item for item in plan.planned if isinstance(item.output, GeneratedPage) and item.output.layout]
+    # Each study's parts (its reference in the site's style, its links and level) made here,
+    # before the forks: the pages' process and this one share them instead of each making
+    # them again.
+    for item in laid_out:
+        if isinstance(item.subject, Study):
+            site.studies.parts(item.subject)
     # The exports (20,000 small files at 6,000 studies) are written outside the docs folder,
     # which the engine would copy file by file, in a process of their own where one can be
     # forked (graphbuild.common.background).
@@ -85,9 +92,11 @@ def _write_tree(plan: BuildPlan, out: Path) -> list[Diagnostic]:
     background = Background(partial(registry.write_exports, site, exports))
     # The pages in a layout (30,000 study pages at 50,000 references), in a process of their
     # own too: their parts were half of the tree's time.
-    laid_out = [item for item in plan.planned if isinstance(item.output, GeneratedPage) and item.output.layout]
     _clear(out / LAID_OUT_FILE)
     pages = Background(partial(_write_laid_out, site, laid_out, out / LAID_OUT_FILE, directory_urls))
+    # What finish will remove, each an error at its line here: the pages rendered once more,
+    # in a process of their own, as nothing made here waits for it.
+    gate = Background(lambda: [diagnostic_record(d) for d in gate_report(plan, renderer)])
     try:
         shells = {page.name: _shell_src(page, stand_ins) for page in PAGES if page.layout}
         _clear(out / PARTS_FILE)
@@ -127,11 +136,12 @@ def _write_tree(plan: BuildPlan, out: Path) -> list[Diagnostic]:
                 _write_page(docs / src, page_front_matter(shell, directory_urls, stand_ins["head"]), stand_ins["body"])
             parts.search(search_entries(kb, located(plan.urls)))
     except BaseException:
-        background.cancel()
-        pages.cancel()
+        for work in (gate, background, pages):
+            work.cancel()
         raise
     background.wait()  # a failure is a BackgroundError, with the export's traceback
     pages.wait()
+    gated = [from_record(record) for record in gate.wait()]
     _write_config(project, settings, out, feed_links(list(plan.planned)), pages_among(list(plan.sources)))
     plan.style.save()
     return sorted(set(plan.diagnostics) | set(style_problems(plan.style, kb.bibliography.studies)) | set(gated))
