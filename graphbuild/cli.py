@@ -111,12 +111,14 @@ def _finish(args: argparse.Namespace) -> int:
         return 2
     for problem in done.problems:
         print(f"graphbuild: {printable(problem)}", file=sys.stderr)
+    for diagnostic in done.diagnostics:
+        print(diagnostic, file=sys.stderr)
     print(
         f"{done.site}: {done.pages} pages completed, {done.laid_out} pages written in a layout, "
         f"{done.search_entries} search entries added",
         file=sys.stderr,
     )
-    return 1 if done.problems else 0
+    return 1 if done.problems or failing(done.diagnostics, args.strict) else 0
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -213,6 +215,9 @@ def _add_commands(commands: argparse._SubParsersAction, parents: list[argparse.A
     )
     finisher.add_argument("tree", help="the folder graphbuild render wrote (its --output)")
     finisher.add_argument("--site-dir", help="where the engine built it, if not the tree's site_dir")
+    finisher.add_argument(
+        "--strict", action="store_true", help="also fail on warnings (a site larger than site_size_limit)"
+    )
     finisher.set_defaults(run=_finish)
     differ = commands.add_parser(
         "diff",

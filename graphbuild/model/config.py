@@ -56,6 +56,10 @@ class Origin:
         return f"{self.path}:{self.line_of(name) or self.plugin_line}"
 
 
+# GitHub Pages publishes no site larger than 1 GB: the default most a built site may take
+# before the build warns (``site_size_limit``), in megabytes.
+GITHUB_PAGES_MB = 1000
+
 # The citation formats a study page may offer as files (``graphbuild.formats.records``
 # makes them; a test holds the two lists together).
 DOWNLOAD_FORMATS = ("bibtex", "ris", "csl-json")
@@ -84,6 +88,7 @@ class Config:
     evidence_searched: str = ""
     study_downloads: list[str] = field(default_factory=lambda: list(DOWNLOAD_FORMATS))
     zip_downloads: bool = False
+    site_size_limit: int = GITHUB_PAGES_MB  # megabytes; 0: none
     origin: Origin = field(default_factory=Origin, compare=False)
 
     def __post_init__(self) -> None:
@@ -192,6 +197,18 @@ def _download_formats(value: Any) -> list[str]:
 def _path(value: Any) -> str:
     if not isinstance(value, str):
         raise ConfigError(f"option 'bibliography': expected a file path, not {type(value).__name__}")
+    return value
+
+
+def _size_limit(value: Any) -> int:
+    """Whole megabytes above nought; ``false`` for no limit (0)."""
+    if value is False:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(
+            f"option 'site_size_limit': expected a whole number of megabytes above 0, or false for no limit, "
+            f"not {value!r}"
+        )
     return value
 
 
@@ -353,6 +370,12 @@ OPTIONS: tuple[Option, ...] = (
         "publish the whole lists of references and the graph's exports as `.zip` files, each holding the one "
         "file (several times smaller, for very large sites; what the site itself reads stays as it is)",
         _flag("zip_downloads"),
+    ),
+    Option(
+        "site_size_limit",
+        "megabytes the built site may take before the build warns (a strict build fails); the default is GitHub "
+        "Pages' limit for a published site, `false` for none, where the host takes any size",
+        _size_limit,
     ),
 )
 OPTION_NAMES = tuple(option.name for option in OPTIONS)

@@ -33,6 +33,7 @@ rendered tree is finished once.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import gzip
 import itertools
@@ -45,10 +46,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from graphbuild.common.diagnostics import Diagnostic
 from graphbuild.common.files import Writer
 from graphbuild.formats.search import add_to_index, add_to_zensical_index
 from graphbuild.model.gate import sanitize_html
 from graphbuild.model.project import read_settings
+from graphbuild.publishing.sizing import SizeLimit
 from graphbuild.site.shell import Shell, ShellError, StandIns, without_indentation
 
 PARTS_FILE = "graphbuild-parts.jsonl"
@@ -86,14 +89,20 @@ class PartsWriter:
     layout, and the search entries."""
 
     def __init__(
-        self, path: Path, shells: dict[str, str], stand_ins: StandIns, allowed_hosts: tuple[str, ...] = ()
+        self,
+        path: Path,
+        shells: dict[str, str],
+        stand_ins: StandIns,
+        allowed_hosts: tuple[str, ...] = (),
+        size_limit: SizeLimit | None = None,
     ) -> None:
         self._file: IO[str] = path.open("w", encoding="utf-8")
         self._count = 0
         self._slots: dict[str, str] = {}
         self.stand_ins = stand_ins
         header = {"graphbuild_parts": VERSION, "nonce": stand_ins.nonce, "shells": shells}
-        self._write(header | {"allowed_hosts": list(allowed_hosts)})
+        limit = {"size_limit": dataclasses.astuple(size_limit)} if size_limit is not None else {}
+        self._write(header | {"allowed_hosts": list(allowed_hosts)} | limit)
 
     def gated(self, body: str, footnotes: bool = False) -> str:
         """An editor's page body between the marks of the region ``finish`` passes through
@@ -154,6 +163,7 @@ class Finished:
     laid_out: int = 0
     search_entries: int = 0
     problems: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # a site larger than its host publishes
 
 
 def finish_site(tree: Path, site: Path | None = None) -> Finished:
@@ -205,6 +215,9 @@ def finish_site(tree: Path, site: Path | None = None) -> Finished:
         _add_to_sitemap(site, stand_ins["slug"], slugs[name])
         _remove(site / dest)
     _move_into(staged, site)
+    limit = header.get("size_limit")
+    if isinstance(limit, list) and len(limit) == 3:
+        done.diagnostics = SizeLimit(int(limit[0]), str(limit[1]), int(limit[2])).report(site)
     return done
 
 

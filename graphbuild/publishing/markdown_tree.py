@@ -34,6 +34,7 @@ from graphbuild.model.project import Project, dump_settings, pages_among, read_s
 from graphbuild.publishing.finish import EXPORTS_DIR, LAID_OUT_FILE, PARTS_FILE, PartsWriter, laid_out_record
 from graphbuild.publishing.gating import renderer_from_settings
 from graphbuild.publishing.pipeline import BuildPlan, Caches, gate_report, plan_build
+from graphbuild.publishing.sizing import SizeLimit
 from graphbuild.site import registry
 from graphbuild.site.context import Site
 from graphbuild.site.navigation import site_nav
@@ -103,7 +104,7 @@ def _write_tree(plan: BuildPlan, out: Path) -> list[Diagnostic]:
         hosts = tuple(kb.config.allowed_hosts)
         destinations = {name: written_to(src, directory_urls) for name, src in shells.items()}
         footnotes = "footnotes" in renderer.extensions
-        with PartsWriter(out / PARTS_FILE, destinations, stand_ins, hosts) as parts:
+        with PartsWriter(out / PARTS_FILE, destinations, stand_ins, hosts, SizeLimit.of(kb.config)) as parts:
             for src in plan.sources:
                 target = docs / src
                 target.parent.mkdir(parents=True, exist_ok=True)

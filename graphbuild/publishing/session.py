@@ -36,6 +36,7 @@ from graphbuild.publishing.gating import Render, gate_page
 from graphbuild.publishing.laid_out import write_pages
 from graphbuild.publishing.pipeline import BuildPlan, style_report
 from graphbuild.publishing.placeholders import GeneratedBodies, Placeholders
+from graphbuild.publishing.sizing import SizeLimit
 from graphbuild.site.memo import Memos
 from graphbuild.site.registry import GeneratedFile, GeneratedPage, Planned, feed_links, write_exports, written_to
 from graphbuild.site.rewrite import Replacement, page_edits, reconcile, substitute
@@ -170,17 +171,17 @@ class Session:
         """Once the engine is done: the work beside it waited for (a ``BackgroundError`` names
         what failed), the index pages' bodies put in, claims and studies added to the search
         index; in a preview, all of it started in the deferred work's thread instead. The
-        citation style's problems."""
+        citation style's problems, and a site larger than its host publishes."""
         urls = self.plan.project.directory_urls
         if self.preview:
             self.works.start("the index pages", lambda: self.bodies.splice(site_dir, urls, self.works.stopped), order=1)
             self.works.start("the search entries", lambda: self._search(site_dir), order=3)
             self.works.wait()
-        else:
-            self.works.wait()
-            self.bodies.splice(site_dir, urls)
-            self._search(site_dir)
-        return style_report(self.plan)
+            return style_report(self.plan)  # a preview publishes nothing: its size is not weighed
+        self.works.wait()
+        self.bodies.splice(site_dir, urls)
+        self._search(site_dir)
+        return style_report(self.plan) + SizeLimit.of(self.plan.kb.config).report(site_dir)
 
     def _search(self, site_dir: Path) -> None:
         index = site_dir / "search" / "search_index.json"
