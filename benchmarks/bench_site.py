@@ -201,6 +201,10 @@ def run_child(*args: str, package_from: Path | None = None) -> tuple[dict, float
     warnings = [line for line in done.stderr.splitlines() if line.startswith("WARNING")]
     result = json.loads(lines[-1][len("BENCH ") :])
     result["warnings"] = len(warnings)
+    # What the build says of the site's size (graphbuild.publishing.sizing): a warning past
+    # site_size_limit, a note near it.
+    weighed = [line for line in done.stderr.splitlines() if "site_size_limit" in line]
+    result["size_said"] = "warning" if any(" warning: " in x for x in weighed) else "note" if weighed else ""
     return result, wall
 
 
@@ -511,7 +515,12 @@ def bench_site(args: argparse.Namespace, size: str, entries: str, shape: str, bu
         (source / "mkdocs-large.yml").write_text(lean, encoding="utf-8")
         _fresh(source)
         built, wall = run_child("build", str(source / "mkdocs-large.yml"), str(out / f"site-{name}-options"))
-        options = {"wall_s": wall, "max_rss_mb": built["max_rss_mb"], "size": site_size(out / f"site-{name}-options")}
+        options = {
+            "wall_s": wall,
+            "max_rss_mb": built["max_rss_mb"],
+            "size": site_size(out / f"site-{name}-options"),
+            "size_said": built["size_said"],
+        }
     result: dict = {
         "size": size,
         "entries": entries,
@@ -532,6 +541,7 @@ def bench_site(args: argparse.Namespace, size: str, entries: str, shape: str, bu
             "cpu_s": _median([r.get("cpu_s", float("nan")) for r in runs[kind]]),
             "children_cpu_s": _median([r.get("children_cpu_s", float("nan")) for r in runs[kind]]),
             "size": site_size(sites[kind]),
+            "size_said": runs[kind][-1].get("size_said", ""),
             "weights": page_weights(sites[kind]),
         }
         if kind != "off":
@@ -835,9 +845,13 @@ def _shape_table(r: dict, shape: dict) -> list[str]:
         "graphbuild's own hooks",
         [f"{c['own_s']:.1f} s" if "own_s" in c else "" for _, c in columns],
     )
+    said = {"warning": " (the build warns: more than `site_size_limit`)", "note": " (the build notes: near it)"}
     row(
         "site size",
-        [f"{_mb(c['size']['bytes'])} in {c['size']['files']:,} files" for _, c in columns],
+        [
+            f"{_mb(c['size']['bytes'])} in {c['size']['files']:,} files{said.get(c.get('size_said', ''), '')}"
+            for _, c in columns
+        ],
         f"{_mb(z['size']['bytes'])} in {z['size']['files']:,} files" if z and z.get("size") else "",
     )
     o = shape.get("options")
@@ -846,7 +860,7 @@ def _shape_table(r: dict, shape: dict) -> list[str]:
             "site size with " + ", ".join(f"`{line}`" for line in LARGE_SITE_OPTIONS.splitlines()),
             [
                 f"{_mb(o['size']['bytes'])} in {o['size']['files']:,} files (one build: {o['wall_s']:.1f} s, "
-                f"peak {o['max_rss_mb']:.0f} MB)"
+                f"peak {o['max_rss_mb']:.0f} MB){said.get(o.get('size_said', ''), '')}"
                 if c is shape["on"]
                 else ""
                 for _, c in columns
