@@ -136,13 +136,12 @@ def _write_tree(plan: BuildPlan, out: Path) -> list[Diagnostic]:
                 shell = Planned(src, dataclasses.replace(kind, searched=False), stand_ins["title"])
                 _write_page(docs / src, page_front_matter(shell, directory_urls, stand_ins["head"]), stand_ins["body"])
             parts.search(search_entries(kb, located(plan.urls)))
-    except BaseException:
+        background.wait()  # a failure is a BackgroundError, with the export's traceback
+        pages.wait()
+        gated = [from_record(record) for record in gate.wait()]
+    finally:  # a failure here or in one of them leaves none of them running (once waited for: nothing to do)
         for work in (gate, background, pages):
             work.cancel()
-        raise
-    background.wait()  # a failure is a BackgroundError, with the export's traceback
-    pages.wait()
-    gated = [from_record(record) for record in gate.wait()]
     _write_config(project, settings, out, feed_links(list(plan.planned)), pages_among(list(plan.sources)))
     plan.style.save()
     return sorted(set(plan.diagnostics) | set(style_problems(plan.style, kb.bibliography.studies)) | set(gated))
