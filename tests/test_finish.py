@@ -20,9 +20,10 @@ from mkdocs.utils.meta import get_data
 
 from graphbuild.cli import main
 from graphbuild.model.project import load_project
-from graphbuild.publishing.finish import EXPORTS_DIR, LAID_OUT_FILE, PARTS_FILE
+from graphbuild.publishing.finish import EXPORTS_DIR, LAID_OUT_FILE, PARTS_FILE, PartsWriter
 from graphbuild.publishing.pipeline import analyse
 from graphbuild.site import registry
+from graphbuild.site.shell import StandIns
 
 from .conftest import BIB, INDEX_MD, MKDOCS_YML, REPO, build, write_site
 
@@ -118,6 +119,37 @@ def test_the_tree_stages_the_exports_outside_the_docs(small: Path, tmp_path: Pat
     assert sorted(files(tree / EXPORTS_DIR)) == planned
     assert not set(files(tree / "docs")) & set(planned)
     assert not (tree / "docs/evidence/graph.json").exists() and not list((tree / "docs").rglob("*.bib"))
+
+
+PIECES = ['<p class="a">Quotes " and \\ back</p>', "\n<p>Émile \u2028 \t tab", " 🙂</p>", "", "\n</div>"]
+
+
+def test_a_streamed_body_is_the_record_slot_and_page_write(tmp_path: Path) -> None:
+    """The index pages' bodies stream into the parts file a piece at a time: what finish
+    reads is what ``slot`` and ``page`` write for the whole body."""
+    stand_ins, lines = StandIns(), []
+    for streamed in (False, True):
+        with PartsWriter(tmp_path / f"parts-{streamed}.jsonl", {}, stand_ins) as parts:
+            if streamed:
+                markup = parts.streamed_page("bibliography/index.html", iter(PIECES))
+            else:
+                markup = parts.slot("".join(PIECES))
+                parts.page("bibliography/index.html")
+        # a record a line, as finish reads them (U+2028 in a body is no line break there)
+        lines.append((tmp_path / f"parts-{streamed}.jsonl").read_text(encoding="utf-8").split("\n"))
+        assert json.loads(lines[-1][1]) == {
+            "page": "bibliography/index.html",
+            "slots": {markup: "".join(PIECES)},
+            "gated": False,
+        }
+    assert lines[0] == lines[1]
+
+
+def test_a_streamed_body_waits_for_the_page_before_it(tmp_path: Path) -> None:
+    with PartsWriter(tmp_path / "parts.jsonl", {}, StandIns()) as parts:
+        parts.slot("<p>a card</p>")
+        with pytest.raises(ValueError, match="slots of another page are still open"):
+            parts.streamed_page("claims/index.html", iter(["<p>x</p>"]))
 
 
 # -- finishing what each engine built -------------------------------------------------------------

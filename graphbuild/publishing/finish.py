@@ -124,6 +124,23 @@ class PartsWriter:
         self._slots[markup] = html
         return markup
 
+    def streamed_page(self, dest: str, html: Iterable[str]) -> str:
+        """A slot for ``html``, a page's whole body made a piece at a time, in the built page
+        ``dest``: its record is written as the pieces come, each escaped on its own (JSON
+        escapes a string character by character), so that the body (24 MB for the
+        bibliography of 30,000 studies) and its escaped copy are never held whole. The record
+        reads as ``slot`` and ``page`` would have written it."""
+        if self._slots:
+            raise ValueError(f"{dest}: slots of another page are still open")
+        self._count += 1
+        markup = slot(self._count, "")
+        write, text = self._file.write, lambda value: json.dumps(value, ensure_ascii=False)
+        write(f'{{"page":{text(dest)},"slots":{{{text(markup)}:"')
+        for piece in html:
+            write(text(piece)[1:-1])
+        write('"},"gated":false}\n')
+        return markup
+
     def page(self, dest: str, gated: bool = False) -> None:
         """The slots given since the last page belong to the built page ``dest``; ``gated``:
         an editor's page, whose content ``finish`` passes through the gate."""

@@ -125,9 +125,11 @@ def _write_tree(plan: BuildPlan, out: Path) -> list[Diagnostic]:
                 elif isinstance(item.output, GeneratedPage) and item.output.layout:
                     continue  # written by their own process
                 elif isinstance(item.output, GeneratedPage) and not item.output.searched:
+                    # The index pages' bodies (the bibliography, the claims index) stream into
+                    # the parts file: at 30,000 studies each is tens of megabytes.
                     head = page_front_matter(item, directory_urls, registry.page_head(in_markdown, item))
-                    _write_page(target, head, parts.slot(registry.page_body(site, item)))
-                    parts.page(written_to(item.src, directory_urls))
+                    pieces = registry.page_body_stream(site, item)
+                    _write_page(target, head, parts.streamed_page(written_to(item.src, directory_urls), pieces))
                 elif isinstance(item.output, GeneratedPage):
                     head = page_front_matter(item, directory_urls, registry.page_head(in_markdown, item))
                     _write_page(target, head, registry.page_body(in_markdown, item))
