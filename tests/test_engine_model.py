@@ -148,6 +148,35 @@ def test_graph_has_the_brief_attributes() -> None:
     ]
 
 
+def _node_link_json(graph: nx.DiGraph) -> str:
+    """What ``to_json`` wrote from networkx's ``node_link_data`` before it wrote a line at a
+    time: the oracle the streamed text must equal."""
+    data = nx.node_link_data(graph, edges="edges")
+    for node in data["nodes"]:
+        node.setdefault("level", None) if node.get("kind") == "study" else None
+
+    def dump(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    out = []
+    for name in sorted(data):
+        value = data[name]
+        if isinstance(value, list):
+            items = ",\n".join(f"  {dump(item)}" for item in value)
+            out.append(f" {dump(name)}: [\n{items}\n ]" if value else f" {dump(name)}: []")
+        else:
+            out.append(f" {dump(name)}: {dump(value)}")
+    return "{\n" + ",\n".join(out) + "\n}\n"
+
+
+def test_graph_json_written_a_line_at_a_time_is_networkx_node_link_json() -> None:
+    graph = build_graph(_kb([("index.md", "docs/index.md", INDEX_MD)])[0])
+    assert to_json(graph) == _node_link_json(graph)
+    assert to_json(nx.DiGraph()) == _node_link_json(nx.DiGraph())  # no nodes, no edges
+    with pytest.raises(ValueError, match="one edge per claim and study"):
+        to_json(nx.MultiDiGraph())
+
+
 def test_exports_round_trip_and_are_deterministic() -> None:
     kb, _ = _kb([("index.md", "docs/index.md", INDEX_MD)])
     graph = build_graph(kb)

@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from graphbuild.common.escaping import script_json
+from graphbuild.common.escaping import script_json, script_json_pieces
 from graphbuild.common.urls import page_url
 from graphbuild.formats import positions as layout
 from graphbuild.formats.graph import build_graph
@@ -134,6 +134,28 @@ def test_script_json_cannot_close_its_element(text: str) -> None:
     out = script_json(data)
     assert not re.search(r"[<>&\u2028\u2029]", out)
     assert json.loads(out) == data
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(
+            {"nodes": [{"t": HOSTILE, "l": "a\u2028b & c"}, {"t": "é"}], "key": [], "z": {"<": ">"}}, id="hostile"
+        ),
+        pytest.param({}, id="empty"),
+        pytest.param({"a": 1, "b": [[1, "<"]], "c": None}, id="scalars"),
+    ],
+)
+def test_the_map_data_written_in_pieces_is_script_json(data: dict) -> None:
+    """The map's data file is written a node at a time: the same text ``script_json`` makes
+    of the whole, escaping included."""
+    assert "".join(script_json_pieces(data)) == script_json(data)
+
+
+def test_the_evidence_maps_data_in_pieces_is_script_json() -> None:
+    data = evidence_map_data(_kb(), _href)
+    pieces = list(script_json_pieces(data))
+    assert "".join(pieces) == script_json(data) and len(pieces) > len(data["nodes"])
 
 
 def test_hostile_title_survives_as_text() -> None:

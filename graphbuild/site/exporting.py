@@ -17,8 +17,8 @@ from functools import cached_property
 
 import networkx as nx
 
-from graphbuild.common.escaping import script_json
-from graphbuild.formats.graph import build_graph, to_csv, to_graphml, to_json
+from graphbuild.common.escaping import script_json_pieces
+from graphbuild.formats.graph import build_graph, json_pieces, to_csv, to_graphml
 from graphbuild.formats.linkeddata import graph_jsonld, jsonld_pieces
 from graphbuild.formats.mapdata import evidence_map_data
 from graphbuild.formats.records import CitationFormat, excluded_fields
@@ -41,8 +41,8 @@ class ExportWriter:
         """The evidence graph, built once for the exports and the map's data."""
         return build_graph(self.site.kb)
 
-    def graph_json(self) -> str:
-        return to_json(self.graph)
+    def graph_json(self) -> Iterator[str]:
+        return json_pieces(self.graph)
 
     def graphml(self) -> str:
         return to_graphml(self.graph)
@@ -50,9 +50,9 @@ class ExportWriter:
     def csv(self) -> str:
         return to_csv(self.site.kb)
 
-    def map_data(self) -> str:
+    def map_data(self) -> Iterator[str]:
         href: Callable[[str], str] = lambda node: self.site.links.node_href(self.map_page, node)  # noqa: E731
-        return script_json(evidence_map_data(self.site.kb, href, graph=self.graph))
+        return script_json_pieces(evidence_map_data(self.site.kb, href, graph=self.graph))
 
     def graph_jsonld(self, current: str) -> Iterator[str]:
         """``evidence/graph.jsonld``: every claim and every cited study, a node at a time."""
