@@ -89,9 +89,7 @@ def script_json(data: Any, markdown_safe: bool = False) -> str:
     blockquote or list is not a raw HTML block there, and ``_x_`` would become ``<em>``)."""
     if markdown_safe:
         data = _parked(data)
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    for char, escaped in _SCRIPT_UNSAFE.items():
-        text = text.replace(char, escaped)
+    text = _script_safe_json(data)
     if markdown_safe:
         for char in _MARKDOWN_ACTIVE:
             text = text.replace(chr(_PARK + ord(char)), f"\\u{ord(char):04x}")
@@ -102,13 +100,7 @@ def script_json_pieces(data: Mapping[str, Any]) -> Iterator[str]:
     """``script_json(data)`` a piece at a time: each item of a list the mapping holds is
     written on its own, so that the evidence map's data (16 MB at 30,000 studies) is never
     held whole, nor copied again for each character escaped."""
-
-    def dump(value: Any) -> str:
-        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        for char, escaped in _SCRIPT_UNSAFE.items():
-            text = text.replace(char, escaped)
-        return text
-
+    dump = _script_safe_json
     yield "{"
     for number, key in enumerate(sorted(data)):
         value, head = data[key], ("," if number else "") + dump(key) + ":"
@@ -120,6 +112,15 @@ def script_json_pieces(data: Mapping[str, Any]) -> Iterator[str]:
         else:
             yield head + dump(value)
     yield "}"
+
+
+def _script_safe_json(value: Any) -> str:
+    """Compact, deterministic JSON with every character that could end a ``<script>`` (or
+    a line of JavaScript) written as an escape."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    for char, escaped in _SCRIPT_UNSAFE.items():
+        text = text.replace(char, escaped)
+    return text
 
 
 def _parked(value: Any) -> Any:
