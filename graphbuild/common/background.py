@@ -57,7 +57,8 @@ class Background:
             try:
                 result = work()
                 if result is not None:
-                    _write_all(write, json.dumps(result).encode("utf-8"))
+                    with os.fdopen(write, "wb", closefd=False) as pipe:  # writes all of it
+                        pipe.write(json.dumps(result).encode("utf-8"))
             except BaseException:  # noqa: BLE001  (every failure is the parent's to report)
                 os.write(write, traceback.format_exc().encode("utf-8", errors="replace")[-8192:])
                 status = 1
@@ -163,12 +164,6 @@ class Works:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
 
 
 @contextmanager
