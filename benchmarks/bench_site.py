@@ -209,6 +209,11 @@ def run_child(*args: str, package_from: Path | None = None) -> tuple[dict, float
 
 
 def site_size(site: Path) -> dict:
+    """The site's bytes and files as the build weighs them against ``site_size_limit``
+    (graphbuild.publishing.sizing), with its largest files."""
+    from graphbuild.publishing.sizing import site_size as weighed
+
+    total, count = weighed(site)
     files = [p for p in site.rglob("*") if p.is_file()]
     largest = sorted(files, key=lambda p: p.stat().st_size, reverse=True)[:5]
     named = [
@@ -221,9 +226,9 @@ def site_size(site: Path) -> dict:
         "bibliography/index.html",
     ]
     return {
-        "files": len(files),
+        "files": count,
         "html_pages": sum(1 for p in files if p.suffix == ".html"),
-        "bytes": sum(p.stat().st_size for p in files),
+        "bytes": total,
         "named": {n: (site / n).stat().st_size for n in named if (site / n).exists()},
         "largest": {p.relative_to(site).as_posix(): p.stat().st_size for p in largest},
     }
